@@ -1,0 +1,38 @@
+namespace CreditRisk.Contracts;
+
+public static class Decisions
+{
+    public const string Approve = "approve";
+    public const string Reject = "reject";
+}
+
+/// <summary>The lender's cost of each wrong decision (positive = "bad" = the borrower defaults).</summary>
+public static class CostWeights
+{
+    /// <summary>Approving a borrower who then defaults.</summary>
+    public const double FalseNegative = 5;
+
+    /// <summary>Rejecting a borrower who would have repaid.</summary>
+    public const double FalsePositive = 1;
+}
+
+/// <summary>Expected cost of each decision for this applicant: approve = 5·PD, reject = 1·(1−PD).</summary>
+public sealed record ExpectedCost(double Approve, double Reject);
+
+/// <summary>
+/// An adverse-action reason: an attribute that pushed this applicant's PD up. <see cref="Impact"/> is how much
+/// the PD would fall if that attribute alone took its most favourable reference value.
+/// </summary>
+public sealed record Reason(string Code, string Feature, string Text, double Impact);
+
+public sealed record ScoreResult(
+    double ProbabilityOfDefault,
+    string Decision,
+    double Threshold,
+    ExpectedCost ExpectedCost,
+    string ModelVersion,
+    IReadOnlyList<Reason> Reasons);
+
+public sealed record BatchScoreRequest(IReadOnlyList<Applicant> Applicants);
+
+public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);

@@ -1,0 +1,1 @@
+Console.WriteLine("CreditRisk trainer: not built yet.");

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Installs what the test suites need beyond the .NET SDK. Idempotent; fails loudly when something can't be had.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_apt=()
+if [ ${#need_apt[@]} -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
+fi

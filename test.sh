@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs every CreditRisk test on a fresh Debian/Ubuntu machine with the .NET 10 SDK, installing what the tests
+# need first (apt packages, npm packages from committed lockfiles). Ends with one line: "N passed, N failed".
+# A suite that cannot run counts as failed: nothing is ever skipped silently.
+set -uo pipefail
+cd "$(dirname "$0")"
+root=$PWD
+results=$root/test-results
+rm -rf "$results" && mkdir -p "$results"
+
+passed=0
+failed=0
+
+# Sum the numbers in every match of a pattern in a file.
+sum_of() { grep -oE "$1" "$2" | grep -oE '[0-9]+' | awk '{ s += $1 } END { print s + 0 }'; }
+
+log() { printf '\n== %s ==\n' "$*"; }
+
+# Count a check that is one command: exit 0 is one pass, anything else one failure.
+check() {
+  local name=$1; shift
+  log "$name"
+  if "$@" >"$results/$name.log" 2>&1; then
+    passed=$((passed + 1)); echo "ok: $name"
+  else
+    failed=$((failed + 1)); echo "FAILED: $name (see test-results/$name.log)"; tail -n 40 "$results/$name.log"
+  fi
+}
+
+# dotnet test: add up the "Failed: x, Passed: y" summary of every test assembly; a crash or build error is a failure.
+dotnet_suite() {
+  log "dotnet test $*"
+  local out=$results/dotnet-test.log
+  dotnet test "$@" 2>&1 | tee "$out" | grep -E '^(Passed|Failed)!|error|\[FAIL\]' || true
+  local status=${PIPESTATUS[0]}
+  local p f
+  p=$(sum_of 'Passed: +[0-9]+' "$out")
+  f=$(sum_of 'Failed: +[0-9]+' "$out")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); echo "FAILED: dotnet test exited $status"; fi
+}
+
+# node --test: TAP-ish summary lines "# pass N" / "# fail N".
+node_suite() {
+  local name=$1; shift
+  log "$name"
+  local out=$results/$name.log
+  ( "$@" ) >"$out" 2>&1
+  local status=$?
+  local p f
+  p=$(sum_of '^# pass [0-9]+' "$out")
+  f=$(sum_of '^# fail [0-9]+' "$out")
+  passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+  echo "$name: ${p:-0} passed, ${f:-0} failed"
+  if [ "$status" -ne 0 ]; then
+    [ "${f:-0}" -eq 0 ] && failed=$((failed + 1))
+    echo "FAILED: $name exited $status"; tail -n 40 "$out"
+  fi
+}
+
+log "setup"
+if ! bash .ci/install.sh >"$results/install.log" 2>&1; then
+  tail -n 40 "$results/install.log"
+  echo "setup failed: the tests cannot run"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+
+dotnet_suite CreditRisk.sln -c Release
+
+echo
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -1,0 +1,31 @@
+# CreditRisk scoring server. Build from the repository root:
+#   docker build -t creditrisk .
+#   docker run --rm -p 8080:8080 creditrisk
+# .NET 10 images are Ubuntu 24.04 (glibc): ONNX Runtime's native library needs glibc, so never Alpine.
+
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+# Restore first, from the project files alone, so the layer is reused until a dependency changes.
+COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
+COPY contracts/CreditRisk.Contracts.csproj contracts/
+COPY server/CreditRisk.Server.csproj server/
+RUN dotnet restore server/CreditRisk.Server.csproj -r linux-x64
+COPY contracts/ contracts/
+COPY server/ server/
+COPY artifacts/model.onnx artifacts/model.json artifacts/
+# Framework-dependent: the aspnet base image already carries the runtime (see README for the size comparison).
+RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app .
+ENV ASPNETCORE_HTTP_PORTS=8080 \
+    ASPNETCORE_ENVIRONMENT=Production \
+    DOTNET_gcServer=0
+EXPOSE 8080
+# The aspnet image has no curl: the server probes its own /health/ready.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
+  CMD ["dotnet", "CreditRisk.Server.dll", "--probe-ready"]
+# Non-root: the "app" user (UID 1654) that the .NET images define.
+USER $APP_UID
+ENTRYPOINT ["dotnet", "CreditRisk.Server.dll"]

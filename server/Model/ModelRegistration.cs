@@ -1,0 +1,43 @@
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Model;
+
+public static class ModelRegistration
+{
+    public static IServiceCollection AddCreditModel(this IServiceCollection services)
+    {
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider =>
+        {
+            var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
+            ScoringMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
+            return model;
+        });
+        services.AddSingleton<Scorer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Loads and checks the model before the server listens. A bad file or setting is reported as one line on
+    /// stderr naming the file and the problem, and the process exits non-zero instead of serving errors.
+    /// </summary>
+    public static bool TryLoadModel(this WebApplication app)
+    {
+        try
+        {
+            var model = app.Services.GetRequiredService<CreditModel>();
+            Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
+            return true;
+        }
+        catch (Exception e) when (e is ModelLoadException or OptionsValidationException)
+        {
+            Console.Error.WriteLine(e is OptionsValidationException invalid
+                ? "Invalid configuration: " + string.Join("; ", invalid.Failures).ReplaceLineEndings(" ")
+                : e.Message);
+            return false;
+        }
+    }
+}

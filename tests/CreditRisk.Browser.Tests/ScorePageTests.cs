@@ -22,7 +22,7 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         Assert.Equal(FeatureSchema.All.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
 
         // Fill every attribute as an analyst would: by its label, choosing codebook text in the dropdowns.
-        var applicant = Applicant.Example with { CheckingAccount = "none", DurationMonths = 24, CreditAmount = 4_000, Age = 35 };
+        var applicant = Applicant.Example with { DurationMonths = 36, CreditAmount = 9_000, Age = 28, Savings = "below100", Purpose = "newCar" };
         foreach (var feature in FeatureSchema.All)
         {
             var control = page.GetByLabel(feature.Description, new() { Exact = true });

@@ -11,6 +11,7 @@ const api = {
 
 const groupTitles = { loan: 'Loan', finances: 'Finances', employment: 'Employment', personal: 'Personal' };
 const groupOrder = ['loan', 'finances', 'employment', 'personal'];
+const batchChunk = 500;
 
 // Row 1 of german.data in readable values (the API's documented example applicant).
 const exampleApplicant = {
@@ -382,18 +383,29 @@ async function submitBatch(event) {
   button.disabled = true;
   button.textContent = 'Scoring…';
   try {
-    const answer = await postJson(api.batch, { applicants: parsed.applicants });
-    if (!answer.ok) {
+    // The server caps a batch (Scoring:MaxBatchSize, 1000 by default): send large files in chunks, in order.
+    const results = [];
+    const errors = [];
+    let modelVersion = null;
+    for (let start = 0; start < parsed.applicants.length; start += batchChunk) {
+      const answer = await postJson(api.batch, { applicants: parsed.applicants.slice(start, start + batchChunk) });
+      if (answer.ok) {
+        results.push(...answer.data.results);
+        modelVersion = answer.data.modelVersion;
+        continue;
+      }
       const messages = problemMessages(answer.problem);
-      showBatchErrors(messages.length === 0
-        ? [answer.problem?.detail ?? answer.problem?.title ?? 'The server refused the file.']
-        : messages.map(({ row, field, raw, message }) => {
-          const where = row === null ? '' : `Row ${row + 1} (line ${row + 2} of the file), `;
-          return `${where}${field ?? raw}: ${message}`;
-        }));
+      if (messages.length === 0) errors.push(answer.problem?.detail ?? answer.problem?.title ?? 'The server refused the file.');
+      for (const { row, field, raw, message } of messages) {
+        const where = row === null ? '' : `Row ${start + row + 1} (line ${start + row + 2} of the file), `;
+        errors.push(`${where}${field ?? raw}: ${message}`);
+      }
+    }
+    if (errors.length > 0) {
+      showBatchErrors(errors);
       return;
     }
-    state.batch = { ...parsed, response: answer.data };
+    state.batch = { ...parsed, response: { modelVersion, results } };
     showBatchResult(file.name);
   } catch (error) {
     showBatchErrors([`The server could not be reached (${error.message}).`]);

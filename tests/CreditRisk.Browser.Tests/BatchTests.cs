@@ -92,6 +92,34 @@ public sealed class BatchTests(BrowserFixture fixture)
         Assert.True(await page.Locator("#batch-result").IsHiddenAsync());
     }
 
+    [Fact]
+    public async Task The_whole_german_credit_file_in_uci_codes_is_scored_in_chunks()
+    {
+        // german.data's 1000 rows plus 200 again: more than one server batch (1000 by default), cells as UCI codes.
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(BrowserFixture.RepositoryRoot, "data", "german.data")))
+            .Where(l => l.Length > 0)
+            .Select(l => string.Join(',', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(FeatureSchema.All.Count)))
+            .ToList();
+        rows.AddRange(rows.Take(200).ToList());
+        var csv = string.Join(',', FeatureSchema.All.Select(f => f.Name)) + "\n" + string.Join("\n", rows) + "\n";
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync("#batch");
+        await page.GetByLabel("CSV file of applicants").SetInputFilesAsync(new FilePayload
+        {
+            Name = "german.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score file" }).ClickAsync();
+        await page.Locator("#batch-result").WaitForAsync(new() { Timeout = 60_000 });
+
+        Assert.Equal(rows.Count, await page.Locator("#batch-table tbody tr").CountAsync());
+        Assert.Contains($"{rows.Count} applicants scored", await page.Locator("#batch-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
     private static string ToCsv(IEnumerable<Applicant> applicants)
     {
         var csv = new StringBuilder();

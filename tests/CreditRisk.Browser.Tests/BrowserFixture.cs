@@ -51,7 +51,10 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
                 ?? throw new InvalidOperationException("Kestrel reported no addresses.");
-            BaseUrl = new Uri(addresses.Addresses.First().TrimEnd('/') + "/");
+            var address = addresses.Addresses.FirstOrDefault() ?? throw new InvalidOperationException(
+                "The server did not start listening. It refuses to start without a valid model " +
+                "(Model:Path, by default artifacts/model.onnx copied next to the build output); its own stderr line says why.");
+            BaseUrl = new Uri(address.TrimEnd('/') + "/");
         }
 
         Http = new HttpClient { BaseAddress = BaseUrl };

@@ -21,23 +21,35 @@ public static class ModelRegistration
     }
 
     /// <summary>
-    /// Loads and checks the model before the server listens. A bad file or setting is reported as one line on
-    /// stderr naming the file and the problem, and the process exits non-zero instead of serving errors.
+    /// Validates the settings and loads and checks the model before the server listens. A bad setting or file is
+    /// reported as one line on stderr (naming the setting, or the file and its problem) and the process exits
+    /// non-zero instead of serving errors.
     /// </summary>
     public static bool TryLoadModel(this WebApplication app)
     {
         try
         {
+            app.Services.GetService<IStartupValidator>()?.Validate();
             var model = app.Services.GetRequiredService<CreditModel>();
             Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
             return true;
         }
-        catch (Exception e) when (e is ModelLoadException or OptionsValidationException)
+        catch (ModelLoadException e)
         {
-            Console.Error.WriteLine(e is OptionsValidationException invalid
-                ? "Invalid configuration: " + string.Join("; ", invalid.Failures).ReplaceLineEndings(" ")
-                : e.Message);
-            return false;
+            Console.Error.WriteLine(e.Message);
         }
+        catch (OptionsValidationException e)
+        {
+            Console.Error.WriteLine(Invalid(e));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            Console.Error.WriteLine(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Invalid)));
+        }
+
+        return false;
     }
+
+    private static string Invalid(OptionsValidationException e) =>
+        $"Invalid configuration ({e.OptionsType.Name}): " + string.Join("; ", e.Failures).ReplaceLineEndings(" ");
 }

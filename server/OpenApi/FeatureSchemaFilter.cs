@@ -31,6 +31,7 @@ public sealed class FeatureSchemaFilter(IOptions<ScoringOptions> scoring) : ISch
             target.Required = new HashSet<string> { "applicants" };
             if (target.Properties?.TryGetValue("applicants", out var applicants) == true && applicants is OpenApiSchema array)
             {
+                array.Type = JsonSchemaType.Array;
                 array.MinItems = 1;
                 array.MaxItems = scoring.Value.MaxBatchSize;
                 array.Description = $"1 to {scoring.Value.MaxBatchSize} applicants (Scoring:MaxBatchSize).";

@@ -44,6 +44,11 @@ public sealed class BatchTests(BrowserFixture fixture)
         }
 
         await browser.ScreenshotAsync("batch-desktop");
+        await page.SetViewportSizeAsync(375, 812);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The batch view is {overflow}px wider than a 375px phone screen.");
+        await browser.ScreenshotAsync("batch-phone");
+        await page.SetViewportSizeAsync(1280, 900);
 
         var download = await page.RunAndWaitForDownloadAsync(() =>
             page.GetByRole(AriaRole.Button, new() { Name = "Download results as CSV" }).ClickAsync());

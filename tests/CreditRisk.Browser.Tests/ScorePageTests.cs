@@ -91,6 +91,7 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         await browser.GotoScorePageAsync();
 
         await TabToAsync(page, "load-example");
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
         await page.Keyboard.PressAsync("Enter");
         await TabToAsync(page, "submit-score");
         await page.Keyboard.PressAsync("Enter");

@@ -62,6 +62,7 @@ public sealed partial class SecurityAndSwaggerTests(BrowserFixture fixture)
         Assert.Equal("200", (await status.InnerTextAsync()).Trim());
         Assert.Contains("probabilityOfDefault", await operation.Locator(".live-responses-table .response-col_description pre").First.InnerTextAsync(), StringComparison.Ordinal);
         await browser.ScreenshotAsync("swagger-try-it-out");
+        Assert.Empty(browser.ConsoleErrors);
     }
 
     [GeneratedRegex(@"<script(?![^>]*\ssrc=)[^>]*>", RegexOptions.IgnoreCase)]

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using Microsoft.Playwright;
+
+namespace CreditRisk.Browser.Tests;
+
+[Collection(BrowserSuite.Name)]
+public sealed class BatchTests(BrowserFixture fixture)
+{
+    private static readonly Applicant[] Applicants =
+    [
+        Applicant.Example,
+        Applicant.Example with { CheckingAccount = "none", Savings = "1000orMore", DurationMonths = 12, Age = 45 },
+        Applicant.Example with { CheckingAccount = "0to200", Purpose = "newCar", DurationMonths = 48, CreditAmount = 15_000, Age = 23 },
+    ];
+
+    [Fact]
+    public async Task Uploading_a_csv_shows_a_results_table_and_downloads_the_scores()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync("#batch");
+
+        await page.GetByLabel("CSV file of applicants").SetInputFilesAsync(new FilePayload
+        {
+            Name = "applicants.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes(ToCsv(Applicants)),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score file" }).ClickAsync();
+        await page.Locator("#batch-result").WaitForAsync();
+
+        var rows = page.Locator("#batch-table tbody tr");
+        Assert.Equal(Applicants.Length, await rows.CountAsync());
+        var expected = await ScoreViaApiAsync();
+        for (var i = 0; i < Applicants.Length; i++)
+        {
+            var cells = await rows.Nth(i).Locator("th, td").AllInnerTextsAsync();
+            Assert.Equal((expected.Results[i].ProbabilityOfDefault * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", cells[1]);
+            Assert.Equal(expected.Results[i].Decision, cells[2].ToLowerInvariant());
+        }
+
+        await browser.ScreenshotAsync("batch-desktop");
+        await page.SetViewportSizeAsync(375, 812);
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The batch view is {overflow}px wider than a 375px phone screen.");
+        await browser.ScreenshotAsync("batch-phone");
+        await page.SetViewportSizeAsync(1280, 900);
+
+        var download = await page.RunAndWaitForDownloadAsync(() =>
+            page.GetByRole(AriaRole.Button, new() { Name = "Download results as CSV" }).ClickAsync());
+        Assert.EndsWith(".csv", download.SuggestedFilename, StringComparison.Ordinal);
+        var path = await download.PathAsync();
+        var lines = (await File.ReadAllLinesAsync(path)).Where(l => l.Length > 0).ToArray();
+
+        Assert.Equal(Applicants.Length + 1, lines.Length);
+        var header = lines[0].Split(',');
+        Assert.Equal(FeatureSchema.All.Select(f => f.Name), header.Take(FeatureSchema.All.Count));
+        var pdColumn = Array.IndexOf(header, "probabilityOfDefault");
+        var decisionColumn = Array.IndexOf(header, "decision");
+        Assert.True(pdColumn > 0 && decisionColumn > 0, $"Missing result columns in: {lines[0]}");
+        for (var i = 0; i < Applicants.Length; i++)
+        {
+            var cells = lines[i + 1].Split(',');
+            Assert.Equal(Applicants[i].Purpose, cells[Array.IndexOf(header, "purpose")]);
+            Assert.Equal(expected.Results[i].ProbabilityOfDefault, double.Parse(cells[pdColumn], CultureInfo.InvariantCulture), 9);
+            Assert.Equal(expected.Results[i].Decision, cells[decisionColumn]);
+        }
+
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_bad_cell_is_reported_with_its_row_and_column()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync("#batch");
+
+        var csv = ToCsv(Applicants).Replace(",radioTv,", ",spaceship,", StringComparison.Ordinal);
+        await page.GetByLabel("CSV file of applicants").SetInputFilesAsync(new FilePayload
+        {
+            Name = "bad.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score file" }).ClickAsync();
+
+        var errors = page.Locator("#batch-errors");
+        await errors.WaitForAsync();
+        var text = await errors.InnerTextAsync();
+        Assert.Contains("Row 1", text, StringComparison.Ordinal);
+        Assert.Contains("purpose", text, StringComparison.Ordinal);
+        Assert.True(await page.Locator("#batch-result").IsHiddenAsync());
+    }
+
+    [Fact]
+    public async Task The_whole_german_credit_file_in_uci_codes_is_scored_in_chunks()
+    {
+        // german.data's 1000 rows plus 200 again: more than one server batch (1000 by default), cells as UCI codes.
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(BrowserFixture.RepositoryRoot, "data", "german.data")))
+            .Where(l => l.Length > 0)
+            .Select(l => string.Join(',', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(FeatureSchema.All.Count)))
+            .ToList();
+        rows.AddRange(rows.Take(200).ToList());
+        var csv = string.Join(',', FeatureSchema.All.Select(f => f.Name)) + "\n" + string.Join("\n", rows) + "\n";
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync("#batch");
+        await page.GetByLabel("CSV file of applicants").SetInputFilesAsync(new FilePayload
+        {
+            Name = "german.csv",
+            MimeType = "text/csv",
+            Buffer = Encoding.UTF8.GetBytes(csv),
+        });
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score file" }).ClickAsync();
+        await page.Locator("#batch-result").WaitForAsync(new() { Timeout = 60_000 });
+
+        Assert.Equal(rows.Count, await page.Locator("#batch-table tbody tr").CountAsync());
+        Assert.Contains($"{rows.Count} applicants scored", await page.Locator("#batch-summary").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    private static string ToCsv(IEnumerable<Applicant> applicants)
+    {
+        var csv = new StringBuilder();
+        csv.AppendLine(string.Join(',', FeatureSchema.All.Select(f => f.Name)));
+        foreach (var a in applicants)
+        {
+            csv.AppendLine(string.Join(',', FeatureSchema.All.Select(f =>
+                f.IsCategorical ? a.Category(f.Index) : a.Number(f.Index).ToString(CultureInfo.InvariantCulture))));
+        }
+
+        return csv.ToString();
+    }
+
+    private async Task<BatchScoreResponse> ScoreViaApiAsync()
+    {
+        using var response = await fixture.Http.PostAsJsonAsync("api/v1/score/batch", new BatchScoreRequest(Applicants), JsonSerializerOptions.Web);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(JsonSerializerOptions.Web))!;
+    }
+}

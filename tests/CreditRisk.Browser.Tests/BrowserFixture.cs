@@ -1,0 +1,163 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace CreditRisk.Browser.Tests;
+
+/// <summary>
+/// The real server on a loopback port (Kestrel, not the in-memory test server) and one headless Debian chromium,
+/// shared by every browser test. Set CREDITRISK_BASE_URL to drive an already running server instead.
+/// </summary>
+public sealed class BrowserFixture : IAsyncLifetime, IDisposable
+{
+    public const string ChromiumPath = "/usr/bin/chromium";
+
+    private WebApplicationFactory<Program>? _factory;
+    private IPlaywright? _playwright;
+    private IBrowser? _browser;
+
+    public Uri BaseUrl { get; private set; } = null!;
+
+    public HttpClient Http { get; private set; } = null!;
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException("The browser has not started.");
+
+    /// <summary>The repository root (where CreditRisk.sln is); screenshots go under its test-results/.</summary>
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, "test-results", "screenshots");
+
+    public async Task InitializeAsync()
+    {
+        if (!File.Exists(ChromiumPath))
+        {
+            throw new InvalidOperationException(
+                $"Debian's chromium is not installed at {ChromiumPath}: run `apt-get install -y chromium` " +
+                "(.ci/install.sh does). The browser tests drive that browser and never download one.");
+        }
+
+        var external = Environment.GetEnvironmentVariable("CREDITRISK_BASE_URL");
+        if (!string.IsNullOrWhiteSpace(external))
+        {
+            BaseUrl = new Uri(external.TrimEnd('/') + "/");
+        }
+        else
+        {
+            _factory = new WebApplicationFactory<Program>();
+            _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
+            _factory.StartServer();
+            var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
+                ?? throw new InvalidOperationException("Kestrel reported no addresses.");
+            var address = addresses.Addresses.FirstOrDefault() ?? throw new InvalidOperationException(
+                "The server did not start listening. It refuses to start without a valid model " +
+                "(Model:Path, by default artifacts/model.onnx copied next to the build output); its own stderr line says why.");
+            BaseUrl = new Uri(address.TrimEnd('/') + "/");
+        }
+
+        Http = new HttpClient { BaseAddress = BaseUrl };
+        Directory.CreateDirectory(ScreenshotDirectory);
+
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = ChromiumPath,
+            Headless = true,
+            Args =
+            [
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+            ],
+        });
+    }
+
+    /// <summary>A fresh browser context and page at the given viewport; its console errors are collected.</summary>
+    public async Task<BrowserPage> OpenAsync(int width = 1280, int height = 900)
+    {
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions
+        {
+            BaseURL = BaseUrl.ToString(),
+            ViewportSize = new ViewportSize { Width = width, Height = height },
+            AcceptDownloads = true,
+        });
+        context.SetDefaultTimeout(15_000);
+        var page = await context.NewPageAsync();
+        return new BrowserPage(context, page);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_browser is not null)
+        {
+            await _browser.CloseAsync();
+        }
+
+        _playwright?.Dispose();
+    }
+
+    public void Dispose()
+    {
+        Http?.Dispose();
+        _factory?.Dispose();
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CreditRisk.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"No CreditRisk.sln above {AppContext.BaseDirectory}.");
+    }
+}
+
+/// <summary>One page in its own context, with every console error and uncaught exception it produced.</summary>
+public sealed class BrowserPage : IAsyncDisposable
+{
+    private readonly IBrowserContext _context;
+
+    public BrowserPage(IBrowserContext context, IPage page)
+    {
+        _context = context;
+        Page = page;
+        page.Console += (_, message) =>
+        {
+            // The training report's charts are optional: a server that does not serve artifacts/ answers 404.
+            var optionalMissing = message.Text.Contains("status of 404", StringComparison.Ordinal)
+                && message.Location.Contains("/artifacts/", StringComparison.Ordinal);
+            if (message.Type == "error" && !optionalMissing)
+            {
+                ConsoleErrors.Add($"{message.Text} ({message.Location})");
+            }
+        };
+        page.PageError += (_, error) => ConsoleErrors.Add($"uncaught: {error}");
+    }
+
+    public IPage Page { get; }
+
+    public List<string> ConsoleErrors { get; } = [];
+
+    /// <summary>Opens the scoring page and waits until its form has been built from GET /api/v1/model.</summary>
+    public async Task GotoScorePageAsync(string hash = "")
+    {
+        await Page.GotoAsync("/" + hash);
+        await Page.Locator("body[data-ready='true']").WaitForAsync();
+    }
+
+    public Task ScreenshotAsync(string name) =>
+        Page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, name + ".png"), FullPage = true });
+
+    public ValueTask DisposeAsync() => new(_context.CloseAsync());
+}
+
+[CollectionDefinition(Name)]
+public sealed class BrowserSuite : ICollectionFixture<BrowserFixture>
+{
+    public const string Name = "browser";
+}

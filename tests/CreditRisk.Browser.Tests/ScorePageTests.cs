@@ -1,0 +1,162 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using Microsoft.Playwright;
+
+namespace CreditRisk.Browser.Tests;
+
+[Collection(BrowserSuite.Name)]
+public sealed class ScorePageTests(BrowserFixture fixture)
+{
+    private static readonly string[] GroupLegends = ["Loan", "Finances", "Employment", "Personal"];
+
+    [Fact]
+    public async Task Filling_the_form_by_its_labels_shows_the_decision_the_api_gives()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+
+        Assert.Equal(GroupLegends, await page.Locator("fieldset legend").AllInnerTextsAsync());
+        Assert.Equal(FeatureSchema.All.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
+
+        // Fill every attribute as an analyst would: by its label, choosing codebook text in the dropdowns.
+        var applicant = Applicant.Example with { DurationMonths = 36, CreditAmount = 9_000, Age = 28, Savings = "below100", Purpose = "newCar" };
+        foreach (var feature in FeatureSchema.All)
+        {
+            var control = page.GetByLabel(feature.Description, new() { Exact = true });
+            if (feature.IsCategorical)
+            {
+                var value = applicant.Category(feature.Index);
+                var text = feature.Values.Single(v => v.Value == value).Description;
+                await control.SelectOptionAsync(new SelectOptionValue { Label = text });
+            }
+            else
+            {
+                await control.FillAsync(applicant.Number(feature.Index).ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
+        await page.Locator("#result").WaitForAsync();
+
+        var expected = await ScoreViaApiAsync(applicant);
+        Assert.Equal(expected.Decision == Decisions.Approve ? "Approve" : "Reject", await page.Locator("#decision").InnerTextAsync());
+        Assert.Equal(Percent(expected.ProbabilityOfDefault), await page.Locator("#pd-value").InnerTextAsync());
+        Assert.Equal(Percent(expected.Threshold), await page.Locator("#pd-threshold").InnerTextAsync());
+        Assert.Equal(expected.ExpectedCost.Approve.ToString("F3", CultureInfo.InvariantCulture), await page.Locator("#cost-approve").InnerTextAsync());
+        Assert.Equal(expected.ExpectedCost.Reject.ToString("F3", CultureInfo.InvariantCulture), await page.Locator("#cost-reject").InnerTextAsync());
+        Assert.Equal(expected.Reasons.Count, await page.Locator("#reasons li").CountAsync());
+        Assert.Contains("Probability of default", await page.Locator("#pd-bar").GetAttributeAsync("aria-label"), StringComparison.Ordinal);
+
+        await browser.ScreenshotAsync("score-desktop");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task A_value_outside_the_range_is_shown_next_to_its_field()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Load example applicant" }).ClickAsync();
+        var age = page.GetByLabel(FeatureSchema.Get("age").Description, new() { Exact = true });
+        await age.FillAsync("12");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
+
+        var error = page.Locator("#f-age-error");
+        await error.WaitForAsync();
+        Assert.Equal("true", await age.GetAttributeAsync("aria-invalid"));
+        Assert.False(string.IsNullOrWhiteSpace(await error.InnerTextAsync()));
+        Assert.Contains("f-age-error", await age.GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
+        Assert.True(await page.Locator("#form-errors").IsVisibleAsync());
+        Assert.True(await page.Locator("#result").IsHiddenAsync());
+        Assert.Equal(1, await page.Locator("[aria-invalid='true']").CountAsync());
+        await browser.ScreenshotAsync("score-field-error");
+
+        // Correcting the value clears the error and scores.
+        await age.FillAsync("40");
+        Assert.Null(await age.GetAttributeAsync("aria-invalid"));
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
+        await page.Locator("#result").WaitForAsync();
+    }
+
+    [Fact]
+    public async Task At_phone_width_the_page_scores_with_the_keyboard_alone_and_does_not_scroll_sideways()
+    {
+        await using var browser = await fixture.OpenAsync(375, 812);
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+
+        await TabToAsync(page, "load-example");
+        Assert.NotEqual("none", await page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle"));
+        await page.Keyboard.PressAsync("Enter");
+        await TabToAsync(page, "submit-score");
+        await page.Keyboard.PressAsync("Enter");
+        await page.Locator("#result").WaitForAsync();
+        Assert.Matches("^(Approve|Reject)$", await page.Locator("#decision").InnerTextAsync());
+
+        var overflow = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        Assert.True(overflow <= 0, $"The page is {overflow}px wider than a 375px phone screen.");
+        await browser.ScreenshotAsync("score-phone");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    [Fact]
+    public async Task The_model_panel_shows_version_threshold_and_training_cost()
+    {
+        using var model = JsonDocument.Parse(await fixture.Http.GetStringAsync("api/v1/model"));
+        var root = model.RootElement;
+
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+        await page.GetByRole(AriaRole.Link, new() { Name = "Model", Exact = true }).ClickAsync();
+
+        var facts = await page.Locator("#model-facts").InnerTextAsync();
+        Assert.Contains(root.GetProperty("version").GetString()!, facts, StringComparison.Ordinal);
+        Assert.Contains(Percent(root.GetProperty("threshold").GetDouble()), facts, StringComparison.Ordinal);
+        var cv = root.GetProperty("nestedCv");
+        Assert.Contains(cv.GetProperty("costPerApplicant").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
+        Assert.Contains(cv.GetProperty("ci95Low").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
+        Assert.Contains(cv.GetProperty("auc").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
+
+        // The training report's charts appear when the server serves artifacts/report.md (they are optional).
+        using var report = await fixture.Http.GetAsync(new Uri("artifacts/report.md", UriKind.Relative));
+        if (report.IsSuccessStatusCode)
+        {
+            await page.Locator("#charts img").First.WaitForAsync();
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#charts img')].every(i => i.complete && i.naturalWidth > 0)"),
+                "A chart of the training report did not load.");
+        }
+
+        await browser.ScreenshotAsync("model-desktop");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
+    private async Task<ScoreResult> ScoreViaApiAsync(Applicant applicant)
+    {
+        using var response = await fixture.Http.PostAsJsonAsync("api/v1/score", applicant, JsonSerializerOptions.Web);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ScoreResult>(JsonSerializerOptions.Web))!;
+    }
+
+    private static string Percent(double p) => (p * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";
+
+    private static async Task TabToAsync(IPage page, string id)
+    {
+        for (var i = 0; i < 80; i++)
+        {
+            await page.Keyboard.PressAsync("Tab");
+            if (await page.EvaluateAsync<string?>("() => document.activeElement?.id") == id)
+            {
+                return;
+            }
+        }
+
+        Assert.Fail($"#{id} cannot be reached with the Tab key.");
+    }
+}

@@ -68,6 +68,10 @@ fi
 
 dotnet_suite CreditRisk.sln -c Release
 
+# The container, kept honest without a Docker engine (see tests/container/).
+check container-manifests bash tests/container/check-manifests.sh
+check container-publish-and-run bash tests/container/publish-and-run.sh
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -3,14 +3,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The browser tests (tests/CreditRisk.Browser.Tests) drive Debian's chromium through Playwright; nothing downloads a browser.
-if [ ! -x /usr/bin/chromium ]; then
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium
-fi
-
 need_apt=()
+# The browser tests drive Debian's chromium through Playwright; nothing downloads a browser.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+# The container checks use curl and python3.
+command -v curl >/dev/null || need_apt+=(curl)
+command -v python3 >/dev/null || need_apt+=(python3)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -5,6 +5,12 @@ using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
 using Prometheus;
 
+// The container's HEALTHCHECK runs this same binary as a tiny client of the running server.
+if (ReadinessProbe.Requested(args))
+{
+    return await ReadinessProbe.RunAsync();
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 // Logging: Serilog, compact JSON to stdout; never applicant attributes.
@@ -35,6 +41,7 @@ app.UseHardening();
 // The scoring page (wwwroot/index.html at /) and Swagger UI at /swagger.
 app.UseDefaultFiles();
 app.UseStaticFiles();
+app.UseTrainingReport();
 app.UseApiDocs();
 
 app.UseRouting();

@@ -39,8 +39,9 @@ envs=("${envs[@]/ASPNETCORE_HTTP_PORTS=*/ASPNETCORE_HTTP_PORTS=$port}")
 
 as_app=()
 if [ "$(id -u)" -eq 0 ]; then
-  id creditrisk-app >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin creditrisk-app
-  as_app=(runuser -u creditrisk-app --)
+  id creditrisk-app >/dev/null 2>&1 || useradd --system --user-group --no-create-home --shell /usr/sbin/nologin creditrisk-app
+  # setpriv execs the server itself (no PAM session in between), so SIGTERM reaches it as it would in a container.
+  as_app=(setpriv --reuid=creditrisk-app --regid=creditrisk-app --init-groups)
 fi
 
 start=$(date +%s%N)

@@ -4,9 +4,17 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
+# Polyglot suites: headless Chromium for onnxruntime-web (Playwright drives it; no browser download) and
+# Debian's onnx for the ONNX checker.
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || need_apt+=(python3-onnx)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
+
+# JS tooling for the polyglot suites, from the committed lockfile. onnxruntime-node's CPU binaries ship in the
+# package; ONNXRUNTIME_NODE_INSTALL=skip stops its install script fetching CUDA ones.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund

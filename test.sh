@@ -68,6 +68,11 @@ fi
 
 dotnet_suite CreditRisk.sln -c Release
 
+# Polyglot (issue 6): the ONNX file in Python's checker, Node and the browser.
+check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py
+node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
+node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

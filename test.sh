@@ -72,6 +72,8 @@ dotnet_suite CreditRisk.sln -c Release
 check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py
 node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
 node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
+# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v1.yaml).
+node_suite contract node --test tests/polyglot/contract.test.mjs
 
 echo
 echo "$passed passed, $failed failed"

@@ -74,6 +74,8 @@ node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
 node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
 # Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v1.yaml).
 node_suite contract node --test tests/polyglot/contract.test.mjs
+# Polyglot: the generated TypeScript client (openapi-typescript + openapi-fetch) against the live server.
+node_suite ts-client bash clients/typescript/run-tests.sh
 
 echo
 echo "$passed passed, $failed failed"

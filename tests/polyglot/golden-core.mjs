@@ -23,9 +23,9 @@ export function feedsFor(Tensor, inputNames, rows) {
   return feeds;
 }
 
-/** The service's rule: reject when the expected cost of approving (5·PD) reaches that of rejecting, i.e. PD ≥ threshold. */
+/** The service's rule (trainer and server alike): reject when PD > threshold. */
 export function decide(pd, threshold) {
-  return pd >= threshold ? 'reject' : 'approve';
+  return pd > threshold ? 'reject' : 'approve';
 }
 
 /** Compares runtime PDs with the golden ones; returns the worst difference and every disagreement. */

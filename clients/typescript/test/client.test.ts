@@ -40,7 +40,7 @@ test('POST /api/v1/score returns a PD and the decision its threshold implies', a
   assert.equal(response.status, 200, JSON.stringify(error));
   assert.ok(data);
   assert.ok(data.probabilityOfDefault >= 0 && data.probabilityOfDefault <= 1);
-  assert.equal(data.decision, data.probabilityOfDefault >= data.threshold ? 'reject' : 'approve');
+  assert.equal(data.decision, data.probabilityOfDefault > data.threshold ? 'reject' : 'approve');
 });
 
 test('POST /api/v1/score/batch scores each applicant as the single endpoint does', async () => {

@@ -25,7 +25,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>onnxruntime-web golden
   ort.env.wasm.wasmPaths = '/ort/';
   try {
     const golden = await (await fetch('/golden.json')).json();
-    const session = await ort.InferenceSession.create('/model.onnx', { executionProviders: ['wasm'] });
+    const session = await ort.InferenceSession.create('/model.onnx', { executionProviders: ['wasm'], logSeverityLevel: 3 });
     const output = ${JSON.stringify(probabilityOutputName())};
     const result = await session.run(feedsFor(ort.Tensor, session.inputNames, golden.rows), [output]);
     window.__result = { inputs: session.inputNames.length, ...compare(golden, Array.from(result[output].data)) };

@@ -15,9 +15,9 @@ test('the model takes the 20 FeatureSchema attributes and gives P(bad)', () => {
   assert.ok(session.outputNames.includes(output), `outputs: ${session.outputNames.join(', ')}`);
 });
 
-test('every golden kind is present (data, edge, unseen)', () => {
+test('every golden kind is present (data, edge, split, unseen)', () => {
   const kinds = new Set(golden.rows.map((r) => r.kind));
-  for (const kind of ['data', 'edge', 'unseen']) assert.ok(kinds.has(kind), `no '${kind}' rows in golden.json`);
+  for (const kind of ['data', 'edge', 'split', 'unseen']) assert.ok(kinds.has(kind), `no '${kind}' rows in golden.json`);
 });
 
 test(`all golden rows: max |ΔPD| ≤ ${PD_TOLERANCE} and identical decisions`, async (t) => {

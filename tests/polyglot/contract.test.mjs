@@ -46,6 +46,15 @@ test('servers: is declared so Swagger UI and generated clients have a base URL',
   assert.ok(Array.isArray(doc.servers) && doc.servers.length > 0, 'openapi.yaml has no servers');
 });
 
+test('strings YAML 1.1 reads as booleans (yes/no/on/off) are quoted, so every YAML parser sees strings', () => {
+  // YAML 1.2 parsers (Spectral, js-yaml, NSwag) read a bare `yes` as a string; YAML 1.1 ones (PyYAML, SnakeYAML,
+  // hence many generators) read it as true, turning foreignWorker's enum into booleans for their users.
+  const bare = fs.readFileSync(spec, 'utf8').split('\n')
+    .map((line, i) => ({ line: i + 1, text: line }))
+    .filter(({ text }) => /^\s*(?:-\s+|[^\s:#'"][^:#]*:\s+)(?:y|n|yes|no|on|off)\s*$/i.test(text));
+  assert.deepEqual(bare, [], 'quote these scalars in openapi.yaml (or write the document as JSON)');
+});
+
 test('no breaking change against the released baseline contracts/openapi.v1.yaml', () => {
   const r = run('openapi-diff', [baseline, spec]);
   assert.equal(r.status, 0, `openapi-diff found breaking changes (bump the baseline only for a deliberate major version):\n${r.output}`);

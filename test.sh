@@ -72,6 +72,15 @@ dotnet_suite CreditRisk.sln -c Release
 check container-manifests bash tests/container/check-manifests.sh
 check container-publish-and-run bash tests/container/publish-and-run.sh
 
+# Polyglot (issue 6): the ONNX file in Python's checker, Node and the browser.
+check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py
+node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
+node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
+# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v1.yaml).
+node_suite contract node --test tests/polyglot/contract.test.mjs
+# Polyglot: the generated TypeScript client (openapi-typescript + openapi-fetch) against the live server.
+node_suite ts-client bash clients/typescript/run-tests.sh
+
 echo
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -4,14 +4,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 need_apt=()
-# The browser tests drive Debian's chromium through Playwright; nothing downloads a browser.
+# Headless Chromium for the browser tests and onnxruntime-web (Playwright drives Debian's build; nothing
+# downloads a browser); Debian's onnx for the ONNX checker; curl for the container checks; Node for the JS suites.
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
-# The container checks use curl and python3.
+/usr/bin/python3 -c 'import onnx' 2>/dev/null || need_apt+=(python3-onnx)
 command -v curl >/dev/null || need_apt+=(curl)
-command -v python3 >/dev/null || need_apt+=(python3)
+command -v npm >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
   $SUDO apt-get update -qq
   $SUDO apt-get install -y -qq --no-install-recommends "${need_apt[@]}"
 fi
+
+# JS tooling for the polyglot suites, from the committed lockfile. onnxruntime-node's CPU binaries ship in the
+# package; ONNXRUNTIME_NODE_INSTALL=skip stops its install script fetching CUDA ones.
+ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund

@@ -1,0 +1,75 @@
+using System.Text.Json;
+
+namespace CreditRisk.Client.Tests;
+
+/// <summary>The NSwag-generated client against the real server: score, batch-score, model info, a typed problem.</summary>
+public sealed class ClientTests(LiveServer server) : IClassFixture<LiveServer>
+{
+    private readonly CreditRiskClient _client = new(server.Http);
+
+    /// <summary>Row 1 of german.data, as JSON a user would send; the generated model reads it with its own attributes.</summary>
+    private static Applicant Example() => JsonSerializer.Deserialize<Applicant>("""
+        {
+          "checkingAccount": "below0", "durationMonths": 6, "creditHistory": "critical", "purpose": "radioTv",
+          "creditAmount": 1169, "savings": "unknown", "employmentSince": "7yOrMore", "installmentRate": 4,
+          "personalStatusSex": "maleSingle", "otherDebtors": "none", "residenceSince": 4, "property": "realEstate",
+          "age": 67, "otherInstallmentPlans": "none", "housing": "own", "existingCredits": 2, "job": "skilled",
+          "dependents": 1, "telephone": "registered", "foreignWorker": "yes"
+        }
+        """)!;
+
+    [Fact]
+    public async Task Score_returns_a_probability_and_the_decision_its_threshold_implies()
+    {
+        var result = await _client.ScoreApplicantAsync(Example());
+
+        var pd = Present(result.ProbabilityOfDefault);
+        Assert.InRange(pd, 0, 1);
+        Assert.Equal(pd > Present(result.Threshold) ? "reject" : "approve", Wire(result.Decision));
+    }
+
+    [Fact]
+    public async Task Batch_scores_each_applicant_as_the_single_endpoint_does()
+    {
+        var applicants = new List<Applicant> { Example(), Example(), Example() };
+        applicants[1].CreditAmount = 15000;
+        applicants[2].Age = 22;
+
+        var batch = await _client.ScoreBatchAsync(new BatchScoreRequest { Applicants = applicants });
+
+        Assert.Equal(applicants.Count, batch.Results.Count);
+        for (var i = 0; i < applicants.Count; i++)
+        {
+            var single = await _client.ScoreApplicantAsync(applicants[i]);
+            Assert.Equal(single.ProbabilityOfDefault, batch.Results.ElementAt(i).ProbabilityOfDefault);
+        }
+    }
+
+    [Fact]
+    public async Task Model_describes_twenty_attributes_and_the_threshold()
+    {
+        var model = await _client.GetModelAsync();
+
+        Assert.Equal(20, model.Features.Count);
+        Assert.InRange(Present(model.Threshold), 0, 1);
+    }
+
+    [Fact]
+    public async Task An_out_of_range_value_is_a_typed_400_problem_naming_the_attribute()
+    {
+        var bad = Example();
+        bad.DurationMonths = 500;
+
+        var ex = await Assert.ThrowsAsync<ApiException<HttpValidationProblemDetails>>(() => _client.ScoreApplicantAsync(bad));
+
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Equal(400, ex.Result.Status);
+        Assert.Contains(ex.Result.Errors.Keys, k => k.Contains("durationMonths", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>The value as sent on the wire (a generated enum serialises to its JSON string).</summary>
+    private static string Wire<T>(T value) => JsonSerializer.Serialize(value).Trim('"');
+
+    /// <summary>The contract leaves response fields optional (no <c>required</c>), so the generated client types them nullable.</summary>
+    private static double Present(double? value) => value ?? throw new Xunit.Sdk.XunitException("A response field the server always sends is missing.");
+}

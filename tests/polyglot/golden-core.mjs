@@ -1,0 +1,48 @@
+// Shared by the Node test and the browser page: turn golden rows into ONNX feeds and compare scores.
+// Environment-agnostic on purpose (no fs, no node: imports) so the browser runs exactly this code.
+
+/** Largest |ΔPD| allowed between a runtime and the trainer's golden PD. */
+export const PD_TOLERANCE = 1e-5;
+
+/**
+ * One tensor per model input, shape [N, 1]: string for categorical attributes, float32 for numeric ones.
+ * The ONNX input names are the FeatureSchema JSON names, so a golden row's `input` maps one to one.
+ */
+export function feedsFor(Tensor, inputNames, rows) {
+  if (rows.length === 0) throw new Error('no golden rows to score');
+  const feeds = {};
+  for (const name of inputNames) {
+    const values = rows.map((row, i) => {
+      if (!(name in row.input)) throw new Error(`golden row ${i} has no value for model input '${name}'`);
+      return row.input[name];
+    });
+    feeds[name] = typeof values[0] === 'string'
+      ? new Tensor('string', values, [rows.length, 1])
+      : new Tensor('float32', Float32Array.from(values), [rows.length, 1]);
+  }
+  return feeds;
+}
+
+/** The service's rule (trainer and server alike): reject when PD > threshold. */
+export function decide(pd, threshold) {
+  return pd > threshold ? 'reject' : 'approve';
+}
+
+/** Compares runtime PDs with the golden ones; returns the worst difference and every disagreement. */
+export function compare(golden, pds) {
+  if (pds.length !== golden.rows.length) {
+    throw new Error(`scored ${pds.length} rows, golden has ${golden.rows.length}`);
+  }
+  let maxDelta = 0;
+  let worstRow = -1;
+  const outOfTolerance = [];
+  const decisionMismatches = [];
+  golden.rows.forEach((row, i) => {
+    const delta = Math.abs(pds[i] - row.pd);
+    if (!(delta <= maxDelta)) { maxDelta = delta; worstRow = i; }
+    if (!(delta <= PD_TOLERANCE)) outOfTolerance.push({ row: i, kind: row.kind, golden: row.pd, runtime: pds[i] });
+    const decision = decide(pds[i], golden.threshold);
+    if (decision !== row.decision) decisionMismatches.push({ row: i, kind: row.kind, golden: row.decision, runtime: decision, pd: pds[i] });
+  });
+  return { rows: pds.length, maxDelta, worstRow, outOfTolerance, decisionMismatches };
+}

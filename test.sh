@@ -67,6 +67,7 @@ if ! bash .ci/install.sh >"$results/install.log" 2>&1; then
 fi
 
 dotnet_suite CreditRisk.sln -c Release
+check vulnerable-packages bash .ci/vulnerable.sh
 
 echo
 echo "$passed passed, $failed failed"

@@ -105,6 +105,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
 
         // New connections: refused once the listener is closed (while the process may still be draining).
         var refusedAfter = TimeSpan.Zero;
+        var refusal = "";
         var newConnectionStatuses = new List<int>();
         while (stopping.Elapsed < TimeSpan.FromSeconds(10))
         {
@@ -114,9 +115,12 @@ public sealed class ShutdownTests(ITestOutputHelper output)
                 using var response = await probe.GetAsync(new Uri("/health/live", UriKind.Relative));
                 newConnectionStatuses.Add((int)response.StatusCode);
             }
-            catch (HttpRequestException e) when (e.InnerException is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+            catch (HttpRequestException e)
             {
+                // Refused (listener closed) or reset (accepted into the closing listener's backlog): a connection
+                // error either way, never an HTTP answer.
                 refusedAfter = stopping.Elapsed;
+                refusal = (e.InnerException as SocketException)?.SocketErrorCode.ToString() ?? e.HttpRequestError.ToString();
                 break;
             }
 
@@ -130,7 +134,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await Task.WhenAll(clients);
 
         output.WriteLine($"{completedBefore} batches of {Rows} completed before/through SIGTERM; {inFlightAtSigterm} in flight at SIGTERM");
-        output.WriteLine($"new connection refused after {refusedAfter.TotalMilliseconds:0} ms (statuses before that: {string.Join(",", newConnectionStatuses)})");
+        output.WriteLine($"new connection refused ({refusal}) after {refusedAfter.TotalMilliseconds:0} ms (statuses before that: {string.Join(",", newConnectionStatuses)})");
         output.WriteLine($"exit code {server.Process.ExitCode} after {exitedAfter.TotalMilliseconds:0} ms");
         output.WriteLine("requests started after SIGTERM: " + string.Join(", ", afterOutcomes.Select(o => $"{o.Key}×{o.Value}")));
 

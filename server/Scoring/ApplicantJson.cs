@@ -153,10 +153,11 @@ public static class ApplicantJson
         Span<int> numbers = stackalloc int[Rules.Length];
         Span<bool> given = stackalloc bool[Rules.Length];
         var valid = true;
+        var next = 0;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = FindField(ref reader);
+            var field = FindField(ref reader, next);
             if (field < 0)
             {
                 errors.Add(EchoName(ref reader, prefix), "is not a known attribute; unknown fields are rejected");
@@ -166,6 +167,7 @@ public static class ApplicantJson
                 continue;
             }
 
+            next = field + 1;
             var rule = Rules[field];
             reader.Read();
             if (given[field])
@@ -259,7 +261,8 @@ public static class ApplicantJson
         if (!reader.TryGetInt32(out value))
         {
             // 6.0 and 6e0 are whole numbers too; 6.5, 1e400 and 99999999999 are not acceptable integers.
-            if (!reader.TryGetDouble(out var d) || !double.IsFinite(d) || d != Math.Floor(d))
+            // IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0 but are not whole numbers either.
+            if (!reader.TryGetDouble(out var d) || !double.IsFinite(d) || d != Math.Floor(d) || !IsWholeLiteral(reader.ValueSpan))
             {
                 return $"{rule.Rule} (got a number that is not a whole number)";
             }
@@ -275,10 +278,48 @@ public static class ApplicantJson
         return value < rule.Min || value > rule.Max ? $"{rule.Rule} (got a number out of range)" : null;
     }
 
-    private static int FindField(ref Utf8JsonReader reader)
+    /// <summary>Whether a JSON number literal (ASCII, already validated by the reader) is exactly a whole number.</summary>
+    private static bool IsWholeLiteral(ReadOnlySpan<byte> literal)
     {
-        for (var i = 0; i < Rules.Length; i++)
+        var e = literal.IndexOfAny((byte)'e', (byte)'E');
+        var mantissa = e < 0 ? literal : literal[..e];
+        long exponent = 0;
+        if (e >= 0 && !long.TryParse(literal[(e + 1)..], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out exponent))
         {
+            return false;
+        }
+
+        var point = mantissa.IndexOf((byte)'.');
+        var fractionDigits = point < 0 ? 0 : mantissa.Length - point - 1;
+
+        // Digits after the decimal point once the exponent is applied; each of them must be 0.
+        var scale = fractionDigits - exponent;
+        var trailingZeros = 0L;
+        var text = mantissa.TrimStart((byte)'-');
+        for (var i = text.Length - 1; i >= 0 && trailingZeros < scale; i--)
+        {
+            if (text[i] == (byte)'.')
+            {
+                continue;
+            }
+
+            if (text[i] != (byte)'0')
+            {
+                break;
+            }
+
+            trailingZeros++;
+        }
+
+        return text.IndexOfAnyExcept((byte)'0', (byte)'.') < 0 || trailingZeros >= scale;
+    }
+
+    /// <summary>Finds the attribute a property names, trying <paramref name="expected"/> first: clients usually send schema order.</summary>
+    private static int FindField(ref Utf8JsonReader reader, int expected)
+    {
+        for (var n = 0; n < Rules.Length; n++)
+        {
+            var i = (expected + n) % Rules.Length;
             if (reader.ValueTextEquals(Rules[i].NameUtf8))
             {
                 return i;

@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.Swagger;
 
 namespace CreditRisk.Server.OpenApi;
 
@@ -21,25 +23,41 @@ public static class ApiDocs
                     "ONNX model: probability of default, an approve/reject decision at the cost-optimal threshold " +
                     "(a missed bad loan costs 5, a rejected good one 1) and adverse-action reasons for rejects. " +
                     "Errors are RFC 9457 problem+json.",
-                License = new OpenApiLicense { Name = "MIT" },
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
+                Contact = new OpenApiContact { Name = "CreditRisk maintainers" },
             });
             // Relative, so "Try it out" calls whichever host served the page.
             o.AddServer(new OpenApiServer { Url = "/" });
             o.SchemaFilter<FeatureSchemaFilter>();
+            o.SchemaFilter<ResponseSchemaFilter>();
             o.OperationFilter<ExamplesFilter>();
+            o.DocumentFilter<TagDescriptions>();
         });
         return services;
     }
 
     public static WebApplication UseApiDocs(this WebApplication app)
     {
-        // Serves /swagger/v1/swagger.json and /swagger/v1/swagger.yaml.
-        app.UseSwagger();
+        // Swashbuckle serves the JSON; the YAML (the form committed as openapi.yaml) is written below.
+        app.UseSwagger(o => o.RouteTemplate = "swagger/{documentName}/swagger.json");
+        app.MapGet("/swagger/{documentName}/swagger.yaml", WriteYaml).ExcludeFromDescription();
         app.UseSwaggerUI(o =>
         {
             o.SwaggerEndpoint($"/swagger/{DocumentName}/swagger.json", "CreditRisk v1");
             o.DocumentTitle = "CreditRisk scoring API";
         });
         return app;
+    }
+
+    private static Results<ContentHttpResult, NotFound> WriteYaml(string documentName, ISwaggerProvider provider)
+    {
+        if (documentName != DocumentName)
+        {
+            return TypedResults.NotFound();
+        }
+
+        using var text = new StringWriter();
+        provider.GetSwagger(documentName).SerializeAsV3(new Yaml11SafeWriter(text));
+        return TypedResults.Text(text.ToString(), "text/yaml; charset=utf-8");
     }
 }

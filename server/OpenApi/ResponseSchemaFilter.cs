@@ -1,0 +1,52 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditRisk.Contracts;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace CreditRisk.Server.OpenApi;
+
+/// <summary>
+/// Response schemas say what the server always sends: every non-nullable property of a contracts record is
+/// required and not nullable, and the decision is an enum. Without this, generated clients see every field as
+/// optional and the decision as any string.
+/// </summary>
+public sealed class ResponseSchemaFilter : ISchemaFilter
+{
+    private static readonly NullabilityInfoContext Nullability = new();
+
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema target || target.Properties is null
+            || context.Type.Namespace != typeof(ScoreResult).Namespace
+            || context.Type == typeof(Applicant) || context.Type == typeof(BatchScoreRequest))
+        {
+            return;
+        }
+
+        var required = new HashSet<string>();
+        foreach (var property in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        {
+            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            if (!target.Properties.TryGetValue(name, out var propertySchema)
+                || Nullability.Create(property).ReadState == NullabilityState.Nullable)
+            {
+                continue;
+            }
+
+            required.Add(name);
+            if (propertySchema is OpenApiSchema concrete && concrete.Type is { } type)
+            {
+                concrete.Type = type & ~JsonSchemaType.Null;
+            }
+        }
+
+        target.Required = required;
+        if (context.Type == typeof(ScoreResult) && target.Properties["decision"] is OpenApiSchema decision)
+        {
+            decision.Enum = [JsonValue.Create(Decisions.Approve), JsonValue.Create(Decisions.Reject)];
+            decision.Description = "`reject` when the probability of default is above the threshold, else `approve`.";
+        }
+    }
+}

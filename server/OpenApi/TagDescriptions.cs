@@ -1,0 +1,17 @@
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace CreditRisk.Server.OpenApi;
+
+/// <summary>One sentence per tag, so the rendered docs say what each group is for.</summary>
+public sealed class TagDescriptions : IDocumentFilter
+{
+    public void Apply(OpenApiDocument swaggerDoc, DocumentFilterContext context)
+    {
+        swaggerDoc.Tags = new HashSet<OpenApiTag>
+        {
+            new() { Name = "Scoring", Description = "Probability of default, decision and reasons for one applicant or a batch." },
+            new() { Name = "Model", Description = "The model being served: version, threshold, training metrics and feature schema." },
+        };
+    }
+}

@@ -57,7 +57,7 @@ public static class Report
         md.AppendLine("- **What it will cost:** " + (nested is null
             ? "nested cross-validation has not been run for this configuration (`--nested`); the figure above is optimistic because it was used for selection."
             : $"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {F(nested.Procedure.Ci95Low)}–{F(nested.Procedure.Ci95High)}) in nested cross-validation " +
-              $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, {nested.InnerFolds}-fold inside): model and threshold are chosen inside each outer " +
+              $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): model and threshold are chosen inside each outer " +
               "training set exactly as above, and scored on the outer fold they never saw. This is the honest estimate; the target is ≤ 0.55.")).AppendLine();
 
         md.AppendLine("## Baselines").AppendLine();
@@ -164,6 +164,7 @@ public static class Report
                 nested.OuterFolds,
                 nested.Repeats,
                 nested.InnerFolds,
+                nested.InnerRepeats,
                 procedure = nested.Procedure,
                 auc = nested.ProcedureAuc,
                 seedRecipe = nested.SeedRecipe,

@@ -25,7 +25,9 @@ public static class ModelFile
         public const string ReferenceApplicant = "creditrisk.reference_applicant";
         public const string ProbabilityOutput = "creditrisk.probability_output";
         public const string DecisionRule = "creditrisk.decision_rule";
-        public const string ModelVersion = "creditrisk.model_version";
+        /// <summary>Hash of graph and card, also in the ONNX model_version field. Not the served version: that is the
+        /// SHA-256 of the file's bytes, which cannot be written inside the file it hashes.</summary>
+        public const string ContentHash = "creditrisk.content_hash";
     }
 
     public const string DecisionRule = "reject when pd > threshold";
@@ -38,14 +40,14 @@ public static class ModelFile
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>A content hash of graph and card: the model's version (no clock involved).</summary>
-    public static string VersionOf(byte[] graph, ModelCard card) =>
+    /// <summary>A content hash of graph and card (no clock involved): the ONNX model_version field.</summary>
+    public static string ContentHashOf(byte[] graph, ModelCard card) =>
         Convert.ToHexStringLower(SHA256.HashData([.. graph, .. Encoding.UTF8.GetBytes(JsonSerializer.Serialize(card, CardJson))]))[..12];
 
     public static byte[] WithMetadata(byte[] graph, ModelCard card)
     {
         static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var version = VersionOf(graph, card);
+        var version = ContentHashOf(graph, card);
         var metadata = new List<KeyValuePair<string, string>>
         {
             new(ModelMetadataKeys.ModelCard, JsonSerializer.Serialize(card, CardJson)),
@@ -53,7 +55,7 @@ public static class ModelFile
             new(ModelMetadataKeys.CostFalseNegative, R(card.CostFalseNegative)),
             new(ModelMetadataKeys.CostFalsePositive, R(card.CostFalsePositive)),
             new(ModelMetadataKeys.SchemaVersion, card.SchemaVersion),
-            new(Keys.ModelVersion, version),
+            new(Keys.ContentHash, version),
             new(Keys.Learner, card.Learner),
             new(Keys.Hyperparameters, JsonSerializer.Serialize(card.Hyperparameters, CardJson)),
             new(Keys.NestedCvCost, R(card.NestedCv.CostPerApplicant)),
@@ -72,12 +74,16 @@ public static class ModelFile
         return OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, long.Parse(version, NumberStyles.HexNumber, CultureInfo.InvariantCulture), doc, metadata);
     }
 
-    /// <summary>The sidecar: the card's fields at the top level plus what a human needs to call the file.</summary>
-    public static string SidecarJson(ModelCard card, byte[] onnx, string version)
+    /// <summary>
+    /// The sidecar: the card's fields at the top level plus what a human needs to call the file. Its modelVersion
+    /// is the one the server reports: the first 12 hex digits of the file's SHA-256 (check with sha256sum).
+    /// </summary>
+    public static string SidecarJson(ModelCard card, byte[] onnx)
     {
         var node = JsonSerializer.SerializeToNode(card, Indented)!.AsObject();
-        node["modelVersion"] = version;
-        node["onnxSha256"] = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        node["modelVersion"] = sha256[..12];
+        node["onnxSha256"] = sha256;
         node["decisionRule"] = DecisionRule;
         node["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput;
         node["probabilityOutputShape"] = "float [N,1]";

@@ -4,7 +4,8 @@ namespace CreditRisk.Trainer;
 
 /// <summary>
 /// Rewrites the descriptive top-level fields of an ONNX <c>ModelProto</c> without a generated schema: every other
-/// field (graph, opsets, IR version) is copied byte for byte. No timestamps, so the output is deterministic.
+/// field (opsets, IR version, the graph's nodes, inputs, outputs and initializers) is copied byte for byte. No
+/// timestamps, so the output is deterministic.
 /// </summary>
 public static class OnnxMetadata
 {
@@ -14,6 +15,11 @@ public static class OnnxMetadata
     private const int ModelVersion = 5;
     private const int DocString = 6;
     private const int MetadataProps = 14;
+    private const int Graph = 7;
+
+    // GraphProto field numbers: node, and value_info (optional shape annotations of intermediate values).
+    private const int GraphNode = 1;
+    private const int GraphValueInfo = 13;
 
     private static readonly HashSet<int> Replaced = [ProducerName, ProducerVersion, ModelVersion, DocString, MetadataProps];
 
@@ -32,7 +38,12 @@ public static class OnnxMetadata
             var start = (int)input.Position;
             var tag = input.ReadTag();
             input.SkipLastField();
-            if (!Replaced.Contains(WireFormat.GetTagFieldNumber(tag)))
+            var field = WireFormat.GetTagFieldNumber(tag);
+            if (field == Graph)
+            {
+                WriteGraphWithoutOneHotValueInfo(output, model.AsSpan(start, (int)input.Position - start));
+            }
+            else if (!Replaced.Contains(field))
             {
                 output.Write(model, start, (int)input.Position - start);
             }
@@ -63,6 +74,93 @@ public static class OnnxMetadata
 
         writer.Flush();
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// The converter annotates each OneHotEncoder output as [N,k] while the node yields [N,1,k]. ONNX Runtime for C#
+    /// and Node only warns ("Error merging shape info"); onnxruntime-web refuses to load the file. Those annotations
+    /// are optional (runtimes infer them), so they are dropped; the others stay, the ONNX checker needs them.
+    /// </summary>
+    private static void WriteGraphWithoutOneHotValueInfo(Stream output, ReadOnlySpan<byte> graphField)
+    {
+        var field = new CodedInputStream(graphField.ToArray());
+        field.ReadTag();
+        var graph = field.ReadBytes().ToByteArray();
+        var oneHotOutputs = OneHotOutputs(graph);
+
+        using var kept = new MemoryStream();
+        var input = new CodedInputStream(graph);
+        while (!input.IsAtEnd)
+        {
+            var start = (int)input.Position;
+            var tag = input.ReadTag();
+            if (WireFormat.GetTagFieldNumber(tag) == GraphValueInfo)
+            {
+                // ValueInfoProto { string name = 1; … }
+                var valueInfo = input.ReadBytes();
+                if (oneHotOutputs.Contains(FirstString(valueInfo, 1) ?? ""))
+                {
+                    continue;
+                }
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+
+            kept.Write(graph, start, (int)input.Position - start);
+        }
+
+        var writer = new CodedOutputStream(output, leaveOpen: true);
+        writer.WriteTag(Graph, WireFormat.WireType.LengthDelimited);
+        writer.WriteBytes(ByteString.CopyFrom(kept.ToArray()));
+        writer.Flush();
+    }
+
+    /// <summary>Names of the outputs of the graph's OneHotEncoder nodes (NodeProto: output = 2, op_type = 4).</summary>
+    private static HashSet<string> OneHotOutputs(byte[] graph)
+    {
+        var outputs = new HashSet<string>(StringComparer.Ordinal);
+        var input = new CodedInputStream(graph);
+        while (!input.IsAtEnd)
+        {
+            var tag = input.ReadTag();
+            if (WireFormat.GetTagFieldNumber(tag) != GraphNode)
+            {
+                input.SkipLastField();
+                continue;
+            }
+
+            var node = input.ReadBytes();
+            if (FirstString(node, 4) == "OneHotEncoder")
+            {
+                outputs.UnionWith(Strings(node, 2));
+            }
+        }
+
+        return outputs;
+    }
+
+    private static string? FirstString(ByteString message, int fieldNumber) => Strings(message, fieldNumber).FirstOrDefault();
+
+    private static List<string> Strings(ByteString message, int fieldNumber)
+    {
+        var values = new List<string>();
+        var input = new CodedInputStream(message.ToByteArray());
+        while (!input.IsAtEnd)
+        {
+            var tag = input.ReadTag();
+            if (WireFormat.GetTagFieldNumber(tag) == fieldNumber && WireFormat.GetTagWireType(tag) == WireFormat.WireType.LengthDelimited)
+            {
+                values.Add(input.ReadString());
+            }
+            else
+            {
+                input.SkipLastField();
+            }
+        }
+
+        return values;
     }
 
     /// <summary>Reads the metadata_props back (for tests and the export's self-check).</summary>

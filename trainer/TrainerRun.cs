@@ -74,7 +74,7 @@ public static class TrainerRun
         var onnx = ModelFile.WithMetadata(graph, card);
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
         File.WriteAllBytes(Path.Combine(options.OutputDirectory, "model.onnx"), onnx);
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "model.json"), ModelFile.SidecarJson(card, onnx, ModelFile.VersionOf(graph, card)));
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "model.json"), ModelFile.SidecarJson(card, onnx));
         File.WriteAllText(Path.Combine(options.OutputDirectory, "golden.json"), Golden.ToJson(golden, Training.Predict(model, goldenRecords), card.Threshold));
 
         // 6. Report.

@@ -29,11 +29,15 @@ public class ShippedArtifactsTests
     [Fact]
     public void Shipped_model_carries_its_card_and_matches_the_sidecar_and_the_data()
     {
-        using var scorer = new OnnxScorer(File.ReadAllBytes(Artifact("model.onnx")));
+        var bytes = File.ReadAllBytes(Artifact("model.onnx"));
+        using var scorer = new OnnxScorer(bytes);
         var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
         var sidecar = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Artifact("model.json")), ModelFile.CardJson)!;
         Assert.Equal(card.Threshold, sidecar.Threshold);
         Assert.Equal(card.ReferenceApplicant, sidecar.ReferenceApplicant);
+        // The sidecar names the version the server reports: the first 12 hex digits of the file's SHA-256.
+        var version = JsonDocument.Parse(File.ReadAllText(Artifact("model.json"))).RootElement.GetProperty("modelVersion").GetString();
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12], version);
         Assert.Equal(TestData.Credit.Sha256, card.TrainingDataSha256);
         Assert.Equal(FeatureSchema.Version, card.SchemaVersion);
         Assert.InRange(card.Threshold, 0.01, 0.99);

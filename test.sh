@@ -71,6 +71,7 @@ dotnet_suite CreditRisk.sln -c Release
 # The container, kept honest without a Docker engine (see tests/container/).
 check container-manifests bash tests/container/check-manifests.sh
 check container-publish-and-run bash tests/container/publish-and-run.sh
+check dockerfile-lint npx --no-install dockerfile-utils lint Dockerfile
 
 # Polyglot (issue 6): the ONNX file in Python's checker, Node and the browser.
 check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py

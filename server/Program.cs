@@ -1,3 +1,52 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.MapGet("/health/live", () => TypedResults.Ok());
+using Carter;
+using CreditRisk.Server.Health;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.OpenApi;
+using Prometheus;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Logging: Serilog, compact JSON to stdout; never applicant attributes.
+builder.AddJsonLogging();
+
+// The model: one ONNX Runtime session, checked and warmed up before the server listens.
+builder.Services.AddCreditModel();
+
+// Limits and refusals: body/header size, timeouts, rate limiting, problem+json for every error.
+builder.AddHardening();
+
+// API: Carter modules, source-generated JSON, OpenAPI document, health checks.
+builder.Services.AddCarter();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, JsonContext.Default));
+builder.Services.AddApiDocs();
+builder.Services.AddModelHealth();
+
+var app = builder.Build();
+
+// A missing or wrong model stops here: one line on stderr naming the file and the problem, exit code 1.
+if (!app.TryLoadModel())
+{
+    return 1;
+}
+
+app.UseHardening();
+
+// The scoring page (wwwroot/index.html at /) and Swagger UI at /swagger.
+app.UseDefaultFiles();
+app.UseStaticFiles();
+app.UseApiDocs();
+
+app.UseRouting();
+app.UseHttpMetrics();
+app.UseRequestLimits();
+
+app.MapCarter();
+app.MapHealth();
+app.MapMetrics("/metrics");
+
+app.Lifetime.ApplicationStarted.Register(() =>
+    Log.SwaggerAt(app.Logger, string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));
+
 app.Run();
+return 0;

@@ -1,0 +1,41 @@
+using CreditRisk.Server.Model;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace CreditRisk.Server.Health;
+
+/// <summary>Liveness and readiness probes, mapped in every environment (load balancers need them).</summary>
+public static class HealthEndpoints
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddModelHealth(this IServiceCollection services)
+    {
+        services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [Ready]);
+        return services;
+    }
+
+    public static WebApplication MapHealth(this WebApplication app)
+    {
+        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) });
+        return app;
+    }
+
+    /// <summary>The model is constructed only after its checks and warm-up run pass, so "constructed" means "ready".</summary>
+    private sealed class ModelHealthCheck(IServiceProvider services) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            try
+            {
+                var model = services.GetRequiredService<CreditModel>();
+                return Task.FromResult(HealthCheckResult.Healthy($"model {model.Version}"));
+            }
+            catch (ModelLoadException e)
+            {
+                return Task.FromResult(HealthCheckResult.Unhealthy(e.Message));
+            }
+        }
+    }
+}

@@ -1,0 +1,58 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditRisk.Server.Hosting;
+
+/// <summary>
+/// Buffers a JSON request body up to the size limit and hands it to a synchronous reader, so handlers can parse it
+/// with <see cref="System.Text.Json.Utf8JsonReader"/> without model binding. Refusals come back as problem results.
+/// </summary>
+public static class JsonBody
+{
+    public delegate T Reader<out T>(ReadOnlySequence<byte> body);
+
+    public static async ValueTask<(T? Value, ProblemHttpResult? Problem)> ReadAsync<T>(
+        HttpRequest request, long maxBytes, Reader<T> read, CancellationToken cancellationToken)
+    {
+        if (!request.HasJsonContentType())
+        {
+            return (default, Problems.UnsupportedMediaType());
+        }
+
+        if (request.ContentLength > maxBytes)
+        {
+            return (default, Problems.TooLarge(maxBytes));
+        }
+
+        PipeReader body = request.BodyReader;
+        try
+        {
+            while (true)
+            {
+                var result = await body.ReadAsync(cancellationToken);
+                var buffer = result.Buffer;
+                if (buffer.Length > maxBytes)
+                {
+                    body.AdvanceTo(buffer.End);
+                    return (default, Problems.TooLarge(maxBytes));
+                }
+
+                if (result.IsCompleted)
+                {
+                    var value = read(buffer);
+                    body.AdvanceTo(buffer.End);
+                    return (value, null);
+                }
+
+                // Keep everything buffered; ask for more.
+                body.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's own limits (body size, data rate) surface here.
+            return (default, Problems.FromBadRequest(e));
+        }
+    }
+}

@@ -1,0 +1,12 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Server.Hosting;
+
+/// <summary>Source-generated serializers for the hot-path responses: no reflection per request.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(ScoreResult))]
+[JsonSerializable(typeof(BatchScoreResponse))]
+[JsonSerializable(typeof(ModelInfo))]
+internal sealed partial class JsonContext : JsonSerializerContext;

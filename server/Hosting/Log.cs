@@ -1,0 +1,23 @@
+namespace CreditRisk.Server.Hosting;
+
+/// <summary>
+/// Every log line the server writes itself, source-generated (no boxing or parsing per call on the hot path).
+/// None of them takes an applicant attribute: scoring is logged as decision, PD bucket and latency only.
+/// </summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Scored {RequestId}: {Decision}, PD {PdBucket}, {ElapsedMs} ms")]
+    public static partial void Scored(ILogger logger, string requestId, string decision, string pdBucket, double elapsedMs);
+
+    [LoggerMessage(2, LogLevel.Information, "Scored batch {RequestId}: {Count} applicants, {Rejects} rejected, {ElapsedMs} ms")]
+    public static partial void ScoredBatch(ILogger logger, string requestId, int count, int rejects, double elapsedMs);
+
+    [LoggerMessage(3, LogLevel.Information, "Serving model {ModelVersion} ({Learner}) from {ModelPath}, threshold {Threshold}")]
+    public static partial void ServingModel(ILogger logger, string modelVersion, string learner, string modelPath, double threshold);
+
+    [LoggerMessage(4, LogLevel.Information, "Swagger UI at {SwaggerUrls}")]
+    public static partial void SwaggerAt(ILogger logger, string swaggerUrls);
+
+    [LoggerMessage(5, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
+    public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+}

@@ -1,0 +1,32 @@
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace CreditRisk.Server.Hosting;
+
+public static class Logging
+{
+    /// <summary>
+    /// Serilog, compact JSON on stdout, levels from the <c>Serilog</c> section. No static bootstrap logger: it would be
+    /// frozen by the first host and break the next (WebApplicationFactory builds several per test run). Sinks
+    /// registered in DI are added too, which is how tests capture every log event.
+    /// </summary>
+    public static WebApplicationBuilder AddJsonLogging(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSerilog((services, logger) => logger
+            .ReadFrom.Configuration(builder.Configuration)
+            .ReadFrom.Services(services)
+            .Enrich.FromLogContext()
+            .WriteTo.Console(new CompactJsonFormatter()));
+        return builder;
+    }
+
+    /// <summary>P(bad) rounded down to a tenth, e.g. "0.1-0.2": enough to watch the score mix without logging scores.</summary>
+    public static string Bucket(double probability)
+    {
+        var tenth = Math.Clamp((int)(probability * 10), 0, 9);
+        return Buckets[tenth];
+    }
+
+    private static readonly string[] Buckets =
+        [.. Enumerable.Range(0, 10).Select(i => $"{i / 10.0:0.0}-{(i + 1) / 10.0:0.0}")];
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace CreditRisk.Server.Hosting;
+
+/// <summary>RFC 9457 problem responses for the refusals the API documents. None carries exception details.</summary>
+public static class Problems
+{
+    public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
+        statusCode: StatusCodes.Status415UnsupportedMediaType,
+        title: "Unsupported media type",
+        detail: "The request body must be JSON: send Content-Type: application/json.");
+
+    public static ProblemHttpResult TooLarge(long maxBytes) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Request body too large",
+        detail: $"The request body may hold at most {maxBytes} bytes (Limits:MaxRequestBodyBytes).");
+
+    public static ProblemHttpResult BatchTooLarge(int maxBatchSize) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "Batch too large",
+        detail: $"A batch may hold at most {maxBatchSize} applicants (Scoring:MaxBatchSize); split it into smaller batches.");
+
+    public static ProblemHttpResult FromBadRequest(BadHttpRequestException e) => TypedResults.Problem(
+        statusCode: e.StatusCode,
+        title: ReasonPhrase(e.StatusCode),
+        detail: e.StatusCode == StatusCodes.Status413PayloadTooLarge
+            ? "The request body is larger than the server accepts (Limits:MaxRequestBodyBytes)."
+            : "The request could not be read.");
+
+    public static string ReasonPhrase(int status) =>
+        Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
+
+    /// <summary>
+    /// Turns exceptions that escape endpoints into problem responses: Kestrel's request errors keep their status;
+    /// anything else is a 500 that says nothing about the exception (it is logged instead).
+    /// </summary>
+    public sealed class ExceptionHandler(IProblemDetailsService problems, ILogger<ExceptionHandler> logger) : IExceptionHandler
+    {
+        public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
+        {
+            var status = exception switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => StatusCodes.Status408RequestTimeout,
+                _ => StatusCodes.Status500InternalServerError,
+            };
+            if (status >= 500)
+            {
+                Log.Unhandled(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+            }
+
+            httpContext.Response.StatusCode = status;
+            return await problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                Exception = null,
+                ProblemDetails = new ProblemDetails
+                {
+                    Status = status,
+                    Title = ReasonPhrase(status),
+                    Detail = status >= 500 ? "The server could not process the request." : "The request could not be processed.",
+                },
+            });
+        }
+    }
+
+    /// <summary>Keeps a trace of where the problem happened without echoing anything the client sent.</summary>
+    internal static void Customize(ProblemDetailsContext context)
+    {
+        context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
+        context.ProblemDetails.Extensions.Remove("exception");
+        context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+    }
+}

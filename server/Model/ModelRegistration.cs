@@ -1,0 +1,55 @@
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Scoring;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Model;
+
+public static class ModelRegistration
+{
+    public static IServiceCollection AddCreditModel(this IServiceCollection services)
+    {
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton(provider =>
+        {
+            var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
+            ScoringMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
+            return model;
+        });
+        services.AddSingleton<Scorer>();
+        return services;
+    }
+
+    /// <summary>
+    /// Validates the settings and loads and checks the model before the server listens. A bad setting or file is
+    /// reported as one line on stderr (naming the setting, or the file and its problem) and the process exits
+    /// non-zero instead of serving errors.
+    /// </summary>
+    public static bool TryLoadModel(this WebApplication app)
+    {
+        try
+        {
+            app.Services.GetService<IStartupValidator>()?.Validate();
+            var model = app.Services.GetRequiredService<CreditModel>();
+            Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
+            return true;
+        }
+        catch (ModelLoadException e)
+        {
+            Console.Error.WriteLine(e.Message);
+        }
+        catch (OptionsValidationException e)
+        {
+            Console.Error.WriteLine(Invalid(e));
+        }
+        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
+        {
+            Console.Error.WriteLine(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Invalid)));
+        }
+
+        return false;
+    }
+
+    private static string Invalid(OptionsValidationException e) =>
+        $"Invalid configuration ({e.OptionsType.Name}): " + string.Join("; ", e.Failures).ReplaceLineEndings(" ");
+}

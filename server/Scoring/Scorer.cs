@@ -1,0 +1,130 @@
+using System.Buffers;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Scoring;
+
+/// <summary>
+/// Turns model probabilities into decisions, expected costs and adverse-action reasons. Reasons are model-agnostic:
+/// each applicant is scored again with one attribute at a time set to the model's reference (most favourable) value,
+/// all in the same ONNX Runtime run; an attribute's impact is how much P(bad) would fall with that value.
+/// </summary>
+public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
+{
+    private readonly ScoringOptions _options = options.Value;
+    private readonly int _featureCount = FeatureSchema.All.Count;
+
+    public CreditModel Model => model;
+
+    /// <summary>Reject when P(bad) is strictly above the threshold (the trainer's golden decisions use the same rule).</summary>
+    public static string Decide(double probability, double threshold) =>
+        probability > threshold ? Decisions.Reject : Decisions.Approve;
+
+    public ScoreResult Score(Applicant applicant) => Score([applicant])[0];
+
+    public ScoreResult[] Score(IReadOnlyList<Applicant> applicants)
+    {
+        var reasons = _options.Reasons;
+        var reference = model.Card.ReferenceApplicant;
+        var rowsPerApplicant = reasons ? 1 + _featureCount : 1;
+        var rows = ArrayPool<ModelRow>.Shared.Rent(applicants.Count * rowsPerApplicant);
+        var probabilities = ArrayPool<float>.Shared.Rent(applicants.Count * rowsPerApplicant);
+        var variantCounts = ArrayPool<int>.Shared.Rent(applicants.Count);
+        try
+        {
+            // Row layout: all applicants first, then the reason variants. A variant is skipped when the applicant
+            // already has the reference value: its impact is zero by definition.
+            var count = 0;
+            foreach (var applicant in applicants)
+            {
+                rows[count++] = new ModelRow(applicant);
+            }
+
+            if (reasons)
+            {
+                for (var i = 0; i < applicants.Count; i++)
+                {
+                    var before = count;
+                    for (var f = 0; f < _featureCount; f++)
+                    {
+                        if (!SameValue(applicants[i], reference, f))
+                        {
+                            rows[count++] = new ModelRow(applicants[i], f);
+                        }
+                    }
+
+                    variantCounts[i] = count - before;
+                }
+            }
+
+            model.Predict(rows.AsSpan(0, count), probabilities.AsSpan(0, count));
+
+            var results = new ScoreResult[applicants.Count];
+            var variant = applicants.Count;
+            for (var i = 0; i < applicants.Count; i++)
+            {
+                double pd = probabilities[i];
+                var decision = Decide(pd, model.Threshold);
+                IReadOnlyList<Reason> why = [];
+                if (reasons)
+                {
+                    if (decision == Decisions.Reject)
+                    {
+                        why = TopReasons(pd, rows.AsSpan(variant, variantCounts[i]), probabilities.AsSpan(variant, variantCounts[i]));
+                    }
+
+                    variant += variantCounts[i];
+                }
+
+                results[i] = new ScoreResult(
+                    pd,
+                    decision,
+                    model.Threshold,
+                    new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
+                    model.Version,
+                    why);
+            }
+
+            return results;
+        }
+        finally
+        {
+            ArrayPool<ModelRow>.Shared.Return(rows, clearArray: true);
+            ArrayPool<float>.Shared.Return(probabilities);
+            ArrayPool<int>.Shared.Return(variantCounts);
+        }
+    }
+
+    private Reason[] TopReasons(double pd, ReadOnlySpan<ModelRow> variants, ReadOnlySpan<float> probabilities)
+    {
+        var impacts = new List<(int Feature, double Impact)>(variants.Length);
+        for (var v = 0; v < variants.Length; v++)
+        {
+            var impact = pd - probabilities[v];
+            if (impact > 0)
+            {
+                impacts.Add((variants[v].SwappedFeature, impact));
+            }
+        }
+
+        // Largest impact first; ties keep schema order so the same applicant always gets the same reasons.
+        return [.. impacts
+            .OrderByDescending(x => x.Impact)
+            .ThenBy(x => x.Feature)
+            .Take(_options.MaxReasons)
+            .Select(x =>
+            {
+                var feature = FeatureSchema.All[x.Feature];
+                return new Reason(feature.ReasonCode, feature.Name, feature.ReasonText, x.Impact);
+            })];
+    }
+
+    private static bool SameValue(Applicant applicant, Applicant reference, int position)
+    {
+        var feature = FeatureSchema.All[position];
+        return feature.IsCategorical
+            ? string.Equals(applicant.Category(feature.Index), reference.Category(feature.Index), StringComparison.Ordinal)
+            : applicant.Number(feature.Index) == reference.Number(feature.Index);
+    }
+}

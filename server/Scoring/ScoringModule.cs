@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using Carter;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Scoring;
+
+/// <summary>POST /api/v1/score and /api/v1/score/batch.</summary>
+public sealed class ScoringModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        var score = app.MapGroup("/api/v1/score")
+            .WithTags("Scoring")
+            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+
+        score.MapPost("", ScoreApplicant)
+            .WithName("ScoreApplicant")
+            .WithSummary("Score one applicant")
+            .WithDescription(
+                "Returns the probability of default (PD), the decision at the model's cost-optimal threshold " +
+                "(reject when PD > threshold), the expected cost of each decision (approve: 5·PD, reject: 1·(1−PD)), " +
+                "the model version and, for a reject, up to 4 adverse-action reasons. Every attribute is required; " +
+                "unknown or repeated fields are rejected with 400, naming each bad field and the rule it breaks.")
+            .Accepts<Applicant>("application/json");
+
+        score.MapPost("/batch", ScoreBatch)
+            .WithName("ScoreBatch")
+            .WithSummary("Score a batch of applicants")
+            .WithDescription(
+                "Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +
+                "request order. A batch over the limit is refused with 413; any invalid applicant makes the whole " +
+                "batch a 400 naming each bad field as applicants[i].field.")
+            .Accepts<BatchScoreRequest>("application/json");
+    }
+
+    public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
+        HttpRequest request, Scorer scorer, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var errors = new ValidationErrors();
+        var (applicant, problem) = await JsonBody.ReadAsync(
+            request, limits.Value.MaxRequestBodyBytes, body => ApplicantJson.ReadApplicant(body, errors), request.HttpContext.RequestAborted);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (applicant is null)
+        {
+            return Invalid(errors);
+        }
+
+        var result = scorer.Score(applicant);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        ScoringMetrics.Scores.WithLabels(result.Decision).Inc();
+        ScoringMetrics.ScoringSeconds.WithLabels("score").Observe(elapsed.TotalSeconds);
+        // Never log applicant attributes: only the outcome, coarsely.
+        Log.Scored(logger, request.HttpContext.TraceIdentifier, result.Decision, Logging.Bucket(result.ProbabilityOfDefault), elapsed.TotalMilliseconds);
+        return TypedResults.Ok(result);
+    }
+
+    public static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
+        HttpRequest request, Scorer scorer, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var errors = new ValidationErrors();
+        var maxBatch = scoring.Value.MaxBatchSize;
+        var tooMany = false;
+        var (applicants, problem) = await JsonBody.ReadAsync(
+            request, limits.Value.MaxRequestBodyBytes, body => ApplicantJson.ReadBatch(body, maxBatch, errors, out tooMany), request.HttpContext.RequestAborted);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (tooMany)
+        {
+            return Problems.BatchTooLarge(maxBatch);
+        }
+
+        if (applicants is null)
+        {
+            return Invalid(errors);
+        }
+
+        var results = scorer.Score(applicants);
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        var rejects = results.Count(r => r.Decision == Decisions.Reject);
+        ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
+        ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects);
+        ScoringMetrics.ScoringSeconds.WithLabels("batch").Observe(elapsed.TotalSeconds);
+        Log.ScoredBatch(logger, request.HttpContext.TraceIdentifier, results.Length, rejects, elapsed.TotalMilliseconds);
+        return TypedResults.Ok(new BatchScoreResponse(scorer.Model.Version, results));
+    }
+
+    private static ValidationProblem Invalid(ValidationErrors errors) => TypedResults.ValidationProblem(
+        errors.ToDictionary(),
+        title: "The request is not a valid scoring request",
+        detail: "Each entry of 'errors' names a field and the rule it breaks; '$' is the body as a whole.");
+}

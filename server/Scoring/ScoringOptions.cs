@@ -1,0 +1,20 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CreditRisk.Server.Scoring;
+
+/// <summary>How requests are scored. Section <c>Scoring</c>.</summary>
+public sealed class ScoringOptions
+{
+    public const string Section = "Scoring";
+
+    /// <summary>Most applicants one POST /api/v1/score/batch may carry; more is refused with 413.</summary>
+    [Range(1, 100_000)]
+    public int MaxBatchSize { get; set; } = 1000;
+
+    /// <summary>Compute adverse-action reasons for rejects. Off saves the 20 extra model rows per applicant (benchmarks compare both).</summary>
+    public bool Reasons { get; set; } = true;
+
+    /// <summary>How many reasons a reject carries at most.</summary>
+    [Range(1, 20)]
+    public int MaxReasons { get; set; } = 4;
+}

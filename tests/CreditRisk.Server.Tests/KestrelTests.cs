@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Server.Tests;
+
+/// <summary>The published server as a real process on Kestrel at 127.0.0.1, driven with HttpClient and raw sockets.</summary>
+public sealed class KestrelTests : IAsyncLifetime
+{
+    private readonly int _port = FreePort();
+    private readonly StringBuilder _stdout = new();
+    private Process? _process;
+    private HttpClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        var start = new ProcessStartInfo("dotnet", [Paths.ServerDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}";
+        start.Environment["Limits__RequestTimeoutSeconds"] = "2";
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
+        _process.ErrorDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            try
+            {
+                if ((await _client.GetAsync("/health/ready")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            Assert.False(_process.HasExited, "server exited: " + Output);
+            await Task.Delay(100);
+        }
+
+        Assert.Fail("server did not become ready: " + Output);
+    }
+
+    public async Task DisposeAsync()
+    {
+        _client.Dispose();
+        if (_process is { HasExited: false })
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process?.Dispose();
+    }
+
+    private string Output
+    {
+        get
+        {
+            lock (_stdout)
+            {
+                return _stdout.ToString();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Real_server_scores_serves_docs_and_refuses_abuse()
+    {
+        var score = await _client.PostJson("/api/v1/score", Http.ApplicantJson());
+        Assert.Equal(HttpStatusCode.OK, score.StatusCode);
+        var result = (await score.Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+        Assert.Contains(result.Decision, new[] { Decisions.Approve, Decisions.Reject });
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/swagger/v1/swagger.yaml")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/")).StatusCode);
+        await (await _client.PostJson("/api/v1/score", "{")).AssertProblem(400);
+        await (await _client.PostJson("/api/v1/score", new string(' ', 2 * 1024 * 1024))).AssertProblem(413);
+
+        Assert.Contains("Swagger UI at", Output, StringComparison.Ordinal);
+        Assert.Contains("\"Decision\":", Output, StringComparison.Ordinal);
+        // ORT's start-up chatter (e.g. "Error merging shape info") stays out of the server's output.
+        Assert.DoesNotContain("merging shape info", Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Oversized_headers_are_refused_with_431()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("X-Padding", new string('a', 20 * 1024));
+        var response = await _client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Slow_body_times_out_with_408_problem()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _port);
+        var stream = tcp.GetStream();
+        var head = "POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"age\":";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var statusLine = await reader.ReadLineAsync(timeout.Token);
+        Assert.StartsWith("HTTP/1.1 408", statusLine, StringComparison.Ordinal);
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
+
+namespace CreditRisk.Server.Tests;
+
+/// <summary>A model file the server cannot serve stops it at start, with one line naming the file and the problem.</summary>
+public sealed class ModelLoadTests
+{
+    public static TheoryData<string, string> BadModels()
+    {
+        var shipped = File.ReadAllBytes(TestModels.Shipped);
+        var card = JsonSerializer.Serialize(TestModels.Card(), Http.Json);
+        return new()
+        {
+            { TestModels.Write("truncated.onnx", shipped[..(shipped.Length / 2)]), "not a valid ONNX model" },
+            { TestModels.Write("empty.onnx", []), "not a valid ONNX model" },
+            { TestModels.Write("text.onnx", "this is not a model"u8.ToArray()), "not a valid ONNX model" },
+            { TestModels.Write("other-inputs.onnx", TestModels.Tiny(inputs: [("x", false), ("durationMonths", false)])), "missing input 'checkingAccount'" },
+            { TestModels.Write("extra-input.onnx", TestModels.Tiny(inputs: [.. FeatureSchema.All.Select(f => (f.Name, f.IsCategorical)), ("label", false)])), "unexpected input 'label'" },
+            { TestModels.Write("wrong-type.onnx", TestModels.Tiny(inputs: FeatureSchema.All.Select(f => (f.Name, false)))), "input 'checkingAccount' must be a String tensor" },
+            { TestModels.Write("wrong-output.onnx", TestModels.Tiny(output: "score")), $"no output '{ModelMetadataKeys.ProbabilityOutput}'" },
+            { TestModels.Write("no-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string>())), $"metadata '{ModelMetadataKeys.ModelCard}' is missing" },
+            { TestModels.Write("bad-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = "{\"learner\": 1}" })), "is not a model card" },
+            { TestModels.Write("old-schema.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = card.Replace("\"schemaVersion\":\"1\"", "\"schemaVersion\":\"0\"", StringComparison.Ordinal) })), "feature schema 0" },
+            { Path.Combine(TestModels.Directory, "missing.onnx"), "file not found" },
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(BadModels))]
+    public void Bad_model_is_refused_naming_file_and_problem(string path, string problem)
+    {
+        var e = Assert.Throws<ModelLoadException>(() => new CreditModel(path));
+        Assert.StartsWith($"Cannot load model '{path}': ", e.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void Hand_made_model_with_the_right_shape_loads_and_scores()
+    {
+        using var model = new CreditModel(TestModels.Write("tiny.onnx", TestModels.Tiny()));
+        var pd = model.Predict(Applicant.Example with { DurationMonths = 20 });
+        Assert.Equal(1 / (1 + Math.Exp(-(0.1 * 20 - 2))), pd, 6);
+        Assert.Equal("TinyLogistic", model.Card.Learner);
+    }
+
+    [Theory]
+    [InlineData("truncated.onnx", "not a valid ONNX model")]
+    [InlineData("other-inputs.onnx", "missing input")]
+    [InlineData("missing.onnx", "file not found")]
+    public async Task Server_process_exits_non_zero_with_one_line_naming_the_file(string file, string problem)
+    {
+        _ = BadModels();
+        var path = Path.Combine(TestModels.Directory, file);
+        var (exitCode, stdout, stderr) = await RunServer(new() { ["Model__Path"] = path, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"Cannot load model '{path}': ", line, StringComparison.Ordinal);
+        Assert.Contains(problem, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", stdout + stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_process_refuses_invalid_settings_in_one_line()
+    {
+        var (exitCode, _, stderr) = await RunServer(new() { ["Scoring__MaxBatchSize"] = "-1", ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+        Assert.NotEqual(0, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains("MaxBatchSize", line, StringComparison.Ordinal);
+    }
+
+    internal static async Task<(int ExitCode, string Stdout, string Stderr)> RunServer(Dictionary<string, string> environment)
+    {
+        var start = new ProcessStartInfo("dotnet", [Paths.ServerDll])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json.Nodes;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Server.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class OpenApiTests(SharedApp app)
+{
+    private static readonly string Committed = Path.Combine(Paths.RepoRoot, "openapi.yaml");
+    private readonly HttpClient _client = app.CreateClient();
+
+    /// <summary>openapi.yaml is the public contract. To accept a deliberate change: UPDATE_OPENAPI=1 dotnet test.</summary>
+    [Fact]
+    public async Task Served_document_equals_the_committed_openapi_yaml()
+    {
+        var served = Normalize(await _client.GetStringAsync("/swagger/v1/swagger.yaml"));
+        if (Environment.GetEnvironmentVariable("UPDATE_OPENAPI") == "1")
+        {
+            await File.WriteAllTextAsync(Committed, served);
+        }
+
+        Assert.True(File.Exists(Committed), "openapi.yaml is missing at the repo root; run UPDATE_OPENAPI=1 dotnet test");
+        var committed = Normalize(await File.ReadAllTextAsync(Committed));
+        Assert.True(committed == served,
+            "The served OpenAPI document differs from openapi.yaml. If the change is intended, run UPDATE_OPENAPI=1 dotnet test and commit openapi.yaml.");
+    }
+
+    [Fact]
+    public async Task Every_operation_documents_itself_and_its_errors()
+    {
+        var doc = JsonNode.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json"))!;
+        Assert.StartsWith("3.", (string)doc["openapi"]!, StringComparison.Ordinal);
+        Assert.Equal("/", (string)doc["servers"]![0]!["url"]!);
+        var operations = doc["paths"]!.AsObject()
+            .Where(p => p.Key.StartsWith("/api/", StringComparison.Ordinal))
+            .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
+            .ToList();
+        Assert.Equal(3, operations.Count);
+        foreach (var (path, method, operation) in operations)
+        {
+            var where = $"{method} {path}";
+            Assert.False(string.IsNullOrEmpty((string?)operation["operationId"]), where);
+            Assert.False(string.IsNullOrEmpty((string?)operation["summary"]), where);
+            Assert.False(string.IsNullOrEmpty((string?)operation["description"]), where);
+            var responses = operation["responses"]!.AsObject();
+            Assert.True(responses.ContainsKey("429"), where);
+            if (method == "post")
+            {
+                Assert.NotNull(operation["requestBody"]!["content"]!["application/json"]!["example"]);
+                foreach (var status in new[] { "200", "400", "413", "415", "429" })
+                {
+                    Assert.True(responses.ContainsKey(status), $"{where} lacks {status}");
+                    var media = responses[status]!["content"]!.AsObject().Single().Value!;
+                    Assert.NotNull(media["example"]);
+                    if (status != "200")
+                    {
+                        Assert.Equal("application/problem+json", responses[status]!["content"]!.AsObject().Single().Key);
+                        Assert.NotNull(media["schema"]);
+                    }
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Applicant_schema_comes_from_the_feature_schema()
+    {
+        var doc = JsonNode.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json"))!;
+        var schema = doc["components"]!["schemas"]!["Applicant"]!;
+        Assert.False((bool)schema["additionalProperties"]!);
+        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), schema["required"]!.AsArray().Select(n => (string)n!).Order());
+        foreach (var feature in FeatureSchema.All)
+        {
+            var property = schema["properties"]![feature.Name]!;
+            if (feature.IsCategorical)
+            {
+                Assert.Equal("string", (string)property["type"]!);
+                Assert.Equal(feature.AllowedValues, property["enum"]!.AsArray().Select(n => (string)n!));
+                Assert.All(feature.Values, v => Assert.Contains(v.Description, (string)property["description"]!, StringComparison.Ordinal));
+            }
+            else
+            {
+                Assert.Equal("integer", (string)property["type"]!);
+                Assert.Equal(feature.Min, (int)property["minimum"]!);
+                Assert.Equal(feature.Max, (int)property["maximum"]!);
+            }
+        }
+
+        var batch = doc["components"]!["schemas"]!["BatchScoreRequest"]!;
+        Assert.False((bool)batch["additionalProperties"]!);
+        Assert.Equal(1000, (int)batch["properties"]!["applicants"]!["maxItems"]!);
+    }
+
+    private static string Normalize(string text) =>
+        string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd())).Trim() + "\n";
+}

@@ -1,0 +1,158 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Scoring;
+
+namespace CreditRisk.Server.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class ScoringTests(SharedApp app)
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    [Fact]
+    public async Task Score_returns_pd_decision_threshold_costs_and_version()
+    {
+        var response = await _client.PostJson("/api/v1/score", Http.ApplicantJson());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var result = (await response.Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+
+        Assert.InRange(result.ProbabilityOfDefault, 0, 1);
+        Assert.InRange(result.Threshold, 0, 1);
+        Assert.Equal(Scorer.Decide(result.ProbabilityOfDefault, result.Threshold), result.Decision);
+        Assert.Equal(5 * result.ProbabilityOfDefault, result.ExpectedCost.Approve, 12);
+        Assert.Equal(1 - result.ProbabilityOfDefault, result.ExpectedCost.Reject, 12);
+        Assert.Matches("^[0-9a-f]{12}$", result.ModelVersion);
+    }
+
+    [Fact]
+    public async Task Reject_carries_reason_codes_that_lower_pd_when_fixed()
+    {
+        var golden = Golden.Load();
+        var rejected = golden.Rows.First(r => r.Kind == "data" && r.Decision == Decisions.Reject);
+        var response = await _client.PostJson("/api/v1/score", rejected.Input.DeepClone());
+        var result = (await response.Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+
+        Assert.Equal(Decisions.Reject, result.Decision);
+        Assert.InRange(result.Reasons.Count, 1, 4);
+        Assert.All(result.Reasons, r =>
+        {
+            var feature = FeatureSchema.Get(r.Feature);
+            Assert.Equal(feature.ReasonCode, r.Code);
+            Assert.Equal(feature.ReasonText, r.Text);
+            Assert.True(r.Impact > 0);
+        });
+        Assert.Equal(result.Reasons.OrderByDescending(r => r.Impact).Select(r => r.Code), result.Reasons.Select(r => r.Code));
+    }
+
+    [Fact]
+    public async Task Approve_carries_no_reasons()
+    {
+        var approved = Golden.Load().Rows.First(r => r.Kind == "data" && r.Decision == Decisions.Approve);
+        var result = (await (await _client.PostJson("/api/v1/score", approved.Input.DeepClone())).Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+        Assert.Equal(Decisions.Approve, result.Decision);
+        Assert.Empty(result.Reasons);
+    }
+
+    [Fact]
+    public async Task Scores_equal_the_trainers_golden_predictions()
+    {
+        // Rows a REST client can send: training rows and in-contract edge cases (split/unseen rows are ONNX-only).
+        var golden = Golden.Load();
+        Assert.Equal("reject when pd > threshold", golden.Rule);
+        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge").ToList();
+        Assert.NotEmpty(rows);
+        foreach (var chunk in rows.Chunk(500))
+        {
+            var body = new JsonObject { ["applicants"] = new JsonArray([.. chunk.Select(r => r.Input.DeepClone())]) };
+            var response = await _client.PostJson("/api/v1/score/batch", body);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            var batch = (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!;
+            Assert.Equal(chunk.Length, batch.Results.Count);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                Assert.True(Math.Abs(chunk[i].Pd - batch.Results[i].ProbabilityOfDefault) <= 1e-6,
+                    $"row {i}: golden {chunk[i].Pd}, served {batch.Results[i].ProbabilityOfDefault}");
+                Assert.Equal(chunk[i].Decision, batch.Results[i].Decision);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Batch_results_come_in_order_and_match_single_scores()
+    {
+        var rows = Golden.Load().Rows.Where(r => r.Kind == "data").Take(5).ToList();
+        var body = new JsonObject { ["applicants"] = new JsonArray([.. rows.Select(r => r.Input.DeepClone())]) };
+        var batch = (await (await _client.PostJson("/api/v1/score/batch", body)).Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!;
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var single = (await (await _client.PostJson("/api/v1/score", rows[i].Input.DeepClone())).Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+            Assert.Equal(JsonSerializer.Serialize(single), JsonSerializer.Serialize(batch.Results[i]));
+            Assert.Equal(batch.ModelVersion, single.ModelVersion);
+        }
+    }
+
+    [Fact]
+    public async Task Model_endpoint_describes_the_served_model()
+    {
+        var info = (await _client.GetFromJsonAsync<ModelInfo>("/api/v1/model", Http.Json))!;
+        var score = (await (await _client.PostJson("/api/v1/score", Http.ApplicantJson())).Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+
+        Assert.Equal(score.ModelVersion, info.Version);
+        Assert.Equal(score.Threshold, info.Threshold);
+        Assert.Equal(Golden.Load().Threshold, info.Threshold);
+        Assert.Equal(CostWeights.FalseNegative, info.CostFalseNegative);
+        Assert.Equal(FeatureSchema.Version, info.SchemaVersion);
+        Assert.Equal(FeatureSchema.All.Select(f => f.Name), info.Features.Select(f => f.Name));
+        Assert.False(string.IsNullOrEmpty(info.Learner));
+        var bytes = await File.ReadAllBytesAsync(TestModels.Shipped);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12], info.Version);
+    }
+
+    [Fact]
+    public async Task Health_live_and_ready_answer_healthy()
+    {
+        Assert.Equal("Healthy", await _client.GetStringAsync("/health/live"));
+        Assert.Equal("Healthy", await _client.GetStringAsync("/health/ready"));
+    }
+
+    [Fact]
+    public async Task Metrics_expose_requests_scores_by_decision_and_model_version()
+    {
+        await _client.PostJson("/api/v1/score", Http.ApplicantJson());
+        var metrics = await _client.GetStringAsync("/metrics");
+        Assert.Contains("http_requests_received_total", metrics, StringComparison.Ordinal);
+        Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
+        Assert.Contains("creditrisk_scores_total{decision=", metrics, StringComparison.Ordinal);
+        Assert.Contains("creditrisk_model_info{version=", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Root_serves_the_page_and_swagger_ui_is_there()
+    {
+        var page = await _client.GetAsync("/");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+        var swagger = await _client.GetAsync("/swagger/index.html");
+        Assert.Equal(HttpStatusCode.OK, swagger.StatusCode);
+    }
+}
+
+/// <summary>The trainer's golden predictions (artifacts/golden.json).</summary>
+internal sealed record Golden(double Threshold, string Rule, IReadOnlyList<GoldenRow> Rows)
+{
+    private static readonly Lazy<Golden> Instance = new(() =>
+    {
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "artifacts", "golden.json")))!;
+        var rows = json["rows"]!.AsArray()
+            .Select(r => new GoldenRow((string)r!["kind"]!, r["input"]!.AsObject(), (double)r["pd"]!, (string)r["decision"]!))
+            .ToList();
+        return new Golden((double)json["threshold"]!, (string)json["rule"]!, rows);
+    });
+
+    public static Golden Load() => Instance.Value;
+}
+
+internal sealed record GoldenRow(string Kind, JsonObject Input, double Pd, string Decision);

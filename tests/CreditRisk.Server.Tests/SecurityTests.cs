@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Server.Tests;
+
+[Collection(AppCollection.Name)]
+public sealed class SecurityTests(SharedApp app)
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/index.html")]
+    [InlineData("/api/v1/model")]
+    public async Task Page_and_api_send_a_strict_csp_and_nosniff(string path)
+    {
+        var response = await _client.GetAsync(path);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var csp = response.Headers.GetValues("Content-Security-Policy").Single();
+        Assert.Contains("default-src 'self'", csp, StringComparison.Ordinal);
+        Assert.Contains("script-src 'self'", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", csp, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-eval", csp, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Static_page_has_no_inline_script()
+    {
+        var html = await _client.GetStringAsync("/");
+        Assert.DoesNotMatch("<script(?![^>]*\\bsrc=)[^>]*>", html);
+        Assert.DoesNotMatch("<[^>]*\\son[a-z]+\\s*=", html);
+    }
+
+    [Fact]
+    public async Task No_applicant_attribute_reaches_any_log_line()
+    {
+        // Distinctive values that occur nowhere else in the logs.
+        var applicant = Applicant.Example with
+        {
+            CreditAmount = 98765,
+            DurationMonths = 87,
+            Age = 93,
+            Purpose = "retraining",
+            PersonalStatusSex = "femaleSingle",
+            Job = "unskilledNonResident",
+            OtherDebtors = "coApplicant",
+            EmploymentSince = "unemployed",
+            Savings = "500to1000",
+            OtherInstallmentPlans = "stores",
+            Property = "savingsOrInsurance",
+            CheckingAccount = "200orMore",
+            CreditHistory = "allPaidThisBank",
+        };
+        var json = JsonSerializer.SerializeToNode(applicant, Http.Json)!.AsObject();
+        await _client.PostJson("/api/v1/score", json);
+        await _client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray(json.DeepClone(), json.DeepClone()) });
+        var bad = json.DeepClone().AsObject();
+        bad["housing"] = "castleOfGlass";
+        await _client.PostJson("/api/v1/score", bad);
+
+        var logs = app.Logs.Text;
+        Assert.Contains("\"Decision\":", logs, StringComparison.Ordinal);
+        Assert.Contains("\"PdBucket\":", logs, StringComparison.Ordinal);
+        string[] values = ["98765", "\"87\"", ":87,", ":93,", "retraining", "femaleSingle", "unskilledNonResident", "coApplicant", "unemployed", "500to1000", "stores", "savingsOrInsurance", "200orMore", "allPaidThisBank", "castleOfGlass"];
+        foreach (var value in values)
+        {
+            Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
+        }
+
+        foreach (var feature in FeatureSchema.All)
+        {
+            Assert.DoesNotContain($"\"{feature.Name}\"", logs, StringComparison.Ordinal);
+        }
+    }
+}

@@ -1,0 +1,134 @@
+using System.Text;
+
+namespace CreditRisk.Server.Tests;
+
+/// <summary>
+/// Writes small, valid ONNX files by hand (protobuf wire format), to test how the server treats models with the
+/// wrong inputs, outputs or metadata without shipping extra binaries: P = sigmoid(weight · numericInput + bias).
+/// </summary>
+internal static class TinyOnnx
+{
+    private const int Float = 1;
+    private const int String = 8;
+
+    public static byte[] Build(
+        IEnumerable<(string Name, bool IsString)> inputs,
+        string numericInput,
+        string output,
+        IReadOnlyDictionary<string, string> metadata,
+        float weight = 0.1f,
+        float bias = -2f)
+    {
+        var graph = new Proto();
+        graph.Message(1, Node("Mul", [numericInput, "w"], "scaled"));
+        graph.Message(1, Node("Add", ["scaled", "b"], "logit"));
+        graph.Message(1, Node("Sigmoid", ["logit"], output));
+        graph.String(2, "tiny");
+        graph.Message(5, Scalar("w", weight));
+        graph.Message(5, Scalar("b", bias));
+        foreach (var (name, isString) in inputs)
+        {
+            graph.Message(11, ValueInfo(name, isString ? String : Float));
+        }
+
+        graph.Message(12, ValueInfo(output, Float));
+
+        var model = new Proto();
+        model.Varint(1, 8);
+        model.String(2, "CreditRisk.Server.Tests");
+        model.Message(7, graph);
+        var opset = new Proto();
+        opset.String(1, "");
+        opset.Varint(2, 13);
+        model.Message(8, opset);
+        foreach (var (key, value) in metadata)
+        {
+            var entry = new Proto();
+            entry.String(1, key);
+            entry.String(2, value);
+            model.Message(14, entry);
+        }
+
+        return model.ToArray();
+    }
+
+    private static Proto Node(string op, string[] inputs, string output)
+    {
+        var node = new Proto();
+        foreach (var input in inputs)
+        {
+            node.String(1, input);
+        }
+
+        node.String(2, output);
+        node.String(3, op + "_" + output);
+        node.String(4, op);
+        return node;
+    }
+
+    private static Proto Scalar(string name, float value)
+    {
+        var tensor = new Proto();
+        tensor.Varint(2, Float);
+        tensor.Bytes(4, BitConverter.GetBytes(value));
+        tensor.String(8, name);
+        return tensor;
+    }
+
+    private static Proto ValueInfo(string name, int elementType)
+    {
+        var n = new Proto();
+        n.String(2, "N");
+        var one = new Proto();
+        one.Varint(1, 1);
+        var shape = new Proto();
+        shape.Message(1, n);
+        shape.Message(1, one);
+        var tensor = new Proto();
+        tensor.Varint(1, elementType);
+        tensor.Message(2, shape);
+        var type = new Proto();
+        type.Message(1, tensor);
+        var info = new Proto();
+        info.String(1, name);
+        info.Message(2, type);
+        return info;
+    }
+
+    private sealed class Proto
+    {
+        private readonly MemoryStream _bytes = new();
+
+        public void Varint(int field, long value)
+        {
+            Tag(field, 0);
+            WriteVarint((ulong)value);
+        }
+
+        public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
+
+        public void Message(int field, Proto message) => Bytes(field, message.ToArray());
+
+        public void Bytes(int field, byte[] value)
+        {
+            Tag(field, 2);
+            WriteVarint((ulong)value.Length);
+            _bytes.Write(value);
+        }
+
+        public byte[] ToArray() => _bytes.ToArray();
+
+        private void Tag(int field, int wireType) => WriteVarint((ulong)((field << 3) | wireType));
+
+        private void WriteVarint(ulong value)
+        {
+            while (value >= 0x80)
+            {
+                _bytes.WriteByte((byte)(value | 0x80));
+                value >>= 7;
+            }
+
+            _bytes.WriteByte((byte)value);
+        }
+    }
+}

@@ -43,7 +43,7 @@ public static class ModelMetadataKeys
     public const string CostFalsePositive = "creditrisk.cost_fp";
     public const string SchemaVersion = "creditrisk.schema_version";
 
-    /// <summary>The ONNX output carrying P(bad) as float [N] (after ML.NET's calibrator).</summary>
+    /// <summary>The ONNX output carrying P(bad) as float [N,1] (after ML.NET's calibrator); verified by the trainer at export.</summary>
     public const string ProbabilityOutput = "Probability.output";
 }
 

@@ -1,0 +1,124 @@
+using System.Globalization;
+using CreditRisk.Contracts;
+using Microsoft.ML;
+using Microsoft.ML.Trainers;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>The learner families the selection can pick; every one of them must export to ONNX (a test proves it).</summary>
+public enum LearnerKind
+{
+    LightGbm,
+    FastTree,
+    FastForest,
+    LogisticRegression,
+}
+
+/// <summary>
+/// One candidate: a learner with fixed hyper-parameters. <see cref="BuildPipeline"/> gives the whole pipeline —
+/// one-hot categoricals, concatenate, (normalise), learner, calibrator — so <c>Probability</c> is a calibrated PD.
+/// </summary>
+public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, double> Hyperparameters)
+{
+    private const string Features = "Features";
+
+    public string Name => $"{Kind}({string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={Format(h.Value)}"))})";
+
+    /// <summary>Hyper-parameters as strings, as written into the model card.</summary>
+    public IReadOnlyDictionary<string, string> HyperparameterStrings =>
+        Hyperparameters.ToDictionary(h => h.Key, h => Format(h.Value));
+
+    private int Int(string key) => (int)Hyperparameters[key];
+
+    private double Real(string key) => Hyperparameters[key];
+
+    public IEstimator<ITransformer> BuildPipeline(MLContext ml, IReadOnlyCollection<string> excluded)
+    {
+        var categorical = FeatureSchema.Categorical.Where(f => !excluded.Contains(f.Name)).Select(f => f.Name).ToArray();
+        var numeric = FeatureSchema.Numeric.Where(f => !excluded.Contains(f.Name)).Select(f => f.Name).ToArray();
+        var oneHot = categorical.Select(c => new InputOutputColumnPair(c + ".onehot", c)).ToArray();
+
+        IEstimator<ITransformer> pipeline = ml.Transforms.Categorical.OneHotEncoding(oneHot)
+            .Append(ml.Transforms.Concatenate(Features, [.. oneHot.Select(p => p.OutputColumnName), .. numeric]));
+
+        const string label = CreditDataView.LabelColumn;
+        return Kind switch
+        {
+            LearnerKind.LightGbm => pipeline.Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
+            {
+                LabelColumnName = label,
+                FeatureColumnName = Features,
+                NumberOfLeaves = Int("leaves"),
+                LearningRate = Real("learningRate"),
+                NumberOfIterations = Int("iterations"),
+                MinimumExampleCountPerLeaf = Int("minRowsPerLeaf"),
+                NumberOfThreads = 1,
+                Seed = 1,
+                Verbose = false,
+                Silent = true,
+            })),
+            LearnerKind.FastTree => pipeline.Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
+            {
+                LabelColumnName = label,
+                FeatureColumnName = Features,
+                NumberOfLeaves = Int("leaves"),
+                LearningRate = Real("learningRate"),
+                NumberOfTrees = Int("trees"),
+                MinimumExampleCountPerLeaf = Int("minRowsPerLeaf"),
+                NumberOfThreads = 1,
+            })),
+            LearnerKind.FastForest => pipeline
+                .Append(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
+                {
+                    LabelColumnName = label,
+                    FeatureColumnName = Features,
+                    NumberOfLeaves = Int("leaves"),
+                    NumberOfTrees = Int("trees"),
+                    MinimumExampleCountPerLeaf = Int("minRowsPerLeaf"),
+                    NumberOfThreads = 1,
+                }))
+                .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: label)),
+            LearnerKind.LogisticRegression => pipeline
+                .Append(ml.Transforms.NormalizeMinMax(Features))
+                .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
+                {
+                    LabelColumnName = label,
+                    FeatureColumnName = Features,
+                    L1Regularization = (float)Real("l1"),
+                    L2Regularization = (float)Real("l2"),
+                    NumberOfThreads = 1,
+                })),
+            _ => throw new InvalidOperationException($"Unknown learner {Kind}."),
+        };
+    }
+
+    private static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The grid: small on purpose (2-core budget). LightGBM varies leaves, learning rate, iterations and rows per
+    /// leaf; the others get a couple of sensible settings each. <paramref name="quick"/> keeps one per family.
+    /// </summary>
+    public static IReadOnlyList<Candidate> Grid(bool quick)
+    {
+        var lr = new[] { L(LearnerKind.LogisticRegression, ("l1", 0), ("l2", 1)), L(LearnerKind.LogisticRegression, ("l1", 0.5), ("l2", 5)) };
+        var lgbm = new[]
+        {
+            L(LearnerKind.LightGbm, ("leaves", 4), ("learningRate", 0.05), ("iterations", 100), ("minRowsPerLeaf", 20)),
+            L(LearnerKind.LightGbm, ("leaves", 4), ("learningRate", 0.05), ("iterations", 200), ("minRowsPerLeaf", 20)),
+            L(LearnerKind.LightGbm, ("leaves", 8), ("learningRate", 0.05), ("iterations", 100), ("minRowsPerLeaf", 20)),
+            L(LearnerKind.LightGbm, ("leaves", 8), ("learningRate", 0.1), ("iterations", 100), ("minRowsPerLeaf", 10)),
+            L(LearnerKind.LightGbm, ("leaves", 16), ("learningRate", 0.03), ("iterations", 150), ("minRowsPerLeaf", 30)),
+        };
+        var fastTree = new[] { L(LearnerKind.FastTree, ("leaves", 8), ("learningRate", 0.1), ("trees", 100), ("minRowsPerLeaf", 20)) };
+        var forest = new[] { L(LearnerKind.FastForest, ("leaves", 16), ("trees", 200), ("minRowsPerLeaf", 10)) };
+        return quick ? [lr[0], lgbm[0], fastTree[0], forest[0]] : [.. lr, .. lgbm, .. fastTree, .. forest];
+    }
+
+    /// <summary>The simplest candidate of each family: what the parity tests train and export.</summary>
+    public static IReadOnlyList<Candidate> OnePerFamily() => Grid(quick: true);
+
+    private static Candidate L(LearnerKind kind, params (string Key, double Value)[] hp) =>
+        new(kind, hp.ToDictionary(h => h.Key, h => h.Value));
+}

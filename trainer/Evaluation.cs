@@ -1,0 +1,49 @@
+namespace CreditRisk.Trainer;
+
+/// <summary>Cost per applicant with a normal-approximation 95 % interval over applicants.</summary>
+public sealed record CostEstimate(double Mean, double Ci95Low, double Ci95High)
+{
+    /// <summary>From per-applicant costs (each already averaged over repeats).</summary>
+    public static CostEstimate FromPerApplicant(IReadOnlyList<double> costs)
+    {
+        var mean = costs.Average();
+        var sd = Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / Math.Max(1, costs.Count - 1));
+        var half = 1.96 * sd / Math.Sqrt(costs.Count);
+        return new CostEstimate(mean, mean - half, mean + half);
+    }
+}
+
+/// <summary>What cross-validation says about one candidate: pooled out-of-fold PDs over all repeats.</summary>
+public sealed record CandidateResult(
+    int Index,
+    Candidate Candidate,
+    float[][] OutOfFold,
+    IReadOnlyList<ThresholdPoint> Curve,
+    ThresholdPoint Best,
+    ThresholdPoint AtBayes,
+    CostEstimate Cost,
+    double Auc,
+    double Ks)
+{
+    public CandidateScore Score => new(Index, Candidate.Name, Best.CostPerApplicant, Best.Threshold);
+
+    public static CandidateResult Evaluate(int index, Candidate candidate, float[][] outOfFold, IReadOnlyList<bool> isBad, CostMatrix costs)
+    {
+        var pooledPd = outOfFold.SelectMany(r => r).ToArray();
+        var pooledBad = outOfFold.SelectMany(_ => isBad).ToArray();
+        var curve = ThresholdSearch.Curve(pooledPd, pooledBad, costs);
+        var best = ThresholdSearch.Best(curve, costs.BayesThreshold);
+        var atBayes = Point(pooledPd, pooledBad, costs.BayesThreshold, costs);
+        var perApplicant = Enumerable.Range(0, isBad.Count)
+            .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], CostMatrix.Rejects(r[i], best.Threshold))))
+            .ToArray();
+        return new CandidateResult(index, candidate, outOfFold, curve, best, atBayes,
+            CostEstimate.FromPerApplicant(perApplicant), Metrics.Auc(pooledPd, pooledBad), Metrics.Ks(curve));
+    }
+
+    public static ThresholdPoint Point(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, double threshold, CostMatrix costs)
+    {
+        var c = CostMatrix.Confuse(pd, isBad, threshold);
+        return new ThresholdPoint(threshold, c, costs.Cost(c), costs.CostPerApplicant(c));
+    }
+}

@@ -1,0 +1,91 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>Writes the model card into the ONNX file's metadata and the sidecar <c>model.json</c>.</summary>
+public static class ModelFile
+{
+    public const string ProducerName = "CreditRisk.Trainer";
+    public const string ProducerVersion = "1.0 (ML.NET 5.0.1, Microsoft.ML.OnnxConverter 0.23.1)";
+
+    /// <summary>Extra flat metadata keys (the card JSON carries them too).</summary>
+    public static class Keys
+    {
+        public const string Learner = "creditrisk.learner";
+        public const string Hyperparameters = "creditrisk.hyperparameters";
+        public const string NestedCvCost = "creditrisk.nested_cv_cost_per_applicant";
+        public const string NestedCvCi95 = "creditrisk.nested_cv_ci95";
+        public const string Auc = "creditrisk.auc";
+        public const string TrainingDataSha256 = "creditrisk.training_data_sha256";
+        public const string ReferenceApplicant = "creditrisk.reference_applicant";
+        public const string ProbabilityOutput = "creditrisk.probability_output";
+        public const string DecisionRule = "creditrisk.decision_rule";
+        public const string ModelVersion = "creditrisk.model_version";
+    }
+
+    public const string DecisionRule = "reject when pd > threshold";
+
+    public static readonly JsonSerializerOptions CardJson = new(JsonSerializerDefaults.Web);
+
+    private static readonly JsonSerializerOptions Indented = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>A content hash of graph and card: the model's version (no clock involved).</summary>
+    public static string VersionOf(byte[] graph, ModelCard card) =>
+        Convert.ToHexStringLower(SHA256.HashData([.. graph, .. Encoding.UTF8.GetBytes(JsonSerializer.Serialize(card, CardJson))]))[..12];
+
+    public static byte[] WithMetadata(byte[] graph, ModelCard card)
+    {
+        static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
+        var version = VersionOf(graph, card);
+        var metadata = new List<KeyValuePair<string, string>>
+        {
+            new(ModelMetadataKeys.ModelCard, JsonSerializer.Serialize(card, CardJson)),
+            new(ModelMetadataKeys.Threshold, R(card.Threshold)),
+            new(ModelMetadataKeys.CostFalseNegative, R(card.CostFalseNegative)),
+            new(ModelMetadataKeys.CostFalsePositive, R(card.CostFalsePositive)),
+            new(ModelMetadataKeys.SchemaVersion, card.SchemaVersion),
+            new(Keys.ModelVersion, version),
+            new(Keys.Learner, card.Learner),
+            new(Keys.Hyperparameters, JsonSerializer.Serialize(card.Hyperparameters, CardJson)),
+            new(Keys.NestedCvCost, R(card.NestedCv.CostPerApplicant)),
+            new(Keys.NestedCvCi95, $"{R(card.NestedCv.Ci95Low)},{R(card.NestedCv.Ci95High)}"),
+            new(Keys.Auc, R(card.NestedCv.Auc)),
+            new(Keys.TrainingDataSha256, card.TrainingDataSha256),
+            new(Keys.ReferenceApplicant, JsonSerializer.Serialize(card.ReferenceApplicant, CardJson)),
+            new(Keys.ProbabilityOutput, ModelMetadataKeys.ProbabilityOutput),
+            new(Keys.DecisionRule, DecisionRule),
+        };
+        var doc = $"CreditRisk PD model ({card.Learner}). Inputs: the 20 applicant attributes named as in the REST contract " +
+            "(string [N,1] for categories with the contract's readable values, float [N,1] for numbers). " +
+            $"Output '{ModelMetadataKeys.ProbabilityOutput}': float [N,1], calibrated probability of default. " +
+            $"Decision: {DecisionRule} (threshold {R(card.Threshold)}, cost 5 per approved default, 1 per rejected good payer). " +
+            $"Feature schema version {card.SchemaVersion}; the full model card is JSON under '{ModelMetadataKeys.ModelCard}'.";
+        return OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, long.Parse(version, NumberStyles.HexNumber, CultureInfo.InvariantCulture), doc, metadata);
+    }
+
+    /// <summary>The sidecar: the card's fields at the top level plus what a human needs to call the file.</summary>
+    public static string SidecarJson(ModelCard card, byte[] onnx, string version)
+    {
+        var node = JsonSerializer.SerializeToNode(card, Indented)!.AsObject();
+        node["modelVersion"] = version;
+        node["onnxSha256"] = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        node["decisionRule"] = DecisionRule;
+        node["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput;
+        node["probabilityOutputShape"] = "float [N,1]";
+        node["inputs"] = new JsonArray([.. FeatureSchema.All.Select(f => (JsonNode)new JsonObject
+        {
+            ["name"] = f.Name,
+            ["type"] = f.IsCategorical ? "string [N,1]" : "float [N,1]",
+        })]);
+        return node.ToJsonString(Indented) + "\n";
+    }
+}

@@ -1,0 +1,82 @@
+using CreditRisk.Contracts;
+using Microsoft.ML;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>Thrown when a pipeline cannot be represented faithfully in ONNX: no file is written.</summary>
+public sealed class OnnxExportException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// Converts a fitted pipeline to one ONNX file (raw applicant fields in, calibrated PD out), writes the model card
+/// into its metadata and proves the file: the inputs must be exactly the contract's, and ONNX Runtime must reproduce
+/// ML.NET's PDs and decisions on the rows given.
+/// </summary>
+public static class OnnxExport
+{
+    /// <summary>Largest |ΔPD| between ML.NET and ONNX Runtime the export accepts.</summary>
+    public const double Tolerance = 1e-5;
+
+    private const string ProbabilityColumn = "Probability";
+
+    /// <summary>The converter's output, no metadata yet: graph, opsets, IR version.</summary>
+    public static byte[] Convert(MLContext ml, ITransformer model, IReadOnlyList<CreditRecord> rows)
+    {
+        using var stream = new MemoryStream();
+        try
+        {
+            // Against a view WITHOUT the label (else the graph gains a Label input) and naming the one output we
+            // want (else the graph echoes every column).
+            ml.Model.ConvertToOnnx(model, new CreditDataView(rows, withLabel: false), stream, ProbabilityColumn);
+        }
+        catch (Exception ex) when (ex is NotSupportedException or NotImplementedException or InvalidOperationException or ArgumentException)
+        {
+            throw new OnnxExportException($"ML.NET cannot convert this pipeline to ONNX: {ex.Message}", ex);
+        }
+
+        return stream.ToArray();
+    }
+
+    /// <summary>Checks the file's interface against <see cref="FeatureSchema"/> and its PDs against ML.NET's.</summary>
+    public static void Verify(byte[] onnx, ITransformer model, IReadOnlyList<CreditRecord> rows, double threshold)
+    {
+        using var scorer = new OnnxScorer(onnx);
+        var problems = new List<string>();
+        foreach (var f in FeatureSchema.All)
+        {
+            if (!scorer.Inputs.TryGetValue(f.Name, out var input))
+            {
+                problems.Add($"input '{f.Name}' is missing");
+                continue;
+            }
+
+            var expected = f.IsCategorical ? typeof(string) : typeof(float);
+            if (input.ElementType != expected || input.Dimensions.Length != 2 || input.Dimensions[1] != 1)
+            {
+                problems.Add($"input '{f.Name}' is {input.ElementType.Name}[{string.Join(",", input.Dimensions)}], expected {expected.Name}[N,1]");
+            }
+        }
+
+        problems.AddRange(scorer.Inputs.Keys.Where(k => !FeatureSchema.TryGet(k, out _)).Select(k => $"unexpected input '{k}'"));
+        if (!scorer.Outputs.TryGetValue(ModelMetadataKeys.ProbabilityOutput, out var output) || output.ElementType != typeof(float))
+        {
+            problems.Add($"float output '{ModelMetadataKeys.ProbabilityOutput}' is missing (outputs: {string.Join(", ", scorer.Outputs.Keys)})");
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new OnnxExportException("The exported graph does not match the feature schema: " + string.Join("; ", problems) + ".");
+        }
+
+        var expectedPd = Training.Predict(model, rows);
+        var actualPd = scorer.Score(rows);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var delta = Math.Abs(expectedPd[i] - actualPd[i]);
+            if (!(delta <= Tolerance) || CostMatrix.Rejects(expectedPd[i], threshold) != CostMatrix.Rejects(actualPd[i], threshold))
+            {
+                throw new OnnxExportException(
+                    $"ONNX Runtime does not reproduce ML.NET on row {i}: PD {actualPd[i]:R} vs {expectedPd[i]:R} (|Δ| {delta:E2}, tolerance {Tolerance:E0}, threshold {threshold:R}).");
+            }
+        }
+    }
+}

@@ -1,0 +1,65 @@
+using CreditRisk.Contracts;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>
+/// Scores <see cref="CreditRecord"/>s with ONNX Runtime, feeding the contract's inputs (string [N,1] categoricals,
+/// float [N,1] numerics). Owns one session: sessions are expensive to create and safe to share across threads.
+/// </summary>
+public sealed class OnnxScorer : IDisposable
+{
+    private readonly InferenceSession _session;
+
+    public OnnxScorer(byte[] model)
+    {
+        // ORT logs ~26 harmless "Error merging shape info" warnings for ML.NET graphs; keep them out of the logs.
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        _session = new InferenceSession(model, options);
+    }
+
+    public IReadOnlyDictionary<string, NodeMetadata> Inputs => _session.InputMetadata;
+
+    public IReadOnlyDictionary<string, NodeMetadata> Outputs => _session.OutputMetadata;
+
+    public IReadOnlyDictionary<string, string> Metadata => _session.ModelMetadata.CustomMetadataMap;
+
+    public float[] Score(IReadOnlyList<CreditRecord> rows)
+    {
+        long[] shape = [rows.Count, 1];
+        var inputs = new Dictionary<string, OrtValue>();
+        try
+        {
+            foreach (var f in FeatureSchema.All)
+            {
+                var i = f.Index - 1;
+                if (f.IsCategorical)
+                {
+                    var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+                    inputs[f.Name] = tensor;
+                    for (var r = 0; r < rows.Count; r++)
+                    {
+                        tensor.StringTensorSetElementAt((rows[r].Categories[i] ?? string.Empty).AsSpan(), r);
+                    }
+                }
+                else
+                {
+                    inputs[f.Name] = OrtValue.CreateTensorValueFromMemory(rows.Select(row => row.Numbers[i]).ToArray(), shape);
+                }
+            }
+
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, inputs, [ModelMetadataKeys.ProbabilityOutput]);
+            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+        }
+        finally
+        {
+            foreach (var value in inputs.Values)
+            {
+                value.Dispose();
+            }
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}

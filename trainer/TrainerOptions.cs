@@ -1,0 +1,62 @@
+namespace CreditRisk.Trainer;
+
+/// <summary>Command-line options. Paths are relative to the working directory (the repository root by default).</summary>
+public sealed record TrainerOptions
+{
+    public int Seed { get; init; } = 42;
+    public string DataPath { get; init; } = Path.Combine("data", "german.data");
+    public string OutputDirectory { get; init; } = "artifacts";
+    public bool ExcludeProtected { get; init; }
+
+    /// <summary>One candidate per learner family and fewer repeats: for tests.</summary>
+    public bool Quick { get; init; }
+
+    /// <summary>Run the nested cross-validation (its own command) and write <c>nested-cv.json</c>.</summary>
+    public bool Nested { get; init; }
+
+    public int Folds { get; init; } = 5;
+    public int Repeats { get; init; } = 2;
+    public int NestedRepeats { get; init; } = 10;
+
+    /// <summary>Skip the report and charts (tests that only need the model).</summary>
+    public bool NoReport { get; init; }
+
+    public IReadOnlyCollection<string> Excluded => ExcludeProtected ? [.. Contracts.FeatureSchema.Protected] : [];
+
+    public const string Usage = """
+        Usage: dotnet run --project trainer -c Release -- [options]
+          --seed N              random seed (default 42)
+          --data PATH           german.data (default data/german.data)
+          --out DIR             output directory (default artifacts)
+          --exclude-protected   train without personalStatusSex and foreignWorker
+          --nested              run nested cross-validation only and write DIR/nested-cv.json
+          --nested-repeats N    outer repeats of the nested CV (default 10)
+          --repeats N           repeats of the selection CV (default 2)
+          --quick               one candidate per learner family, 1 repeat (tests)
+          --no-report           skip report and charts
+        """;
+
+    public static TrainerOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new TrainerOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Next() => i + 1 < args.Count ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.\n{Usage}");
+            options = args[i] switch
+            {
+                "--seed" => options with { Seed = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--data" => options with { DataPath = Next() },
+                "--out" => options with { OutputDirectory = Next() },
+                "--exclude-protected" => options with { ExcludeProtected = true },
+                "--nested" => options with { Nested = true },
+                "--nested-repeats" => options with { NestedRepeats = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--repeats" => options with { Repeats = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
+                "--quick" => options with { Quick = true, Repeats = 1, NestedRepeats = 1 },
+                "--no-report" => options with { NoReport = true },
+                _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
+            };
+        }
+
+        return options;
+    }
+}

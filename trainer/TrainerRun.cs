@@ -1,0 +1,153 @@
+using System.Diagnostics;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using Microsoft.ML;
+using Spectre.Console;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>What a training run produced (also what the tests inspect).</summary>
+public sealed record TrainingOutcome(
+    IReadOnlyList<CandidateResult> Candidates,
+    CandidateResult Chosen,
+    ModelCard Card,
+    ITransformer Model,
+    NestedCvResult? Nested,
+    CandidateResult? OtherProtectedSetting,
+    double WallSeconds);
+
+/// <summary>The trainer's two commands, each a list of steps.</summary>
+public static class TrainerRun
+{
+    public static TrainingOutcome Train(TrainerOptions options)
+    {
+        var clock = Stopwatch.StartNew();
+        Directory.CreateDirectory(options.OutputDirectory);
+        var costs = CostMatrix.Default;
+
+        // 1. Load: UCI codes → the contract's readable values, columns named as in the contract.
+        var data = CreditData.Load(options.DataPath);
+        var isBad = data.Rows.Select(r => r.IsBad).ToArray();
+        var grid = Candidate.Grid(options.Quick);
+        var training = new Training(options.Seed, options.Excluded);
+
+        // 2. Cross-validate every candidate on the same stratified, repeated folds.
+        var folds = CrossValidation.StratifiedFolds(isBad, options.Folds, options.Repeats, options.Seed);
+        var results = WithProgress("Cross-validating candidates", grid.Count * folds.Count, tick =>
+            grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs)).ToArray());
+
+        // 3. Select the model (lowest pooled out-of-fold cost) and its cost-minimising threshold.
+        var chosen = results[SelectionRule.Select(results.Select(r => r.Score).ToArray()).Index];
+
+        //    The same candidate with the other protected-attribute setting, on the same folds, for the report.
+        var other = new Training(options.Seed, options.ExcludeProtected ? [] : [.. FeatureSchema.Protected]);
+        var otherResult = CandidateResult.Evaluate(chosen.Index, chosen.Candidate, other.OutOfFold(chosen.Candidate, data.Rows, folds), isBad, costs);
+
+        //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var nested = NestedCvResult.TryLoad(Path.Combine(options.OutputDirectory, NestedFile), fingerprint);
+
+        // 4. Refit on all rows.
+        var model = training.Fit(chosen.Candidate, data.Rows);
+
+        // 5. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
+        var card = new ModelCard
+        {
+            SchemaVersion = FeatureSchema.Version,
+            Learner = chosen.Candidate.Kind.ToString(),
+            Hyperparameters = chosen.Candidate.HyperparameterStrings,
+            Threshold = chosen.Best.Threshold,
+            NestedCv = nested is null
+                ? new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0)
+                : new CrossValidatedCost(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High, nested.ProcedureAuc, nested.OuterFolds, nested.Repeats),
+            TrainingRows = data.Rows.Count,
+            TrainingDataSha256 = data.Sha256,
+            Seed = options.Seed,
+            ExcludedFeatures = [.. options.Excluded],
+            ReferenceApplicant = ReferenceValues.Find(model, data.Rows, options.Excluded),
+        };
+        var ml = training.NewContext();
+        var graph = OnnxExport.Convert(ml, model, data.Rows);
+        var golden = Golden.Rows(data.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var goldenRecords = golden.Select(g => g.Record).ToArray();
+        OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
+        var onnx = ModelFile.WithMetadata(graph, card);
+        OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
+        File.WriteAllBytes(Path.Combine(options.OutputDirectory, "model.onnx"), onnx);
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "model.json"), ModelFile.SidecarJson(card, onnx, ModelFile.VersionOf(graph, card)));
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "golden.json"), Golden.ToJson(golden, Training.Predict(model, goldenRecords), card.Threshold));
+
+        // 6. Report.
+        var outcome = new TrainingOutcome(results, chosen, card, model, nested, otherResult, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        if (!options.NoReport)
+        {
+            Report.Write(options, data, outcome);
+        }
+
+        PrintSummary(outcome, clock.Elapsed);
+        if (nested is null)
+        {
+            AnsiConsole.MarkupLine($"[yellow]No nested-CV results for this configuration in {Markup.Escape(options.OutputDirectory)}/{NestedFile}; " +
+                "the card carries the (optimistic) selection-CV cost with outerFolds = 0. Run with --nested first.[/]");
+        }
+
+        return outcome with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+    }
+
+    public const string NestedFile = "nested-cv.json";
+
+    public static NestedCvResult Nested(TrainerOptions options)
+    {
+        Directory.CreateDirectory(options.OutputDirectory);
+        var data = CreditData.Load(options.DataPath);
+        var grid = Candidate.Grid(options.Quick);
+        var training = new Training(options.Seed, options.Excluded);
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds} inner)", options.Folds * options.NestedRepeats,
+            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, fingerprint, tick));
+        File.WriteAllText(Path.Combine(options.OutputDirectory, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
+
+        var table = new Table().AddColumns("procedure", "cost / applicant", "95 % CI");
+        void Row(string name, CostEstimate c) => table.AddRow(name, $"{c.Mean:F3}", $"{c.Ci95Low:F3} – {c.Ci95High:F3}");
+        Row("selected (model + threshold chosen in inner CV)", result.Procedure);
+        Row("seed recipe (80/20 split, threshold 0.5)", result.SeedRecipe);
+        Row("reject all", result.RejectAll);
+        Row("accept all", result.AcceptAll);
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine($"Nested CV wall time: {result.WallSeconds:F1} s");
+        return result;
+    }
+
+    private static T WithProgress<T>(string title, int steps, Func<Action, T> work)
+    {
+        T result = default!;
+        AnsiConsole.Progress()
+            .AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .Start(ctx =>
+            {
+                var task = ctx.AddTask(Markup.Escape(title), maxValue: steps);
+                result = work(() => task.Increment(1));
+            });
+        return result;
+    }
+
+    private static void PrintSummary(TrainingOutcome outcome, TimeSpan elapsed)
+    {
+        var table = new Table().AddColumns("candidate", "cost / applicant", "95 % CI", "threshold", "AUC", "KS");
+        foreach (var r in outcome.Candidates.OrderBy(r => r.Best.CostPerApplicant))
+        {
+            var name = Markup.Escape(r.Candidate.Name);
+            table.AddRow(r == outcome.Chosen ? $"[green]{name}[/]" : name, $"{r.Best.CostPerApplicant:F3}",
+                $"{r.Cost.Ci95Low:F3} – {r.Cost.Ci95High:F3}", $"{r.Best.Threshold:F3}", $"{r.Auc:F3}", $"{r.Ks:F3}");
+        }
+
+        AnsiConsole.Write(table);
+        var card = outcome.Card;
+        AnsiConsole.MarkupLine($"Selected [green]{Markup.Escape(outcome.Chosen.Candidate.Name)}[/], threshold {card.Threshold:F4} (Bayes 1/6 = {1 / 6.0:F4}).");
+        AnsiConsole.MarkupLine(card.NestedCv.OuterFolds > 0
+            ? $"Nested CV ({card.NestedCv.OuterFolds}×{card.NestedCv.Repeats}): {card.NestedCv.CostPerApplicant:F3} per applicant (95 % CI {card.NestedCv.Ci95Low:F3} – {card.NestedCv.Ci95High:F3})."
+            : "Nested CV: not available for this configuration.");
+        AnsiConsole.MarkupLine($"Wall time: {elapsed.TotalSeconds:F1} s");
+    }
+}

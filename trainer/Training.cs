@@ -1,0 +1,47 @@
+using Microsoft.ML;
+using Microsoft.ML.Data;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>Fits and scores candidate pipelines. Every fit gets its own <see cref="MLContext"/> seeded the same way, so
+/// a fit's result does not depend on what ran before it.</summary>
+public sealed class Training(int seed, IReadOnlyCollection<string> excluded)
+{
+    public int Seed { get; } = seed;
+
+    public IReadOnlyCollection<string> Excluded { get; } = excluded;
+
+    public MLContext NewContext() => new(seed: Seed);
+
+    public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
+    {
+        var ml = NewContext();
+        return candidate.BuildPipeline(ml, Excluded).Fit(new CreditDataView(rows, withLabel: true));
+    }
+
+    /// <summary>Calibrated PD (ML.NET's <c>Probability</c>) for each row.</summary>
+    public static float[] Predict(ITransformer model, IReadOnlyList<CreditRecord> rows) =>
+        model.Transform(new CreditDataView(rows, withLabel: false))
+            .GetColumn<float>("Probability")
+            .ToArray();
+
+    /// <summary>Out-of-fold PDs, one array per repeat (every row is scored once per repeat).</summary>
+    public float[][] OutOfFold(Candidate candidate, IReadOnlyList<CreditRecord> rows, IReadOnlyList<Fold> folds, Action? onFold = null)
+    {
+        var repeats = folds.Max(f => f.Repeat) + 1;
+        var pd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        foreach (var fold in folds)
+        {
+            var model = Fit(candidate, fold.Train.Select(i => rows[i]).ToArray());
+            var scores = Predict(model, fold.Test.Select(i => rows[i]).ToArray());
+            for (var j = 0; j < fold.Test.Length; j++)
+            {
+                pd[fold.Repeat][fold.Test[j]] = scores[j];
+            }
+
+            onFold?.Invoke();
+        }
+
+        return pd;
+    }
+}

@@ -1,0 +1,61 @@
+using CreditRisk.Contracts;
+using Microsoft.ML;
+using Microsoft.ML.Data;
+using Microsoft.ML.Calibrators;
+using Microsoft.ML.Trainers.FastTree;
+using Microsoft.ML.Trainers.LightGbm;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>The numeric split thresholds of a fitted tree ensemble, per raw numeric attribute (empty for linear models).</summary>
+public static class TreeSplits
+{
+    public static IReadOnlyDictionary<string, float[]> Find(ITransformer model, DataViewSchema inputSchema)
+    {
+        var result = new Dictionary<string, SortedSet<float>>();
+        if (model is not IEnumerable<ITransformer> chain)
+        {
+            return new Dictionary<string, float[]>();
+        }
+
+        var schema = inputSchema;
+        foreach (var transformer in chain)
+        {
+            if (transformer is ISingleFeaturePredictionTransformer<object> predictor && Ensemble(predictor.Model) is { } ensemble)
+            {
+                var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
+                schema[predictor.FeatureColumnName].GetSlotNames(ref slotNames);
+                var names = slotNames.DenseValues().Select(n => n.ToString()).ToArray();
+                foreach (var tree in ensemble.TrainedTreeEnsemble.Trees)
+                {
+                    for (var node = 0; node < tree.NumericalSplitFeatureIndexes.Count; node++)
+                    {
+                        var name = names[tree.NumericalSplitFeatureIndexes[node]];
+                        if (FeatureSchema.TryGet(name, out var f) && !f.IsCategorical)
+                        {
+                            if (!result.TryGetValue(name, out var set))
+                            {
+                                result[name] = set = [];
+                            }
+
+                            set.Add(tree.NumericalSplitThresholds[node]);
+                        }
+                    }
+                }
+            }
+
+            schema = transformer.GetOutputSchema(schema);
+        }
+
+        return result.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
+    }
+
+    private static TreeEnsembleModelParametersBasedOnRegressionTree? Ensemble(object model) =>
+        model switch
+        {
+            TreeEnsembleModelParametersBasedOnRegressionTree tree => tree,
+            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel,
+            CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> c => c.SubModel,
+            _ => null,
+        };
+}

@@ -27,12 +27,14 @@ public sealed record CandidateResult(
 {
     public CandidateScore Score => new(Index, Candidate.Name, Best.CostPerApplicant, Best.Threshold);
 
-    public static CandidateResult Evaluate(int index, Candidate candidate, float[][] outOfFold, IReadOnlyList<bool> isBad, CostMatrix costs)
+    /// <param name="smoothingShare">Threshold smoothing: neighbours on either side as a share of the pooled rows
+    /// (see <see cref="ThresholdSearch.Best(IReadOnlyList{ThresholdPoint}, double, int)"/>).</param>
+    public static CandidateResult Evaluate(int index, Candidate candidate, float[][] outOfFold, IReadOnlyList<bool> isBad, CostMatrix costs, double smoothingShare)
     {
         var pooledPd = outOfFold.SelectMany(r => r).ToArray();
         var pooledBad = outOfFold.SelectMany(_ => isBad).ToArray();
         var curve = ThresholdSearch.Curve(pooledPd, pooledBad, costs);
-        var best = ThresholdSearch.Best(curve, costs.BayesThreshold);
+        var best = ThresholdSearch.Best(curve, costs.BayesThreshold, (int)Math.Round(smoothingShare * pooledPd.Length));
         var atBayes = Point(pooledPd, pooledBad, costs.BayesThreshold, costs);
         var perApplicant = Enumerable.Range(0, isBad.Count)
             .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], CostMatrix.Rejects(r[i], best.Threshold))))

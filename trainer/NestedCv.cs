@@ -24,7 +24,7 @@ public sealed record NestedCvResult(
 
     public static string FingerprintOf(TrainerOptions options, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
+            [dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -54,6 +54,7 @@ public static class NestedCv
         Training training,
         int folds,
         int repeats,
+        double smoothingShare,
         string fingerprint,
         Action? onOuterFold = null)
     {
@@ -77,7 +78,7 @@ public static class NestedCv
             // The procedure: inner CV → select candidate and threshold → refit on the outer training set.
             var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, 1, training.Seed + o);
             var scores = grid.Select((c, i) =>
-                CandidateResult.Evaluate(i, c, training.OutOfFold(c, train, inner), trainBad, costs).Score).ToArray();
+                CandidateResult.Evaluate(i, c, training.OutOfFold(c, train, inner), trainBad, costs, smoothingShare).Score).ToArray();
             var chosen = SelectionRule.Select(scores);
             var pd = Training.Predict(training.Fit(grid[chosen.Index], train), test);
             picks[o] = chosen.Name;

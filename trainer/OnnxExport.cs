@@ -28,7 +28,7 @@ public static class OnnxExport
             // want (else the graph echoes every column).
             ml.Model.ConvertToOnnx(model, new CreditDataView(rows, withLabel: false), stream, ProbabilityColumn);
         }
-        catch (Exception ex) when (ex is NotSupportedException or NotImplementedException or InvalidOperationException or ArgumentException)
+        catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             throw new OnnxExportException($"ML.NET cannot convert this pipeline to ONNX: {ex.Message}", ex);
         }

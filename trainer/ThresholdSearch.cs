@@ -53,18 +53,39 @@ public static class ThresholdSearch
         return points;
     }
 
-    public static ThresholdPoint Best(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, CostMatrix costs) =>
-        Best(Curve(pd, isBad, costs), costs.BayesThreshold);
+    public static ThresholdPoint Best(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, CostMatrix costs, int smoothing = 0) =>
+        Best(Curve(pd, isBad, costs), costs.BayesThreshold, smoothing);
 
-    public static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes)
+    /// <summary>
+    /// The cheapest point of the curve. With <paramref name="smoothing"/> &gt; 0 each point is judged by the mean cost
+    /// of itself and its <paramref name="smoothing"/> neighbours on either side, so a threshold that is cheap only by a
+    /// lucky handful of rows loses to one in a broad valley (less variance when the choice meets new data).
+    /// </summary>
+    public static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing = 0)
     {
         if (curve.Count == 0)
         {
             throw new ArgumentException("The cost curve is empty.", nameof(curve));
         }
 
-        var min = curve.Min(p => p.Cost);
-        return curve.Where(p => p.Cost == min)
+        ArgumentOutOfRangeException.ThrowIfNegative(smoothing);
+        var prefix = new double[curve.Count + 1];
+        for (var i = 0; i < curve.Count; i++)
+        {
+            prefix[i + 1] = prefix[i] + curve[i].Cost;
+        }
+
+        double Judged(int i)
+        {
+            int lo = Math.Max(0, i - smoothing), hi = Math.Min(curve.Count - 1, i + smoothing);
+            return (prefix[hi + 1] - prefix[lo]) / (hi - lo + 1);
+        }
+
+        var judged = Enumerable.Range(0, curve.Count).Select(Judged).ToArray();
+        var min = judged.Min();
+        return Enumerable.Range(0, curve.Count)
+            .Where(i => judged[i] == min)
+            .Select(i => curve[i])
             .OrderBy(p => Math.Abs(p.Threshold - bayes))
             .ThenBy(p => p.Threshold)
             .First();

@@ -15,6 +15,7 @@ public sealed record TrainerOptions
     public bool Nested { get; init; }
 
     public int Folds { get; init; } = 5;
+    public double Smoothing { get; init; } = 0.01;
     public int Repeats { get; init; } = 2;
     public int NestedRepeats { get; init; } = 10;
 
@@ -53,6 +54,7 @@ public sealed record TrainerOptions
                 "--repeats" => options with { Repeats = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--quick" => options with { Quick = true, Repeats = 1, NestedRepeats = 1 },
                 "--no-report" => options with { NoReport = true },
+                "--smoothing" => options with { Smoothing = double.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 _ => throw new ArgumentException($"Unknown option '{args[i]}'.\n{Usage}"),
             };
         }

@@ -34,14 +34,14 @@ public static class TrainerRun
         // 2. Cross-validate every candidate on the same stratified, repeated folds.
         var folds = CrossValidation.StratifiedFolds(isBad, options.Folds, options.Repeats, options.Seed);
         var results = WithProgress("Cross-validating candidates", grid.Count * folds.Count, tick =>
-            grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs)).ToArray());
+            grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs, options.Smoothing)).ToArray());
 
         // 3. Select the model (lowest pooled out-of-fold cost) and its cost-minimising threshold.
         var chosen = results[SelectionRule.Select(results.Select(r => r.Score).ToArray()).Index];
 
         //    The same candidate with the other protected-attribute setting, on the same folds, for the report.
         var other = new Training(options.Seed, options.ExcludeProtected ? [] : [.. FeatureSchema.Protected]);
-        var otherResult = CandidateResult.Evaluate(chosen.Index, chosen.Candidate, other.OutOfFold(chosen.Candidate, data.Rows, folds), isBad, costs);
+        var otherResult = CandidateResult.Evaluate(chosen.Index, chosen.Candidate, other.OutOfFold(chosen.Candidate, data.Rows, folds), isBad, costs, options.Smoothing);
 
         //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
@@ -81,7 +81,7 @@ public static class TrainerRun
         var outcome = new TrainingOutcome(results, chosen, card, model, nested, otherResult, Math.Round(clock.Elapsed.TotalSeconds, 1));
         if (!options.NoReport)
         {
-            Report.Write(options, data, outcome);
+            Report.Write(options, data, outcome, clock.Elapsed);
         }
 
         PrintSummary(outcome, clock.Elapsed);
@@ -104,7 +104,7 @@ public static class TrainerRun
         var training = new Training(options.Seed, options.Excluded);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds} inner)", options.Folds * options.NestedRepeats,
-            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, fingerprint, tick));
+            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Smoothing, fingerprint, tick));
         File.WriteAllText(Path.Combine(options.OutputDirectory, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
         var table = new Table().AddColumns("procedure", "cost / applicant", "95 % CI");

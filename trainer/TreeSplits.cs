@@ -26,7 +26,7 @@ public static class TreeSplits
                 var slotNames = default(VBuffer<ReadOnlyMemory<char>>);
                 schema[predictor.FeatureColumnName].GetSlotNames(ref slotNames);
                 var names = slotNames.DenseValues().Select(n => n.ToString()).ToArray();
-                foreach (var tree in ensemble.TrainedTreeEnsemble.Trees)
+                foreach (var tree in ensemble)
                 {
                     for (var node = 0; node < tree.NumericalSplitFeatureIndexes.Count; node++)
                     {
@@ -50,12 +50,13 @@ public static class TreeSplits
         return result.ToDictionary(kv => kv.Key, kv => kv.Value.ToArray());
     }
 
-    private static TreeEnsembleModelParametersBasedOnRegressionTree? Ensemble(object model) =>
+    private static IEnumerable<RegressionTreeBase>? Ensemble(object model) =>
         model switch
         {
-            TreeEnsembleModelParametersBasedOnRegressionTree tree => tree,
-            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel,
-            CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> c => c.SubModel,
+            TreeEnsembleModelParametersBasedOnRegressionTree trees => trees.TrainedTreeEnsemble.Trees,
+            TreeEnsembleModelParametersBasedOnQuantileRegressionTree forest => forest.TrainedTreeEnsemble.Trees,
+            CalibratedModelParametersBase<LightGbmBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble.Trees,
+            CalibratedModelParametersBase<FastTreeBinaryModelParameters, PlattCalibrator> c => c.SubModel.TrainedTreeEnsemble.Trees,
             _ => null,
         };
 }

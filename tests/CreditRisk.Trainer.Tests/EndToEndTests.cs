@@ -1,0 +1,42 @@
+using System.Text.Json;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Trainer.Tests;
+
+/// <summary>A small training run on the real data (one candidate per family, one repeat), start to finish.</summary>
+public sealed class EndToEndTests : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "creditrisk-trainer-" + Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void Quick_run_writes_a_verified_model_golden_rows_report_and_summary()
+    {
+        var options = TrainerOptions.Parse(["--quick", "--out", _out, "--data", Path.Combine(AppContext.BaseDirectory, "german.data")]);
+        var outcome = TrainerRun.Train(options);
+
+        Assert.Equal(Candidate.Grid(quick: true).Count, outcome.Candidates.Count);
+        Assert.InRange(outcome.Chosen.Best.CostPerApplicant, 0.3, 0.7); // beats rejecting everyone
+        foreach (var file in new[] { "model.onnx", "model.json", "golden.json", "report.md", "training-summary.json", Report.CostChart, Report.RocChart })
+        {
+            Assert.True(new FileInfo(Path.Combine(_out, file)).Length > 0, file);
+        }
+
+        using var scorer = new OnnxScorer(File.ReadAllBytes(Path.Combine(_out, "model.onnx")));
+        var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
+        Assert.Equal(outcome.Chosen.Best.Threshold, card.Threshold);
+        Assert.Equal(outcome.Chosen.Candidate.Kind.ToString(), card.Learner);
+        var report = File.ReadAllText(Path.Combine(_out, "report.md"));
+        Assert.Contains("## Fairness", report, StringComparison.Ordinal);
+        Assert.Contains("--exclude-protected", report, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "training-summary.json")));
+        Assert.Equal(card.Threshold, summary.RootElement.GetProperty("threshold").GetDouble());
+    }
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_out))
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+    }
+}

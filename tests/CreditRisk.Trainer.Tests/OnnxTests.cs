@@ -1,0 +1,155 @@
+using System.Text.Json;
+using CreditRisk.Contracts;
+using Microsoft.ML;
+
+namespace CreditRisk.Trainer.Tests;
+
+internal static class TestData
+{
+    private static readonly Lazy<CreditData> Data = new(() => CreditData.Load(Path.Combine(AppContext.BaseDirectory, "german.data")));
+
+    public static IReadOnlyList<CreditRecord> Rows => Data.Value.Rows;
+
+    public static CreditData Credit => Data.Value;
+}
+
+public class OnnxExportTests
+{
+    public static TheoryData<LearnerKind> Families => [.. Candidate.OnePerFamily().Select(c => c.Kind)];
+
+    /// <summary>Every learner the selection can pick: train on all rows, export, and compare ML.NET with ONNX Runtime.</summary>
+    [Theory]
+    [MemberData(nameof(Families))]
+    public void Onnx_runtime_reproduces_mlnet_on_all_rows_and_edge_rows(LearnerKind kind)
+    {
+        var candidate = Candidate.OnePerFamily().Single(c => c.Kind == kind);
+        var training = new Training(seed: 42, excluded: []);
+        var model = training.Fit(candidate, TestData.Rows);
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+
+        var golden = Golden.Rows(TestData.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var rows = golden.Select(g => g.Record).ToArray();
+        Assert.True(golden.Count(g => g.Kind != "data") >= 78, $"only {golden.Count(g => g.Kind != "data")} edge rows");
+        if (kind != LearnerKind.LogisticRegression)
+        {
+            Assert.Contains(golden, g => g.Kind == "split");
+        }
+
+        var expected = Training.Predict(model, rows);
+        using var scorer = new OnnxScorer(onnx);
+        var actual = scorer.Score(rows);
+        var threshold = CostMatrix.Default.BayesThreshold;
+        var maxDelta = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        Assert.True(maxDelta <= 1e-5, $"{kind}: max |ΔPD| {maxDelta:E2}");
+        Assert.Equal(expected.Select(p => CostMatrix.Rejects(p, threshold)), actual.Select(p => CostMatrix.Rejects(p, threshold)));
+
+        // The file's interface is the contract's (Verify throws otherwise).
+        OnnxExport.Verify(onnx, model, rows, threshold);
+        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
+        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
+    }
+
+    [Fact]
+    public void Excluding_protected_attributes_keeps_every_input_in_the_graph()
+    {
+        var training = new Training(seed: 42, excluded: [.. FeatureSchema.Protected]);
+        var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm);
+        var model = training.Fit(candidate, TestData.Rows);
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        OnnxExport.Verify(onnx, model, TestData.Rows, 1 / 6.0);
+
+        // And the left-out attributes do not move the PD.
+        using var scorer = new OnnxScorer(onnx);
+        var flipped = TestData.Rows.Take(50).Select(r => r.With("foreignWorker", r.Category("foreignWorker") == "yes" ? "no" : "yes")).ToArray();
+        Assert.Equal(scorer.Score(TestData.Rows.Take(50).ToArray()), scorer.Score(flipped));
+    }
+
+    [Fact]
+    public void Same_seed_gives_byte_identical_onnx()
+    {
+        byte[] Export()
+        {
+            var training = new Training(seed: 7, excluded: []);
+            var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm);
+            var model = training.Fit(candidate, TestData.Rows);
+            var card = TestCard(0.2);
+            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), card);
+        }
+
+        Assert.Equal(Export(), Export());
+    }
+
+    [Fact]
+    public void Metadata_rewrite_keeps_the_graph_and_carries_the_card()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LogisticRegression);
+        var model = training.Fit(candidate, TestData.Rows);
+        var graph = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        var card = TestCard(0.1875);
+        var onnx = ModelFile.WithMetadata(graph, card);
+
+        // Rewriting again replaces the metadata instead of duplicating it, and leaves the graph alone.
+        var again = ModelFile.WithMetadata(onnx, card);
+        Assert.Equal(OnnxMetadata.ReadMetadata(onnx).Count, OnnxMetadata.ReadMetadata(again).Count);
+        Assert.Equal(onnx.Length, again.Length);
+        using var scorer = new OnnxScorer(onnx);
+        Assert.Equal("0.1875", scorer.Metadata[ModelMetadataKeys.Threshold]);
+        Assert.Equal("5", scorer.Metadata[ModelMetadataKeys.CostFalseNegative]);
+        Assert.Equal("1", scorer.Metadata[ModelMetadataKeys.CostFalsePositive]);
+        Assert.Equal(FeatureSchema.Version, scorer.Metadata[ModelMetadataKeys.SchemaVersion]);
+        var roundTrip = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
+        Assert.Equal(card.ReferenceApplicant, roundTrip.ReferenceApplicant);
+        Assert.Equal(card.NestedCv, roundTrip.NestedCv);
+        Assert.All(Training.Predict(model, TestData.Rows).Zip(scorer.Score(TestData.Rows)), p => Assert.Equal(p.First, p.Second, 1e-5));
+    }
+
+    [Fact]
+    public void Export_refuses_a_pipeline_onnx_cannot_represent()
+    {
+        var ml = new MLContext(seed: 1);
+        // A custom mapping has no ONNX form: the converter drops it, so the graph cannot match the pipeline.
+        var pipeline = ml.Transforms.CustomMapping<AgeInput, AgeOutput>((i, o) => o.AgeSquared = i.Age * i.Age, contractName: null)
+            .Append(ml.Transforms.Concatenate("Features", nameof(AgeOutput.AgeSquared), "durationMonths"))
+            .Append(ml.BinaryClassification.Trainers.LightGbm(labelColumnName: CreditDataView.LabelColumn, numberOfIterations: 10));
+        var model = pipeline.Fit(new CreditDataView(TestData.Rows, withLabel: true));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(OnnxExport.Convert(ml, model, TestData.Rows), model, TestData.Rows, 1 / 6.0));
+        Assert.False(string.IsNullOrWhiteSpace(error.Message));
+    }
+
+    [Fact]
+    public void Export_refuses_a_file_that_does_not_reproduce_the_model()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var families = Candidate.OnePerFamily();
+        var lr = training.Fit(families.First(c => c.Kind == LearnerKind.LogisticRegression), TestData.Rows);
+        var trees = training.Fit(families.First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows);
+        var wrongFile = OnnxExport.Convert(training.NewContext(), lr, TestData.Rows);
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(wrongFile, trees, TestData.Rows, 1 / 6.0));
+        Assert.Contains("does not reproduce", error.Message, StringComparison.Ordinal);
+    }
+
+    internal static ModelCard TestCard(double threshold) => new()
+    {
+        SchemaVersion = FeatureSchema.Version,
+        Learner = "test",
+        Hyperparameters = new Dictionary<string, string> { ["x"] = "1" },
+        Threshold = threshold,
+        NestedCv = new CrossValidatedCost(0.5, 0.45, 0.55, 0.78, 5, 10),
+        TrainingRows = 1000,
+        TrainingDataSha256 = TestData.Credit.Sha256,
+        Seed = 7,
+        ReferenceApplicant = Applicant.Example,
+    };
+
+    public sealed class AgeInput
+    {
+        [Microsoft.ML.Data.ColumnName("age")]
+        public float Age { get; set; }
+    }
+
+    public sealed class AgeOutput
+    {
+        public float AgeSquared { get; set; }
+    }
+}

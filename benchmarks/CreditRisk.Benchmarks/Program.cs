@@ -7,7 +7,13 @@ using CreditRisk.Benchmarks;
 
 // Runs in process by default (no generated project to build: reliable on a small shared box); pass --outOfProcess
 // to let BenchmarkDotNet build and run each benchmark in its own process instead. Any BenchmarkDotNet option works,
-// e.g. --filter '*Batch*' or --job short for a quick run.
+// e.g. --filter '*Batch*' or --job short for a quick run. --ort-profile prints ONNX Runtime's per-operator time instead.
+if (args.Contains("--ort-profile"))
+{
+    OrtProfile.Run();
+    return;
+}
+
 var outOfProcess = args.Contains("--outOfProcess");
 args = [.. args.Where(a => a != "--outOfProcess")];
 if (!outOfProcess && !args.Contains("--inProcess") && !args.Contains("-i"))

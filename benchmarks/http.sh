@@ -6,6 +6,8 @@
 # Load only ever targets 127.0.0.1 and every run is bounded in time.
 #
 # Env: DURATION (10) WARMUP (3) CONNS ("1 8 32") PORT (18081) SEED (auto|off) SEED_PORT (18080) THREADS (1)
+#      LOG_LEVEL (Warning: no per-request log line, like the seed's gunicorn at --log-level warning; Information = the
+#      server's default, one JSON line per request on stdout) SEED_DIR (default: ../shared/peers/seed-python)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -16,6 +18,7 @@ PORT=${PORT:-18081}
 SEED=${SEED:-auto}
 SEED_PORT=${SEED_PORT:-18080}
 THREADS=${THREADS:-1}
+LOG_LEVEL=${LOG_LEVEL:-Warning}
 # The seed peer lives in ../shared beside the repository; from a git worktree, beside the main checkout.
 if [ -z "${SEED_DIR:-}" ]; then
   SEED_DIR=$root/../shared/peers/seed-python
@@ -54,6 +57,10 @@ run_wrk() {
 # A 100-row batch body from the single applicant.
 batch=$out/batch100.json
 python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); json.dump({"applicants":[a]*100}, open(sys.argv[2],"w"))' benchmarks/applicant.json "$batch"
+# A rejected applicant (the first golden "data" row the model rejects): its response carries adverse-action reasons,
+# which cost a second model run of up to 20 rows.
+reject=$out/applicant-reject.json
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); json.dump(next(r["input"] for r in g["rows"] if r["kind"]=="data" and r["decision"]=="reject"), open(sys.argv[2],"w"))' artifacts/golden.json "$reject"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "load average before: $(load)" | tee "$out/load.txt"
@@ -61,10 +68,9 @@ echo "load average before: $(load)" | tee "$out/load.txt"
 echo "building CreditRisk (Release)…"
 dotnet build server -c Release -v q -nologo >/dev/null
 server_dll=$(ls "$root"/server/bin/Release/net*/CreditRisk.Server.dll | head -n1)
-# Run from the build output (its content root holds wwwroot and artifacts/model.onnx); logs at Warning so the
-# per-request log line is not written (it would be in production, at Information).
+# Run from the build output (its content root holds wwwroot and artifacts/model.onnx).
 (cd "$(dirname "$server_dll")" && ASPNETCORE_URLS=http://127.0.0.1:$PORT ASPNETCORE_ENVIRONMENT=Production \
-  Serilog__MinimumLevel__Default=Warning Limits__RateLimitPermits=0 exec dotnet "$server_dll") >"$out/server.log" 2>&1 &
+  Serilog__MinimumLevel__Default=$LOG_LEVEL Limits__RateLimitPermits=0 exec dotnet "$server_dll") >"$out/server.log" 2>&1 &
 pids+=($!)
 wait_ready "http://127.0.0.1:$PORT/health/ready" "${pids[-1]}" || { cat "$out/server.log"; exit 1; }
 curl -fsS -H 'Content-Type: application/json' --data @benchmarks/applicant.json "http://127.0.0.1:$PORT/api/v1/score" >"$out/sample_response.json"
@@ -74,6 +80,7 @@ BODY_FILE=$batch wrk -t1 -c8 -d1s -s benchmarks/post.lua "http://127.0.0.1:$PORT
 
 rows=()
 for c in $CONNS; do rows+=("$(run_wrk creditrisk "http://127.0.0.1:$PORT/api/v1/score" benchmarks/applicant.json "$c")"); done
+rows+=("$(run_wrk creditrisk-reject "http://127.0.0.1:$PORT/api/v1/score" "$reject" 8)")
 rows+=("$(run_wrk creditrisk-batch100 "http://127.0.0.1:$PORT/api/v1/score/batch" "$batch" 8)")
 cleanup; pids=()
 
@@ -99,7 +106,7 @@ echo "load average after: $(load)" | tee -a "$out/load.txt"
 
 {
 echo
-echo "wrk: 1 thread, ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release, seed = gunicorn 2 sync workers."
+echo "wrk: ${THREADS} thread(s), ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release (log level $LOG_LEVEL), seed = gunicorn 2 sync workers."
 echo
 echo "| endpoint | conns | CreditRisk req/s | p50 ms | p99 ms | errors | seed req/s | seed p50 ms | seed p99 ms | seed errors | req/s ratio | p50 ratio (seed/CR) |"
 echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
@@ -114,6 +121,7 @@ for r in "${rows[@]}"; do
     i=$((i + 1))
   fi
   endpoint="POST /api/v1/score"
+  [ "$label" = creditrisk-reject ] && endpoint="POST /api/v1/score (rejected applicant, with reasons)"
   if [ "$label" = creditrisk-batch100 ]; then
     endpoint="POST /api/v1/score/batch (100 rows; $((rps * 100)) rows/s)"
   fi

@@ -43,6 +43,8 @@ public static class Problems
             var status = exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,
+                // The client broke the connection while sending: its request, not our fault (and nobody is listening).
+                IOException => StatusCodes.Status400BadRequest,
                 OperationCanceledException when httpContext.RequestAborted.IsCancellationRequested => StatusCodes.Status408RequestTimeout,
                 _ => StatusCodes.Status500InternalServerError,
             };

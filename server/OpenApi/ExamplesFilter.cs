@@ -25,6 +25,17 @@ public sealed class ExamplesFilter : IOperationFilter
     private static readonly ScoreResult ApproveExample = new(
         0.05, Decisions.Approve, 0.17, new ExpectedCost(0.25, 0.95), "0123456789ab", []);
 
+    private static readonly ModelInfo ModelExample = new(
+        "0123456789ab", "LightGbm", 0.17, CostWeights.FalseNegative, CostWeights.FalsePositive,
+        new CrossValidatedCost(0.52, 0.47, 0.58, 0.78, 5, 2),
+        new Dictionary<string, string> { ["leaves"] = "4", ["iterations"] = "200" },
+        1000, "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871", [], FeatureSchema.Version,
+        [
+            new FeatureInfo("checkingAccount", "categorical", "Status of existing checking account", "finances", null, null,
+                FeatureSchema.Get("checkingAccount").Values),
+            new FeatureInfo("durationMonths", "numeric", "Duration of the credit in months", "loan", 1, 120, null),
+        ]);
+
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
         switch (operation.OperationId)
@@ -49,6 +60,7 @@ public sealed class ExamplesFilter : IOperationFilter
                 }));
                 break;
             case "GetModel":
+                SetResponseExample(operation, "200", ModelExample);
                 break;
             default:
                 return;

@@ -153,10 +153,11 @@ public static class ApplicantJson
         Span<int> numbers = stackalloc int[Rules.Length];
         Span<bool> given = stackalloc bool[Rules.Length];
         var valid = true;
+        var next = 0;
 
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
-            var field = FindField(ref reader);
+            var field = FindField(ref reader, next);
             if (field < 0)
             {
                 errors.Add(EchoName(ref reader, prefix), "is not a known attribute; unknown fields are rejected");
@@ -166,6 +167,7 @@ public static class ApplicantJson
                 continue;
             }
 
+            next = field + 1;
             var rule = Rules[field];
             reader.Read();
             if (given[field])
@@ -275,10 +277,12 @@ public static class ApplicantJson
         return value < rule.Min || value > rule.Max ? $"{rule.Rule} (got a number out of range)" : null;
     }
 
-    private static int FindField(ref Utf8JsonReader reader)
+    /// <summary>Finds the attribute a property names, trying <paramref name="expected"/> first: clients usually send schema order.</summary>
+    private static int FindField(ref Utf8JsonReader reader, int expected)
     {
-        for (var i = 0; i < Rules.Length; i++)
+        for (var n = 0; n < Rules.Length; n++)
         {
+            var i = (expected + n) % Rules.Length;
             if (reader.ValueTextEquals(Rules[i].NameUtf8))
             {
                 return i;

@@ -6,13 +6,17 @@ using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Tests;
 
-/// <summary>The published server as a real process on Kestrel at 127.0.0.1, driven with HttpClient and raw sockets.</summary>
-public sealed class KestrelTests : IAsyncLifetime
+/// <summary>The built server as a real process on Kestrel at 127.0.0.1 (a free port), shared by the tests of a class.</summary>
+public sealed class ServerProcess : IAsyncLifetime
 {
     private readonly int _port = FreePort();
     private readonly StringBuilder _stdout = new();
     private Process? _process;
     private HttpClient _client = null!;
+
+    public int Port => _port;
+
+    public HttpClient Client => _client;
 
     public async Task InitializeAsync()
     {
@@ -65,7 +69,7 @@ public sealed class KestrelTests : IAsyncLifetime
         _process?.Dispose();
     }
 
-    private string Output
+    public string Output
     {
         get
         {
@@ -76,49 +80,6 @@ public sealed class KestrelTests : IAsyncLifetime
         }
     }
 
-    [Fact]
-    public async Task Real_server_scores_serves_docs_and_refuses_abuse()
-    {
-        var score = await _client.PostJson("/api/v1/score", Http.ApplicantJson());
-        Assert.Equal(HttpStatusCode.OK, score.StatusCode);
-        var result = (await score.Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
-        Assert.Contains(result.Decision, new[] { Decisions.Approve, Decisions.Reject });
-
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/health/live")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/swagger/v1/swagger.yaml")).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync("/")).StatusCode);
-        await (await _client.PostJson("/api/v1/score", "{")).AssertProblem(400);
-        await (await _client.PostJson("/api/v1/score", new string(' ', 2 * 1024 * 1024))).AssertProblem(413);
-
-        Assert.Contains("Swagger UI at", Output, StringComparison.Ordinal);
-        Assert.Contains("\"Decision\":", Output, StringComparison.Ordinal);
-        // ORT's start-up chatter (e.g. "Error merging shape info") stays out of the server's output.
-        Assert.DoesNotContain("merging shape info", Output, StringComparison.OrdinalIgnoreCase);
-    }
-
-    [Fact]
-    public async Task Oversized_headers_are_refused_with_431()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
-        request.Headers.Add("X-Padding", new string('a', 20 * 1024));
-        var response = await _client.SendAsync(request);
-        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Slow_body_times_out_with_408_problem()
-    {
-        using var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, _port);
-        var stream = tcp.GetStream();
-        var head = "POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"age\":";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
-        using var reader = new StreamReader(stream);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var statusLine = await reader.ReadLineAsync(timeout.Token);
-        Assert.StartsWith("HTTP/1.1 408", statusLine, StringComparison.Ordinal);
-    }
-
     private static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
@@ -126,5 +87,64 @@ public sealed class KestrelTests : IAsyncLifetime
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
         return port;
+    }
+}
+
+/// <summary>Over real HTTP: HttpClient and raw sockets against the server process.</summary>
+public sealed class KestrelTests(ServerProcess server) : IClassFixture<ServerProcess>
+{
+    private readonly ServerProcess _server = server;
+
+    [Fact]
+    public async Task Real_server_scores_serves_docs_and_refuses_abuse()
+    {
+        var score = await _server.Client.PostJson("/api/v1/score", Http.ApplicantJson());
+        Assert.Equal(HttpStatusCode.OK, score.StatusCode);
+        var result = (await score.Content.ReadFromJsonAsync<ScoreResult>(Http.Json))!;
+        Assert.Contains(result.Decision, new[] { Decisions.Approve, Decisions.Reject });
+
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.GetAsync("/swagger/v1/swagger.yaml")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _server.Client.GetAsync("/")).StatusCode);
+        await (await _server.Client.PostJson("/api/v1/score", "{")).AssertProblem(400);
+        // Kestrel answers 413 before reading an oversized body; Expect: 100-continue keeps the client from writing into a closed socket.
+        using var tooLarge = new HttpRequestMessage(HttpMethod.Post, "/api/v1/score") { Content = Http.JsonContent(new string(' ', 2 * 1024 * 1024)) };
+        tooLarge.Headers.ExpectContinue = true;
+        await (await _server.Client.SendAsync(tooLarge)).AssertProblem(413);
+
+        Assert.Contains("Swagger UI at", _server.Output, StringComparison.Ordinal);
+        Assert.Contains("\"Decision\":", _server.Output, StringComparison.Ordinal);
+        // ORT's start-up chatter (e.g. "Error merging shape info") stays out of the server's output.
+        Assert.DoesNotContain("merging shape info", _server.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Oversized_headers_are_refused_with_431()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");
+        request.Headers.Add("X-Padding", new string('a', 20 * 1024));
+        var response = await _server.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Slow_body_times_out_with_408_problem()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, _server.Port);
+        var stream = tcp.GetStream();
+        var head = "POST /api/v1/score HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"age\":";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        using var reader = new StreamReader(stream);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        var statusLine = await reader.ReadLineAsync(timeout.Token);
+        Assert.StartsWith("HTTP/1.1 408", statusLine, StringComparison.Ordinal);
+        var headers = new List<string>();
+        while (await reader.ReadLineAsync(timeout.Token) is { Length: > 0 } line)
+        {
+            headers.Add(line);
+        }
+
+        Assert.Contains("Content-Type: application/problem+json", headers);
     }
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using System.Text.Json.Nodes;
 
 namespace CreditRisk.Server.Tests;
@@ -90,5 +91,22 @@ public sealed class ConfiguredLimitsTests
         using var broken = new AppFactory(new Dictionary<string, string?> { ["Scoring:MaxBatchSize"] = "0" });
         // The entry point refuses to run the host (its one-line message is checked over a real process in ModelLoadTests).
         Assert.ThrowsAny<InvalidOperationException>(() => broken.CreateClient());
+    }
+}
+
+/// <summary>Development mode adds the developer exception page; problems must still carry no exception details.</summary>
+public sealed class DevelopmentEnvironmentTests
+{
+    [Fact]
+    public async Task Problems_carry_no_exception_details_in_development()
+    {
+        using var app = new AppFactory(new Dictionary<string, string?>());
+        using var development = app.WithWebHostBuilder(b => b.UseEnvironment("Development"));
+        var client = development.CreateClient();
+        await (await client.PostJson("/api/v1/score", "{\"age\": NaN}")).AssertProblem(400);
+        await (await client.GetAsync("/nowhere")).AssertProblem(404);
+        var chunked = new StreamContent(new MemoryStream(new byte[2 * 1024 * 1024]));
+        chunked.Headers.ContentType = new("application/json");
+        await (await client.PostAsync("/api/v1/score", chunked)).AssertProblem(413);
     }
 }

@@ -44,6 +44,7 @@ public sealed class OpenApiTests(SharedApp app)
             Assert.False(string.IsNullOrEmpty((string?)operation["description"]), where);
             var responses = operation["responses"]!.AsObject();
             Assert.True(responses.ContainsKey("429"), where);
+            Assert.NotNull(responses["200"]!["content"]!["application/json"]!["example"]);
             if (method == "post")
             {
                 Assert.NotNull(operation["requestBody"]!["content"]!["application/json"]!["example"]);

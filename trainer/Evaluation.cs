@@ -23,9 +23,12 @@ public sealed record CandidateResult(
     ThresholdPoint AtBayes,
     CostEstimate Cost,
     double Auc,
-    double Ks)
+    double Ks,
+    double SelectionCost)
 {
-    public CandidateScore Score => new(Index, Candidate.Name, Best.CostPerApplicant, Best.Threshold);
+    /// <summary>What the selection compares: the cost per applicant around the chosen threshold (smoothed, so a
+    /// candidate whose low cost rests on a narrow, lucky dip does not win by noise).</summary>
+    public CandidateScore Score => new(Index, Candidate.Name, SelectionCost, Best.Threshold);
 
     /// <param name="smoothingShare">Threshold smoothing: neighbours on either side as a share of the pooled rows
     /// (see <see cref="ThresholdSearch.Best(IReadOnlyList{ThresholdPoint}, double, int)"/>).</param>
@@ -34,13 +37,13 @@ public sealed record CandidateResult(
         var pooledPd = outOfFold.SelectMany(r => r).ToArray();
         var pooledBad = outOfFold.SelectMany(_ => isBad).ToArray();
         var curve = ThresholdSearch.Curve(pooledPd, pooledBad, costs);
-        var best = ThresholdSearch.Best(curve, costs.BayesThreshold, (int)Math.Round(smoothingShare * pooledPd.Length));
+        var (best, smoothedCost) = ThresholdSearch.BestSmoothed(curve, costs.BayesThreshold, (int)Math.Round(smoothingShare * pooledPd.Length));
         var atBayes = Point(pooledPd, pooledBad, costs.BayesThreshold, costs);
         var perApplicant = Enumerable.Range(0, isBad.Count)
             .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], CostMatrix.Rejects(r[i], best.Threshold))))
             .ToArray();
         return new CandidateResult(index, candidate, outOfFold, curve, best, atBayes,
-            CostEstimate.FromPerApplicant(perApplicant), Metrics.Auc(pooledPd, pooledBad), Metrics.Ks(curve));
+            CostEstimate.FromPerApplicant(perApplicant), Metrics.Auc(pooledPd, pooledBad), Metrics.Ks(curve), smoothedCost);
     }
 
     public static ThresholdPoint Point(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, double threshold, CostMatrix costs)

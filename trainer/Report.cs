@@ -50,8 +50,10 @@ public static class Report
         md.AppendLine($"- **Threshold:** {F(chosen.Best.Threshold, 4)} (the Bayes threshold for a perfectly calibrated PD is 1/6 = {F(costs.BayesThreshold, 4)}; " +
             $"at 1/6 this model would cost {F(chosen.AtBayes.CostPerApplicant)} per applicant out of fold).");
         md.AppendLine($"- **Why:** of {outcome.Candidates.Count} candidates, it has the lowest pooled out-of-fold cost per applicant in stratified " +
-            $"{options.Folds}-fold cross-validation repeated {repeats}× ({F(chosen.Best.CostPerApplicant)}, 95 % CI {F(chosen.Cost.Ci95Low)}–{F(chosen.Cost.Ci95High)}); " +
-            "ties go to the simpler candidate. The threshold minimises cost on the same out-of-fold PDs. The final model is refit on all rows.");
+            $"{options.Folds}-fold cross-validation repeated {repeats}×, judged on the cost curve smoothed over ±{P(options.Smoothing)} of the rows around " +
+            $"its best threshold ({F(chosen.SelectionCost)}; at the threshold itself {F(chosen.Best.CostPerApplicant)}, 95 % CI {F(chosen.Cost.Ci95Low)}–{F(chosen.Cost.Ci95High)}). " +
+            "Smoothing keeps a candidate whose low cost rests on a narrow, lucky dip from winning by noise; ties go to the simpler candidate. " +
+            "The threshold minimises the same smoothed cost on the same out-of-fold PDs. The final model is refit on all rows.");
         md.AppendLine("- **What it will cost:** " + (nested is null
             ? "nested cross-validation has not been run for this configuration (`--nested`); the figure above is optimistic because it was used for selection."
             : $"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {F(nested.Procedure.Ci95Low)}–{F(nested.Procedure.Ci95High)}) in nested cross-validation " +
@@ -80,14 +82,34 @@ public static class Report
                 $". Thresholds chosen: {F(nested.Thresholds.Min())}–{F(nested.Thresholds.Max())} (median {F(Median(nested.Thresholds))}).").AppendLine();
         }
 
+        if (nested is not null)
+        {
+            md.AppendLine("### Sensitivity (nested CV, same outer folds)").AppendLine();
+            md.AppendLine("Other ways to choose, scored on the same outer folds: threshold rules and candidate pools for the selection, " +
+                "and each candidate on its own (threshold still chosen in the inner CV). These are for judgement, not selection: " +
+                "picking the best row here would reintroduce the optimism nested CV removes.").AppendLine();
+            md.AppendLine("| procedure | cost / applicant | 95 % CI |").AppendLine("|---|---:|---:|");
+            foreach (var (name, cost) in nested.Variants)
+            {
+                md.AppendLine($"| {name} | {F(cost.Mean)} | {Ci(cost)} |");
+            }
+
+            foreach (var (name, cost) in nested.FixedCandidates)
+            {
+                md.AppendLine($"| always {name} | {F(cost.Mean)} | {Ci(cost)} |");
+            }
+
+            md.AppendLine();
+        }
+
         md.AppendLine("## Candidates").AppendLine();
         md.AppendLine($"Pooled out-of-fold results, {options.Folds}-fold × {repeats} repeats, same folds for all; FN and FP are per repeat (of {data.Rows.Count} applicants). " +
             "The CI is optimistic for the winner (selection bias); see the nested estimate above.").AppendLine();
-        md.AppendLine("| candidate | cost / applicant | 95 % CI | threshold | FN | FP | cost at 1/6 | AUC | KS |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var r in outcome.Candidates.OrderBy(r => r.Best.CostPerApplicant).ThenBy(r => r.Index))
+        md.AppendLine("| candidate | selection score (smoothed) | cost / applicant | 95 % CI | threshold | FN | FP | cost at 1/6 | AUC | KS |").AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var r in outcome.Candidates.OrderBy(r => r.SelectionCost).ThenBy(r => r.Index))
         {
             var name = r == chosen ? $"**{r.Candidate.Name}**" : r.Candidate.Name;
-            md.AppendLine($"| {name} | {F(r.Best.CostPerApplicant)} | {Ci(r.Cost)} | {F(r.Best.Threshold)} | {F(r.Best.Confusion.FalseNegatives / (double)repeats, 1)} | " +
+            md.AppendLine($"| {name} | {F(r.SelectionCost)} | {F(r.Best.CostPerApplicant)} | {Ci(r.Cost)} | {F(r.Best.Threshold)} | {F(r.Best.Confusion.FalseNegatives / (double)repeats, 1)} | " +
                 $"{F(r.Best.Confusion.FalsePositives / (double)repeats, 1)} | {F(r.AtBayes.CostPerApplicant)} | {F(r.Auc)} | {F(r.Ks)} |");
         }
 
@@ -136,7 +158,7 @@ public static class Report
             threshold = chosen.Best.Threshold,
             bayesThreshold = costs.BayesThreshold,
             decisionRule = ModelFile.DecisionRule,
-            selectionCv = new { folds = options.Folds, repeats, costPerApplicant = chosen.Best.CostPerApplicant, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, costAtBayes = chosen.AtBayes.CostPerApplicant, costAtHalf = atHalf.CostPerApplicant },
+            selectionCv = new { folds = options.Folds, repeats, smoothing = options.Smoothing, selectionScore = chosen.SelectionCost, costPerApplicant = chosen.Best.CostPerApplicant, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, costAtBayes = chosen.AtBayes.CostPerApplicant, costAtHalf = atHalf.CostPerApplicant },
             nestedCv = nested is null ? null : new
             {
                 nested.OuterFolds,
@@ -148,11 +170,14 @@ public static class Report
                 rejectAll = nested.RejectAll,
                 acceptAll = nested.AcceptAll,
                 picks = nested.Picks,
+                variants = nested.Variants,
+                fixedCandidates = nested.FixedCandidates,
                 wallSeconds = nested.WallSeconds,
             },
             candidates = outcome.Candidates.Select(r => new
             {
                 name = r.Candidate.Name,
+                selectionScore = r.SelectionCost,
                 costPerApplicant = r.Best.CostPerApplicant,
                 r.Cost.Ci95Low,
                 r.Cost.Ci95High,

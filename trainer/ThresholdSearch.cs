@@ -61,7 +61,12 @@ public static class ThresholdSearch
     /// of itself and its <paramref name="smoothing"/> neighbours on either side, so a threshold that is cheap only by a
     /// lucky handful of rows loses to one in a broad valley (less variance when the choice meets new data).
     /// </summary>
-    public static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing = 0)
+    public static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing = 0) =>
+        BestSmoothed(curve, bayes, smoothing).Point;
+
+    /// <summary>As <see cref="Best(IReadOnlyList{ThresholdPoint}, double, int)"/>, also returning the smoothed cost per
+    /// applicant the point was judged by (equal to its own cost when <paramref name="smoothing"/> is 0).</summary>
+    public static (ThresholdPoint Point, double SmoothedCostPerApplicant) BestSmoothed(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing)
     {
         if (curve.Count == 0)
         {
@@ -83,11 +88,13 @@ public static class ThresholdSearch
 
         var judged = Enumerable.Range(0, curve.Count).Select(Judged).ToArray();
         var min = judged.Min();
-        return Enumerable.Range(0, curve.Count)
+        var best = Enumerable.Range(0, curve.Count)
             .Where(i => judged[i] == min)
             .Select(i => curve[i])
             .OrderBy(p => Math.Abs(p.Threshold - bayes))
             .ThenBy(p => p.Threshold)
             .First();
+        var n = best.Confusion.Count;
+        return (best, n == 0 ? 0 : min / n);
     }
 }

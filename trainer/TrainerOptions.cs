@@ -15,7 +15,7 @@ public sealed record TrainerOptions
     public bool Nested { get; init; }
 
     public int Folds { get; init; } = 5;
-    public double Smoothing { get; init; } = 0.01;
+    public double Smoothing { get; init; } = 0.03;
     public int Repeats { get; init; } = 2;
     public int NestedRepeats { get; init; } = 10;
 
@@ -34,6 +34,7 @@ public sealed record TrainerOptions
           --nested-repeats N    outer repeats of the nested CV (default 10)
           --repeats N           repeats of the selection CV (default 2)
           --quick               one candidate per learner family, 1 repeat (tests)
+          --smoothing S         cost-curve smoothing for threshold and selection, share of rows each side (default 0.03)
           --no-report           skip report and charts
         """;
 

@@ -113,6 +113,16 @@ public static class TrainerRun
         Row("seed recipe (80/20 split, threshold 0.5)", result.SeedRecipe);
         Row("reject all", result.RejectAll);
         Row("accept all", result.AcceptAll);
+        foreach (var (name, cost) in result.Variants.Skip(1))
+        {
+            Row("variant: " + name, cost);
+        }
+
+        foreach (var (name, cost) in result.FixedCandidates)
+        {
+            Row("always " + name, cost);
+        }
+
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Nested CV wall time: {result.WallSeconds:F1} s");
         return result;
@@ -134,11 +144,11 @@ public static class TrainerRun
 
     private static void PrintSummary(TrainingOutcome outcome, TimeSpan elapsed)
     {
-        var table = new Table().AddColumns("candidate", "cost / applicant", "95 % CI", "threshold", "AUC", "KS");
-        foreach (var r in outcome.Candidates.OrderBy(r => r.Best.CostPerApplicant))
+        var table = new Table().AddColumns("candidate", "score", "cost / applicant", "95 % CI", "threshold", "AUC", "KS");
+        foreach (var r in outcome.Candidates.OrderBy(r => r.SelectionCost))
         {
             var name = Markup.Escape(r.Candidate.Name);
-            table.AddRow(r == outcome.Chosen ? $"[green]{name}[/]" : name, $"{r.Best.CostPerApplicant:F3}",
+            table.AddRow(r == outcome.Chosen ? $"[green]{name}[/]" : name, $"{r.SelectionCost:F3}", $"{r.Best.CostPerApplicant:F3}",
                 $"{r.Cost.Ci95Low:F3} – {r.Cost.Ci95High:F3}", $"{r.Best.Threshold:F3}", $"{r.Auc:F3}", $"{r.Ks:F3}");
         }
 

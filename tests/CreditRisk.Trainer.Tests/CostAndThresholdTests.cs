@@ -107,6 +107,16 @@ public class ThresholdSearchTests
     }
 
     [Fact]
+    public void Smoothing_prefers_a_broad_valley_to_a_lucky_dip()
+    {
+        double[] costs = [5, 5, 1, 5, 5, 2, 2, 2, 2, 2];
+        var curve = costs.Select((c, i) => new ThresholdPoint(i / 10.0, default, c, c / 10)).ToArray();
+        Assert.Equal(0.2, ThresholdSearch.Best(curve, 1 / 6.0).Threshold, 12);
+        Assert.InRange(ThresholdSearch.Best(curve, 1 / 6.0, smoothing: 1).Threshold, 0.6, 0.9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ThresholdSearch.Best(curve, 1 / 6.0, smoothing: -1));
+    }
+
+    [Fact]
     public void Pds_of_exactly_zero_and_one_are_handled()
     {
         float[] pd = [0f, 0f, 1f, 1f];

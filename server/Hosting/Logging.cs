@@ -6,17 +6,20 @@ namespace CreditRisk.Server.Hosting;
 public static class Logging
 {
     /// <summary>
-    /// Serilog, compact JSON on stdout, levels from the <c>Serilog</c> section. No static bootstrap logger: it would be
-    /// frozen by the first host and break the next (WebApplicationFactory builds several per test run). Sinks
+    /// Serilog, compact JSON on stdout, levels from the <c>Serilog</c> section. No static logger at all: a bootstrap
+    /// logger would be frozen by the first host and break the next, and a static <c>Log.Logger</c> would route every
+    /// host's events to whichever host started last (WebApplicationFactory runs several per test run). Sinks
     /// registered in DI are added too, which is how tests capture every log event.
     /// </summary>
     public static WebApplicationBuilder AddJsonLogging(this WebApplicationBuilder builder)
     {
-        builder.Services.AddSerilog((services, logger) => logger
-            .ReadFrom.Configuration(builder.Configuration)
-            .ReadFrom.Services(services)
-            .Enrich.FromLogContext()
-            .WriteTo.Console(new CompactJsonFormatter()));
+        builder.Services.AddSerilog(
+            (services, logger) => logger
+                .ReadFrom.Configuration(builder.Configuration)
+                .ReadFrom.Services(services)
+                .Enrich.FromLogContext()
+                .WriteTo.Console(new CompactJsonFormatter()),
+            preserveStaticLogger: true);
         return builder;
     }
 

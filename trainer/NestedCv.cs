@@ -11,6 +11,7 @@ public sealed record NestedCvResult(
     int OuterFolds,
     int Repeats,
     int InnerFolds,
+    int InnerRepeats,
     CostEstimate Procedure,
     double ProcedureAuc,
     CostEstimate SeedRecipe,
@@ -26,7 +27,7 @@ public sealed record NestedCvResult(
 
     public static string FingerprintOf(TrainerOptions options, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
+            [dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -42,7 +43,7 @@ public sealed record NestedCvResult(
 
 /// <summary>
 /// Nested cross-validation of the whole procedure: in every outer training set, the inner stratified K-fold picks
-/// the candidate and its threshold exactly as the default run does on all data; the outer test fold, never seen by
+/// the candidate and its threshold exactly as the default run does on all data (same folds × repeats, same rules); the outer test fold, never seen by
 /// that choice, is then scored. The seed's recipe (one 80/20 split, best cost at threshold 0.5) runs on the same
 /// outer folds for comparison.
 /// </summary>
@@ -56,6 +57,7 @@ public static class NestedCv
         Training training,
         int folds,
         int repeats,
+        int innerRepeats,
         double smoothingShare,
         string fingerprint,
         Action? onOuterFold = null)
@@ -85,7 +87,7 @@ public static class NestedCv
 
             // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
             // refit on the whole outer training set and scores the outer test fold.
-            var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, 1, training.Seed + o);
+            var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
             var innerPd = grid.Select(c => training.OutOfFold(c, train, inner)).ToArray();
             var testPd = grid.Select(c => Training.Predict(training.Fit(c, train), test)).ToArray();
 
@@ -138,6 +140,7 @@ public static class NestedCv
             folds,
             repeats,
             InnerFolds,
+            innerRepeats,
             CostEstimate.FromPerApplicant(PerApplicant(procedureCost)),
             // AUC of the procedure's out-of-fold PDs, averaged over repeats (each repeat scores every row once).
             procedurePd.Average(pd => Metrics.Auc(pd, isBad)),

@@ -103,8 +103,8 @@ public static class TrainerRun
         var grid = Candidate.Grid(options.Quick);
         var training = new Training(options.Seed, options.Excluded);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
-        var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds} inner)", options.Folds * options.NestedRepeats,
-            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Smoothing, fingerprint, tick));
+        var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
+            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
         File.WriteAllText(Path.Combine(options.OutputDirectory, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
         var table = new Table().AddColumns("procedure", "cost / applicant", "95 % CI");

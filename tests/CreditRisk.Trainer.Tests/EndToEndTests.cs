@@ -11,8 +11,20 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public void Quick_run_writes_a_verified_model_golden_rows_report_and_summary()
     {
-        var options = TrainerOptions.Parse(["--quick", "--out", _out, "--data", Path.Combine(AppContext.BaseDirectory, "german.data")]);
+        string[] args = ["--quick", "--out", _out, "--data", Path.Combine(AppContext.BaseDirectory, "german.data")];
+
+        // Nested CV first (its own command), then the default run, which must pick the cached result up.
+        var nested = TrainerRun.Nested(TrainerOptions.Parse([.. args, "--nested"]));
+        Assert.Equal(5, nested.OuterFolds);
+        Assert.InRange(nested.Procedure.Mean, 0.35, 0.75);
+        Assert.InRange(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High);
+        Assert.Equal(0.7, nested.RejectAll.Mean, 9);
+        Assert.Equal(1.5, nested.AcceptAll.Mean, 9);
+        Assert.Equal(5, nested.Picks.Values.Sum());
+
+        var options = TrainerOptions.Parse(args);
         var outcome = TrainerRun.Train(options);
+        Assert.NotNull(outcome.Nested);
 
         Assert.Equal(Candidate.Grid(quick: true).Count, outcome.Candidates.Count);
         Assert.InRange(outcome.Chosen.Best.CostPerApplicant, 0.3, 0.7); // beats rejecting everyone
@@ -25,9 +37,12 @@ public sealed class EndToEndTests : IDisposable
         var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
         Assert.Equal(outcome.Chosen.Best.Threshold, card.Threshold);
         Assert.Equal(outcome.Chosen.Candidate.Kind.ToString(), card.Learner);
+        Assert.Equal(nested.Procedure.Mean, card.NestedCv.CostPerApplicant);
+        Assert.Equal(5, card.NestedCv.OuterFolds);
         var report = File.ReadAllText(Path.Combine(_out, "report.md"));
         Assert.Contains("## Fairness", report, StringComparison.Ordinal);
         Assert.Contains("--exclude-protected", report, StringComparison.Ordinal);
+        Assert.Contains("seed recipe", report, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "training-summary.json")));
         Assert.Equal(card.Threshold, summary.RootElement.GetProperty("threshold").GetDouble());
     }

@@ -32,6 +32,11 @@ public sealed class CreditModel : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
 
+    // One-row string tensors for every allowed value of every categorical input, built once: a single-applicant score
+    // then creates no string tensors (13 native allocations + UTF-8 copies per call). Inputs are only read by Run, so
+    // concurrent runs can share them.
+    private readonly Dictionary<string, OrtValue>?[] _oneRowCategories = new Dictionary<string, OrtValue>?[FeatureSchema.All.Count];
+
     public CreditModel(IOptions<ModelOptions> options)
         : this(options.Value.ResolvedPath)
     {
@@ -72,6 +77,7 @@ public sealed class CreditModel : IDisposable
         try
         {
             _inputNames = CheckInputs(path);
+            BuildOneRowCategories();
             _outputNames = [CheckProbabilityOutput(path)];
             Card = ReadCard(path);
             Threshold = Card.Threshold;
@@ -79,6 +85,7 @@ public sealed class CreditModel : IDisposable
         }
         catch
         {
+            DisposeOneRowCategories();
             _session.Dispose();
             throw;
         }
@@ -109,6 +116,7 @@ public sealed class CreditModel : IDisposable
         long[] shape = [count, 1];
         var reference = Card.ReferenceApplicant;
         var inputs = new OrtValue[features.Count];
+        Span<bool> shared = stackalloc bool[features.Count];
         var numeric = ArrayPool<float>.Shared.Rent(count * features.Count);
         try
         {
@@ -117,6 +125,14 @@ public sealed class CreditModel : IDisposable
                 var feature = features[f];
                 if (feature.IsCategorical)
                 {
+                    var single = count == 1 ? (rows[0].SwappedFeature == f ? reference : rows[0].Applicant).Category(feature.Index) : null;
+                    if (single is not null && _oneRowCategories[f]!.TryGetValue(single, out var cached))
+                    {
+                        inputs[f] = cached;
+                        shared[f] = true;
+                        continue;
+                    }
+
                     var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
                     inputs[f] = tensor;
                     for (var r = 0; r < count; r++)
@@ -145,9 +161,12 @@ public sealed class CreditModel : IDisposable
         }
         finally
         {
-            foreach (var input in inputs)
+            for (var f = 0; f < inputs.Length; f++)
             {
-                input?.Dispose();
+                if (!shared[f])
+                {
+                    inputs[f]?.Dispose();
+                }
             }
 
             ArrayPool<float>.Shared.Return(numeric);
@@ -163,8 +182,42 @@ public sealed class CreditModel : IDisposable
 
     public void Dispose()
     {
+        DisposeOneRowCategories();
         _session.Dispose();
         _runOptions.Dispose();
+    }
+
+    private void BuildOneRowCategories()
+    {
+        long[] shape = [1, 1];
+        for (var position = 0; position < FeatureSchema.All.Count; position++)
+        {
+            var feature = FeatureSchema.All[position];
+            if (!feature.IsCategorical)
+            {
+                continue;
+            }
+
+            var values = new Dictionary<string, OrtValue>(StringComparer.Ordinal);
+            _oneRowCategories[position] = values;
+            foreach (var value in feature.AllowedValues)
+            {
+                var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
+                values[value] = tensor;
+                tensor.StringTensorSetElementAt(value.AsSpan(), 0);
+            }
+        }
+    }
+
+    private void DisposeOneRowCategories()
+    {
+        foreach (var values in _oneRowCategories)
+        {
+            foreach (var tensor in values?.Values ?? Enumerable.Empty<OrtValue>())
+            {
+                tensor.Dispose();
+            }
+        }
     }
 
     private string[] CheckInputs(string path)

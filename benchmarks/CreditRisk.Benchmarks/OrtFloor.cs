@@ -1,0 +1,62 @@
+using BenchmarkDotNet.Attributes;
+using CreditRisk.Contracts;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CreditRisk.Benchmarks;
+
+/// <summary>
+/// Diagnostic floor for one row: ONNX Runtime alone on inputs built once (same session options as the server), so
+/// "model: 1 row" minus this is what the server's input building and output copy cost.
+/// </summary>
+[MemoryDiagnoser]
+public class OrtFloor
+{
+    private InferenceSession _session = null!;
+    private RunOptions _run = null!;
+    private OrtValue[] _inputs = null!;
+    private string[] _inputNames = null!;
+    private string[] _outputNames = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        };
+        _session = new InferenceSession(Fixtures.ModelPath, options);
+        _run = new RunOptions();
+        var applicant = Fixtures.GoldenApplicants[0];
+        long[] shape = [1, 1];
+        _inputs = [.. FeatureSchema.All.Select(f => f.IsCategorical
+            ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(new[] { applicant.Category(f.Index) }, [1, 1]))
+            : OrtValue.CreateTensorValueFromMemory(new float[] { applicant.Number(f.Index) }, shape))];
+        _inputNames = [.. FeatureSchema.All.Select(f => f.Name)];
+        _outputNames = [ModelMetadataKeys.ProbabilityOutput];
+        var nodes = _session.InputMetadata.Count;
+        Console.WriteLine($"// ORT floor: {nodes} inputs");
+    }
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        foreach (var input in _inputs)
+        {
+            input.Dispose();
+        }
+
+        _run.Dispose();
+        _session.Dispose();
+    }
+
+    [Benchmark(Description = "ORT run only, inputs pre-built (1 row)")]
+    public float Run()
+    {
+        using var outputs = _session.Run(_run, _inputNames, _inputs, _outputNames);
+        return outputs[0].GetTensorDataAsSpan<float>()[0];
+    }
+}

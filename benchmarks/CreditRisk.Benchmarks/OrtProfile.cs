@@ -1,0 +1,71 @@
+using System.Text.Json;
+using CreditRisk.Contracts;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CreditRisk.Benchmarks;
+
+/// <summary>
+/// `-- --ort-profile`: runs one row 2 000 times with ONNX Runtime's own profiler on and prints where a run's time
+/// goes, by operator type (what bounds "model: 1 row").
+/// </summary>
+internal static class OrtProfile
+{
+    public static void Run()
+    {
+        var prefix = Path.Combine(Path.GetTempPath(), "creditrisk-ort-profile");
+        string file;
+        var applicant = Fixtures.GoldenApplicants[0];
+        long[] shape = [1, 1];
+        using (var options = new SessionOptions
+        {
+            IntraOpNumThreads = 1,
+            InterOpNumThreads = 1,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        })
+        {
+            options.EnableProfiling = true;
+            options.ProfileOutputPathPrefix = prefix;
+            using var session = new InferenceSession(Fixtures.ModelPath, options);
+            var inputs = FeatureSchema.All.Select(f => f.IsCategorical
+                ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(new[] { applicant.Category(f.Index) }, [1, 1]))
+                : OrtValue.CreateTensorValueFromMemory(new float[] { applicant.Number(f.Index) }, shape)).ToArray();
+            string[] names = [.. FeatureSchema.All.Select(f => f.Name)];
+            string[] outputs = [ModelMetadataKeys.ProbabilityOutput];
+            using var run = new RunOptions();
+            for (var i = 0; i < 2000; i++)
+            {
+                using var result = session.Run(run, names, inputs, outputs);
+            }
+
+            file = session.EndProfiling();
+            foreach (var input in inputs)
+            {
+                input.Dispose();
+            }
+        }
+
+        using var doc = JsonDocument.Parse(File.ReadAllBytes(file));
+        var nodes = doc.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("cat").GetString() == "Node" && e.GetProperty("name").GetString()!.EndsWith("_kernel_time", StringComparison.Ordinal))
+            .Select(e => (Op: e.GetProperty("args").GetProperty("op_name").GetString()!, Name: e.GetProperty("name").GetString()!, Us: e.GetProperty("dur").GetDouble()))
+            .ToList();
+        var runs = doc.RootElement.EnumerateArray()
+            .Where(e => e.GetProperty("cat").GetString() == "Session" && e.GetProperty("name").GetString() == "model_run")
+            .Select(e => e.GetProperty("dur").GetDouble())
+            .Order()
+            .ToList();
+        var perRun = runs.Count;
+        Console.WriteLine($"ORT profile: {perRun} runs, median model_run {runs[runs.Count / 2]:F1} µs; {nodes.Select(n => n.Name).Distinct().Count()} kernels per run");
+        Console.WriteLine("| op type | kernels | µs per run (mean) |");
+        Console.WriteLine("|---|---:|---:|");
+        foreach (var g in nodes.GroupBy(n => n.Op).OrderByDescending(g => g.Sum(n => n.Us)))
+        {
+            Console.WriteLine($"| {g.Key} | {g.Select(n => n.Name).Distinct().Count()} | {g.Sum(n => n.Us) / perRun:F2} |");
+        }
+
+        Console.WriteLine($"| (sum of kernels) | | {nodes.Sum(n => n.Us) / perRun:F2} |");
+        File.Delete(file);
+    }
+}

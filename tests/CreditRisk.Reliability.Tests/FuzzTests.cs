@@ -6,6 +6,7 @@ using System.Text.Json;
 using CreditRisk.Contracts;
 using FsCheck.Fluent;
 using Xunit.Abstractions;
+using CreditRisk.Testing;
 
 namespace CreditRisk.Reliability.Tests;
 
@@ -28,7 +29,7 @@ public sealed class FuzzTests(ITestOutputHelper output)
         var only = Environment.GetEnvironmentVariable("FUZZ_CASE") is { Length: > 0 } c ? int.Parse(c, CultureInfo.InvariantCulture) : (int?)null;
         output.WriteLine($"fuzz seed {seed} (replay: FUZZ_SEED={seed} FUZZ_CASE=<index>), {count} cases, {Concurrency} clients");
 
-        await using var server = await ServerProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll);
         using var client = Client(server);
 
         // Reference PDs, one sequential call each, before any abuse.

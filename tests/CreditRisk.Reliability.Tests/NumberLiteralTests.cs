@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using CreditRisk.Contracts;
+using CreditRisk.Testing;
 
 namespace CreditRisk.Reliability.Tests;
 
@@ -17,19 +18,11 @@ public sealed class NumberLiteralTests(NumberLiteralTests.Server server) : IClas
     {
         private ServerProcess _process = null!;
 
-        public HttpClient Client { get; private set; } = null!;
+        public HttpClient Client => _process.Client;
 
-        public async Task InitializeAsync()
-        {
-            _process = await ServerProcess.StartAsync();
-            Client = new HttpClient { BaseAddress = _process.BaseAddress };
-        }
+        public async Task InitializeAsync() => _process = await ServerProcess.StartAsync(BuiltServer.Dll);
 
-        public async Task DisposeAsync()
-        {
-            Client.Dispose();
-            await _process.DisposeAsync();
-        }
+        public async Task DisposeAsync() => await _process.DisposeAsync();
     }
 
     [Theory]

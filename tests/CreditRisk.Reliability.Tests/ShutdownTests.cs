@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
 using Xunit.Abstractions;
+using CreditRisk.Testing;
 
 namespace CreditRisk.Reliability.Tests;
 
@@ -18,7 +19,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     [Fact]
     public async Task Sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0()
     {
-        await using var server = await ServerProcess.StartAsync();
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll);
         var row = Hostile.ObjectText(Hostile.Members(Applicant.Example));
         var body = Encoding.UTF8.GetBytes("{\"applicants\":[" + string.Join(",", Enumerable.Repeat(row, Rows)) + "]}");
 

@@ -1,99 +1,32 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using CreditRisk.Contracts;
+using CreditRisk.Testing;
 
 namespace CreditRisk.Server.Tests;
 
 /// <summary>The built server as a real process on Kestrel at 127.0.0.1 (a free port), shared by the tests of a class.</summary>
-public sealed class ServerProcess : IAsyncLifetime
+public sealed class RealServer : IAsyncLifetime
 {
-    private readonly int _port = FreePort();
-    private readonly StringBuilder _stdout = new();
-    private Process? _process;
-    private HttpClient _client = null!;
+    private ServerProcess _server = null!;
 
-    public int Port => _port;
+    public int Port => _server.Port;
 
-    public HttpClient Client => _client;
+    public HttpClient Client => _server.Client;
 
-    public async Task InitializeAsync()
-    {
-        var start = new ProcessStartInfo("dotnet", [Paths.ServerDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{_port}";
-        start.Environment["Limits__RequestTimeoutSeconds"] = "2";
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
-        _process.ErrorDataReceived += (_, e) => { lock (_stdout) { _stdout.AppendLine(e.Data); } };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+    public string Output => _server.Output;
 
-        _client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(30))
-        {
-            try
-            {
-                if ((await _client.GetAsync("/health/ready")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
+    public async Task InitializeAsync() =>
+        _server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string> { ["Limits__RequestTimeoutSeconds"] = "2" });
 
-            Assert.False(_process.HasExited, "server exited: " + Output);
-            await Task.Delay(100);
-        }
-
-        Assert.Fail("server did not become ready: " + Output);
-    }
-
-    public async Task DisposeAsync()
-    {
-        _client.Dispose();
-        if (_process is { HasExited: false })
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process?.Dispose();
-    }
-
-    public string Output
-    {
-        get
-        {
-            lock (_stdout)
-            {
-                return _stdout.ToString();
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 }
 
 /// <summary>Over real HTTP: HttpClient and raw sockets against the server process.</summary>
-public sealed class KestrelTests(ServerProcess server) : IClassFixture<ServerProcess>
+public sealed class KestrelTests(RealServer server) : IClassFixture<RealServer>
 {
-    private readonly ServerProcess _server = server;
+    private readonly RealServer _server = server;
 
     [Fact]
     public async Task Real_server_scores_serves_docs_and_refuses_abuse()

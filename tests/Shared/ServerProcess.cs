@@ -1,13 +1,15 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace CreditRisk.Reliability.Tests;
+namespace CreditRisk.Testing;
 
 /// <summary>
-/// The real server: <c>dotnet CreditRisk.Server.dll</c> from the build output (copied next to the tests, with the
-/// shipped model) on Kestrel at 127.0.0.1 and a free port. Stdout and stderr are captured.
+/// The real server as its own process (<c>dotnet CreditRisk.Server.dll</c>) on Kestrel at 127.0.0.1 and a free port,
+/// ready once <c>/health/ready</c> answers 200; stdout and stderr are captured. Shared by the test projects that need
+/// real HTTP (server, reliability, generated C# client) and compiled into each of them as a linked file.
 /// </summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
@@ -18,6 +20,7 @@ public sealed class ServerProcess : IAsyncDisposable
         Process = process;
         Port = port;
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
+        Client = new HttpClient { BaseAddress = BaseAddress };
     }
 
     public Process Process { get; }
@@ -26,7 +29,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static string ServerDll => Path.Combine(AppContext.BaseDirectory, "CreditRisk.Server.dll");
+    /// <summary>A client for the server, disposed with it.</summary>
+    public HttpClient Client { get; }
 
     public string Output
     {
@@ -39,27 +43,31 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="serverDll">The built server; it runs from its own folder, where the build put the model and wwwroot.</param>
+    /// <param name="settings">Environment variables on top of the URL, e.g. <c>Limits__RequestTimeoutSeconds</c>.</param>
+    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string>? settings = null)
     {
-        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "artifacts", "model.onnx")),
-            "artifacts/model.onnx is missing next to the tests: train or copy the model into artifacts/ before building");
+        if (!File.Exists(serverDll))
+        {
+            throw new FileNotFoundException("The server build is missing; build the solution first.", serverDll);
+        }
+
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [ServerDll])
+        var start = new ProcessStartInfo("dotnet", [serverDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
+            WorkingDirectory = Path.GetDirectoryName(serverDll)!,
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        start.Environment["DOTNET_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
         }
 
-        var process = Process.Start(start)!;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
         var server = new ServerProcess(process, port);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
@@ -72,49 +80,51 @@ public sealed class ServerProcess : IAsyncDisposable
         {
             try
             {
-                if ((await probe.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode)
+                using var ready = await probe.GetAsync(new Uri("/health/ready", UriKind.Relative));
+                if (ready.IsSuccessStatusCode)
                 {
                     return server;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Busy starting.
+                // Not listening yet, or busy starting.
             }
 
             if (process.HasExited)
             {
-                Assert.Fail($"server exited with {process.ExitCode} before it was ready: {server.Output}");
+                var exitCode = process.ExitCode;
+                await server.DisposeAsync();
+                throw new InvalidOperationException($"The server exited with {exitCode} before it was ready:\n{server.Output}");
             }
 
             await Task.Delay(100);
         }
 
         await server.DisposeAsync();
-        Assert.Fail("server did not become ready within 60 s: " + server.Output);
-        return server;
+        throw new TimeoutException($"The server was not ready within 60 s:\n{server.Output}");
     }
 
     /// <summary>SIGTERM, as a container runtime or systemd stops the service.</summary>
     public void Terminate()
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Process.Id.ToString(CultureInfo.InvariantCulture)])
         {
             UseShellExecute = false,
         })!;
         kill.WaitForExit();
-        Assert.Equal(0, kill.ExitCode);
+        if (kill.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"kill -TERM {Process.Id} failed with {kill.ExitCode}");
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
+        Client.Dispose();
         if (!Process.HasExited)
         {
-            Process.Kill();
+            Process.Kill(entireProcessTree: true);
             await Process.WaitForExitAsync();
         }
 
@@ -136,10 +146,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private static int FreePort()
     {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -23,6 +23,15 @@ public sealed record ModelCard
 
     /// <summary>Per attribute, its most favourable value in training: the baseline reason codes are measured against.</summary>
     public required Applicant ReferenceApplicant { get; init; }
+
+    /// <summary>The git commit the trainer ran from, when it ran in a git checkout.</summary>
+    public string? TrainingCommit { get; init; }
+
+    /// <summary>
+    /// When the training code and data were fixed: the date of <see cref="TrainingCommit"/> (ISO 8601). A commit's date,
+    /// not the clock, so retraining the same commit with the same seed still gives a byte-identical file.
+    /// </summary>
+    public string? TrainingCommitDate { get; init; }
 }
 
 /// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.</summary>
@@ -60,6 +69,8 @@ public sealed record ModelInfo(
     string TrainingDataSha256,
     IReadOnlyList<string> ExcludedFeatures,
     string SchemaVersion,
-    IReadOnlyList<FeatureInfo> Features);
+    IReadOnlyList<FeatureInfo> Features,
+    string? TrainingCommit,
+    string? TrainingCommitDate);
 
 public sealed record FeatureInfo(string Name, string Kind, string Description, string Group, int? Min, int? Max, IReadOnlyList<CategoryValue>? Values);

@@ -65,6 +65,8 @@ public static class TrainerRun
             Seed = options.Seed,
             ExcludedFeatures = [.. options.Excluded],
             ReferenceApplicant = ReferenceValues.Find(model, data.Rows, options.Excluded),
+            TrainingCommit = SourceCommit.Hash,
+            TrainingCommitDate = SourceCommit.Date,
         };
         var ml = training.NewContext();
         var graph = OnnxExport.Convert(ml, model, data.Rows);

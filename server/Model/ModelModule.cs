@@ -15,7 +15,8 @@ public sealed class ModelModule : ICarterModule
             .WithSummary("Describe the served model")
             .WithDescription(
                 "The model version (first 12 hex digits of the SHA-256 of the ONNX file), learner, decision threshold, " +
-                "cost weights, nested cross-validation results, training data hash and the feature schema it expects.")
+                "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
+                "feature schema it expects.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
     }
@@ -44,6 +45,8 @@ public sealed class ModelModule : ICarterModule
                 f.Group,
                 f.IsCategorical ? null : f.Min,
                 f.IsCategorical ? null : f.Max,
-                f.IsCategorical ? f.Values : null))]);
+                f.IsCategorical ? f.Values : null))],
+            card.TrainingCommit,
+            card.TrainingCommitDate);
     }
 }

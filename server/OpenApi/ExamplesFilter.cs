@@ -34,7 +34,8 @@ public sealed class ExamplesFilter : IOperationFilter
             new FeatureInfo("checkingAccount", "categorical", "Status of existing checking account", "finances", null, null,
                 FeatureSchema.Get("checkingAccount").Values),
             new FeatureInfo("durationMonths", "numeric", "Duration of the credit in months", "loan", 1, 120, null),
-        ]);
+        ],
+        "0123456789abcdef0123456789abcdef01234567", "2026-11-25T14:00:00+00:00");
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {

@@ -109,6 +109,9 @@ public sealed class ScoringTests(SharedApp app)
         Assert.False(string.IsNullOrEmpty(info.Learner));
         var bytes = await File.ReadAllBytesAsync(TestModels.Shipped);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12], info.Version);
+        // Provenance: the shipped model was trained from a commit of this repository, and says so.
+        Assert.Matches("^[0-9a-f]{40}$", info.TrainingCommit);
+        Assert.True(DateTimeOffset.TryParse(info.TrainingCommitDate, System.Globalization.CultureInfo.InvariantCulture, out _), info.TrainingCommitDate);
     }
 
     [Fact]

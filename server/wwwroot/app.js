@@ -472,6 +472,8 @@ function showModel(model) {
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],
     ['Schema version', model.schemaVersion],
+    ['Trained from commit', model.trainingCommit
+      ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'})` : null],
   ];
   const list = $('#model-facts');
   list.replaceChildren();

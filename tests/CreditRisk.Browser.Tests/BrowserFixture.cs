@@ -128,10 +128,7 @@ public sealed class BrowserPage : IAsyncDisposable
         Page = page;
         page.Console += (_, message) =>
         {
-            // The training report's charts are optional: a server that does not serve artifacts/ answers 404.
-            var optionalMissing = message.Text.Contains("status of 404", StringComparison.Ordinal)
-                && message.Location.Contains("/artifacts/", StringComparison.Ordinal);
-            if (message.Type == "error" && !optionalMissing)
+            if (message.Type == "error")
             {
                 ConsoleErrors.Add($"{message.Text} ({message.Location})");
             }

@@ -122,16 +122,15 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         Assert.Contains(cv.GetProperty("costPerApplicant").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
         Assert.Contains(cv.GetProperty("ci95Low").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
         Assert.Contains(cv.GetProperty("auc").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
+        Assert.Contains(root.GetProperty("trainingCommit").GetString()![..12], facts, StringComparison.Ordinal);
 
-        // The training report's charts appear when the server serves artifacts/report.md (they are optional).
+        // The server ships the training report and its charts (artifacts/report.md, *.png); the panel shows them.
         using var report = await fixture.Http.GetAsync(new Uri("artifacts/report.md", UriKind.Relative));
-        if (report.IsSuccessStatusCode)
-        {
-            await page.Locator("#charts img").First.WaitForAsync();
-            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
-            Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#charts img')].every(i => i.complete && i.naturalWidth > 0)"),
-                "A chart of the training report did not load.");
-        }
+        Assert.True(report.IsSuccessStatusCode, $"GET artifacts/report.md answered {(int)report.StatusCode}");
+        await page.Locator("#charts img").First.WaitForAsync();
+        await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#charts img')].every(i => i.complete && i.naturalWidth > 0)"),
+            "A chart of the training report did not load.");
 
         await browser.ScreenshotAsync("model-desktop");
         Assert.Empty(browser.ConsoleErrors);

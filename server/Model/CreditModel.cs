@@ -61,7 +61,7 @@ public sealed class CreditModel : IDisposable
             InterOpNumThreads = 1,
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            // ML.NET's export makes ORT print ~26 harmless "Error merging shape info" warnings; users should not see them.
+            // ORT's load-time warnings about a model's shape annotations (ML.NET exports carry some) are not for users' logs.
             LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
             LogId = "creditrisk",
         };

@@ -55,11 +55,13 @@ public sealed class SecurityTests(SharedApp app)
             CreditHistory = "allPaidThisBank",
         };
         var json = JsonSerializer.SerializeToNode(applicant, Http.Json)!.AsObject();
-        await _client.PostJson("/api/v1/score", json);
-        await _client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray(json.DeepClone(), json.DeepClone()) });
+        // Each call must have been served, or the scan below would pass on logs that never saw the values.
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJson("/api/v1/score", json)).StatusCode);
+        var batch = new JsonObject { ["applicants"] = new JsonArray(json.DeepClone(), json.DeepClone()) };
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJson("/api/v1/score/batch", batch)).StatusCode);
         var bad = json.DeepClone().AsObject();
         bad["housing"] = "castleOfGlass";
-        await _client.PostJson("/api/v1/score", bad);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.PostJson("/api/v1/score", bad)).StatusCode);
 
         var logs = app.Logs.Text;
         Assert.Contains("\"Decision\":", logs, StringComparison.Ordinal);

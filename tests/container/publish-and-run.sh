@@ -18,11 +18,21 @@ publish=$(grep -E '^RUN dotnet publish ' <<<"$joined" | sed 's/^RUN //')
 [ -n "$restore" ] && [ -n "$publish" ] || { echo "Dockerfile has no dotnet restore/publish RUN line"; exit 1; }
 grep -q -- '-o /app' <<<"$publish" || { echo "publish does not write to /app: $publish"; exit 1; }
 
+# Every file the build stage COPYs must exist, or `docker build` fails where this test cannot see it.
+while read -r -a copy; do
+  for source in "${copy[@]:1:${#copy[@]}-2}"; do
+    compgen -G "$source" >/dev/null || { echo "Dockerfile COPYs $source, which does not exist"; exit 1; }
+  done
+done < <(grep -E '^COPY ' <<<"$joined" | grep -v -- '--from=')
+
 echo "restore: $restore"
 eval "$restore"
 echo "publish: ${publish/-o \/app/-o $work/app}"
 eval "${publish/-o \/app/-o $work/app}"
 echo "published size: $(du -sh "$work/app" | cut -f1)"
+for shipped in artifacts/model.onnx artifacts/model.json artifacts/report.md artifacts/roc.png; do
+  [ -f "$work/app/$shipped" ] || { echo "the published output lacks $shipped"; exit 1; }
+done
 
 # The runtime stage's ENV, ENTRYPOINT and HEALTHCHECK.
 runtime=$(awk '/^FROM .* AS runtime/{r=1} r' <<<"$joined")
@@ -60,6 +70,9 @@ body='{"checkingAccount":"below0","durationMonths":6,"creditHistory":"critical",
 response=$(curl -fsS -H 'Content-Type: application/json' -d "$body" "http://127.0.0.1:$port/api/v1/score")
 echo "score: $response"
 grep -qE '"decision":"(approve|reject)"' <<<"$response" || { echo "no decision in the score response"; exit 1; }
+
+curl -fsS -o /dev/null "http://127.0.0.1:$port/artifacts/report.md" || { echo "the training report is not served"; exit 1; }
+curl -fsS -o /dev/null "http://127.0.0.1:$port/" || { echo "the scoring page is not served"; exit 1; }
 
 # The image's HEALTHCHECK command, run the same way.
 (cd "$work/app" && "${as_app[@]}" env "${envs[@]}" $probe) || { echo "HEALTHCHECK command failed: $probe"; exit 1; }

@@ -8,7 +8,7 @@ using Prometheus;
 // The container's HEALTHCHECK runs this same binary as a tiny client of the running server.
 if (ReadinessProbe.Requested(args))
 {
-    return await ReadinessProbe.RunAsync();
+    return await ReadinessProbe.RunAsync(Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"));
 }
 
 var builder = WebApplication.CreateBuilder(args);

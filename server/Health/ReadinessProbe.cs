@@ -10,12 +10,11 @@ public static class ReadinessProbe
 
     public static bool Requested(string[] args) => args.Contains(Argument, StringComparer.Ordinal);
 
+    /// <param name="httpPorts">The setting the server listens on (the image sets ASPNETCORE_HTTP_PORTS); the first port if several.</param>
     /// <returns>0 when /health/ready answers 200 within 3 s, else 1 (what Docker expects of a health check).</returns>
-    public static async Task<int> RunAsync()
+    public static async Task<int> RunAsync(string? httpPorts)
     {
-        // The same setting the server listens on (the image sets ASPNETCORE_HTTP_PORTS); first port if several.
-        var ports = Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS") ?? "8080";
-        var port = ports.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
+        var port = (httpPorts ?? "8080").Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[0];
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(3) };
         try
         {

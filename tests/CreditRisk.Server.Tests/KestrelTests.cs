@@ -52,6 +52,19 @@ public sealed class KestrelTests(RealServer server) : IClassFixture<RealServer>
     }
 
     [Fact]
+    public async Task Readiness_probe_of_the_image_healthcheck_says_0_for_a_ready_server_and_1_for_none()
+    {
+        var port = _server.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(0, await CreditRisk.Server.Health.ReadinessProbe.RunAsync(port));
+
+        using var unused = new TcpListener(IPAddress.Loopback, 0);
+        unused.Start();
+        var closedPort = ((IPEndPoint)unused.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        unused.Stop();
+        Assert.Equal(1, await CreditRisk.Server.Health.ReadinessProbe.RunAsync(closedPort));
+    }
+
+    [Fact]
     public async Task Oversized_headers_are_refused_with_431()
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/health/live");

@@ -3,7 +3,11 @@
 #   docker run --rm -p 8080:8080 creditrisk
 # .NET 10 images are Ubuntu 24.04 (glibc): ONNX Runtime's native library needs glibc, so never Alpine.
 
-FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+# Overridable bases (tests/container/build-image.sh builds with local ones); the defaults are the official images.
+ARG SDK_IMAGE=mcr.microsoft.com/dotnet/sdk:10.0
+ARG RUNTIME_IMAGE=mcr.microsoft.com/dotnet/aspnet:10.0
+
+FROM ${SDK_IMAGE} AS build
 WORKDIR /src
 # Restore first, from the project files alone, so the layer is reused until a dependency changes.
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
@@ -17,7 +21,7 @@ COPY artifacts/model.onnx artifacts/model.json artifacts/report.md artifacts/*.p
 # Framework-dependent: the aspnet base image already carries the runtime (see README for the size comparison).
 RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
 
-FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_HTTP_PORTS=8080 \

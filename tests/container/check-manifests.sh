@@ -24,7 +24,10 @@ if "HealthCheckPath: /health/ready" not in eb or "Application Healthcheck URL: /
     fail.append(".ebextensions: the load balancer and EB must poll /health/ready")
 if f"ASPNETCORE_HTTP_PORTS: '{expose}'" not in eb:
     fail.append(f".ebextensions: ASPNETCORE_HTTP_PORTS must be '{expose}'")
-froms = re.findall(r"^FROM (\S+)", docker, re.M)
+# FROM may name a global ARG (declared before the first FROM): check its default, which is what a plain build uses.
+args = dict(re.findall(r"^ARG (\w+)=(\S+)", docker[:docker.index("\nFROM ")], re.M))
+froms = [re.sub(r"\$\{?(\w+)\}?", lambda m: args.get(m.group(1), m.group(0)), f)
+         for f in re.findall(r"^FROM (\S+)", docker, re.M)]
 if not any(f.startswith("mcr.microsoft.com/dotnet/aspnet") for f in froms) or any("alpine" in f for f in froms):
     fail.append("Dockerfile: the runtime must be a glibc aspnet image, never Alpine")
 for f in fail:

@@ -72,6 +72,9 @@ dotnet_suite CreditRisk.sln -c Release
 check container-manifests bash tests/container/check-manifests.sh
 check container-publish-and-run bash tests/container/publish-and-run.sh
 check dockerfile-lint npx --no-install dockerfile-utils lint Dockerfile
+# The image itself: buildah builds the Dockerfile on local Debian bases, podman runs it (needs root).
+as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
+check container-image-build "${as_root[@]}" bash tests/container/build-image.sh
 
 # Polyglot (issue 6): the ONNX file in Python's checker, Node and the browser.
 check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py

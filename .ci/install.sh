@@ -10,6 +10,8 @@ need_apt=()
 /usr/bin/python3 -c 'import onnx' 2>/dev/null || need_apt+=(python3-onnx)
 command -v curl >/dev/null || need_apt+=(curl)
 command -v npm >/dev/null || need_apt+=(nodejs npm)
+# The real image build (tests/container/build-image.sh): no Docker engine, so buildah, podman and runc.
+for tool in debootstrap buildah podman runc; do command -v "$tool" >/dev/null || need_apt+=("$tool"); done
 if [ ${#need_apt[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -4,7 +4,8 @@
 # runtime, builds the Dockerfile with `buildah bud --isolation chroot` on those bases (the ARGs SDK_IMAGE and
 # RUNTIME_IMAGE), then runs the image with podman (runc, cgroupfs, host network) and checks /health/ready, one score,
 # the image's own HEALTHCHECK command, that it runs as UID 1654 and that it stops cleanly. Prints each step's time
-# and the image size. Not part of test.sh: it needs root, debootstrap, buildah, podman and runc, and a few minutes.
+# and the image size. test.sh runs it (about a minute); it needs root, debootstrap, buildah, podman and runc, which
+# .ci/install.sh installs.
 #
 #   sudo bash tests/container/build-image.sh
 #

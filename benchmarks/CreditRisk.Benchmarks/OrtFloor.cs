@@ -1,5 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace CreditRisk.Benchmarks;
@@ -20,14 +21,7 @@ public class OrtFloor
     [GlobalSetup]
     public void Setup()
     {
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-        };
+        using var options = CreditModel.NewSessionOptions();
         _session = new InferenceSession(Fixtures.ModelPath, options);
         _run = new RunOptions();
         var applicant = Fixtures.GoldenApplicants[0];

@@ -54,17 +54,7 @@ public sealed class CreditModel : IDisposable
         var bytes = File.ReadAllBytes(path);
         Version = Convert.ToHexStringLower(SHA256.HashData(bytes))[..12];
 
-        using var sessionOptions = new OrtSessionOptions
-        {
-            // Requests are already parallel across Kestrel threads; intra-op threads would only contend for the 2 cores.
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            // ORT's load-time warnings about a model's shape annotations (ML.NET exports carry some) are not for users' logs.
-            LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
-            LogId = "creditrisk",
-        };
+        using var sessionOptions = NewSessionOptions();
         try
         {
             _session = new InferenceSession(bytes, sessionOptions);
@@ -90,6 +80,19 @@ public sealed class CreditModel : IDisposable
             throw;
         }
     }
+
+    /// <summary>How the server runs a model; the benchmarks' ONNX Runtime floor uses the same settings.</summary>
+    public static OrtSessionOptions NewSessionOptions() => new()
+    {
+        // Requests are already parallel across Kestrel threads; intra-op threads would only contend for the 2 cores.
+        IntraOpNumThreads = 1,
+        InterOpNumThreads = 1,
+        ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+        GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+        // ORT's load-time warnings about a model's shape annotations (ML.NET exports carry some) are not for users' logs.
+        LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR,
+        LogId = "creditrisk",
+    };
 
     /// <summary>The file the model was loaded from.</summary>
     public string Path { get; }

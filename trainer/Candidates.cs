@@ -7,28 +7,50 @@ using Microsoft.ML.Trainers.LightGbm;
 
 namespace CreditRisk.Trainer;
 
-/// <summary>The learner families the selection can pick; every one of them must export to ONNX (a test proves it).</summary>
+/// <summary>The learner families of the grid; every one of them must export to ONNX (a test proves it). An
+/// <see cref="Ensemble"/> is not a family: it averages the PDs of one fitted candidate per family.</summary>
 public enum LearnerKind
 {
     LightGbm,
     FastTree,
     FastForest,
     LogisticRegression,
+    Ensemble,
 }
 
 /// <summary>
 /// One candidate: a learner with fixed hyper-parameters. <see cref="BuildPipeline"/> gives the whole pipeline —
 /// one-hot categoricals, concatenate, (normalise), learner, calibrator — so <c>Probability</c> is a calibrated PD.
+/// An ensemble (<see cref="MeanOf"/>) has no pipeline of its own: its PD is the mean of its <see cref="Members"/>' PDs.
 /// </summary>
 public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, double> Hyperparameters)
 {
     private const string Features = "Features";
 
-    public string Name => $"{Kind}({string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={Format(h.Value)}"))})";
+    /// <summary>The averaged candidates of an ensemble; empty for a single learner.</summary>
+    public IReadOnlyList<Candidate> Members { get; private init; } = [];
 
-    /// <summary>Hyper-parameters as strings, as written into the model card.</summary>
-    public IReadOnlyDictionary<string, string> HyperparameterStrings =>
-        Hyperparameters.ToDictionary(h => h.Key, h => Format(h.Value));
+    public static Candidate MeanOf(IReadOnlyList<Candidate> members)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(members.Count, 1);
+        if (members.Any(m => m.Kind == LearnerKind.Ensemble))
+        {
+            throw new ArgumentException("Ensembles do not nest.", nameof(members));
+        }
+
+        return new Candidate(LearnerKind.Ensemble, new Dictionary<string, double>()) { Members = members };
+    }
+
+    public string Name => Kind == LearnerKind.Ensemble
+        ? $"Ensemble(mean PD of {string.Join("; ", Members.Select(m => m.Name))})"
+        : $"{Kind}({string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={Format(h.Value)}"))})";
+
+    /// <summary>Hyper-parameters as strings, as written into the model card; an ensemble lists its members.</summary>
+    public IReadOnlyDictionary<string, string> HyperparameterStrings => Kind == LearnerKind.Ensemble
+        ? new Dictionary<string, string> { ["combination"] = "mean PD" }
+            .Concat(Members.Select((m, i) => KeyValuePair.Create($"member{i + 1}", m.Name)))
+            .ToDictionary()
+        : Hyperparameters.ToDictionary(h => h.Key, h => Format(h.Value));
 
     private int Int(string key) => (int)Hyperparameters[key];
 
@@ -90,6 +112,7 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
                     L2Regularization = (float)Real("l2"),
                     NumberOfThreads = 1,
                 })),
+            LearnerKind.Ensemble => throw new InvalidOperationException("An ensemble has no single pipeline: fit its members (Training.FitModel)."),
             _ => throw new InvalidOperationException($"Unknown learner {Kind}."),
         };
     }

@@ -8,6 +8,7 @@ namespace CreditRisk.Trainer;
 /// </summary>
 public sealed record NestedCvResult(
     string Fingerprint,
+    int OuterSeed,
     int OuterFolds,
     int Repeats,
     int InnerFolds,
@@ -27,7 +28,7 @@ public sealed record NestedCvResult(
 
     public static string FingerprintOf(TrainerOptions options, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
+            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -43,13 +44,22 @@ public sealed record NestedCvResult(
 
 /// <summary>
 /// Nested cross-validation of the whole procedure: in every outer training set, the inner stratified K-fold picks
-/// the candidate and its threshold exactly as the default run does on all data (same folds × repeats, same rules); the outer test fold, never seen by
-/// that choice, is then scored. The seed's recipe (one 80/20 split, best cost at threshold 0.5) runs on the same
-/// outer folds for comparison.
+/// the ensemble's members and its threshold exactly as the default run does on all data (same folds × repeats, same
+/// rules); the outer test fold, never seen by that choice, is then scored. The seed's recipe (one 80/20 split, best
+/// cost at threshold 0.5) and the variants of the sensitivity table run on the same outer folds.
 /// </summary>
 public static class NestedCv
 {
     public const int InnerFolds = 5;
+
+    /// <summary>Names the selection procedure in the fingerprint, so results of an earlier procedure are not reused.</summary>
+    public const string ProcedureId = "family-mean-v1";
+
+    /// <summary>
+    /// Outer folds use seed + this. 104729 gives the fresh folds of the pre-registered confirmatory run
+    /// (docs/preregistration.md); the development of the procedure used seed + 7919, which are now spent.
+    /// </summary>
+    public const int OuterSeedOffset = 104729;
 
     public static NestedCvResult Run(
         IReadOnlyList<CreditRecord> rows,
@@ -65,15 +75,15 @@ public static class NestedCv
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var costs = CostMatrix.Default;
         var isBad = rows.Select(r => r.IsBad).ToArray();
-        var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, training.Seed + 7919);
+        var outerSeed = training.Seed + OuterSeedOffset;
+        var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
         var procedurePd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var procedureCost = new double[repeats, rows.Count];
         var seedCost = new double[repeats, rows.Count];
-        var picks = new string[outer.Count];
+        var picks = new List<string>();
         var thresholds = new double[outer.Count];
 
-        // Variants of the procedure, all scored from the same inner and outer predictions: threshold rules
-        // (smoothing of the cost curve, or the Bayes threshold), and candidate pools. The product uses the first.
+        // The procedure and its variants (members + threshold, chosen from the inner CV only), and every candidate
+        // alone. The product uses the first variant.
         var variants = Variants(grid, smoothingShare);
         var variantCost = variants.ToDictionary(v => v.Name, _ => new double[repeats, rows.Count]);
         var fixedCost = grid.ToDictionary(c => c.Name, _ => new double[repeats, rows.Count]);
@@ -90,14 +100,11 @@ public static class NestedCv
             var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
             var innerPd = grid.Select(c => training.OutOfFold(c, train, inner)).ToArray();
             var testPd = grid.Select(c => Training.Predict(training.Fit(c, train), test)).ToArray();
+            var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
 
-            // The procedure (and its variants): select candidate and threshold from the inner CV only.
-            var chosenPerVariant = variants.Select(v => v.Choose(innerPd, trainBad, costs)).ToArray();
-            var chosen = chosenPerVariant[0];
-            picks[o] = chosen.Name;
-            thresholds[o] = chosen.Threshold;
-            var fixedChoices = grid.Select((c, i) =>
-                CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
+            var choices = variants.Select(v => v.Choose(new InnerResult(innerPd, trainBad, scores, costs))).ToArray();
+            var fixedChoices = scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
+            float[] TestPd(Choice c) => FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray());
 
             // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
             var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
@@ -108,23 +115,25 @@ public static class NestedCv
                     costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), holdRows), holdBad, 0.5)), 0.5))
                 .ToArray());
 
-            lock (procedurePd)
+            var variantPd = choices.Select(TestPd).ToArray();
+            var fixedPd = fixedChoices.Select(TestPd).ToArray();
+            lock (picks)
             {
+                picks.AddRange(choices[0].Members.Select(m => grid[m].Name));
+                thresholds[o] = choices[0].Threshold;
                 for (var j = 0; j < test.Length; j++)
                 {
                     var i = fold.Test[j];
-                    double Cost(CandidateScore s) => costs.Cost(isBad[i], CostMatrix.Rejects(testPd[s.Index][j], s.Threshold));
-                    procedurePd[fold.Repeat][i] = testPd[chosen.Index][j];
-                    procedureCost[fold.Repeat, i] = Cost(chosen);
-                    seedCost[fold.Repeat, i] = Cost(seedPick);
+                    procedurePd[fold.Repeat][i] = variantPd[0][j];
+                    seedCost[fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
                     for (var v = 0; v < variants.Count; v++)
                     {
-                        variantCost[variants[v].Name][fold.Repeat, i] = Cost(chosenPerVariant[v]);
+                        variantCost[variants[v].Name][fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(variantPd[v][j], choices[v].Threshold));
                     }
 
-                    foreach (var s in fixedChoices)
+                    for (var c = 0; c < grid.Count; c++)
                     {
-                        fixedCost[s.Name][fold.Repeat, i] = Cost(s);
+                        fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
                     }
                 }
             }
@@ -137,16 +146,18 @@ public static class NestedCv
 
         return new NestedCvResult(
             fingerprint,
+            outerSeed,
             folds,
             repeats,
             InnerFolds,
             innerRepeats,
-            CostEstimate.FromPerApplicant(PerApplicant(procedureCost)),
+            CostEstimate.FromPerApplicant(PerApplicant(variantCost[variants[0].Name])),
             // AUC of the procedure's out-of-fold PDs, averaged over repeats (each repeat scores every row once).
             procedurePd.Average(pd => Metrics.Auc(pd, isBad)),
             CostEstimate.FromPerApplicant(PerApplicant(seedCost)),
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: true)).ToArray()),
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: false)).ToArray()),
+            // How often each candidate was its family's winner (one per family per outer fold).
             picks.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
             thresholds,
             variants.ToDictionary(v => v.Name, v => CostEstimate.FromPerApplicant(PerApplicant(variantCost[v.Name]))),
@@ -154,33 +165,47 @@ public static class NestedCv
             Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 
-    /// <summary>A way to pick candidate and threshold from inner out-of-fold PDs.</summary>
-    private sealed record Variant(string Name, Func<float[][][], bool[], CostMatrix, CandidateScore> Choose);
+    /// <summary>What the inner CV of one outer training set knows: every candidate's out-of-fold PDs and score.</summary>
+    private sealed record InnerResult(float[][][] OutOfFold, bool[] IsBad, CandidateScore[] Scores, CostMatrix Costs)
+    {
+        /// <summary>The smoothed cost-minimising threshold of the members' mean out-of-fold PD.</summary>
+        public double Threshold(int[] members, double smoothingShare)
+        {
+            var pd = FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray());
+            var pooled = pd.SelectMany(r => r).ToArray();
+            var curve = ThresholdSearch.Curve(pooled, pd.SelectMany(_ => IsBad).ToArray(), Costs);
+            return ThresholdSearch.Best(curve, Costs.BayesThreshold, (int)Math.Round(smoothingShare * pooled.Length)).Threshold;
+        }
+    }
+
+    /// <summary>Members whose PDs are averaged (one for a single model) and the threshold applied to the mean.</summary>
+    private sealed record Choice(int[] Members, double Threshold);
+
+    /// <summary>A way to choose members and threshold from the inner CV.</summary>
+    private sealed record Variant(string Name, Func<InnerResult, Choice> Choose);
 
     private static List<Variant> Variants(IReadOnlyList<Candidate> grid, double smoothingShare)
     {
-        CandidateScore Pick(float[][][] innerPd, bool[] isBad, CostMatrix costs, double share, Func<Candidate, bool> pool) =>
-            SelectionRule.Select(grid.Select((c, i) => (c, i)).Where(x => pool(x.c))
-                .Select(x => CandidateResult.Evaluate(x.i, x.c, innerPd[x.i], isBad, costs, share).Score).ToArray());
-
-        CandidateScore AtBayes(float[][][] innerPd, bool[] isBad, CostMatrix costs) =>
-            SelectionRule.Select(grid.Select((c, i) =>
-            {
-                var pd = innerPd[i].SelectMany(r => r).ToArray();
-                var bad = innerPd[i].SelectMany(_ => isBad).ToArray();
-                return new CandidateScore(i, c.Name, costs.CostPerApplicant(CostMatrix.Confuse(pd, bad, costs.BayesThreshold)), costs.BayesThreshold);
-            }).ToArray());
-
-        var all = new List<Variant> { new($"as configured (smoothing {smoothingShare:R})", (p, b, c) => Pick(p, b, c, smoothingShare, _ => true)) };
-        foreach (var share in new[] { 0, 0.01, 0.05 })
+        int[] Families(InnerResult r) => [.. SelectionRule.PerFamily(r.Scores, s => grid[s.Index].Kind).Select(s => s.Index)];
+        Choice Ensemble(InnerResult r, int[] members, double share) => new(members, r.Threshold(members, share));
+        Choice Single(InnerResult r, Func<Candidate, bool> pool)
         {
-            all.Add(new($"all candidates, threshold smoothing {share:R}", (p, b, c) => Pick(p, b, c, share, _ => true)));
+            var best = SelectionRule.Select(r.Scores.Where(s => pool(grid[s.Index])).ToArray());
+            return new Choice([best.Index], best.Threshold);
         }
 
-        all.Add(new("all candidates, Bayes threshold 1/6", AtBayes));
+        var all = new List<Variant>
+        {
+            new($"family ensemble, threshold smoothing {smoothingShare:R} (the procedure)", r => Ensemble(r, Families(r), smoothingShare)),
+            new("family ensemble, threshold smoothing 0", r => Ensemble(r, Families(r), 0)),
+            new("family ensemble, Bayes threshold 1/6", r => new Choice(Families(r), CostMatrix.Default.BayesThreshold)),
+            new($"mean of all {grid.Count} candidates, threshold smoothing {smoothingShare:R}", r => Ensemble(r, [.. Enumerable.Range(0, grid.Count)], smoothingShare)),
+            new("first procedure: the single best candidate", r => Single(r, _ => true)),
+            new("single best candidate, Bayes threshold 1/6", r => Single(r, _ => true) with { Threshold = CostMatrix.Default.BayesThreshold }),
+        };
         foreach (var kind in grid.Select(c => c.Kind).Distinct())
         {
-            all.Add(new($"{kind} candidates only", (p, b, c) => Pick(p, b, c, smoothingShare, x => x.Kind == kind)));
+            all.Add(new($"single best {kind} candidate", r => Single(r, c => c.Kind == kind)));
         }
 
         return all;

@@ -36,8 +36,16 @@ public static class OnnxExport
         return stream.ToArray();
     }
 
+    /// <summary>One file for a fitted model: an ensemble's members are converted one by one and merged, the merged
+    /// graph computing their mean PD (<see cref="OnnxEnsemble"/>).</summary>
+    public static byte[] Convert(MLContext ml, FittedModel model, IReadOnlyList<CreditRecord> rows) =>
+        OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput);
+
+    public static void Verify(byte[] onnx, ITransformer model, IReadOnlyList<CreditRecord> rows, double threshold) =>
+        Verify(onnx, new FittedModel([model]), rows, threshold);
+
     /// <summary>Checks the file's interface against <see cref="FeatureSchema"/> and its PDs against ML.NET's.</summary>
-    public static void Verify(byte[] onnx, ITransformer model, IReadOnlyList<CreditRecord> rows, double threshold)
+    public static void Verify(byte[] onnx, FittedModel model, IReadOnlyList<CreditRecord> rows, double threshold)
     {
         using var scorer = new OnnxScorer(onnx);
         var problems = new List<string>();
@@ -67,7 +75,7 @@ public static class OnnxExport
             throw new OnnxExportException("The exported graph does not match the feature schema: " + string.Join("; ", problems) + ".");
         }
 
-        var expectedPd = Training.Predict(model, rows);
+        var expectedPd = model.Predict(rows);
         var actualPd = scorer.Score(rows);
         for (var i = 0; i < rows.Count; i++)
         {

@@ -1,5 +1,4 @@
 using CreditRisk.Contracts;
-using Microsoft.ML;
 
 namespace CreditRisk.Trainer;
 
@@ -12,7 +11,7 @@ public static class ReferenceValues
 {
     private const int MaxNumericCandidates = 25;
 
-    public static Applicant Find(ITransformer model, IReadOnlyList<CreditRecord> rows, IReadOnlyCollection<string> excluded)
+    public static Applicant Find(FittedModel model, IReadOnlyList<CreditRecord> rows, IReadOnlyCollection<string> excluded)
     {
         var reference = rows[0];
         foreach (var f in FeatureSchema.All)
@@ -26,7 +25,7 @@ public static class ReferenceValues
             }
 
             var best = candidates
-                .Select(c => (Row: c, MeanPd: Training.Predict(model, rows.Select(r => Copy(f, c, r)).ToArray()).Average(p => (double)p)))
+                .Select(c => (Row: c, MeanPd: model.Predict(rows.Select(r => Copy(f, c, r)).ToArray()).Average(p => (double)p)))
                 .OrderBy(x => x.MeanPd)
                 .First();
             reference = Copy(f, best.Row, reference);

@@ -20,4 +20,18 @@ public static class SelectionRule
             ?? throw new ArgumentException("Every candidate's cost is NaN.", nameof(scores));
         return scores.Where(s => Math.Abs(s.CostPerApplicant - best.CostPerApplicant) <= 1e-12).MinBy(s => s.Index)!;
     }
+
+    /// <summary>
+    /// The pre-registered rule (docs/preregistration.md): <see cref="Select"/> inside each learner family, nothing
+    /// chosen between families. The winners, in grid order, are the ensemble's members.
+    /// </summary>
+    public static IReadOnlyList<CandidateScore> PerFamily<TFamily>(IReadOnlyList<CandidateScore> scores, Func<CandidateScore, TFamily> familyOf)
+    {
+        if (scores.Count == 0)
+        {
+            throw new ArgumentException("No candidates to select from.", nameof(scores));
+        }
+
+        return scores.GroupBy(familyOf).Select(g => Select(g.ToArray())).OrderBy(s => s.Index).ToArray();
+    }
 }

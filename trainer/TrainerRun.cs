@@ -9,9 +9,10 @@ namespace CreditRisk.Trainer;
 /// <summary>What a training run produced (also what the tests inspect).</summary>
 public sealed record TrainingOutcome(
     IReadOnlyList<CandidateResult> Candidates,
+    IReadOnlyList<CandidateResult> Members,
     CandidateResult Chosen,
     ModelCard Card,
-    ITransformer Model,
+    FittedModel Model,
     NestedCvResult? Nested,
     CandidateResult? OtherProtectedSetting,
     double WallSeconds);
@@ -36,8 +37,12 @@ public static class TrainerRun
         var results = WithProgress("Cross-validating candidates", grid.Count * folds.Count, tick =>
             grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs, options.Smoothing)).ToArray());
 
-        // 3. Select the model (lowest pooled out-of-fold cost) and its cost-minimising threshold.
-        var chosen = results[SelectionRule.Select(results.Select(r => r.Score).ToArray()).Index];
+        // 3. Select (docs/preregistration.md): in each learner family the candidate with the lowest pooled out-of-fold
+        //    cost; the model is the mean PD of those family winners (choosing between near-equal families on noisy
+        //    CV picks the luckiest one), and its threshold minimises cost on the ensemble's out-of-fold PDs.
+        var members = SelectionRule.PerFamily(results.Select(r => r.Score).ToArray(), s => grid[s.Index].Kind).Select(s => results[s.Index]).ToArray();
+        var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
+        var chosen = CandidateResult.Evaluate(grid.Count, ensemble, FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray()), isBad, costs, options.Smoothing);
 
         //    The same candidate with the other protected-attribute setting, on the same folds, for the report.
         var other = new Training(options.Seed, options.ExcludeProtected ? [] : [.. FeatureSchema.Protected]);
@@ -47,8 +52,8 @@ public static class TrainerRun
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
         var nested = NestedCvResult.TryLoad(Path.Combine(options.OutputDirectory, NestedFile), fingerprint);
 
-        // 4. Refit on all rows.
-        var model = training.Fit(chosen.Candidate, data.Rows);
+        // 4. Refit every member on all rows.
+        var model = training.FitModel(chosen.Candidate, data.Rows);
 
         // 5. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
         var card = new ModelCard
@@ -77,10 +82,10 @@ public static class TrainerRun
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
         File.WriteAllBytes(Path.Combine(options.OutputDirectory, "model.onnx"), onnx);
         File.WriteAllText(Path.Combine(options.OutputDirectory, "model.json"), ModelFile.SidecarJson(card, onnx));
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "golden.json"), Golden.ToJson(golden, Training.Predict(model, goldenRecords), card.Threshold));
+        File.WriteAllText(Path.Combine(options.OutputDirectory, "golden.json"), Golden.ToJson(golden, model.Predict(goldenRecords), card.Threshold));
 
         // 6. Report.
-        var outcome = new TrainingOutcome(results, chosen, card, model, nested, otherResult, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, otherResult, Math.Round(clock.Elapsed.TotalSeconds, 1));
         if (!options.NoReport)
         {
             Report.Write(options, data, outcome, clock.Elapsed);

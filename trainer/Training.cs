@@ -13,6 +13,10 @@ public sealed class Training(int seed, IReadOnlyCollection<string> excluded)
 
     public MLContext NewContext() => new(seed: Seed);
 
+    /// <summary>Fits a candidate, or every member of an ensemble.</summary>
+    public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows) =>
+        new(candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)]);
+
     public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
     {
         var ml = NewContext();
@@ -28,6 +32,11 @@ public sealed class Training(int seed, IReadOnlyCollection<string> excluded)
     /// <summary>Out-of-fold PDs, one array per repeat (every row is scored once per repeat).</summary>
     public float[][] OutOfFold(Candidate candidate, IReadOnlyList<CreditRecord> rows, IReadOnlyList<Fold> folds, Action? onFold = null)
     {
+        if (candidate.Kind == LearnerKind.Ensemble)
+        {
+            return FittedModel.Mean(candidate.Members.Select(m => OutOfFold(m, rows, folds, onFold)).ToArray());
+        }
+
         var repeats = folds.Max(f => f.Repeat) + 1;
         var pd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
         foreach (var fold in folds)

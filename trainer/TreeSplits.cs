@@ -10,6 +10,12 @@ namespace CreditRisk.Trainer;
 /// <summary>The numeric split thresholds of a fitted tree ensemble, per raw numeric attribute (empty for linear models).</summary>
 public static class TreeSplits
 {
+    /// <summary>The union of the members' split thresholds.</summary>
+    public static IReadOnlyDictionary<string, float[]> Find(FittedModel model, DataViewSchema inputSchema) =>
+        model.Members.SelectMany(m => Find(m, inputSchema))
+            .GroupBy(kv => kv.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.SelectMany(kv => kv.Value).Distinct().Order().ToArray());
+
     public static IReadOnlyDictionary<string, float[]> Find(ITransformer model, DataViewSchema inputSchema)
     {
         var result = new Dictionary<string, SortedSet<float>>();

@@ -151,6 +151,50 @@ public class SelectionRuleTests
         Assert.Throws<ArgumentException>(() => SelectionRule.Select([]));
         Assert.Throws<ArgumentException>(() => SelectionRule.Select([new(0, "a", double.NaN, 0.2)]));
     }
+
+    [Fact]
+    public void Per_family_picks_the_cheapest_of_each_family_in_grid_order_and_never_compares_families()
+    {
+        // Family "x" is far worse than "y", yet its best member is still chosen: nothing is chosen between families.
+        CandidateScore[] scores = [new(0, "x1", 0.9, 0.1), new(1, "x2", 0.8, 0.2), new(2, "y1", 0.5, 0.1), new(3, "y2", 0.4, 0.3), new(4, "z1", 0.6, 0.2)];
+        var family = new Dictionary<int, string> { [0] = "x", [1] = "x", [2] = "y", [3] = "y", [4] = "z" };
+        var winners = SelectionRule.PerFamily(scores, s => family[s.Index]);
+        Assert.Equal(["x2", "y2", "z1"], winners.Select(w => w.Name));
+
+        // Within a family the usual rule holds: ties to the earlier candidate, NaN ignored.
+        CandidateScore[] tied = [new(0, "a", 0.5, 0.1), new(1, "b", 0.5, 0.2), new(2, "c", double.NaN, 0.1), new(3, "d", 0.7, 0.1)];
+        Assert.Equal(["a", "d"], SelectionRule.PerFamily(tied, s => s.Index < 2 ? 0 : 1).Select(w => w.Name));
+        Assert.Throws<ArgumentException>(() => SelectionRule.PerFamily<int>([], _ => 0));
+    }
+}
+
+public class EnsembleTests
+{
+    [Fact]
+    public void Mean_averages_element_wise_and_a_single_member_is_itself()
+    {
+        float[] a = [0.1f, 0.5f, 0.9f];
+        float[] b = [0.3f, 0.5f, 0.1f];
+        Assert.Equal([0.2f, 0.5f, 0.5f], FittedModel.Mean([a, b]));
+        Assert.Same(a, FittedModel.Mean([a]));
+        var oof = FittedModel.Mean([[a, b], [b, a]]);
+        Assert.Equal(2, oof.Length);
+        Assert.Equal(oof[0], oof[1]);
+    }
+
+    [Fact]
+    public void An_ensemble_names_its_members_has_no_pipeline_of_its_own_and_does_not_nest()
+    {
+        var members = Candidate.OnePerFamily();
+        var ensemble = Candidate.MeanOf(members);
+        Assert.Equal(LearnerKind.Ensemble, ensemble.Kind);
+        Assert.All(members, m => Assert.Contains(m.Name, ensemble.Name, StringComparison.Ordinal));
+        Assert.Equal("mean PD", ensemble.HyperparameterStrings["combination"]);
+        Assert.Equal(members[0].Name, ensemble.HyperparameterStrings["member1"]);
+        Assert.Throws<InvalidOperationException>(() => new Training(1, []).Fit(ensemble, TestData.Rows));
+        Assert.Throws<ArgumentException>(() => Candidate.MeanOf([ensemble]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Candidate.MeanOf([]));
+    }
 }
 
 public class CrossValidationTests

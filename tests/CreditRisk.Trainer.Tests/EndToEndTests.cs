@@ -20,7 +20,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.InRange(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High);
         Assert.Equal(0.7, nested.RejectAll.Mean, 9);
         Assert.Equal(1.5, nested.AcceptAll.Mean, 9);
-        Assert.Equal(5, nested.Picks.Values.Sum());
+        Assert.Equal(5 * Candidate.Grid(quick: true).Count, nested.Picks.Values.Sum()); // one winner per family per outer fold
 
         var options = TrainerOptions.Parse(args);
         var outcome = TrainerRun.Train(options);
@@ -36,7 +36,9 @@ public sealed class EndToEndTests : IDisposable
         using var scorer = new OnnxScorer(File.ReadAllBytes(Path.Combine(_out, "model.onnx")));
         var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
         Assert.Equal(outcome.Chosen.Best.Threshold, card.Threshold);
-        Assert.Equal(outcome.Chosen.Candidate.Kind.ToString(), card.Learner);
+        Assert.Equal("Ensemble", card.Learner);
+        Assert.Equal(outcome.Members.Select(m => m.Candidate.Name), card.Hyperparameters.Where(h => h.Key.StartsWith("member", StringComparison.Ordinal)).Select(h => h.Value));
+        Assert.Equal(Candidate.Grid(quick: true).Select(c => c.Kind).Distinct().Count(), outcome.Members.Count);
         Assert.Equal(nested.Procedure.Mean, card.NestedCv.CostPerApplicant);
         Assert.Equal(5, card.NestedCv.OuterFolds);
         var report = File.ReadAllText(Path.Combine(_out, "report.md"));

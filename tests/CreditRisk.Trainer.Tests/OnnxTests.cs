@@ -49,6 +49,47 @@ public class OnnxExportTests
         Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
     }
 
+    /// <summary>The shipped kind of model: one candidate per family, merged into one graph computing their mean PD.</summary>
+    [Fact]
+    public void An_ensemble_exports_as_one_graph_that_reproduces_the_mlnet_mean_and_encodes_each_field_once()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var model = training.FitModel(Candidate.MeanOf(Candidate.OnePerFamily()), TestData.Rows);
+        Assert.Equal(4, model.Members.Count);
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        var golden = Golden.Rows(TestData.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var rows = golden.Select(g => g.Record).ToArray();
+        Assert.Contains(golden, g => g.Kind == "split");
+
+        // ML.NET's mean of the members against ONNX Runtime on every training and edge row (Verify throws otherwise),
+        // and the mean really is a mean: it differs from every member alone.
+        OnnxExport.Verify(onnx, model, rows, CostMatrix.Default.BayesThreshold);
+        using var scorer = new OnnxScorer(onnx);
+        var pd = scorer.Score(rows);
+        Assert.All(model.Members, m => Assert.NotEqual(Training.Predict(m, rows), pd));
+        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
+        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
+
+        // Shared preprocessing is computed once; the members' PredictedLabel branches are gone; one Mean node ends it.
+        var graph = Onnx.ModelProto.Parser.ParseFrom(onnx).Graph;
+        Assert.Equal(FeatureSchema.Categorical.Count(), graph.Node.Count(n => n.OpType == "OneHotEncoder"));
+        Assert.DoesNotContain(graph.Node, n => n.OpType == "Binarizer");
+        Assert.Equal(4, graph.Node.Single(n => n.OpType == "Mean").Input.Count);
+    }
+
+    [Fact]
+    public void Merging_refuses_members_with_different_inputs()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var member = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily()[0], TestData.Rows), TestData.Rows);
+        var other = Onnx.ModelProto.Parser.ParseFrom(member);
+        other.Graph.Input[0].Name = "somethingElse";
+        var error = Assert.Throws<OnnxExportException>(() =>
+            OnnxEnsemble.Merge([member, Google.Protobuf.MessageExtensions.ToByteArray(other)], ModelMetadataKeys.ProbabilityOutput));
+        Assert.Contains("different graph inputs", error.Message, StringComparison.Ordinal);
+        Assert.Same(member, OnnxEnsemble.Merge([member], ModelMetadataKeys.ProbabilityOutput));
+    }
+
     [Fact]
     public void Excluding_protected_attributes_keeps_every_input_in_the_graph()
     {

@@ -22,6 +22,7 @@ public sealed record NestedCvResult(
     IReadOnlyList<double> Thresholds,
     IReadOnlyDictionary<string, CostEstimate> Variants,
     IReadOnlyDictionary<string, CostEstimate> FixedCandidates,
+    IReadOnlyDictionary<string, CostEstimate> DifferenceFromProcedure,
     double WallSeconds)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
@@ -162,6 +163,10 @@ public static class NestedCv
             thresholds,
             variants.ToDictionary(v => v.Name, v => CostEstimate.FromPerApplicant(PerApplicant(variantCost[v.Name]))),
             grid.ToDictionary(c => c.Name, c => CostEstimate.FromPerApplicant(PerApplicant(fixedCost[c.Name]))),
+            // Paired: the same applicants on the same folds, so the interval of a difference is far narrower than the
+            // two intervals side by side suggest.
+            variantCost.Skip(1).Concat(fixedCost.Select(f => KeyValuePair.Create("always " + f.Key, f.Value)))
+                .ToDictionary(v => v.Key, v => CostEstimate.FromPerApplicant(PerApplicant(v.Value).Zip(PerApplicant(variantCost[variants[0].Name]), (a, b) => a - b).ToArray())),
             Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
 

@@ -49,7 +49,7 @@ public static class Report
         md.AppendLine($"- **Model:** the mean PD of {outcome.Members.Count} models, the best of each learner family:");
         foreach (var m in outcome.Members)
         {
-            md.AppendLine($"  - {m.Candidate.Name} (alone: {F(m.Best.CostPerApplicant)} per applicant out of fold, AUC {F(m.Auc)});");
+            md.AppendLine($"  - {m.Candidate.Name} (alone: {F(m.Best.CostPerApplicant)} per applicant out of fold, AUC {F(m.Auc)}){(m == outcome.Members[^1] ? "." : ";")}");
         }
 
         md.AppendLine($"- **Threshold:** {F(chosen.Best.Threshold, 4)} (the Bayes threshold for a perfectly calibrated PD is 1/6 = {F(costs.BayesThreshold, 4)}; " +
@@ -58,7 +58,7 @@ public static class Report
             "Inside each learner family the one with the lowest pooled out-of-fold cost per applicant wins, judged on the cost curve smoothed over " +
             $"±{P(options.Smoothing)} of the rows around its best threshold (a low cost resting on a narrow, lucky dip does not win by noise; ties go to the simpler candidate). " +
             "Nothing is chosen *between* families: their best candidates are near-equal, and picking the single lowest on a noisy estimate picks the luckiest " +
-            "(the winner's curse; the first version of this trainer did that and cost 0.566 per applicant in nested CV). Averaging the families' PDs instead " +
+            "(the winner's curse: the first version of this trainer did that; see its row under Sensitivity). Averaging the families' PDs instead " +
             $"lowers the variance. The threshold minimises the same smoothed cost on the ensemble's out-of-fold PDs ({F(chosen.SelectionCost)}; at the threshold itself " +
             $"{F(chosen.Best.CostPerApplicant)}, 95 % CI {F(chosen.Cost.Ci95Low)}–{F(chosen.Cost.Ci95High)}). Every member is refit on all rows; the ONNX file computes all of them and their mean. " +
             "The procedure was pre-registered before it was evaluated: [docs/preregistration.md](../docs/preregistration.md).");
@@ -66,7 +66,8 @@ public static class Report
             ? "nested cross-validation has not been run for this configuration (`--nested`); the figure above is optimistic because it was used for selection."
             : $"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {F(nested.Procedure.Ci95Low)}–{F(nested.Procedure.Ci95High)}) in nested cross-validation " +
               $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, outer seed {nested.OuterSeed}, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): members and threshold are chosen inside each outer " +
-              "training set exactly as above, and scored on the outer fold they never saw. These outer folds were not used while the procedure was developed. This is the honest estimate; " +
+              "training set exactly as above, and scored on the outer fold they never saw. These outer folds were not used while the procedure was developed " +
+              $"(it was developed on the outer folds of seed + 7919; their results are in docs/preregistration.md). This is the honest estimate; " +
               (nested.Procedure.Mean <= 0.53 ? "it meets the target of ≤ 0.55 and the stretch target of ≤ 0.53."
                 : nested.Procedure.Mean <= 0.55 ? "it meets the target of ≤ 0.55 (stretch target ≤ 0.53: not met)."
                 : "**it misses the target of ≤ 0.55** (see Sensitivity below).") +
@@ -100,22 +101,25 @@ public static class Report
             md.AppendLine("Other ways to choose, scored on the same outer folds: threshold rules, the first procedure (the single best candidate) and " +
                 "single-family pools, and each candidate on its own (threshold still chosen in the inner CV). These are for judgement, not selection: " +
                 "picking the best row here would reintroduce the optimism nested CV removes.").AppendLine();
-            md.AppendLine("| procedure | cost / applicant | 95 % CI |").AppendLine("|---|---:|---:|");
+            md.AppendLine("| procedure | cost / applicant | 95 % CI | minus the procedure, paired (95 % CI) |").AppendLine("|---|---:|---:|---:|");
+            string Difference(string name) => nested.DifferenceFromProcedure.TryGetValue(name, out var d)
+                ? $"{F(d.Mean, 3, signed: true)} ({F(d.Ci95Low, 3, signed: true)} to {F(d.Ci95High, 3, signed: true)})"
+                : "";
             foreach (var (name, cost) in nested.Variants)
             {
-                md.AppendLine($"| {name} | {F(cost.Mean)} | {Ci(cost)} |");
+                md.AppendLine($"| {name} | {F(cost.Mean)} | {Ci(cost)} | {Difference(name)} |");
             }
 
             foreach (var (name, cost) in nested.FixedCandidates)
             {
-                md.AppendLine($"| always {name} | {F(cost.Mean)} | {Ci(cost)} |");
+                md.AppendLine($"| always {name} | {F(cost.Mean)} | {Ci(cost)} | {Difference("always " + name)} |");
             }
 
             var fixedCosts = nested.FixedCandidates.Values.Select(c => c.Mean).ToArray();
             md.AppendLine();
             md.AppendLine($"Each candidate on its own costs {F(fixedCosts.Min())}–{F(fixedCosts.Max())} (median {F(Median(fixedCosts))}); the procedure costs " +
-                $"{F(nested.Procedure.Mean)}. Rows that share the outer folds are compared on the same applicants, so their differences are more precise " +
-                "than the intervals suggest, but small differences between them are still noise.").AppendLine();
+                $"{F(nested.Procedure.Mean)}. The last column compares each row with the procedure on the same applicants and folds (paired), which is " +
+                "far more precise than setting two intervals side by side; an interval that spans 0 means no detectable difference.").AppendLine();
         }
 
         md.AppendLine("## Candidates").AppendLine();
@@ -192,6 +196,7 @@ public static class Report
                 picks = nested.Picks,
                 variants = nested.Variants,
                 fixedCandidates = nested.FixedCandidates,
+                differenceFromProcedure = nested.DifferenceFromProcedure,
                 wallSeconds = nested.WallSeconds,
             },
             candidates = outcome.Candidates.Select(r => new

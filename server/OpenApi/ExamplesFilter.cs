@@ -26,9 +26,14 @@ public sealed class ExamplesFilter : IOperationFilter
         0.05, Decisions.Approve, 0.17, new ExpectedCost(0.25, 0.95), "0123456789ab", []);
 
     private static readonly ModelInfo ModelExample = new(
-        "0123456789ab", "LightGbm", 0.17, CostWeights.FalseNegative, CostWeights.FalsePositive,
-        new CrossValidatedCost(0.52, 0.47, 0.58, 0.78, 5, 2),
-        new Dictionary<string, string> { ["leaves"] = "4", ["iterations"] = "200" },
+        "0123456789ab", "Ensemble", 0.13, CostWeights.FalseNegative, CostWeights.FalsePositive,
+        new CrossValidatedCost(0.53, 0.48, 0.58, 0.79, 5, 10),
+        new Dictionary<string, string>
+        {
+            ["combination"] = "mean PD",
+            ["member1"] = "LogisticRegression(l1=0, l2=1)",
+            ["member2"] = "LightGbm(leaves=4, learningRate=0.05, iterations=200, minRowsPerLeaf=20)",
+        },
         1000, "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871", [], FeatureSchema.Version,
         [
             new FeatureInfo("checkingAccount", "categorical", "Status of existing checking account", "finances", null, null,

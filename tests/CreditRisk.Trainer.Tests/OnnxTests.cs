@@ -78,6 +78,28 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Linear_members_are_padded_to_one_kernel_path_and_still_reproduce_mlnet()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var model = training.FitModel(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LogisticRegression), TestData.Rows);
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        OnnxExport.Verify(onnx, model, TestData.Rows, CostMatrix.Default.BayesThreshold);
+
+        var graph = Onnx.ModelProto.Parser.ParseFrom(onnx).Graph;
+        var linear = graph.Node.Single(n => n.OpType == "LinearRegressor");
+        var pad = graph.Node.Single(n => n.Output.Contains(linear.Input[0]));
+        Assert.Equal("Concat", pad.OpType);
+        var zeroRow = graph.Initializer.Single(t => t.Name == pad.Input[1]);
+        Assert.Equal([1L, 61L], zeroRow.Dims);
+        Assert.All(zeroRow.FloatData, v => Assert.Equal(0f, v));
+        Assert.Equal("Slice", graph.Node.Single(n => n.Input.Contains(linear.Output[0])).OpType);
+
+        // Tree-only files are left byte for byte as they were.
+        var trees = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Rows);
+        Assert.Same(trees, OnnxLinear.BatchInvariant(trees));
+    }
+
+    [Fact]
     public void Merging_refuses_members_with_different_inputs()
     {
         var training = new Training(seed: 42, excluded: []);

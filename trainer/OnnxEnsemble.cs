@@ -104,6 +104,15 @@ public static class OnnxEnsemble
             }
 
             memberOutputs.Add(Resolve(output));
+
+            // Keep the converter's type annotations of intermediate values (strict shape inference needs the types
+            // of the ML operators' outputs), under their merged names, once each.
+            foreach (var info in g.ValueInfo.Where(v => alias.ContainsKey(v.Name) && graph.ValueInfo.All(w => w.Name != alias[v.Name])))
+            {
+                var copy = info.Clone();
+                copy.Name = alias[info.Name];
+                graph.ValueInfo.Add(copy);
+            }
         }
 
         var mean = new NodeProto { OpType = "Mean", Name = "ensemble/mean" };

@@ -38,9 +38,12 @@ public static class OnnxExport
 
     /// <summary>One file for a fitted model: an ensemble's members are converted one by one and merged, the merged
     /// graph computing their mean PD (<see cref="OnnxEnsemble"/>); linear members are rewritten so a PD does not
-    /// depend on the batch it is scored in (<see cref="OnnxLinear"/>).</summary>
+    /// depend on the batch it is scored in (<see cref="OnnxLinear"/>), and the converter's no-op cast pairs go
+    /// (<see cref="OnnxCasts"/>). <see cref="Verify(byte[], FittedModel, IReadOnlyList{CreditRecord}, double)"/>
+    /// then proves the result against ML.NET.</summary>
     public static byte[] Convert(MLContext ml, FittedModel model, IReadOnlyList<CreditRecord> rows) =>
-        OnnxLinear.BatchInvariant(OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput));
+        OnnxCasts.RemoveRoundTrips(OnnxLinear.BatchInvariant(
+            OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput)));
 
     public static void Verify(byte[] onnx, ITransformer model, IReadOnlyList<CreditRecord> rows, double threshold) =>
         Verify(onnx, new FittedModel([model]), rows, threshold);

@@ -51,11 +51,23 @@ public static class OnnxLinear
             linear.Output[0] = prefix + "paddedScore";
             var slice = new NodeProto { OpType = "Slice", Name = prefix + "unpad", Input = { prefix + "paddedScore", prefix + "start", prefix + "end", prefix + "axis" }, Output = { node.Output[0] } };
             nodes.AddRange([pad, linear, slice]);
+
+            // Types of the new intermediate values (shapes left open), for strict shape inference downstream.
+            graph.ValueInfo.Add(Untyped(graph, node.Input[0], pad.Output[0]));
+            graph.ValueInfo.Add(Untyped(graph, node.Output[0], linear.Output[0]));
         }
 
         graph.Node.Clear();
         graph.Node.AddRange(nodes);
         return model.ToByteArray();
+    }
+
+    /// <summary>A value annotation named <paramref name="name"/> with the element type <paramref name="like"/> has.</summary>
+    private static ValueInfoProto Untyped(GraphProto graph, string like, string name)
+    {
+        var elementType = graph.ValueInfo.Concat(graph.Input).FirstOrDefault(v => v.Name == like)?.Type.TensorType.ElemType
+            ?? (int)TensorProto.Types.DataType.Float;
+        return new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = elementType } } };
     }
 
     private static TensorProto Int64(string name, long value) =>

@@ -100,6 +100,30 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Round_trip_casts_after_label_encoders_are_removed_only_where_exact()
+    {
+        var training = new Training(seed: 42, excluded: []);
+        var raw = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Rows);
+        static int Casts(byte[] onnx) => Onnx.ModelProto.Parser.ParseFrom(onnx).Graph.Node.Count(n => n.OpType == "Cast");
+        var categorical = FeatureSchema.Categorical.Count();
+
+        var lean = OnnxCasts.RemoveRoundTrips(raw);
+        Assert.Equal(Casts(raw) - 2 * categorical, Casts(lean));
+        using (var before = new OnnxScorer(raw))
+        using (var after = new OnnxScorer(lean))
+        {
+            var rows = Golden.Rows(TestData.Rows, new Dictionary<string, float[]>()).Select(g => g.Record).ToArray(); // incl. unseen categories
+            Assert.Equal(before.Score(rows), after.Score(rows));
+        }
+
+        // An encoder whose default code is negative would not survive the uint32 cast: its casts stay.
+        var model = Onnx.ModelProto.Parser.ParseFrom(raw);
+        model.Graph.Node.First(n => n.OpType == "LabelEncoder").Attribute.Single(a => a.Name == "default_int64").I = -1;
+        var guarded = OnnxCasts.RemoveRoundTrips(Google.Protobuf.MessageExtensions.ToByteArray(model));
+        Assert.Equal(Casts(raw) - 2 * (categorical - 1), Casts(guarded));
+    }
+
+    [Fact]
     public void Merging_refuses_members_with_different_inputs()
     {
         var training = new Training(seed: 42, excluded: []);

@@ -167,6 +167,19 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void Same_seed_gives_a_byte_identical_ensemble_file()
+    {
+        byte[] Export()
+        {
+            var training = new Training(seed: 7, excluded: []);
+            var model = training.FitModel(Candidate.MeanOf(Candidate.OnePerFamily()), TestData.Rows);
+            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), TestCard(0.2));
+        }
+
+        Assert.Equal(Export(), Export());
+    }
+
+    [Fact]
     public void Metadata_rewrite_keeps_the_graph_and_carries_the_card()
     {
         var training = new Training(seed: 42, excluded: []);

@@ -34,16 +34,27 @@ public sealed record CandidateResult(
     /// (see <see cref="ThresholdSearch.Best(IReadOnlyList{ThresholdPoint}, double, int)"/>).</param>
     public static CandidateResult Evaluate(int index, Candidate candidate, float[][] outOfFold, IReadOnlyList<bool> isBad, CostMatrix costs, double smoothingShare)
     {
-        var pooledPd = outOfFold.SelectMany(r => r).ToArray();
-        var pooledBad = outOfFold.SelectMany(_ => isBad).ToArray();
-        var curve = ThresholdSearch.Curve(pooledPd, pooledBad, costs);
-        var (best, smoothedCost) = ThresholdSearch.BestSmoothed(curve, costs.BayesThreshold, (int)Math.Round(smoothingShare * pooledPd.Length));
+        var (pooledPd, pooledBad) = Pool(outOfFold, isBad);
+        var (curve, best, smoothedCost) = Search(pooledPd, pooledBad, costs, smoothingShare);
         var atBayes = Point(pooledPd, pooledBad, costs.BayesThreshold, costs);
         var perApplicant = Enumerable.Range(0, isBad.Count)
             .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], CostMatrix.Rejects(r[i], best.Threshold))))
             .ToArray();
         return new CandidateResult(index, candidate, outOfFold, curve, best, atBayes,
             CostEstimate.FromPerApplicant(perApplicant), Metrics.Auc(pooledPd, pooledBad), Metrics.Ks(curve), smoothedCost);
+    }
+
+    /// <summary>Out-of-fold PDs of every repeat in one list, with the matching labels.</summary>
+    public static (float[] Pd, bool[] IsBad) Pool(float[][] outOfFold, IReadOnlyList<bool> isBad) =>
+        (outOfFold.SelectMany(r => r).ToArray(), outOfFold.SelectMany(_ => isBad).ToArray());
+
+    /// <summary>The cost curve of pooled PDs and its smoothed cost-minimising point: what selection judges by.</summary>
+    public static (IReadOnlyList<ThresholdPoint> Curve, ThresholdPoint Best, double SmoothedCostPerApplicant) Search(
+        float[] pooledPd, bool[] pooledBad, CostMatrix costs, double smoothingShare)
+    {
+        var curve = ThresholdSearch.Curve(pooledPd, pooledBad, costs);
+        var (best, smoothed) = ThresholdSearch.BestSmoothed(curve, costs.BayesThreshold, (int)Math.Round(smoothingShare * pooledPd.Length));
+        return (curve, best, smoothed);
     }
 
     public static ThresholdPoint Point(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, double threshold, CostMatrix costs)

@@ -176,10 +176,8 @@ public static class NestedCv
         /// <summary>The smoothed cost-minimising threshold of the members' mean out-of-fold PD.</summary>
         public double Threshold(int[] members, double smoothingShare)
         {
-            var pd = FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray());
-            var pooled = pd.SelectMany(r => r).ToArray();
-            var curve = ThresholdSearch.Curve(pooled, pd.SelectMany(_ => IsBad).ToArray(), Costs);
-            return ThresholdSearch.Best(curve, Costs.BayesThreshold, (int)Math.Round(smoothingShare * pooled.Length)).Threshold;
+            var (pd, bad) = CandidateResult.Pool(FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray()), IsBad);
+            return CandidateResult.Search(pd, bad, Costs, smoothingShare).Best.Threshold;
         }
     }
 

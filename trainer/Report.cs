@@ -34,7 +34,8 @@ public static class Report
         var other = outcome.OtherProtectedSetting;
         var withProtected = options.ExcludeProtected ? other : chosen;
         var withoutProtected = options.ExcludeProtected ? chosen : other;
-        var atHalf = CandidateResult.Point(chosen.OutOfFold.SelectMany(r => r).ToArray(), chosen.OutOfFold.SelectMany(_ => isBad).ToArray(), 0.5, costs);
+        var (pooledPd, pooledBad) = CandidateResult.Pool(chosen.OutOfFold, isBad);
+        var atHalf = CandidateResult.Point(pooledPd, pooledBad, 0.5, costs);
         var nested = outcome.Nested;
 
         var md = new StringBuilder();

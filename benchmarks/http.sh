@@ -91,7 +91,7 @@ if [ "$SEED" != off ] && [ -d "$SEED_DIR" ]; then
   seed_copy=$seed_tmp/seed-python
   trap 'cleanup; rm -rf "$seed_tmp"' EXIT
   cp -a "$SEED_DIR" "$seed_copy" && chmod -R u+w "$seed_copy" && rm -rf "$seed_copy/artifacts"
-  (cd "$seed_copy" && GERMAN_DATA=$root/data/german.data /usr/bin/python3 train_eval.py --repeats 1 --folds 5 >"$out/seed-train.log" 2>&1)
+  (cd "$seed_copy" && GERMAN_DATA=$root/data/german-credit/german.data /usr/bin/python3 train_eval.py --repeats 1 --folds 5 >"$out/seed-train.log" 2>&1)
   # gunicorn itself is the background job, so stopping it by its pid stops the master and its workers.
   ARTIFACTS=$seed_copy/artifacts /usr/bin/gunicorn --chdir "$seed_copy" --workers 2 --bind "127.0.0.1:$SEED_PORT" \
     --log-level warning serve:app >"$out/seed.log" 2>&1 &

@@ -20,7 +20,7 @@ echo "building the trainer (Release)…"
 dotnet build trainer -c Release -v q -nologo >/dev/null
 
 replicate() { # scale file
-  python3 - "$root/data/german.data" "$1" "$2" <<'PY'
+  python3 - "$root/data/german-credit/german.data" "$1" "$2" <<'PY'
 import random, sys
 src, scale, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 rows = [l.split() for l in open(src) if l.strip()]

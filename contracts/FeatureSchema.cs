@@ -1,14 +1,14 @@
 namespace CreditRisk.Contracts;
 
 /// <summary>Whether an attribute is a category (string in JSON and ONNX) or a number (integer in JSON, float in ONNX).</summary>
-public enum FeatureKind
+public enum SchemaKind
 {
     Categorical,
     Numeric,
 }
 
 /// <summary>One allowed value of a categorical attribute: the readable value, the UCI code it stands for, the codebook text.</summary>
-public sealed record CategoryValue(string Value, string UciCode, string Description);
+public sealed record SchemaValue(string Value, string UciCode, string Description);
 
 /// <summary>
 /// One applicant attribute. <see cref="Name"/> is the JSON property name, the ML.NET column name and the ONNX input
@@ -17,16 +17,16 @@ public sealed record CategoryValue(string Value, string UciCode, string Descript
 public sealed record Feature(
     int Index,
     string Name,
-    FeatureKind Kind,
+    SchemaKind Kind,
     string Description,
     string Group,
     string ReasonCode,
     string ReasonText,
-    IReadOnlyList<CategoryValue> Values,
+    IReadOnlyList<SchemaValue> Values,
     int Min = 0,
     int Max = 0)
 {
-    public bool IsCategorical => Kind == FeatureKind.Categorical;
+    public bool IsCategorical => Kind == SchemaKind.Categorical;
 
     public IEnumerable<string> AllowedValues => Values.Select(v => v.Value);
 
@@ -124,9 +124,9 @@ public static class FeatureSchema
 
     private static readonly Dictionary<string, Feature> ByName = All.ToDictionary(f => f.Name, StringComparer.Ordinal);
 
-    public static IEnumerable<Feature> Categorical => All.Where(f => f.Kind == FeatureKind.Categorical);
+    public static IEnumerable<Feature> Categorical => All.Where(f => f.Kind == SchemaKind.Categorical);
 
-    public static IEnumerable<Feature> Numeric => All.Where(f => f.Kind == FeatureKind.Numeric);
+    public static IEnumerable<Feature> Numeric => All.Where(f => f.Kind == SchemaKind.Numeric);
 
     /// <summary>Attributes a lender may choose to leave out of training (sex via personal status; nationality via foreign-worker status).</summary>
     public static readonly IReadOnlyList<string> Protected = ["personalStatusSex", "foreignWorker"];
@@ -158,9 +158,9 @@ public static class FeatureSchema
 
     private static Feature Cat(int index, string name, string description, string group, string code, string reason,
         params (string Value, string Uci, string Text)[] values) =>
-        new(index, name, FeatureKind.Categorical, description, group, code, reason,
-            values.Select(v => new CategoryValue(v.Value, v.Uci, v.Text)).ToArray());
+        new(index, name, SchemaKind.Categorical, description, group, code, reason,
+            values.Select(v => new SchemaValue(v.Value, v.Uci, v.Text)).ToArray());
 
     private static Feature Num(int index, string name, string description, string group, string code, string reason, int min, int max) =>
-        new(index, name, FeatureKind.Numeric, description, group, code, reason, [], min, max);
+        new(index, name, SchemaKind.Numeric, description, group, code, reason, [], min, max);
 }

@@ -73,4 +73,4 @@ public sealed record ModelInfo(
     string? TrainingCommit,
     string? TrainingCommitDate);
 
-public sealed record FeatureInfo(string Name, string Kind, string Description, string Group, int? Min, int? Max, IReadOnlyList<CategoryValue>? Values);
+public sealed record FeatureInfo(string Name, string Kind, string Description, string Group, int? Min, int? Max, IReadOnlyList<SchemaValue>? Values);

@@ -4,7 +4,7 @@ namespace CreditRisk.Trainer;
 public sealed record TrainerOptions
 {
     public int Seed { get; init; } = 42;
-    public string DataPath { get; init; } = Path.Combine("data", "german.data");
+    public string DataPath { get; init; } = Path.Combine("data", "german-credit", "german.data");
     public string OutputDirectory { get; init; } = "artifacts";
     public bool ExcludeProtected { get; init; }
 
@@ -27,7 +27,7 @@ public sealed record TrainerOptions
     public const string Usage = """
         Usage: dotnet run --project trainer -c Release -- [options]
           --seed N              random seed (default 42)
-          --data PATH           german.data (default data/german.data)
+          --data PATH           german.data (default data/german-credit/german.data)
           --out DIR             output directory (default artifacts)
           --exclude-protected   train without personalStatusSex and foreignWorker
           --nested              run nested cross-validation only and write DIR/nested-cv.json

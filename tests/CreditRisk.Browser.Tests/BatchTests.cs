@@ -101,7 +101,7 @@ public sealed class BatchTests(BrowserFixture fixture)
     public async Task The_whole_german_credit_file_in_uci_codes_is_scored_in_chunks()
     {
         // german.data's 1000 rows plus 200 again: more than one server batch (1000 by default), cells as UCI codes.
-        var rows = (await File.ReadAllLinesAsync(Path.Combine(BrowserFixture.RepositoryRoot, "data", "german.data")))
+        var rows = (await File.ReadAllLinesAsync(Path.Combine(BrowserFixture.RepositoryRoot, "data", "german-credit", "german.data")))
             .Where(l => l.Length > 0)
             .Select(l => string.Join(',', l.Split(' ', StringSplitOptions.RemoveEmptyEntries).Take(FeatureSchema.All.Count)))
             .ToList();

@@ -1,0 +1,21 @@
+namespace CreditRisk.Trainer.Tests;
+
+internal static class Paths
+{
+    /// <summary>The repository root: the folder holding CreditRisk.sln above the test binaries.</summary>
+    public static string Root { get; } = Find();
+
+
+    private static string Find()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CreditRisk.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("CreditRisk.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace CreditRisk.Contracts;
 
 /// <summary>
@@ -7,7 +9,14 @@ namespace CreditRisk.Contracts;
 /// </summary>
 public sealed record ModelCard
 {
-    public required string SchemaVersion { get; init; }
+    /// <summary>The card format this code writes and reads; bumped when a field changes meaning.</summary>
+    public const string CurrentVersion = "2";
+
+    public required string CardVersion { get; init; }
+
+    /// <summary>The data set spec the model was trained on: inputs, values, ranges, missing rules, labels, reasons.</summary>
+    public required DatasetSpec Dataset { get; init; }
+
     public required string Learner { get; init; }
     public required IReadOnlyDictionary<string, string> Hyperparameters { get; init; }
     public required double Threshold { get; init; }
@@ -18,11 +27,20 @@ public sealed record ModelCard
     public required string TrainingDataSha256 { get; init; }
     public required int Seed { get; init; }
 
-    /// <summary>Attributes left out of training (see <see cref="FeatureSchema.Protected"/>); the model still takes them as inputs.</summary>
+    /// <summary>Attributes of the spec that are not model inputs (protected ones, and any left out by option).</summary>
     public IReadOnlyList<string> ExcludedFeatures { get; init; } = [];
 
-    /// <summary>Per attribute, its most favourable value in training: the baseline reason codes are measured against.</summary>
-    public required Applicant ReferenceApplicant { get; init; }
+    /// <summary>
+    /// Per model input, its most favourable value in training: the baseline reason codes are measured against. JSON
+    /// values as in a request: a string for a category, a number for a number.
+    /// </summary>
+    public required IReadOnlyDictionary<string, JsonElement> ReferenceApplicant { get; init; }
+
+    /// <summary>A typical applicant (the data's first row; every attribute but ids): the example in docs, Swagger UI and the page.</summary>
+    public required IReadOnlyDictionary<string, JsonElement> ExampleApplicant { get; init; }
+
+    /// <summary>Per number that may be missing, the value the graph imputes (the training mean).</summary>
+    public IReadOnlyDictionary<string, double> ImputedValues { get; init; } = new Dictionary<string, double>();
 
     /// <summary>The git commit the trainer ran from, when it ran in a git checkout.</summary>
     public string? TrainingCommit { get; init; }
@@ -50,7 +68,10 @@ public static class ModelMetadataKeys
     public const string Threshold = "creditrisk.decision_threshold";
     public const string CostFalseNegative = "creditrisk.cost_fn";
     public const string CostFalsePositive = "creditrisk.cost_fp";
-    public const string SchemaVersion = "creditrisk.schema_version";
+    public const string CardVersion = "creditrisk.card_version";
+
+    /// <summary>The data set's machine name (<see cref="DatasetSpec.Name"/>).</summary>
+    public const string Dataset = "creditrisk.dataset";
 
     /// <summary>The ONNX output carrying P(bad) as float [N,1] (after ML.NET's calibrator); verified by the trainer at export.</summary>
     public const string ProbabilityOutput = "Probability.output";
@@ -59,6 +80,8 @@ public static class ModelMetadataKeys
 /// <summary>GET /api/v1/model: the loaded model as a client sees it.</summary>
 public sealed record ModelInfo(
     string Version,
+    string Dataset,
+    string Title,
     string Learner,
     double Threshold,
     double CostFalseNegative,
@@ -68,9 +91,22 @@ public sealed record ModelInfo(
     int TrainingRows,
     string TrainingDataSha256,
     IReadOnlyList<string> ExcludedFeatures,
-    string SchemaVersion,
+    string CardVersion,
     IReadOnlyList<FeatureInfo> Features,
     string? TrainingCommit,
     string? TrainingCommitDate);
 
-public sealed record FeatureInfo(string Name, string Kind, string Description, string Group, int? Min, int? Max, IReadOnlyList<SchemaValue>? Values);
+/// <summary>One attribute as the API describes it: the spec's fields, plus its reason code when it is a model input.</summary>
+public sealed record FeatureInfo(
+    string Name,
+    FeatureKind Kind,
+    FeatureRole Role,
+    string Label,
+    string? Description,
+    string? Group,
+    string? Unit,
+    double? Min,
+    double? Max,
+    MissingPolicy Missing,
+    IReadOnlyList<CategoryValue>? Values,
+    string? ReasonCode);

@@ -4,6 +4,12 @@ public static class Decisions
 {
     public const string Approve = "approve";
     public const string Reject = "reject";
+
+    /// <summary>The decision rule, once for trainer, server and golden files: reject when P(bad) is strictly above the threshold.</summary>
+    public static bool Rejects(double probabilityOfDefault, double threshold) => probabilityOfDefault > threshold;
+
+    public static string Decide(double probabilityOfDefault, double threshold) =>
+        Rejects(probabilityOfDefault, threshold) ? Reject : Approve;
 }
 
 /// <summary>The lender's cost of each wrong decision (positive = "bad" = the borrower defaults).</summary>
@@ -32,7 +38,5 @@ public sealed record ScoreResult(
     ExpectedCost ExpectedCost,
     string ModelVersion,
     IReadOnlyList<Reason> Reasons);
-
-public sealed record BatchScoreRequest(IReadOnlyList<Applicant> Applicants);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);

@@ -16,8 +16,8 @@ COPY server/CreditRisk.Server.csproj server/
 RUN dotnet restore server/CreditRisk.Server.csproj -r linux-x64
 COPY contracts/ contracts/
 COPY server/ server/
-# The model, its sidecar card and the training report (the page's model panel shows its charts).
-COPY artifacts/model.onnx artifacts/model.json artifacts/report.md artifacts/*.png artifacts/
+# Every shipped model (artifacts/<dataset>/: the model, its sidecar card, the training report and charts); Model__Path picks one.
+COPY artifacts/ artifacts/
 # Framework-dependent: the aspnet base image already carries the runtime (see README for the size comparison).
 RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
 

@@ -76,10 +76,12 @@ check dockerfile-lint npx --no-install dockerfile-utils lint Dockerfile
 as_root=(); [ "$(id -u)" -ne 0 ] && as_root=(sudo)
 check container-image-build "${as_root[@]}" bash tests/container/build-image.sh
 
-# Polyglot (issue 6): the ONNX file in Python's checker, Node and the browser.
-check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py
-node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
-node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
+# Polyglot: each shipped ONNX file in Python's checker, Node and the browser (the same code for every data set).
+for model in german-credit lending-club; do
+  check "onnx-python-checker-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" /usr/bin/python3 tests/polyglot/check_onnx.py
+  node_suite "onnx-node-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-node.test.mjs
+  node_suite "onnx-browser-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-browser.test.mjs
+done
 # Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v1.yaml).
 node_suite contract node --test tests/polyglot/contract.test.mjs
 # Polyglot: the generated TypeScript client (openapi-typescript + openapi-fetch) against the live server.

@@ -1,4 +1,4 @@
-"""artifacts/model.onnx passes the ONNX checker (full_check: type and shape inference too) and carries the metadata
+"""A shipped model.onnx passes the ONNX checker (full_check: type and shape inference too) and carries the metadata
 the service and other runtimes rely on. Debian's python3-onnx only: no Python ONNX runtime is reachable here."""
 import json
 import os
@@ -10,7 +10,7 @@ import onnx
 
 root = pathlib.Path(__file__).resolve().parents[2]
 # CREDITRISK_ARTIFACTS_DIR points at another trained model (default: the shipped artifacts/), as in the Node suites.
-artifacts = root / os.environ.get("CREDITRISK_ARTIFACTS_DIR", "artifacts")
+artifacts = root / os.environ.get("CREDITRISK_ARTIFACTS_DIR", "artifacts/german-credit")
 model_path = artifacts / "model.onnx"
 golden_path = artifacts / "golden.json"
 for f in (model_path, golden_path):
@@ -23,11 +23,15 @@ onnx.checker.check_model(model, full_check=True)
 keys = (root / "contracts" / "ModelCard.cs").read_text(encoding="utf-8")
 threshold_key = re.search(r'Threshold\s*=\s*"([^"]+)"', keys).group(1)
 output_name = re.search(r'ProbabilityOutput\s*=\s*"([^"]+)"', keys).group(1)
-schema = (root / "contracts" / "FeatureSchema.cs").read_text(encoding="utf-8")
-features = re.findall(r'(Cat|Num)\(\d+, "(\w+)"', schema)
-assert len(features) == 20, features
+card_key = re.search(r'ModelCard\s*=\s*"([^"]+)"', keys).group(1)
 
 props = {p.key: p.value for p in model.metadata_props}
+# The model's inputs are the spec's role-"feature" attributes, as embedded in the card by the trainer.
+assert card_key in props, f"metadata_props lack {card_key}: {sorted(props)}"
+spec = json.loads(props[card_key])["dataset"]
+features = [("Cat" if f.get("kind", "category") == "category" else "Num", f["name"])
+            for f in spec["features"] if f.get("role", "feature") == "feature"]
+assert features, "the card's spec has no model inputs"
 assert threshold_key in props, f"metadata_props lack {threshold_key}: {sorted(props)}"
 golden = json.loads(golden_path.read_text(encoding="utf-8"))
 assert abs(float(props[threshold_key]) - golden["threshold"]) < 1e-9, (props[threshold_key], golden["threshold"])
@@ -39,6 +43,7 @@ for kind, name in features:
     assert inputs[name].elem_type == want, f"{name}: elem_type {inputs[name].elem_type}, want {want}"
     dims = inputs[name].shape.dim
     assert len(dims) == 2 and dims[1].dim_value == 1, f"{name}: shape is not [N, 1]"
+assert sorted(inputs) == sorted(n for _, n in features), f"inputs {sorted(inputs)} differ from the spec's features"
 assert output_name in [o.name for o in model.graph.output], f"no output {output_name}"
 
 print(f"ok: onnx {onnx.__version__} full_check, IR {model.ir_version}, opsets "

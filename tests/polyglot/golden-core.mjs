@@ -5,20 +5,22 @@
 export const PD_TOLERANCE = 1e-5;
 
 /**
- * One tensor per model input, shape [N, 1]: string for categorical attributes, float32 for numeric ones.
- * The ONNX input names are the FeatureSchema JSON names, so a golden row's `input` maps one to one.
+ * One tensor per model input, shape [N, 1]: string for categories, float32 for numbers. The ONNX input names are the
+ * data set spec's field names, so a golden row's `input` maps one to one. `types` maps each input name to 'string' or
+ * 'float' (model.json's `inputs`). A missing value (null) is fed as the graph expects it: "" for a category, NaN for a
+ * number (the graph imputes it).
  */
-export function feedsFor(Tensor, inputNames, rows) {
+export function feedsFor(Tensor, types, rows) {
   if (rows.length === 0) throw new Error('no golden rows to score');
   const feeds = {};
-  for (const name of inputNames) {
+  for (const [name, type] of Object.entries(types)) {
     const values = rows.map((row, i) => {
       if (!(name in row.input)) throw new Error(`golden row ${i} has no value for model input '${name}'`);
       return row.input[name];
     });
-    feeds[name] = typeof values[0] === 'string'
-      ? new Tensor('string', values, [rows.length, 1])
-      : new Tensor('float32', Float32Array.from(values), [rows.length, 1]);
+    feeds[name] = type === 'string'
+      ? new Tensor('string', values.map((v) => v ?? ''), [rows.length, 1])
+      : new Tensor('float32', Float32Array.from(values, (v) => v ?? NaN), [rows.length, 1]);
   }
   return feeds;
 }

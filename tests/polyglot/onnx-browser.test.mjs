@@ -1,4 +1,4 @@
-// artifacts/model.onnx in onnxruntime-web (wasm, one thread) inside headless Chromium scores every golden row
+// A shipped model.onnx in onnxruntime-web (wasm, one thread) inside headless Chromium scores every golden row
 // like the trainer did. Everything is served from 127.0.0.1 by this test; any other request fails the test.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,11 +8,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { PD_TOLERANCE } from './golden-core.mjs';
-import { goldenPath, loadGolden, modelPath, probabilityOutputName, repoRoot, requireFile } from './artifacts.mjs';
+import { goldenPath, inputTypes, loadGolden, modelPath, probabilityOutputName, repoRoot, requireFile } from './artifacts.mjs';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ortDist = path.join(repoRoot, 'node_modules', 'onnxruntime-web', 'dist');
 const golden = loadGolden();
+const types = inputTypes();
 requireFile(modelPath);
 requireFile(path.join(ortDist, 'ort.wasm.min.mjs'));
 if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/install.sh does)`);
@@ -27,7 +28,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>onnxruntime-web golden
     const golden = await (await fetch('/golden.json')).json();
     const session = await ort.InferenceSession.create('/model.onnx', { executionProviders: ['wasm'], logSeverityLevel: 3 });
     const output = ${JSON.stringify(probabilityOutputName())};
-    const result = await session.run(feedsFor(ort.Tensor, session.inputNames, golden.rows), [output]);
+    const result = await session.run(feedsFor(ort.Tensor, ${JSON.stringify(types)}, golden.rows), [output]);
     window.__result = { inputs: session.inputNames.length, ...compare(golden, Array.from(result[output].data)) };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
@@ -81,7 +82,7 @@ test(`onnxruntime-web (wasm) in Chromium: all golden rows within ${PD_TOLERANCE}
   const r = await tab.evaluate(() => window.__result);
   assert.equal(r.error, undefined, `${r.error}\n${consoleErrors.join('\n')}`);
   t.diagnostic(`onnxruntime-web: ${r.rows} rows, max |ΔPD| = ${r.maxDelta.toExponential(3)} (row ${r.worstRow})`);
-  assert.equal(r.inputs, 20);
+  assert.equal(r.inputs, Object.keys(types).length);
   assert.equal(r.rows, golden.rows.length);
   assert.deepEqual(r.outOfTolerance.slice(0, 5), [], `${r.outOfTolerance.length} rows beyond tolerance`);
   assert.deepEqual(r.decisionMismatches.slice(0, 5), [], `${r.decisionMismatches.length} decisions differ`);

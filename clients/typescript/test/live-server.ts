@@ -28,12 +28,14 @@ export interface LiveServer {
   stop(): Promise<void>;
 }
 
-export async function startServer(): Promise<LiveServer> {
+/** `modelPath` (relative to the repository root) serves another shipped model; the default is the server's own. */
+export async function startServer(modelPath?: string): Promise<LiveServer> {
   const serverDir = path.join(repoRoot(), 'server');
   const dll = path.join(serverDir, 'bin', 'Release', 'net10.0', 'CreditRisk.Server.dll');
   if (!fs.existsSync(dll)) throw new Error(`${dll} is missing: dotnet build server -c Release`);
   const baseUrl = `http://127.0.0.1:${await freePort()}`;
-  const child: ChildProcess = spawn('dotnet', [dll, '--urls', baseUrl], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const args = [dll, '--urls', baseUrl, ...(modelPath ? [`--Model:Path=${path.join(repoRoot(), modelPath)}`] : [])];
+  const child: ChildProcess = spawn('dotnet', args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });

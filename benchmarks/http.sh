@@ -60,7 +60,7 @@ python3 -c 'import json,sys; a=json.load(open(sys.argv[1])); json.dump({"applica
 # A rejected applicant (the first golden "data" row the model rejects): its response carries adverse-action reasons,
 # which cost a second model run of up to 20 rows.
 reject=$out/applicant-reject.json
-python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); json.dump(next(r["input"] for r in g["rows"] if r["kind"]=="data" and r["decision"]=="reject"), open(sys.argv[2],"w"))' artifacts/golden.json "$reject"
+python3 -c 'import json,sys; g=json.load(open(sys.argv[1])); json.dump(next(r["input"] for r in g["rows"] if r["kind"]=="data" and r["decision"]=="reject"), open(sys.argv[2],"w"))' artifacts/german-credit/golden.json "$reject"
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "load average before: $(load)" | tee "$out/load.txt"
@@ -68,7 +68,7 @@ echo "load average before: $(load)" | tee "$out/load.txt"
 echo "building CreditRisk (Release)…"
 dotnet build server -c Release -v q -nologo >/dev/null
 server_dll=$(ls "$root"/server/bin/Release/net*/CreditRisk.Server.dll | head -n1)
-# Run from the build output (its content root holds wwwroot and artifacts/model.onnx).
+# Run from the build output (its content root holds wwwroot and artifacts/<dataset>/model.onnx).
 (cd "$(dirname "$server_dll")" && ASPNETCORE_URLS=http://127.0.0.1:$PORT ASPNETCORE_ENVIRONMENT=Production \
   Serilog__MinimumLevel__Default=$LOG_LEVEL Limits__RateLimitPermits=0 exec dotnet "$server_dll") >"$out/server.log" 2>&1 &
 pids+=($!)

@@ -19,7 +19,7 @@ PORT=${PORT:-18091}
 out=$root/benchmarks/results
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-[ -f artifacts/model.onnx ] || { echo "artifacts/model.onnx is missing: train the model first" >&2; exit 1; }
+[ -f artifacts/german-credit/model.onnx ] || { echo "artifacts/german-credit/model.onnx is missing: train the model first" >&2; exit 1; }
 
 pid=
 sampler=

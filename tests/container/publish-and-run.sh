@@ -30,7 +30,7 @@ eval "$restore"
 echo "publish: ${publish/-o \/app/-o $work/app}"
 eval "${publish/-o \/app/-o $work/app}"
 echo "published size: $(du -sh "$work/app" | cut -f1)"
-for shipped in artifacts/model.onnx artifacts/model.json artifacts/report.md artifacts/roc.png; do
+for shipped in artifacts/{german-credit,lending-club}/{model.onnx,model.json,report.md,roc.png}; do
   [ -f "$work/app/$shipped" ] || { echo "the published output lacks $shipped"; exit 1; }
 done
 
@@ -71,7 +71,7 @@ response=$(curl -fsS -H 'Content-Type: application/json' -d "$body" "http://127.
 echo "score: $response"
 grep -qE '"decision":"(approve|reject)"' <<<"$response" || { echo "no decision in the score response"; exit 1; }
 
-curl -fsS -o /dev/null "http://127.0.0.1:$port/artifacts/report.md" || { echo "the training report is not served"; exit 1; }
+curl -fsS -o /dev/null "http://127.0.0.1:$port/artifacts/german-credit/report.md" || { echo "the training report is not served"; exit 1; }
 curl -fsS -o /dev/null "http://127.0.0.1:$port/" || { echo "the scoring page is not served"; exit 1; }
 
 # The image's HEALTHCHECK command, run the same way.

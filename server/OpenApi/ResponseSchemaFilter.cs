@@ -19,8 +19,7 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is not OpenApiSchema target || target.Properties is null
-            || context.Type.Namespace != typeof(ScoreResult).Namespace
-            || context.Type == typeof(Applicant) || context.Type == typeof(BatchScoreRequest))
+            || context.Type.Namespace != typeof(ScoreResult).Namespace)
         {
             return;
         }

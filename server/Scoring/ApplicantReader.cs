@@ -275,7 +275,8 @@ public sealed class ApplicantReader
 
         if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
         {
-            return $"{rule.Rule} (got a number that is not finite)";
+            // 1e400 and 99999999999999999999…: no whole number a client meant, and above any range the spec can state.
+            return rule.IsInteger ? $"{rule.Rule} (got a number that is not a whole number)" : $"{rule.Rule} (got a number out of range)";
         }
 
         // 6.0 and 6e0 are whole numbers too; 6.5 is not. IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0

@@ -275,7 +275,7 @@ public sealed class ApplicantReader
 
         if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
         {
-            // 1e400 and 99999999999999999999…: no whole number a client meant, and above any range the spec can state.
+            // 1e400 and 99999999999999999999…: no whole number a client meant, and above any range a spec can give.
             return rule.IsInteger ? $"{rule.Rule} (got a number that is not a whole number)" : $"{rule.Rule} (got a number out of range)";
         }
 
@@ -331,7 +331,7 @@ public sealed class ApplicantReader
         return text.IndexOfAnyExcept((byte)'0', (byte)'.') < 0 || trailingZeros >= scale;
     }
 
-    /// <summary>Finds the attribute a property names, trying <paramref name="expected"/> first: clients usually send spec order.</summary>
+    /// <summary>Finds the attribute a JSON member names, trying <paramref name="expected"/> first: clients usually send spec order.</summary>
     private int FindField(ref Utf8JsonReader reader, int expected)
     {
         for (var n = 0; n < _rules.Length; n++)

@@ -6,7 +6,6 @@ const api = {
   model: 'api/v1/model',
   score: 'api/v1/score',
   batch: 'api/v1/score/batch',
-  report: 'artifacts/report.md',
 };
 
 const batchChunk = 500;
@@ -520,20 +519,21 @@ function showModel(model) {
   $('#batch-columns').textContent = model.features.map((f) => f.name).join(', ');
 }
 
-/** The training report's charts, when the server serves artifacts/report.md and its PNGs. */
+/** The training report of the served model's data set (artifacts/<dataset>/report.md) and its PNG charts. */
 async function loadCharts() {
-  if (state.chartsLoaded) return;
+  if (state.chartsLoaded || !state.model) return;
   state.chartsLoaded = true;
+  const report = `artifacts/${encodeURIComponent(state.model.dataset)}/report.md`;
   let markdown;
   try {
-    const response = await fetch(api.report, { headers: { Accept: 'text/markdown, text/plain' } });
+    const response = await fetch(report, { headers: { Accept: 'text/markdown, text/plain' } });
     if (!response.ok) return;
     markdown = await response.text();
   } catch {
     return;
   }
   const charts = $('#charts');
-  const base = new URL(api.report, document.baseURI);
+  const base = new URL(report, document.baseURI);
   for (const [, alt, src] of markdown.matchAll(/!\[([^\]]*)\]\(([^)\s]+\.png)\)/g)) {
     const url = new URL(src, base);
     if (url.origin !== location.origin) continue;
@@ -570,6 +570,7 @@ async function start() {
     state.byName = new Map(state.features.map((f) => [f.name, f]));
     buildForm(state.features);
     showModel(model);
+    if (!$('#view-model').hidden) loadCharts();
     document.body.dataset.ready = 'true';
   } catch (error) {
     status.textContent = `The model could not be loaded: ${error.message}.`;

@@ -146,7 +146,9 @@ public sealed class BadInputTests(SharedApp app)
     [Fact]
     public async Task Invalid_utf8_is_a_400()
     {
-        var bytes = Encoding.UTF8.GetBytes(Http.ApplicantJson().ToJsonString().Replace("\"radioTv\"", "\"radio\u00ffTv\"", StringComparison.Ordinal));
+        var body = Http.ApplicantJson();
+        var purpose = (string)body["purpose"]!;
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString().Replace($"\"{purpose}\"", $"\"{purpose}\u00ff\"", StringComparison.Ordinal));
         var at = Array.IndexOf(bytes, (byte)0xC3);
         bytes[at] = 0xFF;
         var content = new ByteArrayContent(bytes);

@@ -147,4 +147,24 @@ public sealed class SpecDrivenTests : IClassFixture<SpecDrivenTests.AwkwardApp>
         var ids = doc["components"]!["schemas"]!["ScoreResult"]!["properties"]!["ids"]!;
         Assert.Equal("string", (string)ids["properties"]!["loanId"]!["type"]!);
     }
+
+    /// <summary>The data set is data: no attribute name (or CSV column) of a shipped spec appears in the server's C# sources.</summary>
+    [Fact]
+    public void No_shipped_attribute_name_is_written_in_server_code()
+    {
+        var names = new[] { TestModels.German, TestModels.LendingClub }
+            .SelectMany(d => TestModels.Spec(d).Features)
+            .SelectMany(f => new[] { f.Name, f.CsvColumn })
+            .ToHashSet(StringComparer.Ordinal);
+        var found = System.IO.Directory.EnumerateFiles(Path.Combine(Paths.RepoRoot, "server"), "*.cs", SearchOption.AllDirectories)
+            .Where(p => !p.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !p.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal))
+            .SelectMany(p => System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(p), "[A-Za-z_][A-Za-z0-9_]*")
+                .Select(m => m.Value)
+                .Where(names.Contains)
+                .Select(n => $"{Path.GetRelativePath(Paths.RepoRoot, p)}: {n}"))
+            .Distinct()
+            .ToList();
+        Assert.Empty(found);
+    }
 }

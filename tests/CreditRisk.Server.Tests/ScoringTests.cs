@@ -59,10 +59,11 @@ public sealed class ScoringTests(SharedApp app)
     [Fact]
     public async Task Scores_equal_the_trainers_golden_predictions()
     {
-        // Rows a REST client can send: training rows and in-contract edge cases (split/unseen rows are ONNX-only).
+        // Rows a REST client can send: training rows, in-contract edge cases and rows with a missing value (null); split
+        // and unseen rows are ONNX-only.
         var golden = Golden.Load();
         Assert.Equal("reject when pd > threshold", golden.Rule);
-        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge").ToList();
+        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge" or "missing").ToList();
         Assert.NotEmpty(rows);
         foreach (var chunk in rows.Chunk(500))
         {

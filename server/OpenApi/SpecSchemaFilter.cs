@@ -54,7 +54,8 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
                 Type = JsonSchemaType.Object,
                 Description = "The applicant's id attributes as sent; absent when the request gave none.",
                 AdditionalPropertiesAllowed = false,
-                Properties = ids.ToDictionary(f => f.Name, f => (IOpenApiSchema)Property(f)),
+                // Only ids that were given come back, so none is null here.
+                Properties = ids.ToDictionary(f => f.Name, f => (IOpenApiSchema)NotNull(Property(f))),
             };
         }
         else if (context.Type == typeof(ModelInfo) && target.Properties is { } info)
@@ -73,6 +74,12 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         schema.AdditionalPropertiesAllowed = false;
         schema.Required = new HashSet<string>(spec.Inputs.Where(f => !f.MayBeMissing).Select(f => f.Name));
         schema.Properties = spec.Features.ToDictionary(f => f.Name, f => (IOpenApiSchema)Property(f));
+    }
+
+    private static OpenApiSchema NotNull(OpenApiSchema schema)
+    {
+        schema.Type &= ~JsonSchemaType.Null;
+        return schema;
     }
 
     private static OpenApiSchema Property(FeatureSpec feature)

@@ -80,7 +80,7 @@ check container-image-build "${as_root[@]}" bash tests/container/build-image.sh
 check onnx-python-checker /usr/bin/python3 tests/polyglot/check_onnx.py
 node_suite onnx-node node --test tests/polyglot/onnx-node.test.mjs
 node_suite onnx-browser node --test tests/polyglot/onnx-browser.test.mjs
-# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v1.yaml).
+# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v2.yaml).
 node_suite contract node --test tests/polyglot/contract.test.mjs
 # Polyglot: the generated TypeScript client (openapi-typescript + openapi-fetch) against the live server.
 node_suite ts-client bash clients/typescript/run-tests.sh

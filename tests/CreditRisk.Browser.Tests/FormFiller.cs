@@ -19,7 +19,9 @@ internal static class FormFiller
             }
 
             var control = page.Locator($"#f-{feature.Name}");
-            Assert.Equal($"f-{feature.Name}", await page.Locator("label", new() { HasTextString = feature.Text }).First.GetAttributeAsync("for"));
+            // The label names the control exactly (optional ones add " (optional)").
+            var label = page.Locator("label", new() { HasTextRegex = new System.Text.RegularExpressions.Regex("^" + System.Text.RegularExpressions.Regex.Escape(feature.Text) + "( \\(optional\\))?$") });
+            Assert.Equal($"f-{feature.Name}", await label.GetAttributeAsync("for"));
             if (feature.IsCategory)
             {
                 var text = feature.Values.Single(v => v.Value == value.GetString()).Text;

@@ -93,6 +93,7 @@ public sealed record ModelInfo(
     IReadOnlyList<string> ExcludedFeatures,
     string CardVersion,
     IReadOnlyList<FeatureInfo> Features,
+    IReadOnlyDictionary<string, JsonElement> ExampleApplicant,
     string? TrainingCommit,
     string? TrainingCommitDate);
 

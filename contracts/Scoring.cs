@@ -31,12 +31,16 @@ public sealed record ExpectedCost(double Approve, double Reject);
 /// </summary>
 public sealed record Reason(string Code, string Feature, string Text, double Impact);
 
+/// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
+/// sent, so batch results can be joined back to the loan book; absent when the request carried none.</summary>
 public sealed record ScoreResult(
     double ProbabilityOfDefault,
     string Decision,
     double Threshold,
     ExpectedCost ExpectedCost,
     string ModelVersion,
-    IReadOnlyList<Reason> Reasons);
+    IReadOnlyList<Reason> Reasons,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Ids = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);

@@ -3,6 +3,7 @@ using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
+using CreditRisk.Server.Scoring;
 using Prometheus;
 
 // The container's HEALTHCHECK runs this same binary as a tiny client of the running server.
@@ -18,6 +19,7 @@ builder.AddJsonLogging();
 
 // The model: one ONNX Runtime session, checked and warmed up before the server listens.
 builder.Services.AddCreditModel();
+builder.Services.AddScoring();
 
 // Limits and refusals: body/header size, timeouts, rate limiting, problem+json for every error.
 builder.AddHardening();

@@ -56,14 +56,40 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
 
     private double Real(string key) => Hyperparameters[key];
 
-    public IEstimator<ITransformer> BuildPipeline(MLContext ml, IReadOnlyCollection<string> excluded)
+    /// <summary>
+    /// The pipeline over the spec's inputs: categories one-hot (a missing one, fed as "", encodes as all zeros: a
+    /// level of its own); numbers that may be missing get the training mean inside the graph (and a 0/1 indicator
+    /// when the spec asks), so the ONNX file takes raw fields, NaN included. Column order: one-hot blocks, then
+    /// numbers, each in spec order (the order German Credit's model was trained with).
+    /// </summary>
+    public IEstimator<ITransformer> BuildPipeline(MLContext ml, DatasetSpec spec)
     {
-        var categorical = FeatureSchema.Categorical.Where(f => !excluded.Contains(f.Name)).Select(f => f.Name).ToArray();
-        var numeric = FeatureSchema.Numeric.Where(f => !excluded.Contains(f.Name)).Select(f => f.Name).ToArray();
+        var categorical = spec.Inputs.Where(f => f.IsCategory).Select(f => f.Name).ToArray();
         var oneHot = categorical.Select(c => new InputOutputColumnPair(c + ".onehot", c)).ToArray();
+        IEstimator<ITransformer> pipeline = ml.Transforms.Categorical.OneHotEncoding(oneHot);
+        var numeric = new List<string>();
+        var indicators = new List<string>();
+        foreach (var f in spec.Inputs.Where(f => f.IsNumber))
+        {
+            if (!f.MayBeMissing)
+            {
+                numeric.Add(f.Name);
+                continue;
+            }
 
-        IEstimator<ITransformer> pipeline = ml.Transforms.Categorical.OneHotEncoding(oneHot)
-            .Append(ml.Transforms.Concatenate(Features, [.. oneHot.Select(p => p.OutputColumnName), .. numeric]));
+            if (f.Missing == MissingPolicy.ImputeWithIndicator)
+            {
+                pipeline = pipeline
+                    .Append(ml.Transforms.IndicateMissingValues(f.Name + ".isMissing", f.Name))
+                    .Append(ml.Transforms.Conversion.ConvertType(f.Name + ".missing", f.Name + ".isMissing", Microsoft.ML.Data.DataKind.Single));
+                indicators.Add(f.Name + ".missing");
+            }
+
+            pipeline = pipeline.Append(ml.Transforms.ReplaceMissingValues(f.Name + ".imputed", f.Name, Microsoft.ML.Transforms.MissingValueReplacingEstimator.ReplacementMode.Mean));
+            numeric.Add(f.Name + ".imputed");
+        }
+
+        pipeline = pipeline.Append(ml.Transforms.Concatenate(Features, [.. oneHot.Select(p => p.OutputColumnName), .. numeric, .. indicators]));
 
         const string label = CreditDataView.LabelColumn;
         return Kind switch

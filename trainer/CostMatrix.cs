@@ -22,6 +22,8 @@ public sealed record CostMatrix(double FalseNegative, double FalsePositive)
 {
     public static CostMatrix Default { get; } = new(CostWeights.FalseNegative, CostWeights.FalsePositive);
 
+    public static CostMatrix Of(DatasetSpec spec) => new(spec.Costs.FalseNegative, spec.Costs.FalsePositive);
+
     /// <summary>The threshold a perfectly calibrated PD would use: reject when FP·(1−p) &lt; FN·p, i.e. p &gt; FP/(FN+FP).</summary>
     public double BayesThreshold => FalsePositive / (FalseNegative + FalsePositive);
 
@@ -37,15 +39,13 @@ public sealed record CostMatrix(double FalseNegative, double FalsePositive)
         _ => 0,
     };
 
-    public static bool Rejects(double pd, double threshold) => pd > threshold;
-
     public static Confusion Confuse(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, double threshold)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, isBad.Count, nameof(pd));
         int tp = 0, fp = 0, tn = 0, fn = 0;
         for (var i = 0; i < pd.Count; i++)
         {
-            var rejected = Rejects(pd[i], threshold);
+            var rejected = Decisions.Rejects(pd[i], threshold);
             if (isBad[i])
             {
                 if (rejected) { tp++; } else { fn++; }

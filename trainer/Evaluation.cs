@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 namespace CreditRisk.Trainer;
 
 /// <summary>Cost per applicant with a normal-approximation 95 % interval over applicants.</summary>
@@ -38,7 +39,7 @@ public sealed record CandidateResult(
         var (curve, best, smoothedCost) = Search(pooledPd, pooledBad, costs, smoothingShare);
         var atBayes = Point(pooledPd, pooledBad, costs.BayesThreshold, costs);
         var perApplicant = Enumerable.Range(0, isBad.Count)
-            .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], CostMatrix.Rejects(r[i], best.Threshold))))
+            .Select(i => outOfFold.Average(r => costs.Cost(isBad[i], Decisions.Rejects(r[i], best.Threshold))))
             .ToArray();
         return new CandidateResult(index, candidate, outOfFold, curve, best, atBayes,
             CostEstimate.FromPerApplicant(perApplicant), Metrics.Auc(pooledPd, pooledBad), Metrics.Ks(curve), smoothedCost);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using CreditRisk.Contracts;
 
 namespace CreditRisk.Trainer;
@@ -6,34 +7,20 @@ namespace CreditRisk.Trainer;
 public sealed record GroupOutcome(string Attribute, string Group, int Applicants, double BadRate, double ApprovalRate, double CostPerApplicant);
 
 /// <summary>
-/// Outcomes by sex (derived from personalStatusSex), age band and foreign-worker status, computed on out-of-fold
-/// PDs (every applicant scored by a model that did not see them) at the chosen threshold.
+/// Outcomes by group of every protected attribute of the spec (role <c>protected</c>: read for this report only,
+/// never a model input), on out-of-fold PDs (every applicant scored by a model that did not see them) at the chosen
+/// threshold. A category groups by its values; a number by its quartiles in the data.
 /// </summary>
 public static class Fairness
 {
-    public static string Sex(CreditRecord r) => r.Category("personalStatusSex").StartsWith("female", StringComparison.Ordinal) ? "female" : "male";
+    private static readonly double[] Quartiles = [0.25, 0.5, 0.75];
 
-    public static string AgeBand(CreditRecord r) => r.Number("age") switch
+    public static IReadOnlyList<GroupOutcome> Outcomes(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, float[][] outOfFold, double threshold, CostMatrix costs)
     {
-        < 25 => "18–24",
-        < 35 => "25–34",
-        < 50 => "35–49",
-        _ => "50+",
-    };
-
-    public static string ForeignWorker(CreditRecord r) => r.Category("foreignWorker") == "yes" ? "foreign worker" : "not a foreign worker";
-
-    public static IReadOnlyList<GroupOutcome> Outcomes(IReadOnlyList<CreditRecord> rows, float[][] outOfFold, double threshold, CostMatrix costs)
-    {
-        var groupings = new (string Attribute, Func<CreditRecord, string> Group)[]
-        {
-            ("sex (from personal status)", Sex),
-            ("age band", AgeBand),
-            ("foreign worker", ForeignWorker),
-        };
         var result = new List<GroupOutcome>();
-        foreach (var (attribute, group) in groupings)
+        foreach (var f in spec.Protected)
         {
+            var group = Grouping(spec, f, rows);
             foreach (var g in Enumerable.Range(0, rows.Count).GroupBy(i => group(rows[i])).OrderBy(g => g.Key, StringComparer.Ordinal))
             {
                 var members = g.ToArray();
@@ -42,14 +29,14 @@ public static class Fairness
                 {
                     foreach (var i in members)
                     {
-                        var rejected = CostMatrix.Rejects(pd[i], threshold);
+                        var rejected = Decisions.Rejects(pd[i], threshold);
                         approvals += rejected ? 0 : 1;
                         cost += costs.Cost(rows[i].IsBad, rejected);
                     }
                 }
 
                 var n = (double)members.Length * outOfFold.Length;
-                result.Add(new GroupOutcome(attribute, g.Key, members.Length,
+                result.Add(new GroupOutcome(f.Text, g.Key, members.Length,
                     members.Count(i => rows[i].IsBad) / (double)members.Length, approvals / n, cost / n));
             }
         }
@@ -57,6 +44,32 @@ public static class Fairness
         return result;
     }
 
-    /// <summary>Names of the attributes the protected option leaves out, for the report.</summary>
-    public static string ProtectedNames => string.Join(" and ", FeatureSchema.Protected);
+    private static Func<CreditRecord, string> Grouping(DatasetSpec spec, FeatureSpec f, IReadOnlyList<CreditRecord> rows)
+    {
+        var i = spec.IndexOf(f);
+        if (!f.IsNumber)
+        {
+            return r => r.Categories[i] is { } v ? f.Values.FirstOrDefault(c => c.Value == v)?.Text ?? v : "(missing)";
+        }
+
+        var sorted = rows.Select(r => r.Numbers[i]).Where(float.IsFinite).Order().ToArray();
+        var cuts = Quartiles.Select(q => sorted[(int)(q * (sorted.Length - 1))]).Distinct().ToArray();
+        string N(float v) => v.ToString("0.##", CultureInfo.InvariantCulture);
+        return r =>
+        {
+            var v = r.Numbers[i];
+            if (!float.IsFinite(v))
+            {
+                return "(missing)";
+            }
+
+            var band = cuts.Count(c => v > c);
+            return band switch
+            {
+                0 => $"≤ {N(cuts[0])}",
+                _ when band == cuts.Length => $"> {N(cuts[^1])}",
+                _ => $"{N(cuts[band - 1])}–{N(cuts[band])}",
+            };
+        };
+    }
 }

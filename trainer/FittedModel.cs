@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 using Microsoft.ML;
 
 namespace CreditRisk.Trainer;
@@ -7,11 +8,13 @@ namespace CreditRisk.Trainer;
 /// taken in <see cref="float"/>, member by member in order, the same arithmetic as the ONNX <c>Mean</c> node the
 /// export ends with (<see cref="OnnxEnsemble"/>).
 /// </summary>
-public sealed class FittedModel(IReadOnlyList<ITransformer> members)
+public sealed class FittedModel(DatasetSpec spec, IReadOnlyList<ITransformer> members)
 {
+    public DatasetSpec Spec { get; } = spec;
+
     public IReadOnlyList<ITransformer> Members { get; } = members.Count > 0 ? members : throw new ArgumentException("A model needs at least one member.", nameof(members));
 
-    public float[] Predict(IReadOnlyList<CreditRecord> rows) => Mean(Members.Select(m => Training.Predict(m, rows)).ToArray());
+    public float[] Predict(IReadOnlyList<CreditRecord> rows) => Mean(Members.Select(m => Training.Predict(m, Spec, rows)).ToArray());
 
     /// <summary>Element-wise mean of equally long PD arrays.</summary>
     public static float[] Mean(IReadOnlyList<float[]> pds)

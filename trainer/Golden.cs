@@ -9,10 +9,11 @@ public sealed record GoldenRow(string Kind, CreditRecord Record);
 
 /// <summary>
 /// The cross-runtime reference: every training row plus generated edge rows, with ML.NET's PD and decision.
-/// Kinds: <c>data</c> (a training row), <c>edge</c> (whole numbers within the contract's ranges: range ends and
-/// whole-valued split points; valid REST requests), <c>split</c> (a numeric exactly at or one float ulp beside a
-/// tree split threshold; ONNX only, the REST API takes whole numbers), <c>unseen</c> (a category string outside
-/// the contract; ONNX only).
+/// Kinds: <c>data</c> (a training row), <c>edge</c> (values the spec accepts: range ends, or the observed ones
+/// where the spec gives none, and split points that are valid values; valid REST requests), <c>split</c> (a number
+/// exactly at or one float ulp beside a tree split threshold that the spec does not accept, e.g. not whole for an
+/// integer; ONNX only), <c>missing</c> (one attribute that may be missing left out: null in JSON, "" or NaN in ONNX;
+/// valid REST requests), <c>unseen</c> (a category string outside the spec; ONNX only).
 /// </summary>
 public static class Golden
 {
@@ -20,28 +21,39 @@ public static class Golden
     private static readonly JsonSerializerOptions Compact = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private const int MaxThresholdsPerFeature = 20;
 
-    public static IReadOnlyList<GoldenRow> Rows(IReadOnlyList<CreditRecord> data, IReadOnlyDictionary<string, float[]> splits)
+    public static IReadOnlyList<GoldenRow> Rows(DatasetSpec spec, IReadOnlyList<CreditRecord> data, IReadOnlyDictionary<string, float[]> splits)
     {
         var rows = data.Select(r => new GoldenRow("data", r)).ToList();
         var bases = new[] { data[0], data[1] };
+        var numbers = spec.Inputs.Where(f => f.IsNumber).ToArray();
+        var categories = spec.Inputs.Where(f => f.IsCategory).ToArray();
         foreach (var b in bases)
         {
-            foreach (var f in FeatureSchema.Numeric)
+            foreach (var f in numbers)
             {
-                rows.Add(new GoldenRow("edge", b.With(f.Name, number: f.Min)));
-                rows.Add(new GoldenRow("edge", b.With(f.Name, number: f.Max)));
+                var i = spec.IndexOf(f);
+                var observed = data.Select(r => r.Numbers[i]).Where(float.IsFinite).ToArray();
+                rows.Add(new GoldenRow("edge", b.With(i, number: (float)(f.Min ?? observed.Min()))));
+                rows.Add(new GoldenRow("edge", b.With(i, number: (float)(f.Max ?? observed.Max()))));
             }
 
-            foreach (var f in FeatureSchema.Categorical)
+            foreach (var f in categories)
             {
-                rows.Add(new GoldenRow("unseen", b.With(f.Name, Unseen)));
-                rows.Add(new GoldenRow("unseen", b.With(f.Name, string.Empty)));
+                var i = spec.IndexOf(f);
+                rows.Add(new GoldenRow("unseen", b.With(i, Unseen)));
+                rows.Add(new GoldenRow("unseen", b.With(i, string.Empty)));
+            }
+
+            foreach (var f in spec.Inputs.Where(f => f.MayBeMissing))
+            {
+                rows.Add(new GoldenRow("missing", b.With(spec.IndexOf(f), null, float.NaN)));
             }
         }
 
         foreach (var (name, thresholds) in splits.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            var f = FeatureSchema.Get(name);
+            var f = spec.Find(name)!;
+            var position = spec.IndexOf(f);
             var picked = thresholds.Length <= MaxThresholdsPerFeature
                 ? thresholds
                 : Enumerable.Range(0, MaxThresholdsPerFeature)
@@ -50,8 +62,7 @@ public static class Golden
             {
                 foreach (var v in new[] { MathF.BitDecrement(t), t, MathF.BitIncrement(t) })
                 {
-                    var whole = v == MathF.Round(v) && v >= f.Min && v <= f.Max;
-                    rows.AddRange(bases.Select(b => new GoldenRow(whole ? "edge" : "split", b.With(name, number: v))));
+                    rows.AddRange(bases.Select(b => new GoldenRow(f.Accepts(v) ? "edge" : "split", b.With(position, number: v))));
                 }
             }
         }
@@ -59,17 +70,19 @@ public static class Golden
         return rows;
     }
 
-    public static string ToJson(IReadOnlyList<GoldenRow> rows, IReadOnlyList<float> pd, double threshold)
+    public static string ToJson(DatasetSpec spec, IReadOnlyList<GoldenRow> rows, IReadOnlyList<float> pd, double threshold)
     {
         var array = new JsonArray();
         for (var i = 0; i < rows.Count; i++)
         {
             var input = new JsonObject();
-            foreach (var f in FeatureSchema.All)
+            foreach (var f in spec.Inputs)
             {
-                input[f.Name] = f.IsCategorical
-                    ? JsonValue.Create(rows[i].Record.Categories[f.Index - 1])
-                    : JsonValue.Create(rows[i].Record.Numbers[f.Index - 1]);
+                var position = spec.IndexOf(f);
+                var number = rows[i].Record.Numbers[position];
+                input[f.Name] = f.IsCategory
+                    ? JsonValue.Create(rows[i].Record.Categories[position])
+                    : float.IsNaN(number) ? null : JsonValue.Create(number);
             }
 
             array.Add(new JsonObject
@@ -77,7 +90,7 @@ public static class Golden
                 ["kind"] = rows[i].Kind,
                 ["input"] = input,
                 ["pd"] = pd[i],
-                ["decision"] = CostMatrix.Rejects(pd[i], threshold) ? Decisions.Reject : Decisions.Approve,
+                ["decision"] = Decisions.Rejects(pd[i], threshold) ? Decisions.Reject : Decisions.Approve,
             });
         }
 
@@ -88,8 +101,9 @@ public static class Golden
             ["rule"] = ModelFile.DecisionRule,
             ["tolerance"] = OnnxExport.Tolerance,
             ["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput,
-            ["kinds"] = "data: training row; edge: whole numbers within the contract (valid REST input); " +
-                "split: a numeric at or 1 float ulp beside a tree split (ONNX only); unseen: category outside the contract (ONNX only)",
+            ["kinds"] = "data: training row; edge: values the spec accepts (valid REST input); " +
+                "split: a number at or 1 float ulp beside a tree split that the spec does not accept (ONNX only); " +
+                "missing: one attribute that may be missing is null (feed \"\" or NaN to ONNX; valid REST input); unseen: category outside the spec (ONNX only)",
         }.ToJsonString(Compact);
         var text = new System.Text.StringBuilder();
         text.Append(header[..^1]).Append(",\"rows\":[\n");
@@ -102,7 +116,7 @@ public static class Golden
     }
 
     /// <summary>Reads the golden file back: (kind, record, pd, decision) per row, and the threshold.</summary>
-    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision)> Rows) Read(string json)
+    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision)> Rows) Read(DatasetSpec spec, string json)
     {
         var root = JsonNode.Parse(json)!;
         var rows = new List<(GoldenRow, float, string)>();
@@ -110,8 +124,8 @@ public static class Golden
         {
             var input = node!["input"]!;
             var record = new CreditRecord(
-                FeatureSchema.All.Select(f => f.IsCategorical ? input[f.Name]!.GetValue<string>() : null).ToArray(),
-                FeatureSchema.All.Select(f => f.IsCategorical ? 0f : input[f.Name]!.GetValue<float>()).ToArray(),
+                spec.Features.Select(f => f.IsCategory && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<string>() : null).ToArray(),
+                spec.Features.Select(f => f.IsNumber && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<float>() ?? float.NaN : 0f).ToArray(),
                 false);
             rows.Add((new GoldenRow(node["kind"]!.GetValue<string>(), record), node["pd"]!.GetValue<float>(), node["decision"]!.GetValue<string>()));
         }

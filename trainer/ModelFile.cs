@@ -54,7 +54,8 @@ public static class ModelFile
             new(ModelMetadataKeys.Threshold, R(card.Threshold)),
             new(ModelMetadataKeys.CostFalseNegative, R(card.CostFalseNegative)),
             new(ModelMetadataKeys.CostFalsePositive, R(card.CostFalsePositive)),
-            new(ModelMetadataKeys.SchemaVersion, card.SchemaVersion),
+            new(ModelMetadataKeys.CardVersion, card.CardVersion),
+            new(ModelMetadataKeys.Dataset, card.Dataset.Name),
             new(Keys.ContentHash, version),
             new(Keys.Learner, card.Learner),
             new(Keys.Hyperparameters, JsonSerializer.Serialize(card.Hyperparameters, CardJson)),
@@ -66,11 +67,11 @@ public static class ModelFile
             new(Keys.ProbabilityOutput, ModelMetadataKeys.ProbabilityOutput),
             new(Keys.DecisionRule, DecisionRule),
         };
-        var doc = $"CreditRisk PD model ({card.Learner}). Inputs: the 20 applicant attributes named as in the REST contract " +
-            "(string [N,1] for categories with the contract's readable values, float [N,1] for numbers). " +
+        var doc = $"CreditRisk PD model for '{card.Dataset.Name}' ({card.Learner}). Inputs: the spec's {card.Dataset.Inputs.Count()} model inputs named as in the REST API " +
+            "(string [N,1] for categories with the spec's values, \"\" when missing; float [N,1] for numbers, NaN when missing). " +
             $"Output '{ModelMetadataKeys.ProbabilityOutput}': float [N,1], calibrated probability of default. " +
-            $"Decision: {DecisionRule} (threshold {R(card.Threshold)}, cost 5 per approved default, 1 per rejected good payer). " +
-            $"Feature schema version {card.SchemaVersion}; the full model card is JSON under '{ModelMetadataKeys.ModelCard}'.";
+            $"Decision: {DecisionRule} (threshold {R(card.Threshold)}, cost {R(card.CostFalseNegative)} per approved default, {R(card.CostFalsePositive)} per rejected good payer). " +
+            $"Model card version {card.CardVersion}, with the data set spec embedded: JSON under '{ModelMetadataKeys.ModelCard}'.";
         return OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, long.Parse(version, NumberStyles.HexNumber, CultureInfo.InvariantCulture), doc, metadata);
     }
 
@@ -87,10 +88,11 @@ public static class ModelFile
         node["decisionRule"] = DecisionRule;
         node["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput;
         node["probabilityOutputShape"] = "float [N,1]";
-        node["inputs"] = new JsonArray([.. FeatureSchema.All.Select(f => (JsonNode)new JsonObject
+        node["inputs"] = new JsonArray([.. card.Dataset.Inputs.Select(f => (JsonNode)new JsonObject
         {
             ["name"] = f.Name,
-            ["type"] = f.IsCategorical ? "string [N,1]" : "float [N,1]",
+            ["type"] = f.IsCategory ? "string [N,1]" : "float [N,1]",
+            ["missing"] = f.MayBeMissing ? (f.IsCategory ? "\"\"" : "NaN") : null,
         })]);
         return node.ToJsonString(Indented) + "\n";
     }

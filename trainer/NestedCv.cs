@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 using System.Text.Json;
 
 namespace CreditRisk.Trainer;
@@ -29,7 +30,7 @@ public sealed record NestedCvResult(
 
     public static string FingerprintOf(TrainerOptions options, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", options.Excluded), .. grid.Select(c => c.Name)]))))[..16];
+            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "" /* was the excluded-attribute list, empty since protected attributes are never inputs; kept so cached results stay valid */, .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -74,7 +75,7 @@ public static class NestedCv
         Action? onOuterFold = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var costs = CostMatrix.Default;
+        var costs = CostMatrix.Of(training.Spec);
         var isBad = rows.Select(r => r.IsBad).ToArray();
         var outerSeed = training.Seed + OuterSeedOffset;
         var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
@@ -100,7 +101,7 @@ public static class NestedCv
             // refit on the whole outer training set and scores the outer test fold.
             var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
             var innerPd = grid.Select(c => training.OutOfFold(c, train, inner)).ToArray();
-            var testPd = grid.Select(c => Training.Predict(training.Fit(c, train), test)).ToArray();
+            var testPd = grid.Select(c => Training.Predict(training.Fit(c, train), training.Spec, test)).ToArray();
             var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
 
             var choices = variants.Select(v => v.Choose(new InnerResult(innerPd, trainBad, scores, costs))).ToArray();
@@ -113,7 +114,7 @@ public static class NestedCv
             var holdRows = holdOut.Select(i => train[i]).ToArray();
             var holdBad = holdRows.Select(r => r.IsBad).ToArray();
             var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
-                    costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), holdRows), holdBad, 0.5)), 0.5))
+                    costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
                 .ToArray());
 
             var variantPd = choices.Select(TestPd).ToArray();
@@ -126,15 +127,15 @@ public static class NestedCv
                 {
                     var i = fold.Test[j];
                     procedurePd[fold.Repeat][i] = variantPd[0][j];
-                    seedCost[fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
+                    seedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
                     for (var v = 0; v < variants.Count; v++)
                     {
-                        variantCost[variants[v].Name][fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(variantPd[v][j], choices[v].Threshold));
+                        variantCost[variants[v].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(variantPd[v][j], choices[v].Threshold));
                     }
 
                     for (var c = 0; c < grid.Count; c++)
                     {
-                        fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], CostMatrix.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
+                        fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
                     }
                 }
             }

@@ -8,7 +8,7 @@ public sealed class OnnxExportException(string message, Exception? inner = null)
 
 /// <summary>
 /// Converts a fitted pipeline to one ONNX file (raw applicant fields in, calibrated PD out), writes the model card
-/// into its metadata and proves the file: the inputs must be exactly the contract's, and ONNX Runtime must reproduce
+/// into its metadata and proves the file: the inputs must be exactly the spec's, and ONNX Runtime must reproduce
 /// ML.NET's PDs and decisions on the rows given.
 /// </summary>
 public static class OnnxExport
@@ -19,14 +19,14 @@ public static class OnnxExport
     private const string ProbabilityColumn = "Probability";
 
     /// <summary>The converter's output, no metadata yet: graph, opsets, IR version.</summary>
-    public static byte[] Convert(MLContext ml, ITransformer model, IReadOnlyList<CreditRecord> rows)
+    public static byte[] Convert(MLContext ml, ITransformer model, DatasetSpec spec, IReadOnlyList<CreditRecord> rows)
     {
         using var stream = new MemoryStream();
         try
         {
             // Against a view WITHOUT the label (else the graph gains a Label input) and naming the one output we
             // want (else the graph echoes every column).
-            ml.Model.ConvertToOnnx(model, new CreditDataView(rows, withLabel: false), stream, ProbabilityColumn);
+            ml.Model.ConvertToOnnx(model, new CreditDataView(spec, rows, withLabel: false), stream, ProbabilityColumn);
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
@@ -43,17 +43,18 @@ public static class OnnxExport
     /// then proves the result against ML.NET.</summary>
     public static byte[] Convert(MLContext ml, FittedModel model, IReadOnlyList<CreditRecord> rows) =>
         OnnxCasts.RemoveRoundTrips(OnnxLinear.BatchInvariant(
-            OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput)));
+            OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, model.Spec, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput)));
 
-    public static void Verify(byte[] onnx, ITransformer model, IReadOnlyList<CreditRecord> rows, double threshold) =>
-        Verify(onnx, new FittedModel([model]), rows, threshold);
+    public static void Verify(byte[] onnx, ITransformer model, DatasetSpec spec, IReadOnlyList<CreditRecord> rows, double threshold) =>
+        Verify(onnx, new FittedModel(spec, [model]), rows, threshold);
 
-    /// <summary>Checks the file's interface against <see cref="FeatureSchema"/> and its PDs against ML.NET's.</summary>
+    /// <summary>Checks the file's interface against the spec's inputs (exactly those, named and typed as declared) and its PDs against ML.NET's.</summary>
     public static void Verify(byte[] onnx, FittedModel model, IReadOnlyList<CreditRecord> rows, double threshold)
     {
         using var scorer = new OnnxScorer(onnx);
         var problems = new List<string>();
-        foreach (var f in FeatureSchema.All)
+        var spec = model.Spec;
+        foreach (var f in spec.Inputs)
         {
             if (!scorer.Inputs.TryGetValue(f.Name, out var input))
             {
@@ -61,14 +62,14 @@ public static class OnnxExport
                 continue;
             }
 
-            var expected = f.IsCategorical ? typeof(string) : typeof(float);
+            var expected = f.IsCategory ? typeof(string) : typeof(float);
             if (input.ElementType != expected || input.Dimensions.Length != 2 || input.Dimensions[1] != 1)
             {
                 problems.Add($"input '{f.Name}' is {input.ElementType.Name}[{string.Join(",", input.Dimensions)}], expected {expected.Name}[N,1]");
             }
         }
 
-        problems.AddRange(scorer.Inputs.Keys.Where(k => !FeatureSchema.TryGet(k, out _)).Select(k => $"unexpected input '{k}'"));
+        problems.AddRange(scorer.Inputs.Keys.Where(k => !spec.Inputs.Any(f => f.Name == k)).Select(k => $"unexpected input '{k}'"));
         if (!scorer.Outputs.TryGetValue(ModelMetadataKeys.ProbabilityOutput, out var output) || output.ElementType != typeof(float))
         {
             problems.Add($"float output '{ModelMetadataKeys.ProbabilityOutput}' is missing (outputs: {string.Join(", ", scorer.Outputs.Keys)})");
@@ -76,15 +77,15 @@ public static class OnnxExport
 
         if (problems.Count > 0)
         {
-            throw new OnnxExportException("The exported graph does not match the feature schema: " + string.Join("; ", problems) + ".");
+            throw new OnnxExportException("The exported graph does not match the spec's inputs: " + string.Join("; ", problems) + ".");
         }
 
         var expectedPd = model.Predict(rows);
-        var actualPd = scorer.Score(rows);
+        var actualPd = scorer.Score(spec, rows);
         for (var i = 0; i < rows.Count; i++)
         {
             var delta = Math.Abs(expectedPd[i] - actualPd[i]);
-            if (!(delta <= Tolerance) || CostMatrix.Rejects(expectedPd[i], threshold) != CostMatrix.Rejects(actualPd[i], threshold))
+            if (!(delta <= Tolerance) || Decisions.Rejects(expectedPd[i], threshold) != Decisions.Rejects(actualPd[i], threshold))
             {
                 throw new OnnxExportException(
                     $"ONNX Runtime does not reproduce ML.NET on row {i}: PD {actualPd[i]:R} vs {expectedPd[i]:R} (|Δ| {delta:E2}, tolerance {Tolerance:E0}, threshold {threshold:R}).");

@@ -4,8 +4,8 @@ using Microsoft.ML.OnnxRuntime;
 namespace CreditRisk.Trainer;
 
 /// <summary>
-/// Scores <see cref="CreditRecord"/>s with ONNX Runtime, feeding the contract's inputs (string [N,1] categoricals,
-/// float [N,1] numerics). Owns one session: sessions are expensive to create and safe to share across threads.
+/// Scores <see cref="CreditRecord"/>s with ONNX Runtime, feeding the spec's inputs (string [N,1] categories, "" when
+/// missing; float [N,1] numbers, NaN when missing). Owns one session: sessions are expensive to create and safe to share across threads.
 /// </summary>
 public sealed class OnnxScorer : IDisposable
 {
@@ -24,16 +24,16 @@ public sealed class OnnxScorer : IDisposable
 
     public IReadOnlyDictionary<string, string> Metadata => _session.ModelMetadata.CustomMetadataMap;
 
-    public float[] Score(IReadOnlyList<CreditRecord> rows)
+    public float[] Score(DatasetSpec spec, IReadOnlyList<CreditRecord> rows)
     {
         long[] shape = [rows.Count, 1];
         var inputs = new Dictionary<string, OrtValue>();
         try
         {
-            foreach (var f in FeatureSchema.All)
+            foreach (var f in spec.Inputs)
             {
-                var i = f.Index - 1;
-                if (f.IsCategorical)
+                var i = spec.IndexOf(f);
+                if (f.IsCategory)
                 {
                     var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
                     inputs[f.Name] = tensor;

@@ -1,62 +1,68 @@
+using System.Text.Json;
 using CreditRisk.Contracts;
 
 namespace CreditRisk.Trainer;
 
 /// <summary>
-/// The reason-code baseline: per attribute, the value that gives the lowest mean PD when substituted into every
-/// training row (partial dependence). Categories try every value seen in training; numerics try their distinct
-/// observed values (at most 25, spread by quantile). Attributes left out of training get their most common value.
+/// The reason-code baseline: per model input, the value that gives the lowest mean PD when substituted into every
+/// training row (partial dependence). Categories try every listed value seen in training; numbers try their distinct
+/// observed values (at most 25, spread by quantile).
 /// </summary>
 public static class ReferenceValues
 {
     private const int MaxNumericCandidates = 25;
 
-    public static Applicant Find(FittedModel model, IReadOnlyList<CreditRecord> rows, IReadOnlyCollection<string> excluded)
+    public static IReadOnlyDictionary<string, JsonElement> Find(FittedModel model, IReadOnlyList<CreditRecord> rows)
     {
+        var spec = model.Spec;
         var reference = rows[0];
-        foreach (var f in FeatureSchema.All)
+        foreach (var f in spec.Inputs)
         {
-            var candidates = Candidates(f, rows);
-            if (excluded.Contains(f.Name))
-            {
-                var mode = rows.GroupBy(r => Key(f, r)).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).First().First();
-                reference = Copy(f, mode, reference);
-                continue;
-            }
-
-            var best = candidates
-                .Select(c => (Row: c, MeanPd: model.Predict(rows.Select(r => Copy(f, c, r)).ToArray()).Average(p => (double)p)))
+            var i = spec.IndexOf(f);
+            var best = Candidates(spec, f, rows)
+                .Select(c => (Row: c, MeanPd: model.Predict(rows.Select(r => r.WithValueOf(i, c)).ToArray()).Average(p => (double)p)))
                 .OrderBy(x => x.MeanPd)
                 .First();
-            reference = Copy(f, best.Row, reference);
+            reference = reference.WithValueOf(i, best.Row);
         }
 
-        return reference.ToApplicant();
+        return RequestValues(spec, reference, spec.Inputs);
     }
 
-    private static string Key(Feature f, CreditRecord r) =>
-        f.IsCategorical ? r.Category(f.Name) : r.Number(f.Name).ToString("R", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static CreditRecord Copy(Feature f, CreditRecord from, CreditRecord to) =>
-        f.IsCategorical ? to.With(f.Name, from.Category(f.Name)) : to.With(f.Name, number: from.Number(f.Name));
-
-    /// <summary>Rows carrying each candidate value of <paramref name="f"/> (one row per value, in a fixed order).</summary>
-    private static CreditRecord[] Candidates(Feature f, IReadOnlyList<CreditRecord> rows)
+    /// <summary>A record as request-shaped JSON values: a string for a category or id, a number for a number, null when missing.</summary>
+    public static IReadOnlyDictionary<string, JsonElement> RequestValues(DatasetSpec spec, CreditRecord record, IEnumerable<FeatureSpec> features)
     {
-        if (f.IsCategorical)
+        var values = new Dictionary<string, JsonElement>();
+        foreach (var f in features)
         {
-            return f.AllowedValues.Select(v => rows.FirstOrDefault(r => r.Category(f.Name) == v)).OfType<CreditRecord>().ToArray();
+            var i = spec.IndexOf(f);
+            var number = (double)record.Numbers[i];
+            values[f.Name] = f.IsNumber
+                ? double.IsNaN(number) ? JsonSerializer.SerializeToElement<double?>(null) : f.Kind == FeatureKind.Integer ? JsonSerializer.SerializeToElement((long)number) : JsonSerializer.SerializeToElement(record.Numbers[i])
+                : JsonSerializer.SerializeToElement(record.Categories[i]);
         }
 
-        var values = rows.Select(r => r.Number(f.Name)).Distinct().Order().ToArray();
+        return values;
+    }
+
+    /// <summary>Rows carrying each candidate value of <paramref name="f"/> (one row per value, in a fixed order).</summary>
+    private static CreditRecord[] Candidates(DatasetSpec spec, FeatureSpec f, IReadOnlyList<CreditRecord> rows)
+    {
+        var i = spec.IndexOf(f);
+        if (f.IsCategory)
+        {
+            return f.Values.Select(v => rows.FirstOrDefault(r => r.Categories[i] == v.Value)).OfType<CreditRecord>().ToArray();
+        }
+
+        var values = rows.Select(r => r.Numbers[i]).Where(float.IsFinite).Distinct().Order().ToArray();
         if (values.Length > MaxNumericCandidates)
         {
             values = Enumerable.Range(0, MaxNumericCandidates)
-                .Select(i => values[(int)Math.Round(i * (values.Length - 1) / (double)(MaxNumericCandidates - 1))])
+                .Select(k => values[(int)Math.Round(k * (values.Length - 1) / (double)(MaxNumericCandidates - 1))])
                 .Distinct()
                 .ToArray();
         }
 
-        return values.Select(v => rows[0].With(f.Name, number: v)).ToArray();
+        return values.Select(v => rows[0].With(i, number: v)).ToArray();
     }
 }

@@ -1,12 +1,20 @@
+using CreditRisk.Contracts;
+
 namespace CreditRisk.Trainer;
 
 /// <summary>Command-line options. Paths are relative to the working directory (the repository root by default).</summary>
 public sealed record TrainerOptions
 {
     public int Seed { get; init; } = 42;
-    public string DataPath { get; init; } = Path.Combine("data", "german-credit", "german.data");
-    public string OutputDirectory { get; init; } = "artifacts";
-    public bool ExcludeProtected { get; init; }
+    public const string DefaultDataset = "data/german-credit/dataset.json";
+
+    /// <summary>The data set spec; its CSV path is relative to it.</summary>
+    public string DatasetPath { get; init; } = DefaultDataset;
+
+    /// <summary>Where artifacts go; null = <c>artifacts/&lt;spec.name&gt;/</c>.</summary>
+    public string? OutputRoot { get; init; }
+
+    public string OutputFor(DatasetSpec spec) => OutputRoot ?? Path.Combine("artifacts", spec.Name);
 
     /// <summary>One candidate per learner family and fewer repeats: for tests.</summary>
     public bool Quick { get; init; }
@@ -22,14 +30,11 @@ public sealed record TrainerOptions
     /// <summary>Skip the report and charts (tests that only need the model).</summary>
     public bool NoReport { get; init; }
 
-    public IReadOnlyCollection<string> Excluded => ExcludeProtected ? [.. Contracts.FeatureSchema.Protected] : [];
-
     public const string Usage = """
         Usage: dotnet run --project trainer -c Release -- [options]
           --seed N              random seed (default 42)
-          --data PATH           german.data (default data/german-credit/german.data)
-          --out DIR             output directory (default artifacts)
-          --exclude-protected   train without personalStatusSex and foreignWorker
+          --dataset PATH        data set spec (default data/german-credit/dataset.json)
+          --out DIR             output directory (default artifacts/<spec name>)
           --nested              run nested cross-validation only and write DIR/nested-cv.json
           --nested-repeats N    outer repeats of the nested CV (default 10)
           --repeats N           repeats of the selection CV (default 2)
@@ -47,9 +52,8 @@ public sealed record TrainerOptions
             options = args[i] switch
             {
                 "--seed" => options with { Seed = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
-                "--data" => options with { DataPath = Next() },
-                "--out" => options with { OutputDirectory = Next() },
-                "--exclude-protected" => options with { ExcludeProtected = true },
+                "--dataset" => options with { DatasetPath = Next() },
+                "--out" => options with { OutputRoot = Next() },
                 "--nested" => options with { Nested = true },
                 "--nested-repeats" => options with { NestedRepeats = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },
                 "--repeats" => options with { Repeats = int.Parse(Next(), System.Globalization.CultureInfo.InvariantCulture) },

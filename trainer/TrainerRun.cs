@@ -14,8 +14,8 @@ public sealed record TrainingOutcome(
     ModelCard Card,
     FittedModel Model,
     NestedCvResult? Nested,
-    CandidateResult? OtherProtectedSetting,
-    double WallSeconds);
+    double WallSeconds,
+    string OutputDirectory);
 
 /// <summary>The trainer's two commands, each a list of steps.</summary>
 public static class TrainerRun
@@ -23,14 +23,16 @@ public static class TrainerRun
     public static TrainingOutcome Train(TrainerOptions options)
     {
         var clock = Stopwatch.StartNew();
-        Directory.CreateDirectory(options.OutputDirectory);
-        var costs = CostMatrix.Default;
 
-        // 1. Load: UCI codes → the contract's readable values, columns named as in the contract.
-        var data = CreditData.Load(options.DataPath);
+        // 1. Load: the spec (schema + rules), then its CSV through it: aliases → values, missing tokens → missing.
+        var data = CreditData.Load(options.DatasetPath);
+        var spec = data.Spec;
+        var output = options.OutputFor(spec);
+        Directory.CreateDirectory(output);
+        var costs = CostMatrix.Of(spec);
         var isBad = data.Rows.Select(r => r.IsBad).ToArray();
         var grid = Candidate.Grid(options.Quick);
-        var training = new Training(options.Seed, options.Excluded);
+        var training = new Training(spec, options.Seed);
 
         // 2. Cross-validate every candidate on the same stratified, repeated folds.
         var folds = CrossValidation.StratifiedFolds(isBad, options.Folds, options.Repeats, options.Seed);
@@ -44,13 +46,9 @@ public static class TrainerRun
         var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
         var chosen = CandidateResult.Evaluate(grid.Count, ensemble, FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray()), isBad, costs, options.Smoothing);
 
-        //    The same candidate with the other protected-attribute setting, on the same folds, for the report.
-        var other = new Training(options.Seed, options.ExcludeProtected ? [] : [.. FeatureSchema.Protected]);
-        var otherResult = CandidateResult.Evaluate(chosen.Index, chosen.Candidate, other.OutOfFold(chosen.Candidate, data.Rows, folds), isBad, costs, options.Smoothing);
-
         //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
-        var nested = NestedCvResult.TryLoad(Path.Combine(options.OutputDirectory, NestedFile), fingerprint);
+        var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
 
         // 4. Refit every member on all rows.
         var model = training.FitModel(chosen.Candidate, data.Rows);
@@ -58,34 +56,39 @@ public static class TrainerRun
         // 5. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
         var card = new ModelCard
         {
-            SchemaVersion = FeatureSchema.Version,
+            CardVersion = ModelCard.CurrentVersion,
+            Dataset = spec,
             Learner = chosen.Candidate.Kind.ToString(),
             Hyperparameters = chosen.Candidate.HyperparameterStrings,
             Threshold = chosen.Best.Threshold,
+            CostFalseNegative = costs.FalseNegative,
+            CostFalsePositive = costs.FalsePositive,
             NestedCv = nested is null
                 ? new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0)
                 : new CrossValidatedCost(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High, nested.ProcedureAuc, nested.OuterFolds, nested.Repeats),
             TrainingRows = data.Rows.Count,
             TrainingDataSha256 = data.Sha256,
             Seed = options.Seed,
-            ExcludedFeatures = [.. options.Excluded],
-            ReferenceApplicant = ReferenceValues.Find(model, data.Rows, options.Excluded),
+            ExcludedFeatures = [.. spec.Protected.Select(f => f.Name)],
+            ReferenceApplicant = ReferenceValues.Find(model, data.Rows),
+            ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
+            ImputedValues = Imputation.Means(spec, data.Rows),
             TrainingCommit = SourceCommit.Hash,
             TrainingCommitDate = SourceCommit.Date,
         };
         var ml = training.NewContext();
         var graph = OnnxExport.Convert(ml, model, data.Rows);
-        var golden = Golden.Rows(data.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
         var goldenRecords = golden.Select(g => g.Record).ToArray();
         OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
         var onnx = ModelFile.WithMetadata(graph, card);
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
-        File.WriteAllBytes(Path.Combine(options.OutputDirectory, "model.onnx"), onnx);
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "model.json"), ModelFile.SidecarJson(card, onnx));
-        File.WriteAllText(Path.Combine(options.OutputDirectory, "golden.json"), Golden.ToJson(golden, model.Predict(goldenRecords), card.Threshold));
+        File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
+        File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, onnx));
+        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold));
 
         // 6. Report.
-        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, otherResult, Math.Round(clock.Elapsed.TotalSeconds, 1));
+        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
         if (!options.NoReport)
         {
             Report.Write(options, data, outcome, clock.Elapsed);
@@ -94,7 +97,7 @@ public static class TrainerRun
         PrintSummary(outcome, clock.Elapsed);
         if (nested is null)
         {
-            AnsiConsole.MarkupLine($"[yellow]No nested-CV results for this configuration in {Markup.Escape(options.OutputDirectory)}/{NestedFile}; " +
+            AnsiConsole.MarkupLine($"[yellow]No nested-CV results for this configuration in {Markup.Escape(output)}/{NestedFile}; " +
                 "the card carries the (optimistic) selection-CV cost with outerFolds = 0. Run with --nested first.[/]");
         }
 
@@ -105,14 +108,15 @@ public static class TrainerRun
 
     public static NestedCvResult Nested(TrainerOptions options)
     {
-        Directory.CreateDirectory(options.OutputDirectory);
-        var data = CreditData.Load(options.DataPath);
+        var data = CreditData.Load(options.DatasetPath);
+        var output = options.OutputFor(data.Spec);
+        Directory.CreateDirectory(output);
         var grid = Candidate.Grid(options.Quick);
-        var training = new Training(options.Seed, options.Excluded);
+        var training = new Training(data.Spec, options.Seed);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
             tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
-        File.WriteAllText(Path.Combine(options.OutputDirectory, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
+        File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
         var table = new Table().AddColumns("procedure", "cost / applicant", "95 % CI");
         void Row(string name, CostEstimate c) => table.AddRow(name, $"{c.Mean:F3}", $"{c.Ci95Low:F3} – {c.Ci95High:F3}");

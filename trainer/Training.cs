@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
@@ -5,27 +6,27 @@ namespace CreditRisk.Trainer;
 
 /// <summary>Fits and scores candidate pipelines. Every fit gets its own <see cref="MLContext"/> seeded the same way, so
 /// a fit's result does not depend on what ran before it.</summary>
-public sealed class Training(int seed, IReadOnlyCollection<string> excluded)
+public sealed class Training(DatasetSpec spec, int seed)
 {
-    public int Seed { get; } = seed;
+    public DatasetSpec Spec { get; } = spec;
 
-    public IReadOnlyCollection<string> Excluded { get; } = excluded;
+    public int Seed { get; } = seed;
 
     public MLContext NewContext() => new(seed: Seed);
 
     /// <summary>Fits a candidate, or every member of an ensemble.</summary>
     public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows) =>
-        new(candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)]);
+        new(Spec, candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)]);
 
     public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
     {
         var ml = NewContext();
-        return candidate.BuildPipeline(ml, Excluded).Fit(new CreditDataView(rows, withLabel: true));
+        return candidate.BuildPipeline(ml, Spec).Fit(new CreditDataView(Spec, rows, withLabel: true));
     }
 
     /// <summary>Calibrated PD (ML.NET's <c>Probability</c>) for each row.</summary>
-    public static float[] Predict(ITransformer model, IReadOnlyList<CreditRecord> rows) =>
-        model.Transform(new CreditDataView(rows, withLabel: false))
+    public static float[] Predict(ITransformer model, DatasetSpec spec, IReadOnlyList<CreditRecord> rows) =>
+        model.Transform(new CreditDataView(spec, rows, withLabel: false))
             .GetColumn<float>("Probability")
             .ToArray();
 
@@ -42,7 +43,7 @@ public sealed class Training(int seed, IReadOnlyCollection<string> excluded)
         foreach (var fold in folds)
         {
             var model = Fit(candidate, fold.Train.Select(i => rows[i]).ToArray());
-            var scores = Predict(model, fold.Test.Select(i => rows[i]).ToArray());
+            var scores = Predict(model, Spec, fold.Test.Select(i => rows[i]).ToArray());
             for (var j = 0; j < fold.Test.Length; j++)
             {
                 pd[fold.Repeat][fold.Test[j]] = scores[j];

@@ -11,13 +11,14 @@ namespace CreditRisk.Trainer;
 public static class TreeSplits
 {
     /// <summary>The union of the members' split thresholds.</summary>
-    public static IReadOnlyDictionary<string, float[]> Find(FittedModel model, DataViewSchema inputSchema) =>
-        model.Members.SelectMany(m => Find(m, inputSchema))
+    public static IReadOnlyDictionary<string, float[]> Find(FittedModel model) =>
+        model.Members.SelectMany(m => Find(m, model.Spec))
             .GroupBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.SelectMany(kv => kv.Value).Distinct().Order().ToArray());
 
-    public static IReadOnlyDictionary<string, float[]> Find(ITransformer model, DataViewSchema inputSchema)
+    public static IReadOnlyDictionary<string, float[]> Find(ITransformer model, DatasetSpec spec)
     {
+        var inputSchema = new CreditDataView(spec, [], withLabel: false).Schema;
         var result = new Dictionary<string, SortedSet<float>>();
         if (model is not IEnumerable<ITransformer> chain)
         {
@@ -36,8 +37,10 @@ public static class TreeSplits
                 {
                     for (var node = 0; node < tree.NumericalSplitFeatureIndexes.Count; node++)
                     {
+                        // An imputed number reaches the learner as "<name>.imputed"; its splits are on the raw value too.
                         var name = names[tree.NumericalSplitFeatureIndexes[node]];
-                        if (FeatureSchema.TryGet(name, out var f) && !f.IsCategorical)
+                        name = name.EndsWith(".imputed", StringComparison.Ordinal) ? name[..^".imputed".Length] : name;
+                        if (spec.Find(name) is { IsNumber: true, Role: FeatureRole.Feature })
                         {
                             if (!result.TryGetValue(name, out var set))
                             {

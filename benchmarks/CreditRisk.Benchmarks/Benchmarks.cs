@@ -10,7 +10,7 @@ namespace CreditRisk.Benchmarks;
 
 /// <summary>
 /// One applicant in process: the model alone (input tensors + ONNX Runtime run + output copy), and the server's
-/// <see cref="Scorer"/> with reasons off and on (reasons add up to 20 "what if" rows to the same run).
+/// <see cref="Scorer"/> with reasons off and on (reasons add one "what if" row per model input to a second run). For both shipped models.
 /// </summary>
 [MemoryDiagnoser]
 public class SingleScore
@@ -18,7 +18,10 @@ public class SingleScore
     private CreditModel _model = null!;
     private Scorer _reasonsOff = null!;
     private Scorer _reasonsOn = null!;
-    private Applicant _applicant = null!;
+    private ApplicantRow _applicant = null!;
+
+    [Params(Fixtures.German, Fixtures.LendingClub)]
+    public string Dataset { get; set; } = Fixtures.German;
 
     /// <summary>A golden applicant the model approves, or one it rejects (only rejects get reasons).</summary>
     [Params(Decisions.Approve, Decisions.Reject)]
@@ -27,10 +30,10 @@ public class SingleScore
     [GlobalSetup]
     public void Setup()
     {
-        _model = Fixtures.LoadModel();
+        _model = Fixtures.LoadModel(Dataset);
         _reasonsOff = Fixtures.NewScorer(_model, reasons: false);
         _reasonsOn = Fixtures.NewScorer(_model, reasons: true);
-        _applicant = Fixtures.GoldenApplicants.First(a => _reasonsOff.Score(a).Decision == Decision);
+        _applicant = Fixtures.GoldenApplicants(_model, Dataset).First(a => _reasonsOff.Score(a).Decision == Decision);
     }
 
     [GlobalCleanup]
@@ -52,9 +55,12 @@ public class Batch
 {
     private CreditModel _model = null!;
     private Scorer _scorer = null!;
-    private Applicant[] _applicants = null!;
+    private ApplicantRow[] _applicants = null!;
     private ModelRow[] _rows = null!;
     private float[] _probabilities = null!;
+
+    [Params(Fixtures.German, Fixtures.LendingClub)]
+    public string Dataset { get; set; } = Fixtures.German;
 
     [Params(1, 10, 100, 1000, 10000)]
     public int Rows { get; set; }
@@ -62,9 +68,9 @@ public class Batch
     [GlobalSetup]
     public void Setup()
     {
-        _model = Fixtures.LoadModel();
+        _model = Fixtures.LoadModel(Dataset);
         _scorer = Fixtures.NewScorer(_model, reasons: false);
-        _applicants = Fixtures.Applicants(Rows);
+        _applicants = Fixtures.Applicants(_model, Dataset, Rows);
         _rows = [.. _applicants.Select(a => new ModelRow(a))];
         _probabilities = new float[Rows];
     }
@@ -92,7 +98,11 @@ public class RequestPipeline
 {
     private CreditModel _model = null!;
     private Scorer _scorer = null!;
+    private ApplicantReader _reader = null!;
     private ReadOnlySequence<byte> _body;
+
+    [Params(Fixtures.German, Fixtures.LendingClub)]
+    public string Dataset { get; set; } = Fixtures.German;
     private readonly ArrayBufferWriter<byte> _response = new(4096);
     private Utf8JsonWriter _writer = null!;
 
@@ -105,9 +115,10 @@ public class RequestPipeline
     [GlobalSetup]
     public void Setup()
     {
-        _model = Fixtures.LoadModel();
+        _model = Fixtures.LoadModel(Dataset);
         _scorer = Fixtures.NewScorer(_model, Reasons);
-        var json = Fixtures.GoldenJson.First(j => _scorer.Score(Fixtures.Parse(j)).Decision == Decision);
+        _reader = new ApplicantReader(_model);
+        var json = Fixtures.GoldenJson(Dataset).First(j => _scorer.Score(Fixtures.Parse(_reader, j)).Decision == Decision);
         _body = new ReadOnlySequence<byte>(Encoding.UTF8.GetBytes(json));
         _writer = new Utf8JsonWriter(_response);
     }
@@ -123,7 +134,7 @@ public class RequestPipeline
     public int Pipeline()
     {
         var errors = new ValidationErrors();
-        var applicant = ApplicantJson.ReadApplicant(_body, errors) ?? throw new InvalidOperationException("invalid body");
+        var applicant = _reader.ReadApplicant(_body, errors) ?? throw new InvalidOperationException("invalid body");
         var result = _scorer.Score(applicant);
         _response.ResetWrittenCount();
         _writer.Reset(_response);

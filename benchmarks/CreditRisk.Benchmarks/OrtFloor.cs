@@ -22,14 +22,11 @@ public class OrtFloor
     public void Setup()
     {
         using var options = CreditModel.NewSessionOptions();
-        _session = new InferenceSession(Fixtures.ModelPath, options);
+        var dataset = Fixtures.DefaultDataset;
+        _session = new InferenceSession(Fixtures.ModelPath(dataset), options);
         _run = new RunOptions();
-        var applicant = Fixtures.GoldenApplicants[0];
-        long[] shape = [1, 1];
-        _inputs = [.. FeatureSchema.All.Select(f => f.IsCategorical
-            ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(new[] { applicant.Category(f.Index) }, [1, 1]))
-            : OrtValue.CreateTensorValueFromMemory(new float[] { applicant.Number(f.Index) }, shape))];
-        _inputNames = [.. FeatureSchema.All.Select(f => f.Name)];
+        using var model = Fixtures.LoadModel(dataset);
+        (_inputNames, _inputs) = Fixtures.OrtInputs(model, Fixtures.GoldenApplicants(model, dataset)[0]);
         _outputNames = [ModelMetadataKeys.ProbabilityOutput];
         var nodes = _session.InputMetadata.Count;
         Console.WriteLine($"// ORT floor: {nodes} inputs");

@@ -14,8 +14,9 @@ internal static class OrtProfile
     {
         var prefix = Path.Combine(Path.GetTempPath(), "creditrisk-ort-profile");
         string file;
-        var applicant = Fixtures.GoldenApplicants[0];
-        long[] shape = [1, 1];
+        var dataset = Fixtures.DefaultDataset;
+        using var model = Fixtures.LoadModel(dataset);
+        var (names, inputs) = Fixtures.OrtInputs(model, Fixtures.GoldenApplicants(model, dataset)[0]);
         using (var options = new SessionOptions
         {
             IntraOpNumThreads = 1,
@@ -27,11 +28,7 @@ internal static class OrtProfile
         {
             options.EnableProfiling = true;
             options.ProfileOutputPathPrefix = prefix;
-            using var session = new InferenceSession(Fixtures.ModelPath, options);
-            var inputs = FeatureSchema.All.Select(f => f.IsCategorical
-                ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(new[] { applicant.Category(f.Index) }, [1, 1]))
-                : OrtValue.CreateTensorValueFromMemory(new float[] { applicant.Number(f.Index) }, shape)).ToArray();
-            string[] names = [.. FeatureSchema.All.Select(f => f.Name)];
+            using var session = new InferenceSession(Fixtures.ModelPath(dataset), options);
             string[] outputs = [ModelMetadataKeys.ProbabilityOutput];
             using var run = new RunOptions();
             for (var i = 0; i < 2000; i++)

@@ -10,15 +10,6 @@ using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 namespace CreditRisk.Server.Model;
 
 /// <summary>
-/// One row fed to the model: an applicant, optionally with one attribute (by position in <see cref="FeatureSchema.All"/>)
-/// taken from the model's reference applicant instead. Reason codes are measured with such rows.
-/// </summary>
-public readonly record struct ModelRow(Applicant Applicant, int SwappedFeature = ModelRow.NoSwap)
-{
-    public const int NoSwap = -1;
-}
-
-/// <summary>
 /// Owns the ONNX Runtime session for the shipped model. Creating a session is expensive and a session is safe to
 /// share across threads, so there is exactly one per process (a DI singleton). The file is checked when it is
 /// loaded, so a wrong file stops the server at start-up rather than failing requests later.
@@ -29,13 +20,13 @@ public sealed class CreditModel : IDisposable
 
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
-    private readonly string[] _inputNames;
-    private readonly string[] _outputNames;
+    private readonly string[] _inputNames = [];
+    private readonly string[] _outputNames = [];
 
-    // One-row string tensors for every allowed value of every categorical input, built once: a single-applicant score
-    // then creates no string tensors (13 native allocations + UTF-8 copies per call). Inputs are only read by Run, so
-    // concurrent runs can share them.
-    private readonly Dictionary<string, OrtValue>?[] _oneRowCategories = new Dictionary<string, OrtValue>?[FeatureSchema.All.Count];
+    // One-row string tensors for every allowed value of every categorical input (and "" for a missing one), built
+    // once: a single-applicant score then creates no string tensors (a native allocation + UTF-8 copy per category
+    // per call). Inputs are only read by Run, so concurrent runs can share them. Indexed by input number.
+    private Dictionary<string, OrtValue>?[] _oneRowCategories = [];
 
     public CreditModel(IOptions<ModelOptions> options)
         : this(options.Value.ResolvedPath)
@@ -66,11 +57,16 @@ public sealed class CreditModel : IDisposable
 
         try
         {
-            _inputNames = CheckInputs(path);
-            BuildOneRowCategories();
-            _outputNames = [CheckProbabilityOutput(path)];
             Card = ReadCard(path);
+            Spec = Card.Dataset;
             Threshold = Card.Threshold;
+            Features = Spec.Features;
+            Inputs = [.. Spec.Inputs.Select(Spec.IndexOf)];
+            _inputNames = CheckInputs(path);
+            _outputNames = [CheckProbabilityOutput(path)];
+            Reference = CheckedRow(path, "reference applicant", Card.ReferenceApplicant, inputsOnly: true);
+            Example = CheckedRow(path, "example applicant", Card.ExampleApplicant, inputsOnly: false);
+            BuildOneRowCategories();
             WarmUp(path);
         }
         catch
@@ -106,6 +102,61 @@ public sealed class CreditModel : IDisposable
     /// <summary>Cost-optimal decision threshold on P(bad) chosen by the trainer.</summary>
     public double Threshold { get; }
 
+    /// <summary>The data set spec the model was trained on (from the card).</summary>
+    public DatasetSpec Spec { get; }
+
+    /// <summary>Every attribute of the spec, in spec order: the positions of <see cref="ApplicantRow"/>.</summary>
+    public IReadOnlyList<FeatureSpec> Features { get; }
+
+    /// <summary>The spec positions of the model inputs, in spec order (the ONNX inputs).</summary>
+    public int[] Inputs { get; }
+
+    /// <summary>The card's reference (most favourable) applicant, the baseline of reason codes.</summary>
+    public ApplicantRow Reference { get; }
+
+    /// <summary>The card's example applicant.</summary>
+    public ApplicantRow Example { get; }
+
+    /// <summary>
+    /// Reads a request-shaped value (string for a category, number for a number, null = missing) as the model holds
+    /// it. Returns the rule broken, or null. Categories come back as the spec's own instance of the value.
+    /// </summary>
+    public static string? TryRead(FeatureSpec feature, JsonElement value, out string? category, out float number)
+    {
+        category = null;
+        number = float.NaN;
+        if (value.ValueKind == JsonValueKind.Null)
+        {
+            return feature.MayBeMissing || feature.Role != FeatureRole.Feature ? null : "may not be missing";
+        }
+
+        if (feature.IsCategory)
+        {
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                var text = value.GetString();
+                foreach (var v in feature.Values)
+                {
+                    if (v.Value == text)
+                    {
+                        category = v.Value;
+                        return null;
+                    }
+                }
+            }
+
+            return "is not one of the listed values";
+        }
+
+        if (feature.IsNumber && value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && feature.Accepts(d))
+        {
+            number = (float)d;
+            return null;
+        }
+
+        return feature.IsNumber ? feature.NumberRule() : null;
+    }
+
     /// <summary>Scores rows in one ONNX Runtime run, writing P(bad) for each row into <paramref name="probabilities"/>.</summary>
     public void Predict(ReadOnlySpan<ModelRow> rows, Span<float> probabilities)
     {
@@ -114,48 +165,48 @@ public sealed class CreditModel : IDisposable
             return;
         }
 
-        var features = FeatureSchema.All;
         var count = rows.Length;
         long[] shape = [count, 1];
-        var reference = Card.ReferenceApplicant;
-        var inputs = new OrtValue[features.Count];
-        Span<bool> shared = stackalloc bool[features.Count];
-        var numeric = ArrayPool<float>.Shared.Rent(count * features.Count);
+        var reference = Reference;
+        var inputs = new OrtValue[Inputs.Length];
+        Span<bool> shared = stackalloc bool[Inputs.Length];
+        var numeric = ArrayPool<float>.Shared.Rent(count * Inputs.Length);
         try
         {
-            for (var f = 0; f < features.Count; f++)
+            for (var i = 0; i < Inputs.Length; i++)
             {
-                var feature = features[f];
-                if (feature.IsCategorical)
+                var position = Inputs[i];
+                if (Features[position].IsCategory)
                 {
-                    var single = count == 1 ? (rows[0].SwappedFeature == f ? reference : rows[0].Applicant).Category(feature.Index) : null;
-                    if (single is not null && _oneRowCategories[f]!.TryGetValue(single, out var cached))
+                    var single = count == 1 ? (rows[0].SwappedFeature == position ? reference : rows[0].Applicant).Categories[position] ?? "" : null;
+                    if (single is not null && _oneRowCategories[i]!.TryGetValue(single, out var cached))
                     {
-                        inputs[f] = cached;
-                        shared[f] = true;
+                        inputs[i] = cached;
+                        shared[i] = true;
                         continue;
                     }
 
                     var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
-                    inputs[f] = tensor;
+                    inputs[i] = tensor;
                     for (var r = 0; r < count; r++)
                     {
-                        var source = rows[r].SwappedFeature == f ? reference : rows[r].Applicant;
-                        tensor.StringTensorSetElementAt(source.Category(feature.Index).AsSpan(), r);
+                        var source = rows[r].SwappedFeature == position ? reference : rows[r].Applicant;
+                        tensor.StringTensorSetElementAt((source.Categories[position] ?? "").AsSpan(), r);
                     }
                 }
                 else
                 {
                     // Each numeric input gets its own slice of one pooled buffer; ORT reads it in place (pinned).
-                    var slice = numeric.AsMemory(f * count, count);
+                    // NaN is a missing value: the graph imputes it.
+                    var slice = numeric.AsMemory(i * count, count);
                     var span = slice.Span;
                     for (var r = 0; r < count; r++)
                     {
-                        var source = rows[r].SwappedFeature == f ? reference : rows[r].Applicant;
-                        span[r] = source.Number(feature.Index);
+                        var source = rows[r].SwappedFeature == position ? reference : rows[r].Applicant;
+                        span[r] = source.Numbers[position];
                     }
 
-                    inputs[f] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, slice, shape);
+                    inputs[i] = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, slice, shape);
                 }
             }
 
@@ -164,11 +215,11 @@ public sealed class CreditModel : IDisposable
         }
         finally
         {
-            for (var f = 0; f < inputs.Length; f++)
+            for (var i = 0; i < inputs.Length; i++)
             {
-                if (!shared[f])
+                if (!shared[i])
                 {
-                    inputs[f]?.Dispose();
+                    inputs[i]?.Dispose();
                 }
             }
 
@@ -176,7 +227,7 @@ public sealed class CreditModel : IDisposable
         }
     }
 
-    public float Predict(Applicant applicant)
+    public float Predict(ApplicantRow applicant)
     {
         Span<float> pd = stackalloc float[1];
         Predict([new ModelRow(applicant)], pd);
@@ -193,17 +244,18 @@ public sealed class CreditModel : IDisposable
     private void BuildOneRowCategories()
     {
         long[] shape = [1, 1];
-        for (var position = 0; position < FeatureSchema.All.Count; position++)
+        _oneRowCategories = new Dictionary<string, OrtValue>?[Inputs.Length];
+        for (var i = 0; i < Inputs.Length; i++)
         {
-            var feature = FeatureSchema.All[position];
-            if (!feature.IsCategorical)
+            var feature = Features[Inputs[i]];
+            if (!feature.IsCategory)
             {
                 continue;
             }
 
             var values = new Dictionary<string, OrtValue>(StringComparer.Ordinal);
-            _oneRowCategories[position] = values;
-            foreach (var value in feature.AllowedValues)
+            _oneRowCategories[i] = values;
+            foreach (var value in feature.Values.Select(v => v.Value).Append(""))
             {
                 var tensor = OrtValue.CreateTensorWithEmptyStrings(OrtAllocator.DefaultInstance, shape);
                 values[value] = tensor;
@@ -227,9 +279,11 @@ public sealed class CreditModel : IDisposable
     {
         var metadata = _session.InputMetadata;
         var problems = new List<string>();
-        foreach (var feature in FeatureSchema.All)
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var feature in Inputs.Select(p => Features[p]))
         {
-            var expected = feature.IsCategorical ? TensorElementType.String : TensorElementType.Float;
+            names.Add(feature.Name);
+            var expected = feature.IsCategory ? TensorElementType.String : TensorElementType.Float;
             if (!metadata.TryGetValue(feature.Name, out var input))
             {
                 problems.Add($"missing input '{feature.Name}'");
@@ -238,22 +292,23 @@ public sealed class CreditModel : IDisposable
             {
                 problems.Add($"input '{feature.Name}' must be a {expected} tensor");
             }
+            else if (input.Dimensions is not [_, 1 or -1])
+            {
+                problems.Add($"input '{feature.Name}' must have shape [N,1] (has [{string.Join(",", input.Dimensions)}])");
+            }
         }
 
-        foreach (var name in metadata.Keys)
+        foreach (var name in metadata.Keys.Where(n => !names.Contains(n)))
         {
-            if (!FeatureSchema.TryGet(name, out _))
-            {
-                problems.Add($"unexpected input '{name}'");
-            }
+            problems.Add($"unexpected input '{name}'");
         }
 
         if (problems.Count > 0)
         {
-            throw new ModelLoadException(path, "inputs do not match the feature schema: " + string.Join("; ", problems));
+            throw new ModelLoadException(path, "inputs do not match the data set spec's features: " + string.Join("; ", problems));
         }
 
-        return [.. FeatureSchema.All.Select(f => f.Name)];
+        return [.. Inputs.Select(p => Features[p].Name)];
     }
 
     private string CheckProbabilityOutput(string path)
@@ -296,10 +351,21 @@ public sealed class CreditModel : IDisposable
             throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.ModelCard}' is empty");
         }
 
-        if (card.SchemaVersion != FeatureSchema.Version)
+        if (card.CardVersion != ModelCard.CurrentVersion)
         {
             throw new ModelLoadException(path,
-                $"model was trained on feature schema {card.SchemaVersion}, this server speaks {FeatureSchema.Version}");
+                $"model card version {card.CardVersion} is not the version this server reads ({ModelCard.CurrentVersion}); retrain or use a matching server");
+        }
+
+        if (card.Dataset is null)
+        {
+            throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.ModelCard}' has no dataset spec");
+        }
+
+        var problems = DatasetSpecRules.Check(card.Dataset);
+        if (problems.Count > 0)
+        {
+            throw new ModelLoadException(path, "the card's dataset spec is not valid: " + string.Join("; ", problems));
         }
 
         if (!(card.Threshold is > 0 and < 1))
@@ -307,23 +373,52 @@ public sealed class CreditModel : IDisposable
             throw new ModelLoadException(path, $"decision threshold {card.Threshold} is not within (0, 1)");
         }
 
-        var badReference = FeatureSchema.Categorical
-            .Where(f => card.ReferenceApplicant.Category(f.Index) is not { } v || !f.IsAllowed(v))
-            .Select(f => f.Name)
-            .ToList();
-        if (badReference.Count > 0)
+        return card;
+    }
+
+    /// <summary>Reads the card's reference or example applicant; a value outside the spec stops the load, naming the attributes.</summary>
+    private ApplicantRow CheckedRow(string path, string what, IReadOnlyDictionary<string, JsonElement>? values, bool inputsOnly)
+    {
+        var row = new ApplicantRow(Features.Count);
+        var bad = new List<string>();
+        values ??= new Dictionary<string, JsonElement>();
+        for (var p = 0; p < Features.Count; p++)
         {
-            throw new ModelLoadException(path, $"reference applicant has values outside the schema: {string.Join(", ", badReference)}");
+            var feature = Features[p];
+            if (feature.Role == FeatureRole.Id || (inputsOnly && feature.Role != FeatureRole.Feature))
+            {
+                continue;
+            }
+
+            if (!values.TryGetValue(feature.Name, out var value))
+            {
+                if (feature.Role == FeatureRole.Feature)
+                {
+                    bad.Add($"{feature.Name} (absent)");
+                }
+
+                continue;
+            }
+
+            if (TryRead(feature, value, out row.Categories[p], out row.Numbers[p]) is { } rule)
+            {
+                bad.Add($"{feature.Name} ({rule})");
+            }
         }
 
-        return card;
+        foreach (var name in values.Keys.Where(n => Spec.Find(n) is null))
+        {
+            bad.Add($"{name} (not in the spec)");
+        }
+
+        return bad.Count == 0 ? row : throw new ModelLoadException(path, $"{what} has values outside the spec: {string.Join(", ", bad)}");
     }
 
     private void WarmUp(string path)
     {
         // The first run also lets ORT finish its lazy initialisation, so the first request is not slow.
         Span<float> pd = stackalloc float[2];
-        Predict([new ModelRow(Applicant.Example), new ModelRow(Card.ReferenceApplicant)], pd);
+        Predict([new ModelRow(Example), new ModelRow(Reference)], pd);
         foreach (var p in pd)
         {
             if (!float.IsFinite(p) || p is < 0 or > 1)

@@ -16,7 +16,7 @@ public sealed class ModelModule : ICarterModule
             .WithDescription(
                 "The model version (first 12 hex digits of the SHA-256 of the ONNX file), learner, decision threshold, " +
                 "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
-                "feature schema it expects.")
+                "data set spec it expects (every attribute with its kind, role, values, range, missing rule, label and reason code) and an example applicant.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
     }
@@ -26,8 +26,11 @@ public sealed class ModelModule : ICarterModule
     public static ModelInfo Describe(CreditModel model)
     {
         var card = model.Card;
+        var spec = model.Spec;
         return new ModelInfo(
             model.Version,
+            spec.Name,
+            spec.Title,
             card.Learner,
             card.Threshold,
             card.CostFalseNegative,
@@ -37,15 +40,21 @@ public sealed class ModelModule : ICarterModule
             card.TrainingRows,
             card.TrainingDataSha256,
             card.ExcludedFeatures,
-            card.SchemaVersion,
-            [.. FeatureSchema.All.Select(f => new FeatureInfo(
+            card.CardVersion,
+            [.. spec.Features.Select(f => new FeatureInfo(
                 f.Name,
-                f.IsCategorical ? "categorical" : "numeric",
+                f.Kind,
+                f.Role,
+                f.Text,
                 f.Description,
                 f.Group,
-                f.IsCategorical ? null : f.Min,
-                f.IsCategorical ? null : f.Max,
-                f.IsCategorical ? f.Values : null))],
+                f.Unit,
+                f.Min,
+                f.Max,
+                f.Missing,
+                f.IsCategory ? f.Values : null,
+                f.Role == FeatureRole.Feature ? spec.ReasonCode(f) : null))],
+            card.ExampleApplicant,
             card.TrainingCommit,
             card.TrainingCommitDate);
     }

@@ -9,7 +9,7 @@ public sealed class ModelOptions
 
     /// <summary>Path of the ONNX file; a relative path is resolved against the app's base directory, where the build copies the shipped model.</summary>
     [Required(AllowEmptyStrings = false)]
-    public string Path { get; set; } = "artifacts/model.onnx";
+    public string Path { get; set; } = "artifacts/german-credit/model.onnx";
 
     public string ResolvedPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
 }

@@ -1,5 +1,4 @@
 using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Model;
@@ -9,14 +8,12 @@ public static class ModelRegistration
     public static IServiceCollection AddCreditModel(this IServiceCollection services)
     {
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton(provider =>
         {
             var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
-            ScoringMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
+            ModelMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
             return model;
         });
-        services.AddSingleton<Scorer>();
         return services;
     }
 

@@ -18,20 +18,17 @@ public static class ApiDocs
             {
                 Title = "CreditRisk scoring API",
                 Version = "v1",
-                Description =
-                    "Scores loan applicants (the 20 attributes of the UCI Statlog German Credit data) with the shipped " +
-                    "ONNX model: probability of default, an approve/reject decision at the cost-optimal threshold " +
-                    "(a missed bad loan costs 5, a rejected good one 1) and adverse-action reasons for rejects. " +
-                    "Errors are RFC 9457 problem+json.",
+                // Title and description name the served model's data set: ModelTitle fills them in.
                 License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/licenses/MIT") },
                 Contact = new OpenApiContact { Name = "CreditRisk maintainers" },
             });
             // Relative, so "Try it out" calls whichever host served the page.
             o.AddServer(new OpenApiServer { Url = "/" });
-            o.SchemaFilter<FeatureSchemaFilter>();
+            o.SchemaFilter<SpecSchemaFilter>();
             o.SchemaFilter<ResponseSchemaFilter>();
             o.OperationFilter<ExamplesFilter>();
             o.DocumentFilter<TagDescriptions>();
+            o.DocumentFilter<ModelTitle>();
         });
         return services;
     }

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -8,65 +8,47 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace CreditRisk.Server.OpenApi;
 
 /// <summary>
-/// Request and response examples for each operation. They are fixed illustrations, not live model output, so the
-/// document does not change when the model is retrained.
+/// Request and response examples for each operation, from the served model's card: its example applicant, and
+/// reasons and validation errors naming its own attributes. The result figures are fixed illustrations, not live
+/// model output.
 /// </summary>
-public sealed class ExamplesFilter : IOperationFilter
+public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private static readonly ScoreResult RejectExample = new(
-        0.62, Decisions.Reject, 0.17, new ExpectedCost(3.1, 0.38), "0123456789ab",
-        [
-            new Reason("R01", "checkingAccount", "Checking account status", 0.21),
-            new Reason("R02", "durationMonths", "Loan duration", 0.08),
-        ]);
-
-    private static readonly ScoreResult ApproveExample = new(
-        0.05, Decisions.Approve, 0.17, new ExpectedCost(0.25, 0.95), "0123456789ab", []);
-
-    private static readonly ModelInfo ModelExample = new(
-        "0123456789ab", "Ensemble", 0.13, CostWeights.FalseNegative, CostWeights.FalsePositive,
-        new CrossValidatedCost(0.53, 0.48, 0.58, 0.79, 5, 10),
-        new Dictionary<string, string>
-        {
-            ["combination"] = "mean PD",
-            ["member1"] = "LogisticRegression(l1=0, l2=1)",
-            ["member2"] = "LightGbm(leaves=4, learningRate=0.05, iterations=200, minRowsPerLeaf=20)",
-        },
-        1000, "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871", [], FeatureSchema.Version,
-        [
-            new FeatureInfo("checkingAccount", "categorical", "Status of existing checking account", "finances", null, null,
-                FeatureSchema.Get("checkingAccount").Values),
-            new FeatureInfo("durationMonths", "numeric", "Duration of the credit in months", "loan", 1, 120, null),
-        ],
-        "0123456789abcdef0123456789abcdef01234567", "2026-11-25T14:00:00+00:00");
-
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
+        var spec = model.Spec;
+        var inputs = spec.Inputs.ToList();
+        var reject = new ScoreResult(
+            0.62, Decisions.Reject, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.62, model.Card.CostFalsePositive * 0.38), "0123456789ab",
+            [.. inputs.Take(2).Select((f, i) => new Reason(spec.ReasonCode(f), f.Name, f.ReasonText, i == 0 ? 0.21 : 0.08))]);
+        var approve = new ScoreResult(
+            0.05, Decisions.Approve, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.05, model.Card.CostFalsePositive * 0.95), "0123456789ab", []);
+        var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
             case "ScoreApplicant":
-                SetRequestExample(operation, Applicant.Example);
-                SetResponseExample(operation, "200", RejectExample);
-                SetResponseExample(operation, "400", Validation(new()
-                {
-                    ["age"] = ["must be an integer between 18 and 100 (got a number out of range)"],
-                    ["purpose"] = ["must be one of: newCar, usedCar, furniture, radioTv, appliances, repairs, education, vacation, retraining, business, other (got an unknown value)"],
-                    ["housing"] = ["is required; must be one of: rent, own, free"],
-                }));
+                SetRequestExample(operation, example);
+                SetResponseExample(operation, "200", reject);
+                SetResponseExample(operation, "400", Validation(SampleErrors("")));
                 break;
             case "ScoreBatch":
-                SetRequestExample(operation, new BatchScoreRequest([Applicant.Example, Applicant.Example with { CheckingAccount = "none" }]));
-                SetResponseExample(operation, "200", new BatchScoreResponse("0123456789ab", [RejectExample, ApproveExample]));
-                SetResponseExample(operation, "400", Validation(new()
-                {
-                    ["applicants[3].creditAmount"] = ["must be an integer between 1 and 1000000 (got a string)"],
-                    ["applicants[7].colour"] = ["is not a known attribute; unknown fields are rejected"],
-                }));
+                var ids = spec.Ids.ToList();
+                SetRequestExample(operation, new { applicants = new[] { WithIds(example, ids, 1), WithIds(example, ids, 2) } });
+                SetResponseExample(operation, "200", new BatchScoreResponse("0123456789ab",
+                    [reject with { Ids = IdsOf(ids, 1) }, approve with { Ids = IdsOf(ids, 2) }]));
+                SetResponseExample(operation, "400", Validation(SampleErrors("applicants[3].")));
                 break;
             case "GetModel":
-                SetResponseExample(operation, "200", ModelExample);
+                SetResponseExample(operation, "200", ModelModule.Describe(model) with
+                {
+                    // Fixed, so the document does not change with every retraining of the same spec.
+                    Version = "0123456789ab",
+                    TrainingDataSha256 = "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871",
+                    TrainingCommit = "0123456789abcdef0123456789abcdef01234567",
+                    TrainingCommitDate = "2026-11-25T14:00:00+00:00",
+                });
                 break;
             default:
                 return;
@@ -76,6 +58,47 @@ public sealed class ExamplesFilter : IOperationFilter
         SetResponseExample(operation, "415", Problem(415, "Unsupported media type", "The request body must be JSON: send Content-Type: application/json."));
         SetResponseExample(operation, "429", Problem(429, "Too many requests", "At most 100 requests per 1 s per client; retry later."));
     }
+
+    /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec.</summary>
+    private Dictionary<string, string[]> SampleErrors(string prefix)
+    {
+        var errors = new Dictionary<string, string[]>();
+        var inputs = model.Spec.Inputs.ToList();
+        if (inputs.FirstOrDefault(f => f.IsNumber) is { } number)
+        {
+            errors[prefix + number.Name] = [$"{number.NumberRule()} (got a number out of range)"];
+        }
+
+        if (inputs.FirstOrDefault(f => f.IsCategory) is { } category)
+        {
+            errors[prefix + category.Name] = [$"must be one of: {string.Join(", ", category.Values.Select(v => v.Value))} (got an unknown value)"];
+        }
+
+        if (inputs.LastOrDefault(f => !f.MayBeMissing && !errors.ContainsKey(prefix + f.Name)) is { } required)
+        {
+            errors[prefix + required.Name] = [$"is required; {(required.IsNumber ? required.NumberRule() : "must be one of: " + string.Join(", ", required.Values.Select(v => v.Value)))}"];
+        }
+
+        errors[prefix + "colour"] = ["is not a known attribute; unknown fields are rejected"];
+        return errors;
+    }
+
+    private static Dictionary<string, JsonElement> WithIds(IReadOnlyDictionary<string, JsonElement> example, List<FeatureSpec> ids, int n)
+    {
+        var row = new Dictionary<string, JsonElement>(example);
+        foreach (var (name, value) in IdsOf(ids, n) ?? [])
+        {
+            row[name] = value;
+        }
+
+        return row;
+    }
+
+    private static Dictionary<string, JsonElement>? IdsOf(List<FeatureSpec> ids, int n) => ids.Count == 0
+        ? null
+        : ids.ToDictionary(f => f.Name, f => f.Kind == FeatureKind.Category
+            ? JsonSerializer.SerializeToElement($"{f.Name}-{n}")
+            : JsonSerializer.SerializeToElement(1000 + n));
 
     private static HttpValidationProblemDetails Validation(Dictionary<string, string[]> errors) => new(errors)
     {

@@ -8,7 +8,7 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 namespace CreditRisk.Server.OpenApi;
 
 /// <summary>
-/// Response schemas say what the server always sends: every non-nullable property of a contracts record is
+/// Response schemas say what the server always sends: every non-nullable member of a contracts record is
 /// required and not nullable, and the decision is an enum. Without this, generated clients see every field as
 /// optional and the decision as any string.
 /// </summary>
@@ -19,18 +19,17 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is not OpenApiSchema target || target.Properties is null
-            || context.Type.Namespace != typeof(ScoreResult).Namespace
-            || context.Type == typeof(Applicant) || context.Type == typeof(BatchScoreRequest))
+            || context.Type.Namespace != typeof(ScoreResult).Namespace)
         {
             return;
         }
 
         var required = new HashSet<string>();
-        foreach (var property in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
+        foreach (var member in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
-            var name = JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+            var name = JsonNamingPolicy.CamelCase.ConvertName(member.Name);
             if (!target.Properties.TryGetValue(name, out var propertySchema)
-                || Nullability.Create(property).ReadState == NullabilityState.Nullable)
+                || Nullability.Create(member).ReadState == NullabilityState.Nullable)
             {
                 continue;
             }

@@ -11,7 +11,7 @@ public sealed class TagDescriptions : IDocumentFilter
         swaggerDoc.Tags = new HashSet<OpenApiTag>
         {
             new() { Name = "Scoring", Description = "Probability of default, decision and reasons for one applicant or a batch." },
-            new() { Name = "Model", Description = "The model being served: version, threshold, training metrics and feature schema." },
+            new() { Name = "Model", Description = "The model being served: version, threshold, training metrics, and the data set spec it reads." },
         };
     }
 }

@@ -13,27 +13,23 @@ namespace CreditRisk.Server.Scoring;
 public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
 {
     private readonly ScoringOptions _options = options.Value;
-    private readonly int _featureCount = FeatureSchema.All.Count;
+    private readonly int[] _inputs = model.Inputs;
 
     public CreditModel Model => model;
 
-    /// <summary>Reject when P(bad) is strictly above the threshold (the trainer's golden decisions use the same rule).</summary>
-    public static string Decide(double probability, double threshold) =>
-        probability > threshold ? Decisions.Reject : Decisions.Approve;
+    public ScoreResult Score(ApplicantRow applicant) => Score([applicant])[0];
 
-    public ScoreResult Score(Applicant applicant) => Score([applicant])[0];
-
-    public ScoreResult[] Score(IReadOnlyList<Applicant> applicants)
+    public ScoreResult[] Score(IReadOnlyList<ApplicantRow> applicants)
     {
         var reasons = _options.Reasons;
-        var reference = model.Card.ReferenceApplicant;
-        var rows = ArrayPool<ModelRow>.Shared.Rent(applicants.Count * (reasons ? 1 + _featureCount : 1));
+        var reference = model.Reference;
+        var rows = ArrayPool<ModelRow>.Shared.Rent(applicants.Count * (reasons ? 1 + _inputs.Length : 1));
         var probabilities = ArrayPool<float>.Shared.Rent(rows.Length);
         var variantCounts = ArrayPool<int>.Shared.Rent(applicants.Count);
         try
         {
             // First run: the applicants alone. Only rejects carry reasons, so the "what if" variants are scored in a
-            // second run for rejects only: an approve costs one model row instead of up to 21 (hot path).
+            // second run for rejects only: an approve costs one model row instead of one per input plus one (hot path).
             for (var i = 0; i < applicants.Count; i++)
             {
                 rows[i] = new ModelRow(applicants[i]);
@@ -49,9 +45,9 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                 for (var i = 0; i < applicants.Count; i++)
                 {
                     var before = count;
-                    if (Decide(probabilities[i], model.Threshold) == Decisions.Reject)
+                    if (Decisions.Rejects(probabilities[i], model.Threshold))
                     {
-                        for (var f = 0; f < _featureCount; f++)
+                        foreach (var f in _inputs)
                         {
                             if (!SameValue(applicants[i], reference, f))
                             {
@@ -71,7 +67,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             for (var i = 0; i < applicants.Count; i++)
             {
                 double pd = probabilities[i];
-                var decision = Decide(pd, model.Threshold);
+                var decision = Decisions.Decide(pd, model.Threshold);
                 IReadOnlyList<Reason> why = [];
                 if (reasons)
                 {
@@ -89,7 +85,8 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                     model.Threshold,
                     new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
                     model.Version,
-                    why);
+                    why,
+                    applicants[i].Ids);
             }
 
             return results;
@@ -114,23 +111,22 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             }
         }
 
-        // Largest impact first; ties keep schema order so the same applicant always gets the same reasons.
+        // Largest impact first; ties keep spec order so the same applicant always gets the same reasons.
         return [.. impacts
             .OrderByDescending(x => x.Impact)
             .ThenBy(x => x.Feature)
             .Take(_options.MaxReasons)
             .Select(x =>
             {
-                var feature = FeatureSchema.All[x.Feature];
-                return new Reason(feature.ReasonCode, feature.Name, feature.ReasonText, x.Impact);
+                var feature = model.Features[x.Feature];
+                return new Reason(model.Spec.ReasonCode(feature), feature.Name, feature.ReasonText, x.Impact);
             })];
     }
 
-    private static bool SameValue(Applicant applicant, Applicant reference, int position)
-    {
-        var feature = FeatureSchema.All[position];
-        return feature.IsCategorical
-            ? string.Equals(applicant.Category(feature.Index), reference.Category(feature.Index), StringComparison.Ordinal)
-            : applicant.Number(feature.Index) == reference.Number(feature.Index);
-    }
+    private bool SameValue(ApplicantRow applicant, ApplicantRow reference, int position) =>
+        model.Features[position].IsCategory
+            // The spec's own instances on both sides (or null for missing): reference equality would do, ordinal is as cheap.
+            ? string.Equals(applicant.Categories[position], reference.Categories[position], StringComparison.Ordinal)
+            // NaN (missing) equals NaN here: both would be imputed to the same value.
+            : applicant.Numbers[position].Equals(reference.Numbers[position]);
 }

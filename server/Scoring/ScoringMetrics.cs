@@ -15,7 +15,4 @@ public static class ScoringMetrics
             LabelNames = ["endpoint"],
             Buckets = Histogram.ExponentialBuckets(0.00001, 2, 16),
         });
-
-    public static readonly Gauge ModelInfo = Metrics.CreateGauge(
-        "creditrisk_model_info", "The served model (always 1), labelled with its version and learner.", "version", "learner");
 }

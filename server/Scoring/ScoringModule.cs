@@ -26,8 +26,9 @@ public sealed class ScoringModule : ICarterModule
             .WithDescription(
                 "Returns the probability of default (PD), the decision at the model's cost-optimal threshold " +
                 "(reject when PD > threshold), the expected cost of each decision (approve: 5·PD, reject: 1·(1−PD)), " +
-                "the model version and, for a reject, up to 4 adverse-action reasons. Every attribute is required; " +
-                "unknown or repeated fields are rejected with 400, naming each bad field and the rule it breaks.")
+                "the model version and, for a reject, up to 4 adverse-action reasons. The attributes are the served model's " +
+                "(GET /api/v1/model); those that may be missing can be null or left out. Unknown or repeated fields are " +
+                "rejected with 400, naming each bad field and the rule it breaks.")
             .Accepts<Applicant>("application/json");
 
         score.MapPost("/batch", ScoreBatch)
@@ -36,17 +37,17 @@ public sealed class ScoringModule : ICarterModule
             .WithDescription(
                 "Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +
                 "request order. A batch over the limit is refused with 413; any invalid applicant makes the whole " +
-                "batch a 400 naming each bad field as applicants[i].field.")
+                "batch a 400 naming each bad field as applicants[i].field. The id attributes of each applicant come back in its result's 'ids'.")
             .Accepts<BatchScoreRequest>("application/json");
     }
 
     public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
-        HttpRequest request, Scorer scorer, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
+        HttpRequest request, Scorer scorer, ApplicantReader reader, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
     {
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
         var (applicant, problem) = await JsonBody.ReadAsync(
-            request, limits.Value.MaxRequestBodyBytes, body => ApplicantJson.ReadApplicant(body, errors), request.HttpContext.RequestAborted);
+            request, limits.Value.MaxRequestBodyBytes, body => reader.ReadApplicant(body, errors), request.HttpContext.RequestAborted);
         if (problem is not null)
         {
             return problem;
@@ -67,14 +68,14 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, Scorer scorer, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
+        HttpRequest request, Scorer scorer, ApplicantReader reader, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
     {
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
         var maxBatch = scoring.Value.MaxBatchSize;
         var tooMany = false;
         var (applicants, problem) = await JsonBody.ReadAsync(
-            request, limits.Value.MaxRequestBodyBytes, body => ApplicantJson.ReadBatch(body, maxBatch, errors, out tooMany), request.HttpContext.RequestAborted);
+            request, limits.Value.MaxRequestBodyBytes, body => reader.ReadBatch(body, maxBatch, errors, out tooMany), request.HttpContext.RequestAborted);
         if (problem is not null)
         {
             return problem;

@@ -1,25 +1,14 @@
-// CreditRisk analyst page. The form is built from GET /api/v1/model, so the schema lives in one place (the
-// server's FeatureSchema); this file only knows how to lay it out. No framework, no build step, no inline code:
+// CreditRisk analyst page. The form is built from GET /api/v1/model, so the data set lives in one place (the spec in
+// the served model's card); this file only knows how to lay it out, for whichever model the server runs. No framework, no build step, no inline code:
 // the page runs under a Content-Security-Policy without 'unsafe-inline'.
 
 const api = {
   model: 'api/v1/model',
   score: 'api/v1/score',
   batch: 'api/v1/score/batch',
-  report: 'artifacts/report.md',
 };
 
-const groupTitles = { loan: 'Loan', finances: 'Finances', employment: 'Employment', personal: 'Personal' };
-const groupOrder = ['loan', 'finances', 'employment', 'personal'];
 const batchChunk = 500;
-
-// Row 1 of german.data in readable values (the API's documented example applicant).
-const exampleApplicant = {
-  checkingAccount: 'below0', durationMonths: 6, creditHistory: 'critical', purpose: 'radioTv', creditAmount: 1169,
-  savings: 'unknown', employmentSince: '7yOrMore', installmentRate: 4, personalStatusSex: 'maleSingle',
-  otherDebtors: 'none', residenceSince: 4, property: 'realEstate', age: 67, otherInstallmentPlans: 'none',
-  housing: 'own', existingCredits: 2, job: 'skilled', dependents: 1, telephone: 'registered', foreignWorker: 'yes',
-};
 
 const state = { model: null, features: [], byName: new Map(), lastApplicant: null, batch: null, chartsLoaded: false };
 
@@ -39,7 +28,30 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
-const isCategorical = (feature) => String(feature.kind).toLowerCase() === 'categorical';
+const isCategory = (feature) => feature.kind === 'category' && feature.role !== 'id';
+const isId = (feature) => feature.role === 'id';
+/** Whether a value may be left out: missing allowed, or not a model input at all (protected, id). */
+const isOptional = (feature) => feature.role !== 'feature' || feature.missing !== 'refuse';
+const labelOf = (feature) => feature.label ?? feature.name;
+const titleCase = (word) => (word ? word[0].toUpperCase() + word.slice(1) : 'Other');
+const formatNumber = (n) => Number(n).toLocaleString('en', { maximumFractionDigits: 10, useGrouping: false });
+
+/** The rule of a number in words, as the server states it (DatasetSpec.NumberRule). */
+function numberRule(feature) {
+  const what = feature.kind === 'integer' ? 'Whole number' : 'Number';
+  const unit = feature.unit ? ` (${feature.unit})` : '';
+  const { min, max } = feature;
+  if (min !== null && min !== undefined && max !== null && max !== undefined) return `${what} from ${formatNumber(min)} to ${formatNumber(max)}${unit}`;
+  if (min !== null && min !== undefined) return `${what} of at least ${formatNumber(min)}${unit}`;
+  if (max !== null && max !== undefined) return `${what} of at most ${formatNumber(max)}${unit}`;
+  return `${what}${unit}`;
+}
+
+/** A category cell of a CSV or form: the value itself or one of its alias codes (e.g. UCI's "A11"). */
+function resolveCategory(feature, raw) {
+  const values = feature.values ?? [];
+  return values.find((v) => v.value === raw)?.value ?? values.find((v) => (v.aliases ?? []).includes(raw))?.value ?? raw;
+}
 const percent = (p, digits = 1) => `${(p * 100).toFixed(digits)}%`;
 const cost = (c) => c.toFixed(3);
 
@@ -116,11 +128,11 @@ function problemMessages(problem) {
 function buildForm(features) {
   const container = $('#fieldsets');
   container.replaceChildren();
-  const groups = [...new Set([...groupOrder, ...features.map((f) => f.group)])];
+  // Groups in the order the spec first names them; attributes without one go last.
+  const groups = [...new Set(features.map((f) => f.group ?? null))].sort((x, y) => (x === null) - (y === null));
   for (const group of groups) {
-    const members = features.filter((f) => f.group === group);
-    if (members.length === 0) continue;
-    const fieldset = el('fieldset', { class: 'group' }, el('legend', {}, groupTitles[group] ?? group));
+    const members = features.filter((f) => (f.group ?? null) === group);
+    const fieldset = el('fieldset', { class: 'group' }, el('legend', {}, titleCase(group)));
     for (const feature of members) fieldset.append(buildField(feature));
     container.append(fieldset);
   }
@@ -130,37 +142,43 @@ function buildField(feature) {
   const id = `f-${feature.name}`;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
+  const optional = isOptional(feature);
   let control;
   let hint;
-  if (isCategorical(feature)) {
+  if (isCategory(feature)) {
     control = el('select', { id, name: feature.name, 'aria-describedby': `${hintId} ${errorId}` },
-      el('option', { value: '' }, '— choose —'),
-      (feature.values ?? []).map((v) => el('option', { value: v.value }, v.description)));
-    hint = `Codebook attribute ${feature.name}`;
+      el('option', { value: '' }, optional ? '— unknown —' : '— choose —'),
+      (feature.values ?? []).map((v) => el('option', { value: v.value }, v.label ?? v.value)));
+    hint = feature.description ?? `One of ${(feature.values ?? []).length} values`;
+  } else if (isId(feature)) {
+    control = el('input', { id, name: feature.name, type: 'text', autocomplete: 'off', 'aria-describedby': `${hintId} ${errorId}` });
+    hint = 'An id of yours, returned with the result; never scored.';
   } else {
     control = el('input', {
-      id, name: feature.name, type: 'number', inputmode: 'numeric', step: 1,
-      min: feature.min, max: feature.max, 'aria-describedby': `${hintId} ${errorId}`,
+      id, name: feature.name, type: 'number', inputmode: feature.kind === 'integer' ? 'numeric' : 'decimal',
+      step: feature.kind === 'integer' ? 1 : 'any', min: feature.min, max: feature.max,
+      'aria-describedby': `${hintId} ${errorId}`,
     });
-    hint = `Whole number from ${feature.min} to ${feature.max}`;
+    hint = numberRule(feature);
   }
+  if (feature.role === 'protected') hint = `${hint}. Recorded for fairness monitoring only; never scored.`;
+  else if (optional && !isId(feature)) hint = `${hint}. May be left empty when unknown.`;
   control.addEventListener('input', () => clearFieldError(feature.name));
-  return el('div', { class: 'field', 'data-field': feature.name },
-    el('label', { for: id }, feature.description),
+  return el('div', { class: 'field', 'data-field': feature.name, 'data-optional': optional },
+    el('label', { for: id }, labelOf(feature), optional ? el('span', { class: 'muted' }, ' (optional)') : null),
     control,
     el('p', { id: hintId, class: 'hint' }, hint),
     el('p', { id: errorId, class: 'field-error', hidden: true }));
 }
 
+/** The form as a request: an empty control is left out (missing), so the server names what is required. */
 function readApplicant() {
   const applicant = {};
   for (const feature of state.features) {
-    const control = $(`#f-${feature.name}`);
-    const raw = control.value.trim();
-    if (isCategorical(feature)) {
+    const raw = $(`#f-${feature.name}`).value.trim();
+    if (raw === '') continue;
+    if (isCategory(feature) || (isId(feature) && feature.kind === 'category')) {
       applicant[feature.name] = raw;
-    } else if (raw === '') {
-      applicant[feature.name] = null;
     } else {
       const number = Number(raw);
       applicant[feature.name] = Number.isFinite(number) ? number : raw;
@@ -172,7 +190,7 @@ function readApplicant() {
 function fillApplicant(applicant) {
   for (const feature of state.features) {
     const value = applicant[feature.name];
-    if (value !== undefined) $(`#f-${feature.name}`).value = String(value);
+    $(`#f-${feature.name}`).value = value === undefined || value === null ? '' : String(value);
     clearFieldError(feature.name);
   }
   $('#form-errors').hidden = true;
@@ -201,7 +219,7 @@ function showFieldErrors(problem) {
       error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
       error.hidden = false;
       firstInvalid ??= control;
-      const label = state.byName.get(field).description;
+      const label = labelOf(state.byName.get(field));
       list.append(el('li', {}, el('a', { href: `#f-${field}` }, `${label}: ${message}`)));
     } else {
       list.append(el('li', {}, raw ? `${raw}: ${message}` : message));
@@ -244,8 +262,8 @@ async function submitScore(event) {
 
 function valueText(feature, value) {
   if (!feature) return String(value);
-  if (!isCategorical(feature)) return String(value);
-  return feature.values?.find((v) => v.value === value)?.description ?? String(value);
+  if (!isCategory(feature)) return feature.unit ? `${value} ${feature.unit}` : String(value);
+  return feature.values?.find((v) => v.value === value)?.label ?? String(value);
 }
 
 function showResult(result, applicant) {
@@ -330,12 +348,17 @@ function download(filename, text) {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Turns parsed CSV rows into applicants; cells may hold readable values or UCI codes ("A11"). */
+const numberCell = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Turns parsed CSV rows into applicants, following the served spec: columns by attribute name, category cells as
+ * values or alias codes, empty cells left out (missing: the server says which attributes must have a value).
+ */
 function applicantsFromCsv(rows) {
   if (rows.length < 2) throw new Error('The file needs a header row and at least one applicant row.');
   const header = rows[0].map((h) => h.trim());
   const columns = header.map((h) => state.features.find((f) => f.name.toLowerCase() === h.toLowerCase()) ?? null);
-  const missing = state.features.filter((f) => !columns.includes(f)).map((f) => f.name);
+  const missing = state.features.filter((f) => !isOptional(f) && !columns.includes(f)).map((f) => f.name);
   if (missing.length > 0) throw new Error(`The header row lacks these columns: ${missing.join(', ')}.`);
   const ignored = header.filter((_, i) => columns[i] === null);
   const applicants = rows.slice(1).map((cells) => {
@@ -343,10 +366,10 @@ function applicantsFromCsv(rows) {
     columns.forEach((feature, i) => {
       if (!feature) return;
       const cell = (cells[i] ?? '').trim();
-      if (isCategorical(feature)) {
-        applicant[feature.name] = feature.values?.find((v) => v.uciCode === cell)?.value ?? cell;
-      } else if (cell === '') applicant[feature.name] = null;
-      else applicant[feature.name] = /^[+-]?\d+$/.test(cell) ? Number(cell) : cell;
+      if (cell === '') return;
+      if (isCategory(feature)) applicant[feature.name] = resolveCategory(feature, cell);
+      else if (isId(feature) && feature.kind === 'category') applicant[feature.name] = cell;
+      else applicant[feature.name] = numberCell.test(cell) ? Number(cell) : cell;
     });
     return applicant;
   });
@@ -419,10 +442,14 @@ function showBatchResult(fileName) {
   const { applicants, ignored, response } = state.batch;
   const body = $('#batch-table tbody');
   body.replaceChildren();
+  const ids = state.features.filter(isId).map((f) => f.name);
+  $('#batch-ids-heading').hidden = ids.length === 0;
+  $('#batch-ids-heading').textContent = ids.map((n) => labelOf(state.byName.get(n))).join(' / ') || 'Id';
   response.results.forEach((r, i) => {
     const approve = r.decision === 'approve';
     body.append(el('tr', {},
       el('th', { scope: 'row' }, i + 1),
+      ids.length > 0 ? el('td', { class: 'ids' }, ids.map((n) => r.ids?.[n] ?? '').join(' / ')) : null,
       el('td', {}, percent(r.probabilityOfDefault)),
       el('td', {}, el('span', { class: `decision small ${approve ? 'approve' : 'reject'}` }, approve ? 'Approve' : 'Reject')),
       el('td', {}, cost(r.expectedCost.approve)),
@@ -443,7 +470,8 @@ function downloadBatch() {
   const header = [...names, 'probabilityOfDefault', 'decision', 'threshold', 'expectedCostApprove',
     'expectedCostReject', 'reasonCodes', 'modelVersion'];
   const rows = response.results.map((r, i) => [
-    ...names.map((n) => applicants[i][n]),
+    // Ids as the server echoed them, so the file joins back to the loan book even if the input was reformatted.
+    ...names.map((n) => (isId(state.byName.get(n)) ? r.ids?.[n] ?? applicants[i][n] : applicants[i][n])),
     r.probabilityOfDefault, r.decision, r.threshold, r.expectedCost.approve, r.expectedCost.reject,
     (r.reasons ?? []).map((reason) => reason.code).join(' '), response.modelVersion,
   ]);
@@ -452,7 +480,8 @@ function downloadBatch() {
 
 function downloadTemplate() {
   const names = state.features.map((f) => f.name);
-  download('applicants-template.csv', toCsv([names, names.map((n) => exampleApplicant[n] ?? '')]));
+  const example = state.model?.exampleApplicant ?? {};
+  download('applicants-template.csv', toCsv([names, names.map((n) => example[n] ?? '')]));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -461,6 +490,7 @@ function downloadTemplate() {
 function showModel(model) {
   const cv = model.nestedCv ?? {};
   const facts = [
+    ['Data set', `${model.title} (${model.dataset})`],
     ['Version', model.version],
     ['Learner', model.learner],
     ['Decision threshold (PD)', percent(model.threshold)],
@@ -471,7 +501,9 @@ function showModel(model) {
     ['Cross-validation', cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats` : null],
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],
-    ['Schema version', model.schemaVersion],
+    ['Attributes', `${model.features.filter((f) => f.role === 'feature').length} model inputs` +
+      `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected or id)` : ''}`],
+    ['Model card version', model.cardVersion],
     ['Trained from commit', model.trainingCommit
       ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'})` : null],
   ];
@@ -481,23 +513,27 @@ function showModel(model) {
     if (value === undefined || value === null || value === '' || String(value).includes('NaN')) continue;
     list.append(el('div', {}, el('dt', {}, term), el('dd', {}, value)));
   }
-  $('#load-status').textContent = `Model ${model.version} · decision threshold ${percent(model.threshold)}`;
+  $('#load-status').textContent = `${model.title} · model ${model.version} · decision threshold ${percent(model.threshold)}`;
+  $('#footer-dataset').textContent =
+    `${model.title}. Cost of approving a defaulter: ${model.costFalseNegative}; of rejecting a good payer: ${model.costFalsePositive}.`;
+  $('#batch-columns').textContent = model.features.map((f) => f.name).join(', ');
 }
 
-/** The training report's charts, when the server serves artifacts/report.md and its PNGs. */
+/** The training report of the served model's data set (artifacts/<dataset>/report.md) and its PNG charts. */
 async function loadCharts() {
-  if (state.chartsLoaded) return;
+  if (state.chartsLoaded || !state.model) return;
   state.chartsLoaded = true;
+  const report = `artifacts/${encodeURIComponent(state.model.dataset)}/report.md`;
   let markdown;
   try {
-    const response = await fetch(api.report, { headers: { Accept: 'text/markdown, text/plain' } });
+    const response = await fetch(report, { headers: { Accept: 'text/markdown, text/plain' } });
     if (!response.ok) return;
     markdown = await response.text();
   } catch {
     return;
   }
   const charts = $('#charts');
-  const base = new URL(api.report, document.baseURI);
+  const base = new URL(report, document.baseURI);
   for (const [, alt, src] of markdown.matchAll(/!\[([^\]]*)\]\(([^)\s]+\.png)\)/g)) {
     const url = new URL(src, base);
     if (url.origin !== location.origin) continue;
@@ -511,7 +547,7 @@ async function loadCharts() {
 
 async function start() {
   $('#score-form').addEventListener('submit', submitScore);
-  $('#load-example').addEventListener('click', () => fillApplicant(exampleApplicant));
+  $('#load-example').addEventListener('click', () => fillApplicant(state.model?.exampleApplicant ?? {}));
   $('#batch-form').addEventListener('submit', submitBatch);
   $('#batch-download').addEventListener('click', downloadBatch);
   $('#batch-template').addEventListener('click', downloadTemplate);
@@ -534,6 +570,7 @@ async function start() {
     state.byName = new Map(state.features.map((f) => [f.name, f]));
     buildForm(state.features);
     showModel(model);
+    if (!$('#view-model').hidden) loadCharts();
     document.body.dataset.ready = 'true';
   } catch (error) {
     status.textContent = `The model could not be loaded: ${error.message}.`;

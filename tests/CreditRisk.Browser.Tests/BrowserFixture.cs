@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -11,7 +12,7 @@ namespace CreditRisk.Browser.Tests;
 /// The real server on a loopback port (Kestrel, not the in-memory test server) and one headless Debian chromium,
 /// shared by every browser test. Set CREDITRISK_BASE_URL to drive an already running server instead.
 /// </summary>
-public sealed class BrowserFixture : IAsyncLifetime, IDisposable
+public class BrowserFixture : IAsyncLifetime, IDisposable
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -30,6 +31,12 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
 
     public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, "test-results", "screenshots");
 
+    /// <summary>The shipped data set whose model the server runs (artifacts/&lt;dataset&gt;/model.onnx).</summary>
+    public virtual string Dataset => "german-credit";
+
+    /// <summary>The served data set's spec (data/&lt;dataset&gt;/dataset.json, the same spec the model card carries).</summary>
+    public CreditRisk.Contracts.DatasetSpec Spec => CreditRisk.Contracts.DatasetSpec.Load(Path.Combine(RepositoryRoot, "data", Dataset, "dataset.json"));
+
     public async Task InitializeAsync()
     {
         if (!File.Exists(ChromiumPath))
@@ -46,14 +53,15 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         }
         else
         {
-            _factory = new WebApplicationFactory<Program>();
+            var model = Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, "model.onnx");
+            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
                 ?? throw new InvalidOperationException("Kestrel reported no addresses.");
             var address = addresses.Addresses.FirstOrDefault() ?? throw new InvalidOperationException(
                 "The server did not start listening. It refuses to start without a valid model " +
-                "(Model:Path, by default artifacts/model.onnx copied next to the build output); its own stderr line says why.");
+                "(Model:Path, here artifacts/<dataset>/model.onnx copied next to the build output); its own stderr line says why.");
             BaseUrl = new Uri(address.TrimEnd('/') + "/");
         }
 
@@ -101,6 +109,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
     {
         Http?.Dispose();
         _factory?.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private static string FindRepositoryRoot()
@@ -157,4 +166,16 @@ public sealed class BrowserPage : IAsyncDisposable
 public sealed class BrowserSuite : ICollectionFixture<BrowserFixture>
 {
     public const string Name = "browser";
+}
+
+/// <summary>The same page served with the shipped Lending Club model.</summary>
+public sealed class LendingClubBrowserFixture : BrowserFixture
+{
+    public override string Dataset => "lending-club";
+}
+
+[CollectionDefinition(Name)]
+public sealed class LendingClubBrowserSuite : ICollectionFixture<LendingClubBrowserFixture>
+{
+    public const string Name = "browser-lending-club";
 }

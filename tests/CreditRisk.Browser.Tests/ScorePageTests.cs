@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Json;
 using System.Text.Json;
 using CreditRisk.Contracts;
 using Microsoft.Playwright;
@@ -9,8 +8,6 @@ namespace CreditRisk.Browser.Tests;
 [Collection(BrowserSuite.Name)]
 public sealed class ScorePageTests(BrowserFixture fixture)
 {
-    private static readonly string[] GroupLegends = ["Loan", "Finances", "Employment", "Personal"];
-
     [Fact]
     public async Task Filling_the_form_by_its_labels_shows_the_decision_the_api_gives()
     {
@@ -18,30 +15,25 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         var page = browser.Page;
         await browser.GotoScorePageAsync();
 
-        Assert.Equal(GroupLegends, await page.Locator("fieldset legend").AllInnerTextsAsync());
-        Assert.Equal(FeatureSchema.All.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
+        var spec = fixture.Spec;
+        Assert.Equal(FormFiller.Legends(spec), await page.Locator("fieldset legend").AllInnerTextsAsync());
+        Assert.Equal(spec.Features.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
 
-        // Fill every attribute as an analyst would: by its label, choosing codebook text in the dropdowns.
-        var applicant = Applicant.Example with { DurationMonths = 36, CreditAmount = 9_000, Age = 28, Savings = "below100", Purpose = "newCar" };
-        foreach (var feature in FeatureSchema.All)
+        // Fill every attribute as an analyst would: by its label, choosing the values' labels in the dropdowns.
+        var applicant = new Dictionary<string, JsonElement>(await FormFiller.ExampleAsync(fixture.Http))
         {
-            var control = page.GetByLabel(feature.Description, new() { Exact = true });
-            if (feature.IsCategorical)
-            {
-                var value = applicant.Category(feature.Index);
-                var text = feature.Values.Single(v => v.Value == value).Description;
-                await control.SelectOptionAsync(new SelectOptionValue { Label = text });
-            }
-            else
-            {
-                await control.FillAsync(applicant.Number(feature.Index).ToString(CultureInfo.InvariantCulture));
-            }
-        }
+            ["durationMonths"] = JsonSerializer.SerializeToElement(36),
+            ["creditAmount"] = JsonSerializer.SerializeToElement(9_000),
+            ["age"] = JsonSerializer.SerializeToElement(28),
+            ["savings"] = JsonSerializer.SerializeToElement("below100"),
+            ["purpose"] = JsonSerializer.SerializeToElement("newCar"),
+        };
+        await FormFiller.FillAsync(page, spec, applicant);
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
         await page.Locator("#result").WaitForAsync();
 
-        var expected = await ScoreViaApiAsync(applicant);
+        var expected = await FormFiller.ScoreViaApiAsync(fixture.Http, applicant);
         Assert.Equal(expected.Decision == Decisions.Approve ? "Approve" : "Reject", await page.Locator("#decision").InnerTextAsync());
         Assert.Equal(Percent(expected.ProbabilityOfDefault), await page.Locator("#pd-value").InnerTextAsync());
         Assert.Equal(Percent(expected.Threshold), await page.Locator("#pd-threshold").InnerTextAsync());
@@ -62,7 +54,7 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         await browser.GotoScorePageAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Load example applicant" }).ClickAsync();
-        var age = page.GetByLabel(FeatureSchema.Get("age").Description, new() { Exact = true });
+        var age = page.GetByLabel(fixture.Spec.Find("age")!.Text, new() { Exact = true });
         await age.FillAsync("12");
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
 
@@ -124,9 +116,9 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         Assert.Contains(cv.GetProperty("auc").GetDouble().ToString("F3", CultureInfo.InvariantCulture), facts, StringComparison.Ordinal);
         Assert.Contains(root.GetProperty("trainingCommit").GetString()![..12], facts, StringComparison.Ordinal);
 
-        // The server ships the training report and its charts (artifacts/report.md, *.png); the panel shows them.
-        using var report = await fixture.Http.GetAsync(new Uri("artifacts/report.md", UriKind.Relative));
-        Assert.True(report.IsSuccessStatusCode, $"GET artifacts/report.md answered {(int)report.StatusCode}");
+        // The server ships the training report and its charts (artifacts/<dataset>/report.md, *.png); the panel shows them.
+        using var report = await fixture.Http.GetAsync(new Uri($"artifacts/{fixture.Dataset}/report.md", UriKind.Relative));
+        Assert.True(report.IsSuccessStatusCode, $"GET artifacts/{fixture.Dataset}/report.md answered {(int)report.StatusCode}");
         await page.Locator("#charts img").First.WaitForAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#charts img')].every(i => i.complete && i.naturalWidth > 0)"),
@@ -134,13 +126,6 @@ public sealed class ScorePageTests(BrowserFixture fixture)
 
         await browser.ScreenshotAsync("model-desktop");
         Assert.Empty(browser.ConsoleErrors);
-    }
-
-    private async Task<ScoreResult> ScoreViaApiAsync(Applicant applicant)
-    {
-        using var response = await fixture.Http.PostAsJsonAsync("api/v1/score", applicant, JsonSerializerOptions.Web);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<ScoreResult>(JsonSerializerOptions.Web))!;
     }
 
     private static string Percent(double p) => (p * 100).ToString("F1", CultureInfo.InvariantCulture) + "%";

@@ -54,7 +54,7 @@ public sealed partial class SecurityAndSwaggerTests(BrowserFixture fixture)
         var operation = page.Locator(".opblock.opblock-post").Filter(new() { Has = page.Locator("[data-path='/api/v1/score']") });
         await operation.Locator(".opblock-summary").First.ClickAsync();
         await operation.GetByRole(AriaRole.Button, new() { Name = "Try it out" }).ClickAsync();
-        await operation.Locator("textarea.body-param__text").FillAsync(JsonSerializer.Serialize(Applicant.Example, JsonSerializerOptions.Web));
+        await operation.Locator("textarea.body-param__text").FillAsync(JsonSerializer.Serialize(await FormFiller.ExampleAsync(fixture.Http), JsonSerializerOptions.Web));
         await operation.GetByRole(AriaRole.Button, new() { Name = "Execute" }).ClickAsync();
 
         var status = operation.Locator(".live-responses-table .response .response-col_status").First;

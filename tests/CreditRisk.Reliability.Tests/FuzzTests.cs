@@ -21,19 +21,21 @@ public sealed class FuzzTests(ITestOutputHelper output)
     private const int DefaultCount = 10_000;
     private const int Concurrency = 8;
 
-    [Fact]
-    public async Task Ten_thousand_hostile_bodies_get_4xx_problems_and_never_a_5xx()
+    [Theory]
+    [InlineData("german-credit")]
+    [InlineData("lending-club")]
+    public async Task Ten_thousand_hostile_bodies_get_4xx_problems_and_never_a_5xx(string dataset)
     {
         var seed = Env("FUZZ_SEED", DefaultSeed);
         var count = (int)Env("FUZZ_COUNT", DefaultCount);
         var only = Environment.GetEnvironmentVariable("FUZZ_CASE") is { Length: > 0 } c ? int.Parse(c, CultureInfo.InvariantCulture) : (int?)null;
         output.WriteLine($"fuzz seed {seed} (replay: FUZZ_SEED={seed} FUZZ_CASE=<index>), {count} cases, {Concurrency} clients");
 
-        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll);
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll, BuiltServer.Serving(dataset));
         using var client = Client(server);
 
         // Reference PDs, one sequential call each, before any abuse.
-        var pool = Hostile.ValidPool(seed, 31);
+        var pool = Hostile.ValidPool(BuiltServer.Spec(dataset), seed, 31);
         var reference = new double[pool.Length];
         for (var i = 0; i < pool.Length; i++)
         {

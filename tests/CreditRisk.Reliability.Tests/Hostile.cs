@@ -28,6 +28,16 @@ public sealed record FuzzCase(string Kind, string Path, byte[] Body, Expect Expe
         : Encoding.UTF8.GetString(Body, 0, 300) + $"… ({Body.Length} bytes)";
 }
 
+/// <summary>A valid applicant of a data set: a raw JSON value per model input, in spec order.</summary>
+public sealed record Row(DatasetSpec Spec, IReadOnlyList<FeatureSpec> Inputs, string[] Values)
+{
+    public int Count => Values.Length;
+
+    public FeatureSpec Feature(int field) => Inputs[field];
+
+    public int[] Fields(Func<FeatureSpec, bool> which) => [.. Enumerable.Range(0, Inputs.Count).Where(i => which(Inputs[i]))];
+}
+
 /// <summary>
 /// FsCheck generators of hostile scoring requests. Everything is written as raw text (or bytes), not through a
 /// serializer, so duplicated keys, odd number literals and broken UTF-8 reach the server exactly as generated.
@@ -38,18 +48,33 @@ public static class Hostile
     public const string Batch = "/api/v1/score/batch";
 
     /// <summary>Valid applicants whose reference PD is fetched once, before the fuzzing starts.</summary>
-    public static Applicant[] ValidPool(ulong seed, int count) =>
-        ValidApplicant.Sample(50, new FsCheck.Rnd(seed), count).Prepend(Applicant.Example).ToArray();
+    public static Row[] ValidPool(DatasetSpec spec, ulong seed, int count) =>
+        ValidApplicant(spec).Sample(50, new FsCheck.Rnd(seed), count);
 
-    public static Gen<Applicant> ValidApplicant { get; } =
-        Gen.CollectToArray(FeatureSchema.All, f => f.IsCategorical
-                ? Gen.Elements(f.AllowedValues.ToArray()).Select(v => (f.Name, Category: v, Number: 0))
-                : Gen.Choose(f.Min, f.Max).Select(n => (f.Name, Category: (string)null!, Number: n)))
-            .Select(values => values.Aggregate(Applicant.Example, (a, v) => a.With(v.Name, v.Category, v.Number)));
+    public static Gen<Row> ValidApplicant(DatasetSpec spec)
+    {
+        var inputs = spec.Inputs.ToList();
+        return Gen.CollectToArray(inputs, ValidValue).Select(values => new Row(spec, inputs, values));
+    }
 
-    /// <summary>The applicant's fields as raw "key":value members, in schema order.</summary>
-    public static List<(string Key, string Value)> Members(Applicant a) =>
-        FeatureSchema.All.Select(f => (f.Name, f.IsCategorical ? Str(a.Category(f.Index)) : a.Number(f.Index).ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList();
+    /// <summary>Any value the spec allows for a model input, as raw JSON (null where it may be missing).</summary>
+    private static Gen<string> ValidValue(FeatureSpec f)
+    {
+        var value = f.IsCategory
+            ? Gen.Elements(f.Values.Select(v => Str(v.Value)).ToArray())
+            : f.Kind == FeatureKind.Integer
+                ? Gen.Choose((int)(f.Min ?? 0), (int)Math.Min(f.Max ?? 1_000_000, int.MaxValue)).Select(n => n.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                : Gen.Choose(0, 1000).Select(k => (f.Min ?? 0) + ((f.Max ?? 1000) - (f.Min ?? 0)) * k / 1000).Select(d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture));
+        return f.MayBeMissing ? Gen.Frequency((9, value), (1, Gen.Constant("null"))) : value;
+    }
+
+    /// <summary>The applicant's fields as raw "key":value members, in spec order.</summary>
+    public static List<(string Key, string Value)> Members(Row a) =>
+        a.Inputs.Select((f, i) => (f.Name, a.Values[i])).ToList();
+
+    /// <summary>A request-shaped applicant (e.g. a card's example) as raw members.</summary>
+    public static List<(string Key, string Value)> Members(IReadOnlyDictionary<string, JsonElement> applicant) =>
+        applicant.Select(p => (p.Key, p.Value.GetRawText())).ToList();
 
     public static string ObjectText(IEnumerable<(string Key, string Value)> members) =>
         "{" + string.Join(",", members.Select(m => Str(m.Key) + ":" + m.Value)) + "}";
@@ -57,7 +82,7 @@ public static class Hostile
     public static string Str(string s) => JsonSerializer.Serialize(s);
 
     /// <summary>The whole mix. Every tenth case is a valid request whose PDs are checked against the reference.</summary>
-    public static Gen<FuzzCase> Case(Applicant[] pool) => Gen.Frequency(
+    public static Gen<FuzzCase> Case(Row[] pool) => Gen.Frequency(
         (10, ValidCase(pool)),
         (12, Mutation(pool)),
         (8, RandomJsonCase()),
@@ -71,13 +96,13 @@ public static class Hostile
         (1, HugeBatch(pool)),
         (3, Oddities(pool)));
 
-    private static Gen<int> PoolIndex(Applicant[] pool) => Gen.Choose(0, pool.Length - 1);
+    private static Gen<int> PoolIndex(Row[] pool) => Gen.Choose(0, pool.Length - 1);
 
     private static FuzzCase Text(string kind, string path, string body, Expect expect, params int[] pool) =>
         new(kind, path, Encoding.UTF8.GetBytes(body), expect, pool);
 
     /// <summary>Valid: one applicant (members shuffled: order must not matter) or a small batch.</summary>
-    private static Gen<FuzzCase> ValidCase(Applicant[] pool) => Gen.Frequency(
+    private static Gen<FuzzCase> ValidCase(Row[] pool) => Gen.Frequency(
         (3, from i in PoolIndex(pool)
             from members in Gen.Shuffle(Members(pool[i]).ToArray())
             select Text("valid", Score, ObjectText(members), Expect.Scored, i)),
@@ -90,19 +115,19 @@ public static class Hostile
         ["null", "true", "false", "[]", "{}", "[1]", "{\"a\":1}", "\"\"", "\"6\"", "\"yes\"", "0.5", "-1", "1e3", "[\"none\"]"];
 
     /// <summary>A valid applicant with one field dropped, renamed, retyped or out of its domain.</summary>
-    private static Gen<FuzzCase> Mutation(Applicant[] pool) =>
+    private static Gen<FuzzCase> Mutation(Row[] pool) =>
         from i in PoolIndex(pool)
-        from field in Gen.Choose(0, FeatureSchema.All.Count - 1)
+        from field in Gen.Choose(0, pool[0].Count - 1)
         from how in Gen.Choose(0, 5)
         from wrong in Gen.Elements(WrongTypedValues)
         from junk in JunkString()
         from big in Gen.Choose(121, int.MaxValue)
         select MutationCase(pool, i, field, how, wrong, junk, big);
 
-    private static FuzzCase MutationCase(Applicant[] pool, int i, int field, int how, string wrong, string junk, int big)
+    private static FuzzCase MutationCase(Row[] pool, int i, int field, int how, string wrong, string junk, int big)
     {
         var members = Members(pool[i]);
-        var feature = FeatureSchema.All[field];
+        var feature = pool[i].Feature(field);
         var (key, value) = members[field];
         string kind;
         switch (how)
@@ -121,21 +146,43 @@ public static class Hostile
                 break;
             case 3:
                 // A categorical field as a number, a numeric one as its text, or any other JSON type.
-                members[field] = (key, feature.IsCategorical ? "42" : Str(value));
+                members[field] = (key, feature.IsCategory ? "42" : Str(value));
                 kind = "retype";
                 break;
             case 4:
-                // "1e3" is a whole number that may be in range; "\"yes\"" is a valid foreignWorker.
-                members[field] = (key, wrong == value || (wrong == "1e3" && !feature.IsCategorical) || (wrong == "\"yes\"" && feature.Name == "foreignWorker") ? "null" : wrong);
+                // "1e3" or "0.5" may be a valid number, "\"yes\"" a valid category, null a valid missing value: those are
+                // replaced by a value no attribute takes.
+                members[field] = (key, wrong == value || IsValid(feature, wrong) ? "[\"none\"]" : wrong);
                 kind = "wrong-type";
                 break;
             default:
-                members[field] = (key, feature.IsCategorical ? Str(junk + "x") : (big % 2 == 0 ? feature.Max + 1 + (big % 100_000) : feature.Min - 1 - (big % 100_000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                members[field] = (key, feature.IsCategory ? Str(junk + "x") : (big % 2 == 0 ? (feature.Max ?? 1e9) + 1 + (big % 100_000) : (feature.Min ?? -1e9) - 1 - (big % 100_000)).ToString(System.Globalization.CultureInfo.InvariantCulture));
                 kind = "out-of-domain";
                 break;
         }
 
         return Text(kind, Score, ObjectText(members), Expect.Refused);
+    }
+
+    /// <summary>Whether a raw JSON value is one the spec accepts for this attribute.</summary>
+    public static bool IsValid(FeatureSpec feature, string raw)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(raw);
+            var e = doc.RootElement;
+            return e.ValueKind switch
+            {
+                JsonValueKind.Null => feature.MayBeMissing,
+                JsonValueKind.String => feature.IsCategory && feature.Values.Any(v => v.Value == e.GetString()),
+                JsonValueKind.Number => feature.IsNumber && e.TryGetDouble(out var d) && feature.Accepts(d),
+                _ => false,
+            };
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     private static Gen<string> JunkString() =>
@@ -150,9 +197,26 @@ public static class Hostile
             (4, Scalar()),
             (1, from n in Gen.Choose(0, 6) from items in Json(depth - 1).ArrayOf(n) select "[" + string.Join(",", items) + "]"),
             (2, from n in Gen.Choose(0, 6)
-                from keys in Gen.OneOf(JunkString(), Gen.Elements(FeatureSchema.All.Select(f => f.Name).Append("applicants").ToArray())).ArrayOf(n)
+                from keys in Gen.OneOf(JunkString(), Gen.Elements(KnownKeys)).ArrayOf(n)
                 from values in Json(depth - 1).ArrayOf(n)
                 select "{" + string.Join(",", keys.Zip(values, (k, v) => Str(k) + ":" + v)) + "}"));
+
+    /// <summary>Real attribute names of both shipped specs, so random objects sometimes hit a known key.</summary>
+    private static readonly string[] KnownKeys =
+        [.. new[] { "german-credit", "lending-club" }.SelectMany(d => DatasetSpec.Load(Path.Combine(RepoRoot(), "data", d, "dataset.json")).Features.Select(f => f.Name)).Append("applicants")];
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CreditRisk.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("CreditRisk.sln not found above " + AppContext.BaseDirectory);
+    }
 
     private static Gen<string> Scalar() => Gen.OneOf(
         Gen.Elements("null", "true", "false", "0", "-0", "1", "3.14", "-7", "1e308", "\"\"", "\"none\"", "\"below0\""),
@@ -168,15 +232,15 @@ public static class Hostile
             batch && wrap ? "{\"applicants\":" + json + "}" : json, Expect.Refused);
 
     /// <summary>Nesting far past any sane depth: as the body, as a field value, as the batch array.</summary>
-    private static Gen<FuzzCase> DeepNesting(Applicant[] pool) =>
+    private static Gen<FuzzCase> DeepNesting(Row[] pool) =>
         from depth in Gen.Frequency((3, Gen.Choose(9, 200)), (2, Gen.Choose(200, 5_000)), (1, Gen.Choose(5_000, 100_000)))
         from objects in Gen.Elements(false, true)
         from place in Gen.Choose(0, 2)
         from i in PoolIndex(pool)
-        from field in Gen.Choose(0, FeatureSchema.All.Count - 1)
+        from field in Gen.Choose(0, pool[0].Count - 1)
         select DeepCase(pool[i], depth, objects, place, field);
 
-    private static FuzzCase DeepCase(Applicant a, int depth, bool objects, int where, int field)
+    private static FuzzCase DeepCase(Row a, int depth, bool objects, int where, int field)
     {
         var sb = new StringBuilder(depth * 6);
         for (var d = 0; d < depth; d++)
@@ -213,36 +277,37 @@ public static class Hostile
     /// <summary>Literals that a careful server may accept (they are whole numbers in range) or refuse.</summary>
     private static readonly string[] BorderNumbers = ["-0", "0.0", "1E+1", "1e1", "10.000", "2.0e0", "6.0000000000000001"];
 
-    private static Gen<FuzzCase> WeirdNumbers(Applicant[] pool) =>
+    private static Gen<FuzzCase> WeirdNumbers(Row[] pool) =>
         from i in PoolIndex(pool)
-        from field in Gen.Elements(FeatureSchema.Numeric.Select(f => f.Index - 1).ToArray())
+        from field in Gen.Elements(pool[0].Fields(f => f.IsNumber))
         from border in Gen.Frequency((5, Gen.Constant(false)), (1, Gen.Constant(true)))
         from literal in Gen.Elements(border ? BorderNumbers : BadNumbers)
         from batch in Gen.Elements(false, true)
         select NumberCase(pool[i], field, literal, border, batch);
 
-    private static FuzzCase NumberCase(Applicant a, int field, string literal, bool border, bool batch)
+    private static FuzzCase NumberCase(Row a, int field, string literal, bool border, bool batch)
     {
         var members = Members(a);
         members[field] = (members[field].Key, literal);
         var body = ObjectText(members);
-        // A border literal can still be out of a field's range (0 for age), so the answer may go either way.
-        var expect = border ? Expect.Either : Expect.Refused;
+        // A border literal can still be out of a field's range (0 for age), so the answer may go either way; and
+        // 1.5 or 0.000…1 are fine values for a real.
+        var expect = border || IsValid(a.Feature(field), literal) ? Expect.Either : Expect.Refused;
         return batch
             ? Text("weird-number-batch", Batch, "{\"applicants\":[" + ObjectText(Members(a)) + "," + body + "]}", expect == Expect.Either ? Expect.Either : Expect.Refused)
             : Text("weird-number", Score, body, expect);
     }
 
     /// <summary>Strings of 10 KB to 1.2 MB (raw UTF-8 or escapes): as a value, as a key, as a bare body.</summary>
-    private static Gen<FuzzCase> LongStrings(Applicant[] pool) =>
+    private static Gen<FuzzCase> LongStrings(Row[] pool) =>
         from i in PoolIndex(pool)
         from length in Gen.Frequency((6, Gen.Choose(10_000, 100_000)), (1, Gen.Choose(100_000, 1_300_000)))
         from unit in Gen.Elements("a", "\u00e9", "\u4e2d", "\\\"", "\\\\", "\\u00e9", "\\ud83d\\ude00", "\\ud83d")
         from place in Gen.Choose(0, 2)
-        from field in Gen.Choose(0, FeatureSchema.All.Count - 1)
+        from field in Gen.Choose(0, pool[0].Count - 1)
         select LongCase(pool[i], "\"" + string.Concat(Enumerable.Repeat(unit, Math.Max(1, length / Encoding.UTF8.GetByteCount(unit)))) + "\"", place, field);
 
-    private static FuzzCase LongCase(Applicant a, string value, int where, int field)
+    private static FuzzCase LongCase(Row a, string value, int where, int field)
     {
         var members = Members(a);
         switch (where)
@@ -264,20 +329,20 @@ public static class Hostile
     ];
 
     /// <summary>Broken UTF-8 inside a string value, inside a key, or as the whole body.</summary>
-    private static Gen<FuzzCase> InvalidUtf8(Applicant[] pool) =>
+    private static Gen<FuzzCase> InvalidUtf8(Row[] pool) =>
         from i in PoolIndex(pool)
-        from field in Gen.Elements(FeatureSchema.Categorical.Select(f => f.Index - 1).ToArray())
+        from field in Gen.Elements(pool[0].Fields(f => f.IsCategory))
         from bad in Gen.Elements(BadUtf8)
         from place in Gen.Choose(0, 3)
         from noise in Gen.Choose(0, 255).Select(b => (byte)b).ArrayOf(64)
         select Utf8Case(pool[i], field, bad, place, noise);
 
-    private static FuzzCase Utf8Case(Applicant a, int field, byte[] bad, int where, byte[] noise)
+    private static FuzzCase Utf8Case(Row a, int field, byte[] bad, int where, byte[] noise)
     {
         var members = Members(a);
         var (key, value) = members[field];
         var marker = "@@MARK@@";
-        members[field] = where == 1 ? (key + marker, value) : (key, where == 0 ? "\"" + a.Category(field + 1) + marker + "\"" : value);
+        members[field] = where == 1 ? (key + marker, value) : (key, where == 0 ? a.Values[field].TrimEnd('"') + marker + "\"" : value);
         var text = ObjectText(members);
         if (where >= 2)
         {
@@ -293,16 +358,16 @@ public static class Hostile
     }
 
     /// <summary>The same key twice (same or different value), or an extra unknown key.</summary>
-    private static Gen<FuzzCase> DuplicatedKeys(Applicant[] pool) =>
+    private static Gen<FuzzCase> DuplicatedKeys(Row[] pool) =>
         from i in PoolIndex(pool)
         from j in PoolIndex(pool)
-        from field in Gen.Choose(0, FeatureSchema.All.Count - 1)
+        from field in Gen.Choose(0, pool[0].Count - 1)
         from extra in Gen.Elements(false, true)
         from junk in JunkString()
         from batch in Gen.Elements(false, true)
         select DuplicateCase(pool[i], pool[j], field, extra, junk, batch);
 
-    private static FuzzCase DuplicateCase(Applicant a, Applicant b, int field, bool extra, string junk, bool batch)
+    private static FuzzCase DuplicateCase(Row a, Row b, int field, bool extra, string junk, bool batch)
     {
         var members = Members(a);
         members.Add(extra ? ("extra" + junk, "1") : Members(b)[field]);
@@ -313,14 +378,14 @@ public static class Hostile
     }
 
     /// <summary>A valid body cut short, or followed by garbage.</summary>
-    private static Gen<FuzzCase> Truncated(Applicant[] pool) =>
+    private static Gen<FuzzCase> Truncated(Row[] pool) =>
         from i in PoolIndex(pool)
         from batch in Gen.Elements(false, true)
         from cut in Gen.Choose(0, 10_000)
         from trailing in Gen.Elements("", "x", "{}", ",", "]", "}", "null", "\"a\"")
         select TruncatedCase(pool[i], batch, cut, trailing);
 
-    private static FuzzCase TruncatedCase(Applicant a, bool batch, int cut, string trailing)
+    private static FuzzCase TruncatedCase(Row a, bool batch, int cut, string trailing)
     {
         var body = batch ? "{\"applicants\":[" + ObjectText(Members(a)) + "]}" : ObjectText(Members(a));
         return trailing.Length == 0
@@ -329,7 +394,7 @@ public static class Hostile
     }
 
     /// <summary>Batches with a wrong shape or one bad row among good ones.</summary>
-    private static Gen<FuzzCase> BadBatch(Applicant[] pool) =>
+    private static Gen<FuzzCase> BadBatch(Row[] pool) =>
         from n in Gen.Choose(1, 20)
         from rows in PoolIndex(pool).ArrayOf(n)
         from bad in Gen.Choose(0, n - 1)
@@ -337,7 +402,7 @@ public static class Hostile
         from shape in Gen.Choose(0, 4)
         select BadBatchCase(pool, rows, bad, row, shape);
 
-    private static FuzzCase BadBatchCase(Applicant[] pool, int[] rows, int bad, string row, int shape)
+    private static FuzzCase BadBatchCase(Row[] pool, int[] rows, int bad, string row, int shape)
     {
         var items = rows.Select(r => ObjectText(Members(pool[r]))).ToArray();
         items[bad] = row;
@@ -353,7 +418,7 @@ public static class Hostile
     }
 
     /// <summary>Huge arrays: more applicants than Scoring:MaxBatchSize, or a flood of tiny junk items.</summary>
-    private static Gen<FuzzCase> HugeBatch(Applicant[] pool) =>
+    private static Gen<FuzzCase> HugeBatch(Row[] pool) =>
         from n in Gen.Choose(1_001, 2_500)
         from i in PoolIndex(pool)
         from junk in Gen.Elements(false, true)
@@ -363,12 +428,12 @@ public static class Hostile
             : Text("huge-batch", Batch, "{\"applicants\":[" + string.Join(",", Enumerable.Repeat(ObjectText(Members(pool[i])), n)) + "]}", Expect.Refused);
 
     /// <summary>Whitespace, a BOM, comments, single quotes, JSON with escapes in the key names.</summary>
-    private static Gen<FuzzCase> Oddities(Applicant[] pool) =>
+    private static Gen<FuzzCase> Oddities(Row[] pool) =>
         from i in PoolIndex(pool)
         from odd in Gen.Choose(0, 5)
         select OddCase(pool[i], i, odd);
 
-    private static FuzzCase OddCase(Applicant a, int i, int odd)
+    private static FuzzCase OddCase(Row a, int i, int odd)
     {
         var body = ObjectText(Members(a));
         return odd switch

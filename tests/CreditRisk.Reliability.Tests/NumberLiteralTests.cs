@@ -54,7 +54,7 @@ public sealed class NumberLiteralTests(NumberLiteralTests.Server server) : IClas
 
     private Task<HttpResponseMessage> Post(string field, string literal)
     {
-        var members = Hostile.Members(Applicant.Example);
+        var members = Hostile.Members(BuiltServer.Example("german-credit"));
         var i = members.FindIndex(m => m.Key == field);
         members[i] = (field, literal);
         return _client.PostAsync(new Uri(Hostile.Score, UriKind.Relative),

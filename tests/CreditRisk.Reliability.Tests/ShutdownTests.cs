@@ -20,7 +20,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     public async Task Sigterm_under_load_finishes_in_flight_requests_refuses_new_ones_and_exits_0()
     {
         await using var server = await ServerProcess.StartAsync(BuiltServer.Dll);
-        var row = Hostile.ObjectText(Hostile.Members(Applicant.Example));
+        var row = Hostile.ObjectText(Hostile.Members(BuiltServer.Example("german-credit")));
         var body = Encoding.UTF8.GetBytes("{\"applicants\":[" + string.Join(",", Enumerable.Repeat(row, Rows)) + "]}");
 
         var sigtermAt = long.MaxValue;

@@ -65,6 +65,18 @@ public sealed class LogCapture : ILogEventSink
     }
 }
 
+/// <summary>The server with another model (a shipped one or a hand-made one), shared by a test class.</summary>
+public class ModelApp(string modelPath) : AppFactory(new Dictionary<string, string?> { ["Model:Path"] = modelPath });
+
+/// <summary>The shipped Lending Club model, shared by a collection.</summary>
+public sealed class LendingClubApp() : ModelApp(TestModels.ShippedModel(TestModels.LendingClub));
+
+[CollectionDefinition(Name)]
+public sealed class LendingClubCollection : ICollectionFixture<LendingClubApp>
+{
+    public const string Name = "lending-club";
+}
+
 /// <summary>The default configuration, shared by most tests (one host for the whole collection).</summary>
 public sealed class SharedApp : AppFactory
 {
@@ -84,8 +96,9 @@ internal static class Http
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    public static JsonObject ApplicantJson(Applicant? applicant = null) =>
-        JsonSerializer.SerializeToNode(applicant ?? Applicant.Example, Json)!.AsObject();
+    /// <summary>The example applicant of a shipped model's card (its sidecar model.json), as a request body.</summary>
+    public static JsonObject ApplicantJson(string dataset = TestModels.German) =>
+        JsonSerializer.SerializeToNode(TestModels.ShippedCard(dataset).ExampleApplicant, Json)!.AsObject();
 
     public static StringContent JsonContent(string body) => new(body, Encoding.UTF8, "application/json");
 

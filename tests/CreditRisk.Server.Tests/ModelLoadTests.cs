@@ -10,20 +10,27 @@ public sealed class ModelLoadTests
 {
     public static TheoryData<string, string> BadModels()
     {
-        var shipped = File.ReadAllBytes(TestModels.Shipped);
-        var card = JsonSerializer.Serialize(TestModels.Card(), Http.Json);
+        var spec = TestModels.Spec();
+        var tiny = TestModels.Tiny();
+        var inputs = spec.Inputs.Select(f => (f.Name, f.IsCategory)).ToList();
+        var firstCategory = spec.Inputs.First(f => f.IsCategory).Name;
+        var driving = TestModels.DrivingInput(spec);
+        var card = TestModels.Card(spec);
+        var badReference = new Dictionary<string, JsonElement>(card.ReferenceApplicant) { [firstCategory] = JsonSerializer.SerializeToElement("noSuchValue") };
         return new()
         {
-            { TestModels.Write("truncated.onnx", shipped[..(shipped.Length / 2)]), "not a valid ONNX model" },
+            { TestModels.Write("truncated.onnx", tiny[..(tiny.Length / 2)]), "not a valid ONNX model" },
             { TestModels.Write("empty.onnx", []), "not a valid ONNX model" },
             { TestModels.Write("text.onnx", "this is not a model"u8.ToArray()), "not a valid ONNX model" },
-            { TestModels.Write("other-inputs.onnx", TestModels.Tiny(inputs: [("x", false), ("durationMonths", false)])), "missing input 'checkingAccount'" },
-            { TestModels.Write("extra-input.onnx", TestModels.Tiny(inputs: [.. FeatureSchema.All.Select(f => (f.Name, f.IsCategorical)), ("label", false)])), "unexpected input 'label'" },
-            { TestModels.Write("wrong-type.onnx", TestModels.Tiny(inputs: FeatureSchema.All.Select(f => (f.Name, false)))), "input 'checkingAccount' must be a String tensor" },
+            { TestModels.Write("other-inputs.onnx", TestModels.Tiny(inputs: [("x", false), (driving, false)])), $"missing input '{firstCategory}'" },
+            { TestModels.Write("extra-input.onnx", TestModels.Tiny(inputs: [.. inputs, ("label", false)])), "unexpected input 'label'" },
+            { TestModels.Write("wrong-type.onnx", TestModels.Tiny(inputs: inputs.Select(i => (i.Name, false)))), $"input '{firstCategory}' must be a String tensor" },
             { TestModels.Write("wrong-output.onnx", TestModels.Tiny(output: "score")), $"no output '{ModelMetadataKeys.ProbabilityOutput}'" },
             { TestModels.Write("no-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string>())), $"metadata '{ModelMetadataKeys.ModelCard}' is missing" },
             { TestModels.Write("bad-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = "{\"learner\": 1}" })), "is not a model card" },
-            { TestModels.Write("old-schema.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = card.Replace("\"schemaVersion\":\"1\"", "\"schemaVersion\":\"0\"", StringComparison.Ordinal) })), "feature schema 0" },
+            { TestModels.Write("old-card.onnx", TestModels.Tiny(card: card with { CardVersion = "1" })), "model card version 1" },
+            { TestModels.Write("bad-threshold.onnx", TestModels.Tiny(card: card with { Threshold = 1.5 })), "threshold 1.5 is not within (0, 1)" },
+            { TestModels.Write("bad-reference.onnx", TestModels.Tiny(card: card with { ReferenceApplicant = badReference })), $"reference applicant has values outside the spec: {firstCategory}" },
             { Path.Combine(TestModels.Directory, "missing.onnx"), "file not found" },
         };
     }
@@ -38,13 +45,21 @@ public sealed class ModelLoadTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
-    [Fact]
-    public void Hand_made_model_with_the_right_shape_loads_and_scores()
+    [Theory]
+    [MemberData(nameof(TestModels.Datasets), MemberType = typeof(TestModels))]
+    public void Hand_made_model_with_the_spec_inputs_loads_and_scores(string dataset)
     {
-        using var model = new CreditModel(TestModels.Write("tiny.onnx", TestModels.Tiny()));
-        var pd = model.Predict(Applicant.Example with { DurationMonths = 20 });
-        Assert.Equal(1 / (1 + Math.Exp(-(0.1 * 20 - 2))), pd, 6);
+        var spec = TestModels.Spec(dataset);
+        using var model = new CreditModel(TestModels.Write($"tiny-{dataset}.onnx", TestModels.Tiny(spec: spec)));
+        var row = model.Example;
+        var driving = spec.IndexOf(spec.Find(TestModels.DrivingInput(spec))!);
+        row.Numbers[driving] = 20;
+        Assert.Equal(1 / (1 + Math.Exp(-(0.1 * 20 - 2))), model.Predict(row), 6);
         Assert.Equal("TinyLogistic", model.Card.Learner);
+        Assert.Equal(spec.Inputs.Select(f => f.Name), model.Inputs.Select(p => model.Features[p].Name));
+        // Category values are the spec's own instances, so the one-row tensor cache and reason comparisons are cheap.
+        var category = model.Inputs.First(p => model.Features[p].IsCategory);
+        Assert.Same(model.Features[category].Values.Single(v => v.Value == row.Categories[category]).Value, row.Categories[category]);
     }
 
     [Theory]

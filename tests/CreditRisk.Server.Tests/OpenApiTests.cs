@@ -64,34 +64,44 @@ public sealed class OpenApiTests(SharedApp app)
     }
 
     [Fact]
-    public async Task Applicant_schema_comes_from_the_feature_schema()
+    public async Task Applicant_schema_comes_from_the_data_set_spec()
     {
         var doc = JsonNode.Parse(await _client.GetStringAsync("/swagger/v1/swagger.json"))!;
-        var schema = doc["components"]!["schemas"]!["Applicant"]!;
-        Assert.False((bool)schema["additionalProperties"]!);
-        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), schema["required"]!.AsArray().Select(n => (string)n!).Order());
-        foreach (var feature in FeatureSchema.All)
-        {
-            var property = schema["properties"]![feature.Name]!;
-            if (feature.IsCategorical)
-            {
-                Assert.Equal("string", (string)property["type"]!);
-                Assert.Equal(feature.AllowedValues, property["enum"]!.AsArray().Select(n => (string)n!));
-                Assert.All(feature.Values, v => Assert.Contains(v.Description, (string)property["description"]!, StringComparison.Ordinal));
-            }
-            else
-            {
-                Assert.Equal("integer", (string)property["type"]!);
-                Assert.Equal(feature.Min, (int)property["minimum"]!);
-                Assert.Equal(feature.Max, (int)property["maximum"]!);
-            }
-        }
-
+        AssertApplicantSchemaFollows(doc, TestModels.Spec());
         var batch = doc["components"]!["schemas"]!["BatchScoreRequest"]!;
         Assert.False((bool)batch["additionalProperties"]!);
         Assert.Equal(1000, (int)batch["properties"]!["applicants"]!["maxItems"]!);
+        Assert.Contains(TestModels.Spec().Title, (string)doc["info"]!["title"]!, StringComparison.Ordinal);
     }
 
-    private static string Normalize(string text) =>
+    internal static void AssertApplicantSchemaFollows(JsonNode doc, DatasetSpec spec)
+    {
+        var schema = doc["components"]!["schemas"]!["Applicant"]!;
+        Assert.False((bool)schema["additionalProperties"]!);
+        Assert.Equal(spec.Inputs.Where(f => !f.MayBeMissing).Select(f => f.Name).Order(), schema["required"]!.AsArray().Select(n => (string)n!).Order());
+        foreach (var feature in spec.Features)
+        {
+            var property = schema["properties"]![feature.Name]!;
+            if (feature.IsCategory)
+            {
+                Assert.Equal("string", (string)property["type"]!);
+                Assert.Equal(feature.Values.Select(v => v.Value), property["enum"]!.AsArray().Select(n => (string)n!));
+                Assert.All(feature.Values, v => Assert.Contains(v.Text, (string)property["description"]!, StringComparison.Ordinal));
+            }
+            else if (feature.IsNumber)
+            {
+                Assert.Equal(feature.Kind == FeatureKind.Integer ? "integer" : "number", (string)property["type"]!);
+                Assert.Equal(feature.Min, (double?)property["minimum"]);
+                Assert.Equal(feature.Max, (double?)property["maximum"]);
+            }
+
+            Assert.Equal(feature.MayBeMissing || feature.Role != FeatureRole.Feature, (bool?)property["nullable"] ?? false);
+        }
+
+        var example = doc["paths"]!["/api/v1/score"]!["post"]!["requestBody"]!["content"]!["application/json"]!["example"]!;
+        Assert.All(example.AsObject(), p => Assert.NotNull(spec.Find(p.Key)));
+    }
+
+    internal static string Normalize(string text) =>
         string.Join('\n', text.ReplaceLineEndings("\n").Split('\n').Select(l => l.TrimEnd())).Trim() + "\n";
 }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Scoring;
 
 namespace CreditRisk.Server.Tests;
 
@@ -20,7 +19,7 @@ public sealed class ScoringTests(SharedApp app)
 
         Assert.InRange(result.ProbabilityOfDefault, 0, 1);
         Assert.InRange(result.Threshold, 0, 1);
-        Assert.Equal(Scorer.Decide(result.ProbabilityOfDefault, result.Threshold), result.Decision);
+        Assert.Equal(Decisions.Decide(result.ProbabilityOfDefault, result.Threshold), result.Decision);
         Assert.Equal(5 * result.ProbabilityOfDefault, result.ExpectedCost.Approve, 12);
         Assert.Equal(1 - result.ProbabilityOfDefault, result.ExpectedCost.Reject, 12);
         Assert.Matches("^[0-9a-f]{12}$", result.ModelVersion);
@@ -38,8 +37,10 @@ public sealed class ScoringTests(SharedApp app)
         Assert.InRange(result.Reasons.Count, 1, 4);
         Assert.All(result.Reasons, r =>
         {
-            var feature = FeatureSchema.Get(r.Feature);
-            Assert.Equal(feature.ReasonCode, r.Code);
+            var spec = TestModels.Spec();
+            var feature = spec.Find(r.Feature)!;
+            Assert.Equal(FeatureRole.Feature, feature.Role);
+            Assert.Equal(spec.ReasonCode(feature), r.Code);
             Assert.Equal(feature.ReasonText, r.Text);
             Assert.True(r.Impact > 0);
         });
@@ -58,10 +59,11 @@ public sealed class ScoringTests(SharedApp app)
     [Fact]
     public async Task Scores_equal_the_trainers_golden_predictions()
     {
-        // Rows a REST client can send: training rows and in-contract edge cases (split/unseen rows are ONNX-only).
+        // Rows a REST client can send: training rows, in-contract edge cases and rows with a missing value (null); split
+        // and unseen rows are ONNX-only.
         var golden = Golden.Load();
         Assert.Equal("reject when pd > threshold", golden.Rule);
-        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge").ToList();
+        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge" or "missing").ToList();
         Assert.NotEmpty(rows);
         foreach (var chunk in rows.Chunk(500))
         {
@@ -106,8 +108,10 @@ public sealed class ScoringTests(SharedApp app)
         Assert.Equal(score.Threshold, info.Threshold);
         Assert.Equal(Golden.Load().Threshold, info.Threshold);
         Assert.Equal(CostWeights.FalseNegative, info.CostFalseNegative);
-        Assert.Equal(FeatureSchema.Version, info.SchemaVersion);
-        Assert.Equal(FeatureSchema.All.Select(f => f.Name), info.Features.Select(f => f.Name));
+        Assert.Equal(ModelCard.CurrentVersion, info.CardVersion);
+        Assert.Equal(TestModels.German, info.Dataset);
+        Assert.Equal(TestModels.Spec().Features.Select(f => f.Name), info.Features.Select(f => f.Name));
+        Assert.Equal(TestModels.ShippedCard(TestModels.German).ExampleApplicant.Keys, info.ExampleApplicant.Keys);
         Assert.False(string.IsNullOrEmpty(info.Learner));
         var bytes = await File.ReadAllBytesAsync(TestModels.Shipped);
         Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12], info.Version);
@@ -145,19 +149,19 @@ public sealed class ScoringTests(SharedApp app)
     }
 }
 
-/// <summary>The trainer's golden predictions (artifacts/golden.json).</summary>
+/// <summary>The trainer's golden predictions (artifacts/&lt;dataset&gt;/golden.json).</summary>
 internal sealed record Golden(double Threshold, string Rule, IReadOnlyList<GoldenRow> Rows)
 {
-    private static readonly Lazy<Golden> Instance = new(() =>
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Golden> Loaded = new();
+
+    public static Golden Load(string dataset = TestModels.German) => Loaded.GetOrAdd(dataset, static d =>
     {
-        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "artifacts", "golden.json")))!;
+        var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "artifacts", d, "golden.json")))!;
         var rows = json["rows"]!.AsArray()
             .Select(r => new GoldenRow((string)r!["kind"]!, r["input"]!.AsObject(), (double)r["pd"]!, (string)r["decision"]!))
             .ToList();
         return new Golden((double)json["threshold"]!, (string)json["rule"]!, rows);
     });
-
-    public static Golden Load() => Instance.Value;
 }
 
 internal sealed record GoldenRow(string Kind, JsonObject Input, double Pd, string Decision);

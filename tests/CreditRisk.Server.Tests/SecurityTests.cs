@@ -38,23 +38,20 @@ public sealed class SecurityTests(SharedApp app)
     public async Task No_applicant_attribute_reaches_any_log_line()
     {
         // Distinctive values that occur nowhere else in the logs.
-        var applicant = Applicant.Example with
-        {
-            CreditAmount = 98765,
-            DurationMonths = 87,
-            Age = 93,
-            Purpose = "retraining",
-            PersonalStatusSex = "femaleSingle",
-            Job = "unskilledNonResident",
-            OtherDebtors = "coApplicant",
-            EmploymentSince = "unemployed",
-            Savings = "500to1000",
-            OtherInstallmentPlans = "stores",
-            Property = "savingsOrInsurance",
-            CheckingAccount = "200orMore",
-            CreditHistory = "allPaidThisBank",
-        };
-        var json = JsonSerializer.SerializeToNode(applicant, Http.Json)!.AsObject();
+        var json = Http.ApplicantJson();
+        json["creditAmount"] = 98765;
+        json["durationMonths"] = 87;
+        json["age"] = 93;
+        json["purpose"] = "retraining";
+        json["personalStatusSex"] = "femaleSingle";
+        json["job"] = "unskilledNonResident";
+        json["otherDebtors"] = "coApplicant";
+        json["employmentSince"] = "unemployed";
+        json["savings"] = "500to1000";
+        json["otherInstallmentPlans"] = "stores";
+        json["property"] = "savingsOrInsurance";
+        json["checkingAccount"] = "200orMore";
+        json["creditHistory"] = "allPaidThisBank";
         // Each call must have been served, or the scan below would pass on logs that never saw the values.
         Assert.Equal(HttpStatusCode.OK, (await _client.PostJson("/api/v1/score", json)).StatusCode);
         var batch = new JsonObject { ["applicants"] = new JsonArray(json.DeepClone(), json.DeepClone()) };
@@ -72,7 +69,7 @@ public sealed class SecurityTests(SharedApp app)
             Assert.DoesNotContain(value, logs, StringComparison.Ordinal);
         }
 
-        foreach (var feature in FeatureSchema.All)
+        foreach (var feature in TestModels.Spec().Features)
         {
             Assert.DoesNotContain($"\"{feature.Name}\"", logs, StringComparison.Ordinal);
         }

@@ -3,19 +3,46 @@ using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Tests;
 
-/// <summary>Model files for tests: the shipped one, and hand-made good and bad ones written to a temp folder.</summary>
+/// <summary>Model files for tests: the shipped ones (one per data set), and hand-made good and bad ones written to a temp folder.</summary>
 internal static class TestModels
 {
+    public const string German = "german-credit";
+    public const string LendingClub = "lending-club";
+
+    /// <summary>Both shipped data sets, for theories that must hold for every model.</summary>
+    public static TheoryData<string> Datasets => [German, LendingClub];
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>The shipped model, copied next to the server (and so the tests) by the build.</summary>
-    public static string Shipped => Path.Combine(AppContext.BaseDirectory, "artifacts", "model.onnx");
+    /// <summary>The default shipped model, copied next to the server (and so the tests) by the build.</summary>
+    public static string Shipped => ShippedModel(German);
+
+    public static string ShippedModel(string dataset) => Path.Combine(AppContext.BaseDirectory, "artifacts", dataset, "model.onnx");
+
+    /// <summary>A shipped model's card, from its sidecar model.json (the same JSON as in the ONNX metadata).</summary>
+    public static ModelCard ShippedCard(string dataset) =>
+        JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.ChangeExtension(ShippedModel(dataset), ".json")), Json)!;
 
     public static string Directory { get; } = CreateDirectory();
 
-    public static ModelCard Card(double threshold = 0.5) => new()
+    public static DatasetSpec Spec(string dataset = German) =>
+        DatasetSpec.Load(Path.Combine(Paths.RepoRoot, "data", dataset, "dataset.json"));
+
+    /// <summary>
+    /// A request-shaped applicant built from the spec alone: the first value of each category and the lower bound
+    /// (or 1) of each number, for every attribute but ids. Shifting <paramref name="valueIndex"/> picks other values.
+    /// </summary>
+    public static Dictionary<string, JsonElement> SpecApplicant(DatasetSpec spec, int valueIndex = 0, bool inputsOnly = false) =>
+        spec.Features
+            .Where(f => f.Role != FeatureRole.Id && (!inputsOnly || f.Role == FeatureRole.Feature))
+            .ToDictionary(f => f.Name, f => f.IsCategory
+                ? JsonSerializer.SerializeToElement(f.Values[valueIndex % f.Values.Count].Value)
+                : JsonSerializer.SerializeToElement(f.Min ?? 1));
+
+    public static ModelCard Card(DatasetSpec? spec = null, double threshold = 0.5) => new()
     {
-        SchemaVersion = FeatureSchema.Version,
+        CardVersion = ModelCard.CurrentVersion,
+        Dataset = spec ??= Spec(),
         Learner = "TinyLogistic",
         Hyperparameters = new Dictionary<string, string> { ["weight"] = "0.1" },
         Threshold = threshold,
@@ -23,19 +50,28 @@ internal static class TestModels
         TrainingRows = 1000,
         TrainingDataSha256 = new string('0', 64),
         Seed = 1,
-        ReferenceApplicant = Applicant.Example with { DurationMonths = 6, CheckingAccount = "none" },
+        ReferenceApplicant = SpecApplicant(spec, 0, inputsOnly: true),
+        ExampleApplicant = SpecApplicant(spec, 1),
     };
 
-    /// <summary>A valid model with the schema's 20 inputs where PD = sigmoid(0.1 · durationMonths − 2).</summary>
+    /// <summary>The first number the model reads: the tiny model's PD is sigmoid(0.1 · it − 2).</summary>
+    public static string DrivingInput(DatasetSpec spec) => spec.Inputs.First(f => f.IsNumber).Name;
+
+    /// <summary>A valid model with the spec's inputs where PD = sigmoid(0.1 · <see cref="DrivingInput"/> − 2).</summary>
     public static byte[] Tiny(
         IEnumerable<(string Name, bool IsString)>? inputs = null,
         string output = ModelMetadataKeys.ProbabilityOutput,
-        IReadOnlyDictionary<string, string>? metadata = null) =>
-        TinyOnnx.Build(
-            inputs ?? FeatureSchema.All.Select(f => (f.Name, f.IsCategorical)),
-            "durationMonths",
+        IReadOnlyDictionary<string, string>? metadata = null,
+        DatasetSpec? spec = null,
+        ModelCard? card = null)
+    {
+        spec ??= card?.Dataset ?? Spec();
+        return TinyOnnx.Build(
+            inputs ?? spec.Inputs.Select(f => (f.Name, f.IsCategory)),
+            DrivingInput(spec),
             output,
-            metadata ?? new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = JsonSerializer.Serialize(Card(), Json) });
+            metadata ?? new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = JsonSerializer.Serialize(card ?? Card(spec), Json) });
+    }
 
     public static string Write(string name, byte[] bytes)
     {

@@ -5,9 +5,10 @@ using Microsoft.ML.Data;
 namespace CreditRisk.Trainer;
 
 /// <summary>
-/// An in-memory <see cref="IDataView"/> over <see cref="CreditRecord"/>s whose columns are built from
-/// <see cref="FeatureSchema"/>: one column per attribute named with the contract's JSON name (text for categories,
-/// float for numerics), plus a boolean <c>Label</c> (true = bad) when asked. The names are never typed twice.
+/// An in-memory <see cref="IDataView"/> over <see cref="CreditRecord"/>s whose columns are the spec's model inputs
+/// (<see cref="DatasetSpec.Inputs"/>, in spec order, named as the features: text for categories, float for numbers),
+/// plus a boolean <c>Label</c> (true = bad) when asked. Ids and protected attributes are never columns, so no
+/// pipeline can read them. A missing category is fed as "" (as the ONNX file is fed), a missing number as NaN.
 /// </summary>
 public sealed class CreditDataView : IDataView
 {
@@ -15,20 +16,27 @@ public sealed class CreditDataView : IDataView
 
     private readonly IReadOnlyList<CreditRecord> _rows;
 
-    public CreditDataView(IReadOnlyList<CreditRecord> rows, bool withLabel)
+    /// <summary>Spec position of each column (the label's is -1).</summary>
+    private readonly int[] _positions;
+
+    public CreditDataView(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, bool withLabel)
     {
         _rows = rows;
         var builder = new DataViewSchema.Builder();
-        foreach (var f in FeatureSchema.All)
+        var positions = new List<int>();
+        foreach (var f in spec.Inputs)
         {
-            builder.AddColumn(f.Name, f.IsCategorical ? TextDataViewType.Instance : NumberDataViewType.Single);
+            builder.AddColumn(f.Name, f.IsCategory ? TextDataViewType.Instance : NumberDataViewType.Single);
+            positions.Add(spec.IndexOf(f));
         }
 
         if (withLabel)
         {
             builder.AddColumn(LabelColumn, BooleanDataViewType.Instance);
+            positions.Add(-1);
         }
 
+        _positions = [.. positions];
         Schema = builder.ToSchema();
     }
 
@@ -62,19 +70,18 @@ public sealed class CreditDataView : IDataView
         public override ValueGetter<TValue> GetGetter<TValue>(DataViewSchema.Column column)
         {
             Delegate getter;
-            if (column.Name == LabelColumn)
+            var i = parent._positions[column.Index];
+            if (i < 0)
             {
                 getter = (ValueGetter<bool>)((ref bool value) => value = parent._rows[_position].IsBad);
             }
             else if (column.Type is TextDataViewType)
             {
-                var i = column.Index;
                 getter = (ValueGetter<ReadOnlyMemory<char>>)((ref ReadOnlyMemory<char> value) =>
                     value = (parent._rows[_position].Categories[i] ?? string.Empty).AsMemory());
             }
             else
             {
-                var i = column.Index;
                 getter = (ValueGetter<float>)((ref float value) => value = parent._rows[_position].Numbers[i]);
             }
 

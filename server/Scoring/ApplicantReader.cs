@@ -2,15 +2,18 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
 
 namespace CreditRisk.Server.Scoring;
 
 /// <summary>
-/// Reads and validates scoring requests straight from the UTF-8 body, walking <see cref="FeatureSchema"/>. Unlike model
-/// binding it reports every bad field at once with the rule it breaks, rejects unknown and duplicated fields, and
-/// allocates nothing per field: category values come back as the schema's own string instances.
+/// Reads and validates scoring requests straight from the UTF-8 body, with rules compiled once from the served model's
+/// data set spec (name → slot as UTF-8 bytes; no dictionary per request). Unlike model binding it reports every bad
+/// field at once with the rule it breaks, rejects unknown and duplicated fields, and allocates nothing per field:
+/// category values come back as the spec's own string instances. Protected and id attributes are accepted but optional;
+/// ids are echoed in results, protected values are never fed to the model.
 /// </summary>
-public static class ApplicantJson
+public sealed class ApplicantReader
 {
     private const int MaxDepth = 8;
     private const int MaxEchoedNameLength = 64;
@@ -23,10 +26,23 @@ public static class ApplicantJson
     };
 
     private static readonly byte[] ApplicantsProperty = "applicants"u8.ToArray();
-    private static readonly FieldRule[] Rules = [.. FeatureSchema.All.Select(f => new FieldRule(f))];
+    private readonly FieldRule[] _rules;
+    private readonly string _objectRule;
+
+    public ApplicantReader(CreditModel model)
+        : this(model.Features)
+    {
+    }
+
+    public ApplicantReader(IReadOnlyList<FeatureSpec> features)
+    {
+        _rules = [.. features.Select(f => new FieldRule(f))];
+        var required = features.Count(f => f.Role == FeatureRole.Feature && !f.MayBeMissing);
+        _objectRule = $"must be a JSON object with the applicant's attributes ({required} required)";
+    }
 
     /// <summary>Reads one applicant (the body of POST /api/v1/score).</summary>
-    public static Applicant? ReadApplicant(ReadOnlySequence<byte> body, ValidationErrors errors)
+    public ApplicantRow? ReadApplicant(ReadOnlySequence<byte> body, ValidationErrors errors)
     {
         if (body.IsEmpty)
         {
@@ -49,8 +65,8 @@ public static class ApplicantJson
         }
     }
 
-    /// <summary>Reads a batch (<see cref="BatchScoreRequest"/>). Returns null with <paramref name="tooMany"/> set once the batch exceeds <paramref name="maxBatchSize"/>.</summary>
-    public static List<Applicant>? ReadBatch(ReadOnlySequence<byte> body, int maxBatchSize, ValidationErrors errors, out bool tooMany)
+    /// <summary>Reads a batch (<c>{"applicants": [ … ]}</c>). Returns null with <paramref name="tooMany"/> set once the batch exceeds <paramref name="maxBatchSize"/>.</summary>
+    public List<ApplicantRow>? ReadBatch(ReadOnlySequence<byte> body, int maxBatchSize, ValidationErrors errors, out bool tooMany)
     {
         tooMany = false;
         if (body.IsEmpty)
@@ -69,7 +85,7 @@ public static class ApplicantJson
                 return null;
             }
 
-            List<Applicant>? applicants = null;
+            List<ApplicantRow>? applicants = null;
             var seen = false;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -139,19 +155,17 @@ public static class ApplicantJson
     }
 
     /// <summary>Reads the object at the reader's current token; on return the reader is on that value's last token.</summary>
-    private static Applicant? ReadApplicant(ref Utf8JsonReader reader, string prefix, ValidationErrors errors)
+    private ApplicantRow? ReadApplicant(ref Utf8JsonReader reader, string prefix, ValidationErrors errors)
     {
         if (reader.TokenType != JsonTokenType.StartObject)
         {
-            errors.Add(prefix.Length == 0 ? ValidationErrors.Body : prefix.TrimEnd('.'),
-                "must be a JSON object with the 20 applicant attributes");
+            errors.Add(prefix.Length == 0 ? ValidationErrors.Body : prefix.TrimEnd('.'), _objectRule);
             reader.Skip();
             return null;
         }
 
-        var categories = new string?[Rules.Length];
-        Span<int> numbers = stackalloc int[Rules.Length];
-        Span<bool> given = stackalloc bool[Rules.Length];
+        var row = new ApplicantRow(_rules.Length);
+        Span<bool> given = _rules.Length <= 256 ? stackalloc bool[_rules.Length] : new bool[_rules.Length];
         var valid = true;
         var next = 0;
 
@@ -168,7 +182,7 @@ public static class ApplicantJson
             }
 
             next = field + 1;
-            var rule = Rules[field];
+            var rule = _rules[field];
             reader.Read();
             if (given[field])
             {
@@ -179,9 +193,23 @@ public static class ApplicantJson
             }
 
             given[field] = true;
-            var problem = rule.IsCategorical
-                ? ReadCategory(ref reader, rule, out categories[field])
-                : ReadNumber(ref reader, rule, out numbers[field]);
+            string? problem;
+            if (reader.TokenType == JsonTokenType.Null)
+            {
+                // null is "missing": allowed where the spec lets the value be missing, and for optional attributes.
+                problem = rule.MayBeMissing ? null : $"may not be null; {rule.Rule} (got null)";
+            }
+            else if (rule.IsId)
+            {
+                problem = ReadId(ref reader, rule, row);
+            }
+            else
+            {
+                problem = rule.IsCategory
+                    ? ReadCategory(ref reader, rule, out row.Categories[field])
+                    : ReadNumber(ref reader, rule, out row.Numbers[field]);
+            }
+
             if (problem is not null)
             {
                 errors.Add(prefix + rule.Name, problem);
@@ -190,44 +218,31 @@ public static class ApplicantJson
             }
         }
 
-        for (var i = 0; i < Rules.Length; i++)
+        for (var i = 0; i < _rules.Length; i++)
         {
-            if (!given[i])
+            if (!given[i] && _rules[i].Required)
             {
-                errors.Add(prefix + Rules[i].Name, $"is required; {Rules[i].Rule}");
+                errors.Add(prefix + _rules[i].Name, $"is required; {_rules[i].Rule}");
                 valid = false;
             }
         }
 
-        if (!valid)
+        return valid ? row : null;
+    }
+
+    private static string? ReadId(ref Utf8JsonReader reader, FieldRule rule, ApplicantRow row)
+    {
+        var ok = rule.IsCategory
+            ? reader.TokenType == JsonTokenType.String
+            : reader.TokenType == JsonTokenType.Number && ReadNumber(ref reader, rule, out _) is null;
+        if (!ok)
         {
-            return null;
+            return $"{rule.Rule} (got {Describe(reader.TokenType)})";
         }
 
-        // Positions follow FeatureSchema.All (UCI attribute order).
-        return new Applicant
-        {
-            CheckingAccount = categories[0]!,
-            DurationMonths = numbers[1],
-            CreditHistory = categories[2]!,
-            Purpose = categories[3]!,
-            CreditAmount = numbers[4],
-            Savings = categories[5]!,
-            EmploymentSince = categories[6]!,
-            InstallmentRate = numbers[7],
-            PersonalStatusSex = categories[8]!,
-            OtherDebtors = categories[9]!,
-            ResidenceSince = numbers[10],
-            Property = categories[11]!,
-            Age = numbers[12],
-            OtherInstallmentPlans = categories[13]!,
-            Housing = categories[14]!,
-            ExistingCredits = numbers[15],
-            Job = categories[16]!,
-            Dependents = numbers[17],
-            Telephone = categories[18]!,
-            ForeignWorker = categories[19]!,
-        };
+        // Ids are rare and small: a copy of the value, echoed as sent.
+        (row.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[rule.Name] = JsonElement.ParseValue(ref reader);
+        return null;
     }
 
     private static string? ReadCategory(ref Utf8JsonReader reader, FieldRule rule, out string? value)
@@ -250,32 +265,34 @@ public static class ApplicantJson
         return $"{rule.Rule} (got an unknown value)";
     }
 
-    private static string? ReadNumber(ref Utf8JsonReader reader, FieldRule rule, out int value)
+    private static string? ReadNumber(ref Utf8JsonReader reader, FieldRule rule, out float value)
     {
-        value = 0;
+        value = float.NaN;
         if (reader.TokenType != JsonTokenType.Number)
         {
             return $"{rule.Rule} (got {Describe(reader.TokenType)})";
         }
 
-        if (!reader.TryGetInt32(out value))
+        if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
         {
-            // 6.0 and 6e0 are whole numbers too; 6.5, 1e400 and 99999999999 are not acceptable integers.
-            // IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0 but are not whole numbers either.
-            if (!reader.TryGetDouble(out var d) || !double.IsFinite(d) || d != Math.Floor(d) || !IsWholeLiteral(reader.ValueSpan))
-            {
-                return $"{rule.Rule} (got a number that is not a whole number)";
-            }
-
-            if (d < rule.Min || d > rule.Max)
-            {
-                return $"{rule.Rule} (got a number out of range)";
-            }
-
-            value = (int)d;
+            // 1e400 and 99999999999999999999…: no whole number a client meant, and above any range a spec can give.
+            return rule.IsInteger ? $"{rule.Rule} (got a number that is not a whole number)" : $"{rule.Rule} (got a number out of range)";
         }
 
-        return value < rule.Min || value > rule.Max ? $"{rule.Rule} (got a number out of range)" : null;
+        // 6.0 and 6e0 are whole numbers too; 6.5 is not. IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0
+        // but are not whole numbers either.
+        if (rule.IsInteger && (d != Math.Floor(d) || !IsWholeLiteral(reader.ValueSpan)))
+        {
+            return $"{rule.Rule} (got a number that is not a whole number)";
+        }
+
+        if (!rule.Feature.Accepts(d))
+        {
+            return $"{rule.Rule} (got a number out of range)";
+        }
+
+        value = (float)d;
+        return null;
     }
 
     /// <summary>Whether a JSON number literal (ASCII, already validated by the reader) is exactly a whole number.</summary>
@@ -314,13 +331,13 @@ public static class ApplicantJson
         return text.IndexOfAnyExcept((byte)'0', (byte)'.') < 0 || trailingZeros >= scale;
     }
 
-    /// <summary>Finds the attribute a property names, trying <paramref name="expected"/> first: clients usually send schema order.</summary>
-    private static int FindField(ref Utf8JsonReader reader, int expected)
+    /// <summary>Finds the attribute a JSON member names, trying <paramref name="expected"/> first: clients usually send spec order.</summary>
+    private int FindField(ref Utf8JsonReader reader, int expected)
     {
-        for (var n = 0; n < Rules.Length; n++)
+        for (var n = 0; n < _rules.Length; n++)
         {
-            var i = (expected + n) % Rules.Length;
-            if (reader.ValueTextEquals(Rules[i].NameUtf8))
+            var i = (expected + n) % _rules.Length;
+            if (reader.ValueTextEquals(_rules[i].NameUtf8))
             {
                 return i;
             }
@@ -365,29 +382,41 @@ public static class ApplicantJson
 
     private sealed class FieldRule
     {
-        public FieldRule(Feature feature)
+        public FieldRule(FeatureSpec feature)
         {
+            Feature = feature;
             Name = feature.Name;
             NameUtf8 = Encoding.UTF8.GetBytes(feature.Name);
-            IsCategorical = feature.IsCategorical;
-            Min = feature.Min;
-            Max = feature.Max;
-            Values = [.. feature.AllowedValues];
+            IsId = feature.Role == FeatureRole.Id;
+            IsCategory = feature.Kind == FeatureKind.Category;
+            IsInteger = feature.Kind == FeatureKind.Integer;
+            Required = feature.Role == FeatureRole.Feature && !feature.MayBeMissing;
+            MayBeMissing = !Required;
+            // The spec's own instances: a parsed applicant holds references, not copies.
+            Values = [.. feature.Values.Select(v => v.Value)];
             ValuesUtf8 = [.. Values.Select(Encoding.UTF8.GetBytes)];
-            Rule = IsCategorical
-                ? $"must be one of: {string.Join(", ", Values)}"
-                : $"must be an integer between {Min} and {Max}";
+            var rule = IsId
+                ? (IsCategory ? "must be a string" : feature.NumberRule())
+                : IsCategory ? $"must be one of: {string.Join(", ", Values)}" : feature.NumberRule();
+            Rule = MayBeMissing && !IsId && feature.Role == FeatureRole.Feature ? rule + ", or null when unknown" : rule;
         }
+
+        public FeatureSpec Feature { get; }
 
         public string Name { get; }
 
         public byte[] NameUtf8 { get; }
 
-        public bool IsCategorical { get; }
+        public bool IsId { get; }
 
-        public int Min { get; }
+        public bool IsCategory { get; }
 
-        public int Max { get; }
+        public bool IsInteger { get; }
+
+        /// <summary>Model inputs that may not be missing; everything else may be absent (= missing) or null.</summary>
+        public bool Required { get; }
+
+        public bool MayBeMissing { get; }
 
         public string[] Values { get; }
 

@@ -1,0 +1,13 @@
+namespace CreditRisk.Server.Scoring;
+
+public static class ScoringRegistration
+{
+    /// <summary>The scorer and its options; the request reader is compiled from the model's spec once, with the scorer.</summary>
+    public static IServiceCollection AddScoring(this IServiceCollection services)
+    {
+        services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Scorer>();
+        services.AddSingleton(provider => new ApplicantReader(provider.GetRequiredService<Model.CreditModel>()));
+        return services;
+    }
+}

@@ -140,3 +140,35 @@ public sealed class AwkwardFixtureTests(AwkwardFixture fixture) : IClassFixture<
         Assert.Contains("| Frau |", report, StringComparison.Ordinal);
     }
 }
+
+public sealed class SpecDraftTests(AwkwardFixture fixture) : IClassFixture<AwkwardFixture>
+{
+    [Fact]
+    public void Init_drafts_a_spec_that_loads_its_csv()
+    {
+        var specPath = Path.Combine(fixture.Directory, "draft.json");
+        var draft = SpecDraft.FromCsv(Path.Combine(fixture.Directory, "loans.csv"), "défaut", ["oui"], [], specPath, ';');
+        var spec = draft.Spec;
+        Assert.Equal(FeatureRole.Id, spec.Find("loanId")!.Role);
+        Assert.Equal("loan id", spec.Find("loanId")!.Column);
+        var income = spec.Find("annualIncome")!;
+        Assert.Equal(("Annual Income (€)", FeatureKind.Real, MissingPolicy.Impute), (income.Column, income.Kind, income.Missing));
+        Assert.Equal(FeatureKind.Integer, spec.Find("months")!.Kind);
+        Assert.Equal(60, spec.Find("region")!.Values.Count);
+        Assert.Equal(MissingPolicy.Impute, spec.Find("region")!.Missing);
+        Assert.Equal(["non"], spec.Target.Good);
+        Assert.Contains(draft.Guesses, g => g.StartsWith("Annual Income (€) → annualIncome: real", StringComparison.Ordinal));
+
+        File.WriteAllText(specPath, SpecDraft.ToJson(spec));
+        Assert.Equal(AwkwardFixture.Rows, CreditData.Load(specPath).Rows.Count);
+    }
+
+    [Theory]
+    [InlineData("funded_amnt", "fundedAmnt")]
+    [InlineData("Annual Income (€)", "annualIncome")]
+    [InlineData("2yr delinquencies", "column2yrDelinquencies")]
+    [InlineData("class", "classValue")]
+    [InlineData("checkingAccount", "checkingAccount")]
+    public void Column_headings_become_camel_case_identifiers(string column, string name) =>
+        Assert.Equal(name, SpecDraft.Identifier(column));
+}

@@ -172,3 +172,31 @@ public sealed class SpecDraftTests(AwkwardFixture fixture) : IClassFixture<Awkwa
     public void Column_headings_become_camel_case_identifiers(string column, string name) =>
         Assert.Equal(name, SpecDraft.Identifier(column));
 }
+
+public class NumbersOnlyTests
+{
+    [Fact]
+    public void A_data_set_without_categories_trains_and_exports()
+    {
+        var spec = DatasetSpec.Parse("""
+            {"name":"n","title":"N","source":{"path":"n.csv"},"target":{"column":"y","bad":["1"],"good":["0"]},
+             "features":[{"name":"a","kind":"real","missing":"imputeWithIndicator"},{"name":"b","kind":"integer"}]}
+            """, "n.json");
+        var random = new Random(5);
+        var csv = new StringBuilder("a,b,y\n");
+        for (var i = 0; i < 300; i++)
+        {
+            var a = random.NextDouble();
+            csv.Append(CultureInfo.InvariantCulture, $"{(i % 9 == 0 ? "" : a.ToString("R", CultureInfo.InvariantCulture))},{random.Next(10)},{(random.NextDouble() < a ? 1 : 0)}\n");
+        }
+
+        var rows = CreditData.Parse(spec, csv.ToString(), "n.csv");
+        var training = new Training(spec, seed: 1);
+        foreach (var candidate in Candidate.OnePerFamily())
+        {
+            var model = training.FitModel(candidate, rows);
+            var golden = Golden.Rows(spec, rows, TreeSplits.Find(model)).Select(g => g.Record).ToArray();
+            OnnxExport.Verify(OnnxExport.Convert(training.NewContext(), model, rows), model, golden, 1 / 6.0);
+        }
+    }
+}

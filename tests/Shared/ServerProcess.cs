@@ -45,7 +45,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="serverDll">The built server; it runs from its own folder, where the build put the model and wwwroot.</param>
     /// <param name="settings">Environment variables on top of the URL, e.g. <c>Limits__RequestTimeoutSeconds</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="readStdout">False leaves stdout a pipe that nobody reads (a stuck log shipper); stderr is still captured.</param>
+    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string>? settings = null, bool readStdout = true)
     {
         if (!File.Exists(serverDll))
         {
@@ -71,7 +72,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var server = new ServerProcess(process, port);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
+        if (readStdout)
+        {
+            process.BeginOutputReadLine();
+        }
+
         process.BeginErrorReadLine();
 
         using var probe = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };

@@ -50,7 +50,7 @@ app.UseRequestLimits();
 
 app.MapCarter();
 app.MapHealth();
-app.MapMetrics("/metrics");
+app.MapMetrics("/metrics").ReadOnly();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Log.SwaggerAt(app.Logger, string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));

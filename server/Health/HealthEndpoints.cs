@@ -1,3 +1,4 @@
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -17,8 +18,8 @@ public static class HealthEndpoints
     public static WebApplication MapHealth(this WebApplication app)
     {
         // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) });
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) }).ReadOnly();
         return app;
     }
 

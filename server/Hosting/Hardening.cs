@@ -72,6 +72,7 @@ public static class Hardening
     public static WebApplication UseHardening(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseKnownHttpMethods();
         // Empty 4xx/5xx responses from the framework (404, 405, 408, …) get a problem body too.
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

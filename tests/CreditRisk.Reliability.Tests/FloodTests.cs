@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using CreditRisk.Contracts;
+using CreditRisk.Testing;
+using Xunit.Abstractions;
+
+namespace CreditRisk.Reliability.Tests;
+
+/// <summary>Floods a single client can send on loopback, bounded in count and time: the server stays alive, ready and small.</summary>
+public sealed class FloodTests(ITestOutputHelper output)
+{
+    /// <summary>/metrics of a fresh server after a few requests is ~30 KB; it may not grow past this.</summary>
+    private const int MaxMetricsBytes = 512 * 1024;
+
+    [Fact]
+    public async Task Random_method_names_do_not_grow_metrics_F2()
+    {
+        const int Requests = 100_000;
+        const int Connections = 8;
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll);
+        await AssertScores(server.Client);
+        var before = (await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Length;
+
+        var sent = 0;
+        var statuses = new int[600];
+        var clock = Stopwatch.StartNew();
+        async Task Flood(int seed)
+        {
+            var random = new Random(seed);
+            using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+            string[] paths = ["/", "/api/v1/score", "/metrics", "/health/live", "/x" ];
+            while (Interlocked.Increment(ref sent) <= Requests && clock.Elapsed < TimeSpan.FromSeconds(90))
+            {
+                var method = new HttpMethod("M" + random.Next().ToString("x", System.Globalization.CultureInfo.InvariantCulture));
+                using var request = new HttpRequestMessage(method, paths[random.Next(paths.Length)]);
+                using var response = await client.SendAsync(request);
+                Interlocked.Increment(ref statuses[(int)response.StatusCode]);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, Connections).Select(i => Task.Run(() => Flood(i))));
+        var done = Math.Min(sent, Requests);
+        var after = (await server.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative))).Length;
+        output.WriteLine($"{done} requests in {clock.Elapsed.TotalSeconds:0.0} s; statuses " +
+            string.Join(", ", statuses.Select((n, s) => (n, s)).Where(x => x.n > 0).Select(x => $"{x.s}×{x.n}")));
+        output.WriteLine($"/metrics {before} bytes before, {after} after");
+
+        Assert.True(done >= 20_000, $"only {done} requests were sent: the flood proved little");
+        Assert.Equal(0, statuses[500]);
+        Assert.True(after < MaxMetricsBytes, $"/metrics grew to {after} bytes");
+        // A few new series (method _OTHER × route × status, each a histogram) are fine; one per request is not.
+        Assert.True(after - before < 128 * 1024, $"/metrics grew by {after - before} bytes");
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+        await AssertScores(server.Client);
+    }
+
+    internal static async Task AssertScores(HttpClient client)
+    {
+        using var content = new StringContent(Hostile.ObjectText(Hostile.Members(Applicant.Example)), Encoding.UTF8, "application/json");
+        using var response = await client.PostAsync(new Uri("/api/v1/score", UriKind.Relative), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+    }
+}

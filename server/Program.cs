@@ -5,10 +5,13 @@ using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
 using Prometheus;
 
-// The container's HEALTHCHECK runs this same binary as a tiny client of the running server.
+// The container's HEALTHCHECK runs this same binary as a tiny client of the running server (its health port if set).
 if (ReadinessProbe.Requested(args))
 {
-    return await ReadinessProbe.RunAsync(Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"));
+    return await ReadinessProbe.RunAsync(
+        Environment.GetEnvironmentVariable("Limits__HealthPort") is { Length: > 0 } health and not "0"
+            ? health
+            : Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"));
 }
 
 var builder = WebApplication.CreateBuilder(args);

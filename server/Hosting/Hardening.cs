@@ -21,11 +21,12 @@ public static class Hardening
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, IConfiguration, ILoggerFactory>((kestrel, limits, configuration, logs) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.MaxRequestHeadersTotalBytes;
+            Connections.Configure(kestrel, limits.Value, configuration, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);

@@ -25,4 +25,22 @@ public sealed class LimitsOptions
 
     [Range(1, 3600)]
     public int RateLimitWindowSeconds { get; set; } = 1;
+
+    /// <summary>
+    /// Open connections per listener at most; more are closed as soon as they are accepted. A 2-core box serves its
+    /// throughput with 64 connections; 1 000 leaves room for proxies' pools and stays far below descriptor limits.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public long MaxConcurrentConnections { get; set; } = 1000;
+
+    /// <summary>An idle connection (including one that never sends a request) is closed after this; Kestrel's default is 130 s.</summary>
+    [Range(1, 300)]
+    public int KeepAliveTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// A loopback-only port with its own connection cap, so probes get through while a flood holds the public port's
+    /// connections (the container's HEALTHCHECK uses it); 0 = none.
+    /// </summary>
+    [Range(0, 65535)]
+    public int HealthPort { get; set; }
 }

@@ -21,4 +21,10 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Information, "File descriptors: soft limit {Soft} (was {Before}, hard limit {Hard})")]
+    public static partial void FileDescriptorLimit(ILogger logger, long soft, long before, long hard);
+
+    [LoggerMessage(7, LogLevel.Warning, "Limits:MaxConcurrentConnections {Configured} does not fit the descriptor limit {Soft}; capping it at {Capped}")]
+    public static partial void ConnectionCapLowered(ILogger logger, long configured, long soft, long capped);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using CreditRisk.Contracts;
 using CreditRisk.Testing;
@@ -53,6 +54,91 @@ public sealed class FloodTests(ITestOutputHelper output)
         Assert.True(after - before < 128 * 1024, $"/metrics grew by {after - before} bytes");
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
         await AssertScores(server.Client);
+    }
+
+    [Fact]
+    public async Task Connection_flood_is_capped_idle_connections_close_and_probes_and_a_pooled_client_still_work_F1()
+    {
+        const int Cap = 200;
+        const int Flood = 1500;
+        var healthPort = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll, new Dictionary<string, string>
+        {
+            ["Limits__MaxConcurrentConnections"] = Cap.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Limits__KeepAliveTimeoutSeconds"] = "3",
+            ["Limits__HealthPort"] = healthPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        // A normal client with its connection open before the flood.
+        using var normal = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 1 }) { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        await AssertScores(normal);
+        using var probe = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{healthPort}"), Timeout = TimeSpan.FromSeconds(5) };
+
+        var sockets = new List<Socket>();
+        try
+        {
+            var clock = Stopwatch.StartNew();
+            for (var i = 0; i < Flood && clock.Elapsed < TimeSpan.FromSeconds(20); i++)
+            {
+                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                sockets.Add(socket);
+                using var connect = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                try
+                {
+                    await socket.ConnectAsync(IPAddress.Loopback, server.Port, connect.Token);
+                }
+                catch (Exception e) when (e is SocketException or OperationCanceledException)
+                {
+                    // A full listen queue: the flood has done what it can.
+                }
+            }
+
+            output.WriteLine($"{sockets.Count} idle connections opened in {clock.ElapsedMilliseconds} ms");
+            Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync(new Uri("/health/live", UriKind.Relative))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await probe.GetAsync(new Uri("/health/ready", UriKind.Relative))).StatusCode);
+            await AssertScores(normal);
+
+            // Connections over the cap are closed at once, the rest after the keep-alive timeout: none stays open.
+            var open = sockets.Count;
+            var closing = Stopwatch.StartNew();
+            while (open > 0 && closing.Elapsed < TimeSpan.FromSeconds(20))
+            {
+                await Task.Delay(500);
+                open = sockets.Count(s => !ClosedByServer(s));
+            }
+
+            output.WriteLine($"{open} flood connections still open after {closing.ElapsedMilliseconds} ms");
+            Assert.Equal(0, open);
+        }
+        finally
+        {
+            foreach (var socket in sockets)
+            {
+                socket.Dispose();
+            }
+        }
+
+        Assert.False(server.Process.HasExited, "the server died");
+        using var fresh = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        await AssertScores(fresh);
+        Assert.Contains("File descriptors: soft limit", server.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>The server closed (or reset) the connection: a read would return 0 bytes or fail.</summary>
+    private static bool ClosedByServer(Socket socket)
+    {
+        if (!socket.Connected)
+        {
+            return true;
+        }
+
+        try
+        {
+            return socket.Poll(0, SelectMode.SelectRead) && socket.Available == 0;
+        }
+        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        {
+            return true;
+        }
     }
 
     internal static async Task AssertScores(HttpClient client)

@@ -31,12 +31,20 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddApiDocs();
 builder.Services.AddModelHealth();
 
-var app = builder.Build();
+// A bad setting, model file or busy port stops start-up with one line on stderr naming it, exit code 1 (StartupErrors).
+WebApplication app;
+try
+{
+    app = builder.Build();
+}
+catch (Exception e) when (StartupErrors.Report(e))
+{
+    return StartupErrors.ExitCode;
+}
 
-// A missing or wrong model stops here: one line on stderr naming the file and the problem, exit code 1.
 if (!app.TryLoadModel())
 {
-    return 1;
+    return StartupErrors.ExitCode;
 }
 
 app.UseHardening();
@@ -58,5 +66,13 @@ app.MapMetrics("/metrics").ReadOnly();
 app.Lifetime.ApplicationStarted.Register(() =>
     Log.SwaggerAt(app.Logger, string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (StartupErrors.Report(e))
+{
+    return StartupErrors.ExitCode;
+}
+
 return 0;

@@ -20,6 +20,9 @@ public static class Logging
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
+                // "Hosting failed to start" would repeat a busy port with its stack trace on stdout; StartupErrors
+                // reports it as one line on stderr instead.
+                .Filter.ByExcluding(e => e.Exception is { } exception && StartupErrors.Describe(exception) is not null)
                 // Never blocks a request: a bounded queue in front of stdout, lines beyond it dropped and counted.
                 .WriteTo.Sink(new NonBlockingLog.BoundedDispose(LoggerSinkConfiguration.CreateSink(sink => sink.Async(
                     queued => queued.Console(new CompactJsonFormatter()),

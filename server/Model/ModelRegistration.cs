@@ -34,22 +34,9 @@ public static class ModelRegistration
             Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
             return true;
         }
-        catch (ModelLoadException e)
+        catch (Exception e) when (StartupErrors.Report(e))
         {
-            Console.Error.WriteLine(e.Message);
+            return false;
         }
-        catch (OptionsValidationException e)
-        {
-            Console.Error.WriteLine(Invalid(e));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
-        {
-            Console.Error.WriteLine(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Invalid)));
-        }
-
-        return false;
     }
-
-    private static string Invalid(OptionsValidationException e) =>
-        $"Invalid configuration ({e.OptionsType.Name}): " + string.Join("; ", e.Failures).ReplaceLineEndings(" ");
 }

@@ -23,7 +23,10 @@ public static class HealthEndpoints
         return app;
     }
 
-    /// <summary>The model is constructed only after its checks and warm-up run pass, so "constructed" means "ready".</summary>
+    /// <summary>
+    /// The model is constructed only after its checks and warm-up run pass, so "constructed" means "ready", until it
+    /// has returned too many outputs that are not probabilities (<see cref="ModelFaults"/>).
+    /// </summary>
     private sealed class ModelHealthCheck(IServiceProvider services) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -31,7 +34,10 @@ public static class HealthEndpoints
             try
             {
                 var model = services.GetRequiredService<CreditModel>();
-                return Task.FromResult(HealthCheckResult.Healthy($"model {model.Version}"));
+                var faults = services.GetRequiredService<ModelFaults>();
+                return Task.FromResult(faults.Healthy
+                    ? HealthCheckResult.Healthy($"model {model.Version}")
+                    : HealthCheckResult.Unhealthy($"model {model.Version} returned {faults.Count} outputs that are not probabilities"));
             }
             catch (ModelLoadException e)
             {

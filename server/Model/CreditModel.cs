@@ -73,10 +73,15 @@ public sealed class CreditModel : IDisposable
             Threshold = Card.Threshold;
             WarmUp(path);
         }
-        catch
+        catch (Exception e)
         {
             DisposeOneRowCategories();
             _session.Dispose();
+            if (e is ModelOutputException bad)
+            {
+                throw new ModelLoadException(path, "warm-up scoring: " + bad.Message, bad);
+            }
+
             throw;
         }
     }
@@ -160,6 +165,7 @@ public sealed class CreditModel : IDisposable
             }
 
             using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+            ModelChecks.CheckScores(outputs[0].GetTensorTypeAndShape().Shape, outputs[0].GetTensorDataAsSpan<float>(), count);
             outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
         }
         finally
@@ -270,6 +276,11 @@ public sealed class CreditModel : IDisposable
             throw new ModelLoadException(path, $"output '{name}' must be a float tensor");
         }
 
+        if (ModelChecks.CheckOutputShape(name, output) is { } shape)
+        {
+            throw new ModelLoadException(path, shape);
+        }
+
         return name;
     }
 
@@ -294,6 +305,11 @@ public sealed class CreditModel : IDisposable
         if (card is null)
         {
             throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.ModelCard}' is empty");
+        }
+
+        if (ModelChecks.CheckCard(card) is { } nonsense)
+        {
+            throw new ModelLoadException(path, nonsense);
         }
 
         if (card.SchemaVersion != FeatureSchema.Version)

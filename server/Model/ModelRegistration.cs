@@ -17,6 +17,7 @@ public static class ModelRegistration
             return model;
         });
         services.AddSingleton<Scorer>();
+        services.AddSingleton<ModelFaults>();
         return services;
     }
 

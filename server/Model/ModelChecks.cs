@@ -1,0 +1,91 @@
+using CreditRisk.Contracts;
+using Microsoft.ML.OnnxRuntime;
+
+namespace CreditRisk.Server.Model;
+
+/// <summary>
+/// Checks a model must pass to be served, as small pure functions so they read (and test) on their own. Each returns
+/// the problem in words, or null. A model that passed them all once can still produce a bad number for some input:
+/// <see cref="CheckScores"/> runs on every ONNX Runtime result.
+/// </summary>
+public static class ModelChecks
+{
+    /// <summary>Below this a threshold rejects everybody in practice (1e-300 was served); the same margin below 1.</summary>
+    public const double MinThreshold = 1e-6;
+
+    /// <summary>Costs are relative weights (the shipped ones are 5 and 1); beyond this they are a typo, not a policy.</summary>
+    public const double MaxCostWeight = 1e6;
+
+    /// <summary>
+    /// The output holds one P(bad) per row: shape [N, 1] (N symbolic or -1). An [N, 2] output (e.g. Concat(1 − p, p))
+    /// passed every other check and served the wrong column, and in a batch row 1 got row 0's second value.
+    /// </summary>
+    public static string? CheckOutputShape(string name, NodeMetadata output)
+    {
+        var dims = output.Dimensions;
+        return dims.Length == 2 && dims[1] == 1 && dims[0] is -1 or > 0
+            ? null
+            : $"output '{name}' must have shape [N, 1], not [{string.Join(", ", dims.Select((d, i) => d < 0 ? (output.SymbolicDimensions.ElementAtOrDefault(i) is { Length: > 0 } s ? s : "?") : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]";
+    }
+
+    /// <summary>The card's values that drive decisions and costs must make sense, and nothing served may be null.</summary>
+    public static string? CheckCard(ModelCard card)
+    {
+        if (string.IsNullOrWhiteSpace(card.Learner))
+        {
+            return "model card has no learner";
+        }
+
+        if (card.ReferenceApplicant is null)
+        {
+            return "model card has no reference applicant";
+        }
+
+        if (card.Hyperparameters is null || card.NestedCv is null || card.TrainingDataSha256 is null || card.ExcludedFeatures is null)
+        {
+            return "model card is missing hyperparameters, nestedCv, trainingDataSha256 or excludedFeatures";
+        }
+
+        if (!(card.Threshold >= MinThreshold && card.Threshold <= 1 - MinThreshold))
+        {
+            return $"decision threshold {card.Threshold} is not within [{MinThreshold}, {1 - MinThreshold}]";
+        }
+
+        foreach (var (name, cost) in new[] { ("costFalseNegative", card.CostFalseNegative), ("costFalsePositive", card.CostFalsePositive) })
+        {
+            if (!(double.IsFinite(cost) && cost > 0 && cost <= MaxCostWeight))
+            {
+                return $"cost weight {name} {cost} is not within (0, {MaxCostWeight}]";
+            }
+        }
+
+        var outside = FeatureSchema.Numeric
+            .Where(f => card.ReferenceApplicant.Number(f.Index) is var v && (v < f.Min || v > f.Max))
+            .Select(f => $"{f.Name} {card.ReferenceApplicant.Number(f.Index)} (allowed {f.Min}–{f.Max})")
+            .ToList();
+        return outside.Count > 0 ? $"reference applicant has values outside the schema: {string.Join(", ", outside)}" : null;
+    }
+
+    /// <summary>
+    /// Every run: one value per row, each a probability. A PD of 4.8 was served as a 200 with a negative expected cost,
+    /// and an infinite one became a 500 that was still counted as a reject. Throws instead of returning a number.
+    /// </summary>
+    public static void CheckScores(ReadOnlySpan<long> shape, ReadOnlySpan<float> probabilities, int rows)
+    {
+        if (shape.Length != 2 || shape[0] != rows || shape[1] != 1)
+        {
+            throw new ModelOutputException($"the model returned shape [{string.Join(", ", shape.ToArray())}] for {rows} rows, not [{rows}, 1]");
+        }
+
+        foreach (var p in probabilities)
+        {
+            if (!float.IsFinite(p) || p is < 0 or > 1)
+            {
+                throw new ModelOutputException($"the model returned {p}, not a probability");
+            }
+        }
+    }
+}
+
+/// <summary>A model run produced something that is not one probability per row: the request cannot be answered (503).</summary>
+public sealed class ModelOutputException(string message) : Exception(message);

@@ -29,6 +29,7 @@ public static class Hardening
             Connections.Configure(kestrel, limits.Value, configuration, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
+        services.AddSingleton<ScoringCapacity>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<Problems.ExceptionHandler>();
 
@@ -85,6 +86,7 @@ public static class Hardening
     {
         app.UseRequestTimeouts();
         app.UseRateLimiter();
+        app.Use((context, next) => context.RequestServices.GetRequiredService<ScoringCapacity>().InvokeAsync(context, next));
         return app;
     }
 }

@@ -43,4 +43,16 @@ public sealed class LimitsOptions
     /// </summary>
     [Range(0, 65535)]
     public int HealthPort { get; set; }
+
+    /// <summary>Single scores being computed at once; more wait in the queue. A single score is ~20 µs of CPU.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentScores { get; set; } = 16;
+
+    /// <summary>Batches being computed at once: one per core keeps a 1 000-row batch near its own run time.</summary>
+    [Range(1, 10_000)]
+    public int MaxConcurrentBatches { get; set; } = 2;
+
+    /// <summary>Requests waiting for each of the two lanes at most; beyond it → 503 with Retry-After: 1.</summary>
+    [Range(0, 100_000)]
+    public int ScoringQueueLimit { get; set; } = 32;
 }

@@ -19,9 +19,12 @@ public sealed class LimitsOptions
     [Range(1, 600)]
     public int RequestTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Requests per client IP address per window on /api; 0 turns rate limiting off (the default, for benchmarks).</summary>
+    /// <summary>
+    /// Requests per client IP address per window on /api; 0 turns rate limiting off (benchmarks and tests do). On by
+    /// default: unlimited full-precision scores with reasons make extracting the model cheap.
+    /// </summary>
     [Range(0, 1_000_000)]
-    public int RateLimitPermits { get; set; }
+    public int RateLimitPermits { get; set; } = 100;
 
     [Range(1, 3600)]
     public int RateLimitWindowSeconds { get; set; } = 1;
@@ -52,7 +55,11 @@ public sealed class LimitsOptions
     [Range(1, 10_000)]
     public int MaxConcurrentBatches { get; set; } = 2;
 
-    /// <summary>Requests waiting for each of the two lanes at most; beyond it → 503 with Retry-After: 1.</summary>
+    /// <summary>Single scores waiting at most; beyond it → 503 with Retry-After: 1. Deep: each waits microseconds.</summary>
     [Range(0, 100_000)]
-    public int ScoringQueueLimit { get; set; } = 32;
+    public int ScoreQueueLimit { get; set; } = 256;
+
+    /// <summary>Batches waiting at most; beyond it → 503 with Retry-After: 1. Short: each waits for whole batches.</summary>
+    [Range(0, 100_000)]
+    public int BatchQueueLimit { get; set; } = 16;
 }

@@ -28,8 +28,8 @@ public sealed class ScoringCapacity : IDisposable
     public ScoringCapacity(IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
-        _singles = Lane(limits.MaxConcurrentScores, limits.ScoringQueueLimit);
-        _batches = Lane(limits.MaxConcurrentBatches, limits.ScoringQueueLimit);
+        _singles = Lane(limits.MaxConcurrentScores, limits.ScoreQueueLimit);
+        _batches = Lane(limits.MaxConcurrentBatches, limits.BatchQueueLimit);
         _maxBodyBytes = limits.MaxRequestBodyBytes;
     }
 
@@ -119,7 +119,7 @@ public sealed class ScoringCapacity : IDisposable
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Server busy",
-                Detail = "Scoring capacity and its queue are full (Limits:MaxConcurrentScores, MaxConcurrentBatches, ScoringQueueLimit); retry shortly.",
+                Detail = "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.",
             },
         });
     }

@@ -20,7 +20,7 @@ public sealed class OverloadTests(ITestOutputHelper output)
         await using var server = await ServerProcess.StartAsync(BuiltServer.Dll, new Dictionary<string, string>
         {
             ["Limits__MaxConcurrentBatches"] = "1",
-            ["Limits__ScoringQueueLimit"] = "2",
+            ["Limits__BatchQueueLimit"] = "2",
         });
         var row = Hostile.ObjectText(Hostile.Members(Applicant.Example));
         var batchBody = Encoding.UTF8.GetBytes("{\"applicants\":[" + string.Join(",", Enumerable.Repeat(row, 1000)) + "]}");

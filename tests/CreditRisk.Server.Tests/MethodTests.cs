@@ -44,3 +44,29 @@ public sealed class MethodTests(SharedApp app)
         Assert.Contains("method=\"_OTHER\"", metrics, StringComparison.Ordinal);
     }
 }
+
+/// <summary>Small hardening items of issue 21.</summary>
+[Collection(AppCollection.Name)]
+public sealed class ApiResponseTests(SharedApp app)
+{
+    private readonly HttpClient _client = app.CreateClient();
+
+    [Fact]
+    public async Task Score_and_batch_responses_are_not_stored_by_caches()
+    {
+        var single = await _client.PostJson("/api/v1/score", Http.ApplicantJson());
+        Assert.Equal(HttpStatusCode.OK, single.StatusCode);
+        Assert.True(single.Headers.CacheControl?.NoStore, "score response lacks Cache-Control: no-store");
+        var batch = await _client.PostJson("/api/v1/score/batch", new System.Text.Json.Nodes.JsonObject { ["applicants"] = new System.Text.Json.Nodes.JsonArray(Http.ApplicantJson()) });
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.True(batch.Headers.CacheControl?.NoStore, "batch response lacks Cache-Control: no-store");
+    }
+
+    [Fact]
+    public void Rate_limiting_is_on_by_default_in_the_options_and_the_shipped_settings()
+    {
+        Assert.Equal(100, new Hosting.LimitsOptions().RateLimitPermits);
+        var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))!;
+        Assert.Equal(100, (int)settings["Limits"]!["RateLimitPermits"]!);
+    }
+}

@@ -33,7 +33,7 @@ export async function startServer(): Promise<LiveServer> {
   const dll = path.join(serverDir, 'bin', 'Release', 'net10.0', 'CreditRisk.Server.dll');
   if (!fs.existsSync(dll)) throw new Error(`${dll} is missing: dotnet build server -c Release`);
   const baseUrl = `http://127.0.0.1:${await freePort()}`;
-  const child: ChildProcess = spawn('dotnet', [dll, '--urls', baseUrl], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('dotnet', [dll, '--urls', baseUrl, '--Limits:RateLimitPermits=0'], { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });
   child.stderr?.on('data', (d: Buffer) => { log += d.toString(); });

@@ -11,7 +11,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddModelHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [Ready]);
+        services.AddHealthChecks()
+            .AddCheck<ModelHealthCheck>("model", tags: [Ready])
+            .AddCheck<StoppingHealthCheck>("stopping", tags: [Ready]);
         return services;
     }
 
@@ -21,6 +23,13 @@ public static class HealthEndpoints
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) }).ReadOnly();
         return app;
+    }
+
+    /// <summary>Not ready once SIGTERM arrived: load balancers stop routing here during the drain delay.</summary>
+    private sealed class StoppingHealthCheck(Draining draining) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(draining.IsDraining ? HealthCheckResult.Unhealthy("stopping") : HealthCheckResult.Healthy());
     }
 
     /// <summary>

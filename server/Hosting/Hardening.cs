@@ -30,6 +30,11 @@ public static class Hardening
         });
 
         services.AddSingleton<ScoringCapacity>();
+        services.AddSingleton<Draining>();
+        services.AddHostedService(provider => provider.GetRequiredService<Draining>());
+        // The host's stop budget covers the drain delay and then the longest request in flight.
+        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, limits) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(limits.Value.DrainSeconds + limits.Value.RequestTimeoutSeconds + 5));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<Problems.ExceptionHandler>();
 
@@ -75,6 +80,7 @@ public static class Hardening
     {
         app.UseExceptionHandler();
         app.UseKnownHttpMethods();
+        Draining.UseConnectionCloseWhileDraining(app);
         // Empty 4xx/5xx responses from the framework (404, 405, 408, …) get a problem body too.
         app.UseStatusCodePages();
         app.UseSecurityHeaders();

@@ -62,4 +62,11 @@ public sealed class LimitsOptions
     /// <summary>Batches waiting at most; beyond it → 503 with Retry-After: 1. Short: each waits for whole batches.</summary>
     [Range(0, 100_000)]
     public int BatchQueueLimit { get; set; } = 16;
+
+    /// <summary>
+    /// Seconds between SIGTERM (readiness 503, Connection: close) and closing the listener, for load balancers to
+    /// stop routing here; then requests in flight get up to <see cref="RequestTimeoutSeconds"/> more to finish.
+    /// </summary>
+    [Range(0, 300)]
+    public int DrainSeconds { get; set; } = 5;
 }

@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "File descriptors: soft limit {Soft} (was {Before}, hard limit {Hard})")]
     public static partial void FileDescriptorLimit(ILogger logger, long soft, long before, long hard);
 
+    [LoggerMessage(8, LogLevel.Information, "Stopping: readiness is 503, draining for {DrainSeconds} s before the listener closes")]
+    public static partial void Draining(ILogger logger, double drainSeconds);
+
     [LoggerMessage(7, LogLevel.Warning, "Limits:MaxConcurrentConnections {Configured} does not fit the descriptor limit {Soft}; capping it at {Capped}")]
     public static partial void ConnectionCapLowered(ILogger logger, long configured, long soft, long capped);
 }

@@ -47,7 +47,7 @@ public sealed class BrowserFixture : IAsyncLifetime, IDisposable
         else
         {
             // The rate limiter is on by default; the page tests are not about it.
-            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Limits:RateLimitPermits", "0"));
+            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web => web.UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0"));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()

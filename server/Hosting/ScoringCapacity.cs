@@ -88,7 +88,7 @@ public sealed class ScoringCapacity : IDisposable
         {
             while (true)
             {
-                var result = await reader.ReadAsync(request.HttpContext.RequestAborted);
+                var result = await JsonBody.ReadOrCancelAsync(reader, request.HttpContext.RequestAborted);
                 // Nothing consumed: the handler's first read returns all of it.
                 reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
                 if (result.IsCompleted)

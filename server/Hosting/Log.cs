@@ -25,6 +25,9 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "File descriptors: soft limit {Soft} (was {Before}, hard limit {Hard})")]
     public static partial void FileDescriptorLimit(ILogger logger, long soft, long before, long hard);
 
+    [LoggerMessage(9, LogLevel.Warning, "Model card sidecar: {Problem}")]
+    public static partial void SidecarMismatch(ILogger logger, string problem);
+
     [LoggerMessage(8, LogLevel.Information, "Stopping: readiness is 503, draining for {DrainSeconds} s before the listener closes")]
     public static partial void Draining(ILogger logger, double drainSeconds);
 

@@ -45,6 +45,7 @@ public sealed class CreditModel : IDisposable
     public CreditModel(string path)
     {
         Path = path;
+        ModelChecks.RefuseDirectory(path);
         if (!File.Exists(path))
         {
             throw new ModelLoadException(path, "file not found (set Model:Path or Model__Path)");

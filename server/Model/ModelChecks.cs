@@ -28,6 +28,40 @@ public static class ModelChecks
             : $"output '{name}' must have shape [N, 1], not [{string.Join(", ", dims.Select((d, i) => d < 0 ? (output.SymbolicDimensions.ElementAtOrDefault(i) is { Length: > 0 } s ? s : "?") : d.ToString(System.Globalization.CultureInfo.InvariantCulture)))}]";
     }
 
+    /// <summary>A directory as Model:Path was reported as "file not found", which sends people looking in the wrong place.</summary>
+    public static void RefuseDirectory(string path)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new ModelLoadException(path, "is a directory; Model:Path must name the .onnx file");
+        }
+    }
+
+    /// <summary>
+    /// The sidecar <c>model.json</c> beside the model is for people inspecting a deployment; the server never reads
+    /// the card from it. One that describes another file misleads them, so it is named in a warning at start.
+    /// </summary>
+    /// <returns>The problem, or null when there is no sidecar or it names this file's version.</returns>
+    public static string? CheckSidecar(string modelPath, string version)
+    {
+        var sidecar = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(modelPath) ?? ".", "model.json");
+        if (!File.Exists(sidecar))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(sidecar));
+            var named = json.RootElement.TryGetProperty("modelVersion", out var v) && v.ValueKind == System.Text.Json.JsonValueKind.String ? v.GetString() : null;
+            return named == version ? null : $"sidecar {sidecar} describes model {named ?? "(no modelVersion)"}, not the served {version}; ignore it";
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or UnauthorizedAccessException)
+        {
+            return $"sidecar {sidecar} is not readable JSON ({e.GetType().Name}); ignore it";
+        }
+    }
+
     /// <summary>The card's values that drive decisions and costs must make sense, and nothing served may be null.</summary>
     public static string? CheckCard(ModelCard card)
     {

@@ -33,6 +33,11 @@ public static class ModelRegistration
             app.Services.GetService<IStartupValidator>()?.Validate();
             var model = app.Services.GetRequiredService<CreditModel>();
             Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
+            if (ModelChecks.CheckSidecar(model.Path, model.Version) is { } sidecar)
+            {
+                Log.SidecarMismatch(app.Logger, sidecar);
+            }
+
             return true;
         }
         catch (Exception e) when (StartupErrors.Report(e))

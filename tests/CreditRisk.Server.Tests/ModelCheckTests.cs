@@ -28,6 +28,7 @@ public sealed class ModelCheckTests
         { TestModels.Write("tiny-threshold.onnx", TestModels.TinyWith(cardJson: Card(c => c["threshold"] = 1e-300))), "decision threshold 1E-300" },
         { TestModels.Write("negative-cost.onnx", TestModels.TinyWith(cardJson: Card(c => c["costFalseNegative"] = -5))), "cost weight costFalseNegative -5" },
         { TestModels.Write("huge-cost.onnx", TestModels.TinyWith(cardJson: Card(c => c["costFalsePositive"] = 1e308))), "cost weight costFalsePositive" },
+        { TestModels.Directory, "is a directory; Model:Path must name the .onnx file" },
         { TestModels.Write("reference-age-1000.onnx", TestModels.TinyWith(cardJson: Card(c => c["referenceApplicant"]!["age"] = 1000))), "age 1000" },
     };
 
@@ -53,6 +54,32 @@ public sealed class ModelCheckTests
             ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
         });
         StartupTests.AssertOneLineExit1(exitCode, stdout, stderr, problem);
+    }
+
+    [Fact]
+    public void Sidecar_that_names_another_model_is_reported_and_a_matching_or_absent_one_is_not()
+    {
+        var folder = Directory.CreateDirectory(Path.Combine(TestModels.Directory, "sidecar")).FullName;
+        var path = Path.Combine(folder, "model.onnx");
+        File.WriteAllBytes(path, TestModels.Tiny());
+        using var model = new CreditModel(path);
+        Assert.Null(ModelChecks.CheckSidecar(path, model.Version));
+
+        File.WriteAllText(Path.Combine(folder, "model.json"), "{\"modelVersion\": \"" + model.Version + "\"}");
+        Assert.Null(ModelChecks.CheckSidecar(path, model.Version));
+
+        File.WriteAllText(Path.Combine(folder, "model.json"), "{\"modelVersion\": \"000000000000\"}");
+        Assert.Contains("describes model 000000000000, not the served " + model.Version, ModelChecks.CheckSidecar(path, model.Version), StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(folder, "model.json"), "{");
+        Assert.Contains("not readable JSON", ModelChecks.CheckSidecar(path, model.Version), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Shipped_sidecar_matches_the_shipped_model()
+    {
+        using var model = new CreditModel(TestModels.Shipped);
+        Assert.Null(ModelChecks.CheckSidecar(model.Path, model.Version));
     }
 
     [Theory]

@@ -17,7 +17,7 @@ RUN dotnet restore server/CreditRisk.Server.csproj -r linux-x64
 COPY contracts/ contracts/
 COPY server/ server/
 # The model, its sidecar card and the training report (the page's model panel shows its charts).
-COPY artifacts/model.onnx artifacts/model.json artifacts/report.md artifacts/*.png artifacts/
+COPY artifacts/model.onnx artifacts/model.json artifacts/golden.json artifacts/report.md artifacts/*.png artifacts/
 # Framework-dependent: the aspnet base image already carries the runtime (see README for the size comparison).
 RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
 

@@ -62,6 +62,63 @@ public static class ModelChecks
         }
     }
 
+    /// <summary>Golden rows a model is compared with at start: those that are valid REST input (training rows and edges).</summary>
+    private static readonly HashSet<string> GoldenKinds = new(StringComparer.Ordinal) { "data", "edge" };
+
+    /// <summary>
+    /// When the trainer's <c>golden.json</c> lies beside the model, warms up over all its REST-valid rows in one run
+    /// and compares each PD with the golden one: a model and card that pass every other check but score differently
+    /// from what the trainer recorded (a wrong file, a wrong export) do not serve. No golden file: nothing to compare.
+    /// </summary>
+    /// <returns>The number of rows compared (0 when there is no golden file).</returns>
+    public static int CheckGolden(CreditModel model)
+    {
+        var golden = System.IO.Path.Combine(System.IO.Path.GetDirectoryName(model.Path) ?? ".", "golden.json");
+        if (!File.Exists(golden))
+        {
+            return 0;
+        }
+
+        List<(int Row, Applicant Input, double Pd)> rows = [];
+        double tolerance;
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(File.ReadAllBytes(golden));
+            tolerance = json.RootElement.GetProperty("tolerance").GetDouble();
+            var index = 0;
+            foreach (var row in json.RootElement.GetProperty("rows").EnumerateArray())
+            {
+                if (GoldenKinds.Contains(row.GetProperty("kind").GetString() ?? ""))
+                {
+                    var input = System.Text.Json.JsonSerializer.Deserialize<Applicant>(row.GetProperty("input"), GoldenJson)
+                        ?? throw new System.Text.Json.JsonException("null input");
+                    rows.Add((index, input, row.GetProperty("pd").GetDouble()));
+                }
+
+                index++;
+            }
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException or IOException)
+        {
+            throw new ModelLoadException(model.Path, $"golden file {golden} is not readable: {e.Message}", e);
+        }
+
+        var pds = new float[rows.Count];
+        model.Predict([.. rows.Select(r => new ModelRow(r.Input))], pds);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (Math.Abs(pds[i] - rows[i].Pd) > tolerance)
+            {
+                throw new ModelLoadException(model.Path,
+                    $"golden row {rows[i].Row} of {golden} scores {pds[i]}, the trainer recorded {rows[i].Pd} (tolerance {tolerance})");
+            }
+        }
+
+        return rows.Count;
+    }
+
+    private static readonly System.Text.Json.JsonSerializerOptions GoldenJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     /// <summary>The card's values that drive decisions and costs must make sense, and nothing served may be null.</summary>
     public static string? CheckCard(ModelCard card)
     {

@@ -13,6 +13,19 @@ public static class ModelRegistration
         services.AddSingleton(provider =>
         {
             var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
+            try
+            {
+                if (ModelChecks.CheckGolden(model) is > 0 and var compared)
+                {
+                    Log.GoldenWarmUp(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CreditModel).FullName!), compared);
+                }
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+
             ScoringMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
             return model;
         });

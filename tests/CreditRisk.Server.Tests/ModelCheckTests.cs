@@ -76,6 +76,34 @@ public sealed class ModelCheckTests
     }
 
     [Fact]
+    public void Golden_rows_beside_the_model_are_compared_and_a_mismatch_refuses_it()
+    {
+        using (var shipped = new CreditModel(TestModels.Shipped))
+        {
+            Assert.True(ModelChecks.CheckGolden(shipped) > 1000, "the shipped golden rows were not compared");
+        }
+
+        var folder = Directory.CreateDirectory(Path.Combine(TestModels.Directory, "golden")).FullName;
+        var path = Path.Combine(folder, "model.onnx");
+        File.WriteAllBytes(path, TestModels.Tiny());
+        using var model = new CreditModel(path);
+        Assert.Equal(0, ModelChecks.CheckGolden(model));
+
+        var input = System.Text.Json.JsonSerializer.Serialize(Applicant.Example with { DurationMonths = 20 }, Http.Json);
+        var right = 1 / (1 + Math.Exp(-(0.1 * 20 - 2)));
+        string Golden(double pd) => $"{{\"tolerance\":1e-5,\"rows\":[{{\"kind\":\"split\",\"input\":{{}},\"pd\":0}},{{\"kind\":\"data\",\"input\":{input},\"pd\":{pd.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}}}]}}";
+        File.WriteAllText(Path.Combine(folder, "golden.json"), Golden(right));
+        Assert.Equal(1, ModelChecks.CheckGolden(model));
+
+        File.WriteAllText(Path.Combine(folder, "golden.json"), Golden(right + 0.01));
+        var e = Assert.Throws<ModelLoadException>(() => ModelChecks.CheckGolden(model));
+        Assert.Contains("golden row 1 of", e.Message, StringComparison.Ordinal);
+
+        File.WriteAllText(Path.Combine(folder, "golden.json"), "{\"rows\": 1}");
+        Assert.Contains("is not readable", Assert.Throws<ModelLoadException>(() => ModelChecks.CheckGolden(model)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Shipped_sidecar_matches_the_shipped_model()
     {
         using var model = new CreditModel(TestModels.Shipped);

@@ -51,9 +51,12 @@ public sealed class LimitsOptions
     [Range(1, 10_000)]
     public int MaxConcurrentScores { get; set; } = 16;
 
-    /// <summary>Batches being computed at once: one per core keeps a 1 000-row batch near its own run time.</summary>
+    /// <summary>
+    /// Batches being handled at once (parse, score, write): two per core of a 2-core box. Measured with 128 connections
+    /// of 1 000-row batches: 2 and 4 gave similar latency, 4 about a fifth more batches per second.
+    /// </summary>
     [Range(1, 10_000)]
-    public int MaxConcurrentBatches { get; set; } = 2;
+    public int MaxConcurrentBatches { get; set; } = 4;
 
     /// <summary>Single scores waiting at most; beyond it → 503 with Retry-After: 1. Deep: each waits microseconds.</summary>
     [Range(0, 100_000)]

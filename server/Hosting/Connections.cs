@@ -1,6 +1,5 @@
-using System.Net;
+using System.Globalization;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Hosting;
 
@@ -11,14 +10,10 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 public static class Connections
 {
-    public static void Configure(KestrelServerOptions kestrel, LimitsOptions limits, IConfiguration configuration, ILogger logger)
+    public static void Configure(KestrelServerOptions kestrel, LimitsOptions limits, ILogger logger)
     {
         kestrel.Limits.KeepAliveTimeout = TimeSpan.FromSeconds(limits.KeepAliveTimeoutSeconds);
         kestrel.Limits.MaxConcurrentConnections = Cap(limits.MaxConcurrentConnections, FileDescriptors.RaiseSoftLimit(logger), logger);
-        if (limits.HealthPort != 0)
-        {
-            ListenWithHealthPort(kestrel, configuration, limits.HealthPort);
-        }
     }
 
     /// <summary>The configured cap, lowered when the descriptors left after <see cref="FileDescriptors.Reserve"/> cannot hold it.</summary>
@@ -35,41 +30,29 @@ public static class Connections
     }
 
     /// <summary>
-    /// Kestrel counts the connection cap per listener, so a second, loopback-only listener answers probes (and the
-    /// rest of the app) while a flood holds every connection of the public one. Chosen over reserving part of one
-    /// listener's cap because a reserve can be flooded too; loopback-only so the flood cannot reach it from outside.
-    /// Listening in code makes Kestrel ignore the URL settings, so the public addresses are bound here as well.
+    /// Kestrel counts the connection cap per listener, so a second, loopback-only listener (Limits:HealthPort) answers
+    /// probes (and the rest of the app) while a flood holds every connection of the public one. Chosen over reserving
+    /// part of one listener's cap because a reserve can be flooded too; loopback-only so the flood cannot reach it
+    /// from outside. It is added to the server URLs (not bound in code, which would make Kestrel ignore the URL
+    /// settings), so each public URL keeps its own listener and cap. A value that is not a port is left for option
+    /// validation to report at start.
     /// </summary>
-    private static void ListenWithHealthPort(KestrelServerOptions kestrel, IConfiguration configuration, int healthPort)
+    public static void AddHealthListener(WebApplicationBuilder builder)
     {
-        var urls = configuration["urls"] is { Length: > 0 } configured
-            ? configured
-            : configuration["http_ports"] is { Length: > 0 } ports
-                ? string.Join(';', ports.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}"))
-                : "http://localhost:5000";
-        foreach (var url in urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        var configuration = builder.Configuration;
+        if (!int.TryParse(configuration[$"{LimitsOptions.Section}:{nameof(LimitsOptions.HealthPort)}"], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            || port is <= 0 or > 65535)
         {
-            var address = BindingAddress.Parse(url);
-            if (!string.Equals(address.Scheme, "http", StringComparison.OrdinalIgnoreCase))
-            {
-                throw new OptionsValidationException(nameof(LimitsOptions.HealthPort), typeof(LimitsOptions),
-                    [$"Limits:HealthPort works with http:// URLs only, not '{url}'"]);
-            }
-
-            if (address.Host is "localhost")
-            {
-                kestrel.ListenLocalhost(address.Port);
-            }
-            else if (IPAddress.TryParse(address.Host.Trim('[', ']'), out var ip))
-            {
-                kestrel.Listen(ip, address.Port);
-            }
-            else
-            {
-                kestrel.ListenAnyIP(address.Port);
-            }
+            return;
         }
 
-        kestrel.Listen(IPAddress.Loopback, healthPort);
+        var urls = configuration["urls"] is { Length: > 0 } configured
+            ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            : configuration["http_ports"] is { Length: > 0 } ports
+                ? [.. ports.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")]
+                : ["http://localhost:5000"];
+        builder.WebHost.UseUrls([.. urls, $"http://127.0.0.1:{port}"]);
+        // Now carried by the URLs; left set, ASP.NET Core would warn that the URLs override it.
+        builder.WebHost.UseSetting("http_ports", "");
     }
 }

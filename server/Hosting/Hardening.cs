@@ -21,12 +21,13 @@ public static class Hardening
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, IConfiguration, ILoggerFactory>((kestrel, limits, configuration, logs) =>
+        Connections.AddHealthListener(builder);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, ILoggerFactory>((kestrel, limits, logs) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.MaxRequestHeadersTotalBytes;
-            Connections.Configure(kestrel, limits.Value, configuration, logs.CreateLogger(typeof(Connections).FullName!));
+            Connections.Configure(kestrel, limits.Value, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
         services.AddSingleton<ScoringCapacity>();

@@ -38,7 +38,7 @@ echo "building CreditRisk (Release)…"
 dotnet build server -c Release -v q -nologo >/dev/null
 server_dll=$(ls server/bin/Release/net*/CreditRisk.Server.dll | head -n1)
 # Per-request Information lines would measure the console, not the service: warnings and errors only.
-ASPNETCORE_URLS=$url Serilog__MinimumLevel__Default=Warning dotnet "$server_dll" >"$out/soak-server.log" 2>&1 &
+ASPNETCORE_URLS=$url Serilog__MinimumLevel__Default=Warning Limits__RateLimitPermits=0 dotnet "$server_dll" >"$out/soak-server.log" 2>&1 &
 pid=$!
 for _ in $(seq 1 300); do
   curl -fsS "$url/health/ready" >/dev/null 2>&1 && break

@@ -6,10 +6,13 @@ using CreditRisk.Server.OpenApi;
 using CreditRisk.Server.Scoring;
 using Prometheus;
 
-// The container's HEALTHCHECK runs this same binary as a tiny client of the running server.
+// The container's HEALTHCHECK runs this same binary as a tiny client of the running server (its health port if set).
 if (ReadinessProbe.Requested(args))
 {
-    return await ReadinessProbe.RunAsync(Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"));
+    return await ReadinessProbe.RunAsync(
+        Environment.GetEnvironmentVariable("Limits__HealthPort") is { Length: > 0 } health and not "0"
+            ? health
+            : Environment.GetEnvironmentVariable("ASPNETCORE_HTTP_PORTS"));
 }
 
 var builder = WebApplication.CreateBuilder(args);
@@ -30,12 +33,20 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResol
 builder.Services.AddApiDocs();
 builder.Services.AddModelHealth();
 
-var app = builder.Build();
+// A bad setting, model file or busy port stops start-up with one line on stderr naming it, exit code 1 (StartupErrors).
+WebApplication app;
+try
+{
+    app = builder.Build();
+}
+catch (Exception e) when (StartupErrors.Report(e))
+{
+    return StartupErrors.ExitCode;
+}
 
-// A missing or wrong model stops here: one line on stderr naming the file and the problem, exit code 1.
 if (!app.TryLoadModel())
 {
-    return 1;
+    return StartupErrors.ExitCode;
 }
 
 app.UseHardening();
@@ -52,10 +63,18 @@ app.UseRequestLimits();
 
 app.MapCarter();
 app.MapHealth();
-app.MapMetrics("/metrics");
+app.MapMetrics("/metrics").ReadOnly();
 
 app.Lifetime.ApplicationStarted.Register(() =>
     Log.SwaggerAt(app.Logger, string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));
 
-app.Run();
+try
+{
+    app.Run();
+}
+catch (Exception e) when (StartupErrors.Report(e))
+{
+    return StartupErrors.ExitCode;
+}
+
 return 0;

@@ -1,3 +1,4 @@
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -10,19 +11,31 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddModelHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<ModelHealthCheck>("model", tags: [Ready]);
+        services.AddHealthChecks()
+            .AddCheck<ModelHealthCheck>("model", tags: [Ready])
+            .AddCheck<StoppingHealthCheck>("stopping", tags: [Ready]);
         return services;
     }
 
     public static WebApplication MapHealth(this WebApplication app)
     {
         // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) });
+        app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) }).ReadOnly();
         return app;
     }
 
-    /// <summary>The model is constructed only after its checks and warm-up run pass, so "constructed" means "ready".</summary>
+    /// <summary>Not ready once SIGTERM arrived: load balancers stop routing here during the drain delay.</summary>
+    private sealed class StoppingHealthCheck(Draining draining) : IHealthCheck
+    {
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default) =>
+            Task.FromResult(draining.IsDraining ? HealthCheckResult.Unhealthy("stopping") : HealthCheckResult.Healthy());
+    }
+
+    /// <summary>
+    /// The model is constructed only after its checks and warm-up run pass, so "constructed" means "ready", until it
+    /// has returned too many outputs that are not probabilities (<see cref="ModelFaults"/>).
+    /// </summary>
     private sealed class ModelHealthCheck(IServiceProvider services) : IHealthCheck
     {
         public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
@@ -30,7 +43,10 @@ public static class HealthEndpoints
             try
             {
                 var model = services.GetRequiredService<CreditModel>();
-                return Task.FromResult(HealthCheckResult.Healthy($"model {model.Version}"));
+                var faults = services.GetRequiredService<ModelFaults>();
+                return Task.FromResult(faults.Healthy
+                    ? HealthCheckResult.Healthy($"model {model.Version}")
+                    : HealthCheckResult.Unhealthy($"model {model.Version} returned {faults.Count} outputs that are not probabilities"));
             }
             catch (ModelLoadException e)
             {

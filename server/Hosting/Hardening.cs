@@ -21,13 +21,21 @@ public static class Hardening
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>>((kestrel, limits) =>
+        Connections.AddHealthListener(builder);
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<LimitsOptions>, ILoggerFactory>((kestrel, limits, logs) =>
         {
             kestrel.AddServerHeader = false;
             kestrel.Limits.MaxRequestBodySize = limits.Value.MaxRequestBodyBytes;
             kestrel.Limits.MaxRequestHeadersTotalSize = limits.Value.MaxRequestHeadersTotalBytes;
+            Connections.Configure(kestrel, limits.Value, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
+        services.AddSingleton<ScoringCapacity>();
+        services.AddSingleton<Draining>();
+        services.AddHostedService(provider => provider.GetRequiredService<Draining>());
+        // The host's stop budget covers the drain delay and then the longest request in flight.
+        services.AddOptions<HostOptions>().Configure<IOptions<LimitsOptions>>((host, limits) =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(limits.Value.DrainSeconds + limits.Value.RequestTimeoutSeconds + 5));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddExceptionHandler<Problems.ExceptionHandler>();
 
@@ -72,6 +80,8 @@ public static class Hardening
     public static WebApplication UseHardening(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseKnownHttpMethods();
+        Draining.UseConnectionCloseWhileDraining(app);
         // Empty 4xx/5xx responses from the framework (404, 405, 408, …) get a problem body too.
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
@@ -83,6 +93,7 @@ public static class Hardening
     {
         app.UseRequestTimeouts();
         app.UseRateLimiter();
+        app.Use((context, next) => context.RequestServices.GetRequiredService<ScoringCapacity>().InvokeAsync(context, next));
         return app;
     }
 }

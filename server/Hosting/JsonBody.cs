@@ -30,7 +30,7 @@ public static class JsonBody
         {
             while (true)
             {
-                var result = await body.ReadAsync(cancellationToken);
+                var result = await ReadOrCancelAsync(body, cancellationToken);
                 var buffer = result.Buffer;
                 if (buffer.Length > maxBytes)
                 {
@@ -54,5 +54,29 @@ public static class JsonBody
             // Kestrel's own limits (body size, data rate) surface here.
             return (default, Problems.FromBadRequest(e));
         }
+    }
+
+    /// <summary>
+    /// <c>ReadAsync(token)</c> that leaves the reader usable when the token fires (the request timeout on a trickling
+    /// upload): a read cancelled through the token stays "in progress" in Kestrel, whose automatic drain of the rest
+    /// of the body then failed with an Error log line. CancelPendingRead ends the read normally; it is completed with
+    /// AdvanceTo, then the cancellation is thrown as before.
+    /// </summary>
+    public static async ValueTask<ReadResult> ReadOrCancelAsync(PipeReader reader, CancellationToken cancellationToken)
+    {
+        ReadResult result;
+        using (cancellationToken.Register(static r => ((PipeReader)r!).CancelPendingRead(), reader))
+        {
+            result = await reader.ReadAsync(CancellationToken.None);
+        }
+
+        if (result.IsCanceled)
+        {
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new OperationCanceledException("The read of the request body was cancelled.");
+        }
+
+        return result;
     }
 }

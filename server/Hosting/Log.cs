@@ -6,10 +6,11 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 internal static partial class Log
 {
-    [LoggerMessage(1, LogLevel.Information, "Scored {RequestId}: {Decision}, PD {PdBucket}, {ElapsedMs} ms")]
+    // Per request at Debug: under load Information would write ~250 MB of stdout a minute; the aggregate is in /metrics.
+    [LoggerMessage(1, LogLevel.Debug, "Scored {RequestId}: {Decision}, PD {PdBucket}, {ElapsedMs} ms")]
     public static partial void Scored(ILogger logger, string requestId, string decision, string pdBucket, double elapsedMs);
 
-    [LoggerMessage(2, LogLevel.Information, "Scored batch {RequestId}: {Count} applicants, {Rejects} rejected, {ElapsedMs} ms")]
+    [LoggerMessage(2, LogLevel.Debug, "Scored batch {RequestId}: {Count} applicants, {Rejects} rejected, {ElapsedMs} ms")]
     public static partial void ScoredBatch(ILogger logger, string requestId, int count, int rejects, double elapsedMs);
 
     [LoggerMessage(3, LogLevel.Information, "Serving model {ModelVersion} ({Learner}) from {ModelPath}, threshold {Threshold}")]
@@ -20,4 +21,19 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);
+
+    [LoggerMessage(6, LogLevel.Information, "File descriptors: soft limit {Soft} (was {Before}, hard limit {Hard})")]
+    public static partial void FileDescriptorLimit(ILogger logger, long soft, long before, long hard);
+
+    [LoggerMessage(10, LogLevel.Information, "Warm-up: the model scores all {Rows} golden rows beside it as the trainer recorded")]
+    public static partial void GoldenWarmUp(ILogger logger, int rows);
+
+    [LoggerMessage(9, LogLevel.Warning, "Model card sidecar: {Problem}")]
+    public static partial void SidecarMismatch(ILogger logger, string problem);
+
+    [LoggerMessage(8, LogLevel.Information, "Stopping: readiness is 503, draining for {DrainSeconds} s before the listener closes")]
+    public static partial void Draining(ILogger logger, double drainSeconds);
+
+    [LoggerMessage(7, LogLevel.Warning, "Limits:MaxConcurrentConnections {Configured} does not fit the descriptor limit {Soft}; capping it at {Capped}")]
+    public static partial void ConnectionCapLowered(ILogger logger, long configured, long soft, long capped);
 }

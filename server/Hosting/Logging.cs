@@ -1,4 +1,5 @@
 using Serilog;
+using Serilog.Configuration;
 using Serilog.Formatting.Compact;
 
 namespace CreditRisk.Server.Hosting;
@@ -6,7 +7,8 @@ namespace CreditRisk.Server.Hosting;
 public static class Logging
 {
     /// <summary>
-    /// Serilog, compact JSON on stdout, levels from the <c>Serilog</c> section. No static logger at all: a bootstrap
+    /// Serilog, compact JSON on stdout through a non-blocking queue (<see cref="NonBlockingLog"/>), levels from the
+    /// <c>Serilog</c> section. No static logger at all: a bootstrap
     /// logger would be frozen by the first host and break the next, and a static <c>Log.Logger</c> would route every
     /// host's events to whichever host started last (WebApplicationFactory runs several per test run). Sinks
     /// registered in DI are added too, which is how tests capture every log event.
@@ -18,7 +20,15 @@ public static class Logging
                 .ReadFrom.Configuration(builder.Configuration)
                 .ReadFrom.Services(services)
                 .Enrich.FromLogContext()
-                .WriteTo.Console(new CompactJsonFormatter()),
+                // "Hosting failed to start" would repeat a busy port with its stack trace on stdout; StartupErrors
+                // reports it as one line on stderr instead.
+                .Filter.ByExcluding(e => e.Exception is { } exception && StartupErrors.Describe(exception) is not null)
+                // Never blocks a request: a bounded queue in front of stdout, lines beyond it dropped and counted.
+                .WriteTo.Sink(new NonBlockingLog.BoundedDispose(LoggerSinkConfiguration.CreateSink(sink => sink.Async(
+                    queued => queued.Console(new CompactJsonFormatter()),
+                    bufferSize: NonBlockingLog.BufferSize,
+                    blockWhenFull: false,
+                    monitor: NonBlockingLog.Monitor)))),
             preserveStaticLogger: true);
         return builder;
     }

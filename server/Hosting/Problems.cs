@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using CreditRisk.Server.Model;
 
 namespace CreditRisk.Server.Hosting;
 
@@ -36,10 +37,26 @@ public static class Problems
     /// Turns exceptions that escape endpoints into problem responses: Kestrel's request errors keep their status;
     /// anything else is a 500 that says nothing about the exception (it is logged instead).
     /// </summary>
-    public sealed class ExceptionHandler(IProblemDetailsService problems, ILogger<ExceptionHandler> logger) : IExceptionHandler
+    public sealed class ExceptionHandler(IProblemDetailsService problems, ModelFaults faults, ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
+            if (exception is ModelOutputException output)
+            {
+                faults.Record(output, httpContext.Request.Path);
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Title = "Model output rejected",
+                        Detail = "The model returned a value that is not a probability; nothing was scored.",
+                    },
+                });
+            }
+
             var status = exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,

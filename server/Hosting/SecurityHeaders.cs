@@ -1,6 +1,6 @@
 namespace CreditRisk.Server.Hosting;
 
-/// <summary>Browser hardening headers on every response; the scoring page must work without inline script.</summary>
+/// <summary>Browser hardening headers on every response (and no-store on the API); the scoring page must work without inline script.</summary>
 public static class SecurityHeaders
 {
     /// <summary>The page and the API: only our own scripts, styles and API calls; no inline script or style, no framing.</summary>
@@ -22,6 +22,11 @@ public static class SecurityHeaders
             : ContentSecurityPolicy;
         headers["Referrer-Policy"] = "no-referrer";
         headers.XFrameOptions = "DENY";
+        // Scores (and the model card) are per-request answers about a person: no shared or browser cache keeps them.
+        if (context.Request.Path.StartsWithSegments("/api"))
+        {
+            headers.CacheControl = "no-store";
+        }
         return next(context);
     });
 }

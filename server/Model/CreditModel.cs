@@ -36,6 +36,7 @@ public sealed class CreditModel : IDisposable
     public CreditModel(string path)
     {
         Path = path;
+        ModelChecks.RefuseDirectory(path);
         if (!File.Exists(path))
         {
             throw new ModelLoadException(path, "file not found (set Model:Path or Model__Path)");
@@ -69,10 +70,15 @@ public sealed class CreditModel : IDisposable
             BuildOneRowCategories();
             WarmUp(path);
         }
-        catch
+        catch (Exception e)
         {
             DisposeOneRowCategories();
             _session.Dispose();
+            if (e is ModelOutputException bad)
+            {
+                throw new ModelLoadException(path, "warm-up scoring: " + bad.Message, bad);
+            }
+
             throw;
         }
     }
@@ -211,6 +217,7 @@ public sealed class CreditModel : IDisposable
             }
 
             using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+            ModelChecks.CheckScores(outputs[0].GetTensorTypeAndShape().Shape, outputs[0].GetTensorDataAsSpan<float>(), count);
             outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
         }
         finally
@@ -325,6 +332,11 @@ public sealed class CreditModel : IDisposable
             throw new ModelLoadException(path, $"output '{name}' must be a float tensor");
         }
 
+        if (ModelChecks.CheckOutputShape(name, output) is { } shape)
+        {
+            throw new ModelLoadException(path, shape);
+        }
+
         return name;
     }
 
@@ -349,6 +361,11 @@ public sealed class CreditModel : IDisposable
         if (card is null)
         {
             throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.ModelCard}' is empty");
+        }
+
+        if (ModelChecks.CheckCard(card) is { } nonsense)
+        {
+            throw new ModelLoadException(path, nonsense);
         }
 
         if (card.CardVersion != ModelCard.CurrentVersion)
@@ -377,6 +394,10 @@ public sealed class CreditModel : IDisposable
     }
 
     /// <summary>Reads the card's reference or example applicant; a value outside the spec stops the load, naming the attributes.</summary>
+    /// <summary>A request-shaped applicant (e.g. a golden row's input) as the model holds it; refuses values outside the spec.</summary>
+    public ApplicantRow ReadRow(string what, IReadOnlyDictionary<string, JsonElement> values) =>
+        CheckedRow(Path, what, values, inputsOnly: false);
+
     private ApplicantRow CheckedRow(string path, string what, IReadOnlyDictionary<string, JsonElement>? values, bool inputsOnly)
     {
         var row = new ApplicantRow(Features.Count);

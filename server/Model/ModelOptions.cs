@@ -12,4 +12,8 @@ public sealed class ModelOptions
     public string Path { get; set; } = "artifacts/german-credit/model.onnx";
 
     public string ResolvedPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
+
+    /// <summary>Model runs with an output that is not a probability per row (each answered 503) before readiness turns 503.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
+    public int MaxBadOutputs { get; set; } = 10;
 }

@@ -11,9 +11,23 @@ public static class ModelRegistration
         services.AddSingleton(provider =>
         {
             var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
+            try
+            {
+                if (ModelChecks.CheckGolden(model) is > 0 and var compared)
+                {
+                    Log.GoldenWarmUp(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CreditModel).FullName!), compared);
+                }
+            }
+            catch
+            {
+                model.Dispose();
+                throw;
+            }
+
             ModelMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
             return model;
         });
+        services.AddSingleton<ModelFaults>();
         return services;
     }
 
@@ -29,24 +43,16 @@ public static class ModelRegistration
             app.Services.GetService<IStartupValidator>()?.Validate();
             var model = app.Services.GetRequiredService<CreditModel>();
             Log.ServingModel(app.Logger, model.Version, model.Card.Learner, model.Path, model.Threshold);
+            if (ModelChecks.CheckSidecar(model.Path, model.Version) is { } sidecar)
+            {
+                Log.SidecarMismatch(app.Logger, sidecar);
+            }
+
             return true;
         }
-        catch (ModelLoadException e)
+        catch (Exception e) when (StartupErrors.Report(e))
         {
-            Console.Error.WriteLine(e.Message);
+            return false;
         }
-        catch (OptionsValidationException e)
-        {
-            Console.Error.WriteLine(Invalid(e));
-        }
-        catch (AggregateException e) when (e.InnerExceptions.All(i => i is OptionsValidationException))
-        {
-            Console.Error.WriteLine(string.Join(" ", e.InnerExceptions.Cast<OptionsValidationException>().Select(Invalid)));
-        }
-
-        return false;
     }
-
-    private static string Invalid(OptionsValidationException e) =>
-        $"Invalid configuration ({e.OptionsType.Name}): " + string.Join("; ", e.Failures).ReplaceLineEndings(" ");
 }

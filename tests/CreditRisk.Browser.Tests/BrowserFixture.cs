@@ -54,7 +54,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         else
         {
             var model = Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, "model.onnx");
-            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model));
+            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model)
+                // The rate limiter is on by default; the page tests are not about it.
+                .UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0"));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()

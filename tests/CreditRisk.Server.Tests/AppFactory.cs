@@ -29,6 +29,10 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Serilog:MinimumLevel:Default", "Verbose");
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft.AspNetCore", "Verbose");
         builder.UseSetting("Serilog:MinimumLevel:Override:Microsoft", "Verbose");
+        // The rate limiter is on by default; tests that are about it turn it on with their own settings.
+        builder.UseSetting("Limits:RateLimitPermits", "0");
+        // No load balancer to wait for when a test host stops.
+        builder.UseSetting("Limits:DrainSeconds", "0");
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -18,7 +18,12 @@ public sealed class RealServer : IAsyncLifetime
     public string Output => _server.Output;
 
     public async Task InitializeAsync() =>
-        _server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string> { ["Limits__RequestTimeoutSeconds"] = "2" });
+        _server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string>
+        {
+            ["Limits__RequestTimeoutSeconds"] = "2",
+            // The per-request scoring line is Debug by default; the test checks what it holds.
+            ["Serilog__MinimumLevel__Override__CreditRisk.Server.Scoring"] = "Debug",
+        });
 
     public async Task DisposeAsync() => await _server.DisposeAsync();
 }

@@ -70,8 +70,26 @@ internal static class TestModels
             inputs ?? spec.Inputs.Select(f => (f.Name, f.IsCategory)),
             DrivingInput(spec),
             output,
-            metadata ?? new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = JsonSerializer.Serialize(card ?? Card(spec), Json) });
+            metadata ?? CardMetadata(card ?? Card(spec)));
     }
+
+    /// <summary>A tiny model with the right inputs and card whose graph is changed (see <see cref="TinyOnnx.Build"/>).</summary>
+    public static byte[] TinyWith(
+        float weight = 0.1f, float bias = -2f, string activation = "Sigmoid", float? scale = null, bool twoColumns = false, string[]? outputShape = null, string? cardJson = null, bool flatten = false)
+    {
+        var spec = Spec();
+        return TinyOnnx.Build(
+            spec.Inputs.Select(f => (f.Name, f.IsCategory)),
+            DrivingInput(spec),
+            ModelMetadataKeys.ProbabilityOutput,
+            cardJson is null ? CardMetadata(Card(spec)) : new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = cardJson },
+            weight, bias, activation, scale, twoColumns, outputShape, flatten);
+    }
+
+    public static string CardJson(ModelCard card) => JsonSerializer.Serialize(card, Json);
+
+    private static Dictionary<string, string> CardMetadata(ModelCard card) =>
+        new() { [ModelMetadataKeys.ModelCard] = CardJson(card) };
 
     public static string Write(string name, byte[] bytes)
     {

@@ -17,21 +17,69 @@ internal static class TinyOnnx
         string output,
         IReadOnlyDictionary<string, string> metadata,
         float weight = 0.1f,
-        float bias = -2f)
+        float bias = -2f,
+        string activation = "Sigmoid",
+        float? scale = null,
+        bool twoColumns = false,
+        string[]? outputShape = null,
+        bool flatten = false)
     {
+        // P = activation(weight · x + bias), then optionally × scale, then optionally Concat(P, P) on axis 1.
         var graph = new Proto();
         graph.Message(1, Node("Mul", [numericInput, "w"], "scaled"));
         graph.Message(1, Node("Add", ["scaled", "b"], "logit"));
-        graph.Message(1, Node("Sigmoid", ["logit"], output));
+        var last = "logit";
+        graph.Message(1, Node(activation, [last], last = "activated"));
+        if (scale is not null)
+        {
+            graph.Message(1, Node("Mul", [last, "k"], last = "rescaled"));
+        }
+
+        if (flatten)
+        {
+            // Reshape to [-1]: one value per row, but rank 1 ([1] for one row).
+            graph.Message(1, Node("Reshape", [last, "flat"], last = "flattened"));
+        }
+
+        if (twoColumns)
+        {
+            var concat = Node("Concat", [last, last], output);
+            var axis = new Proto();
+            axis.String(1, "axis");
+            axis.Varint(3, 1);
+            axis.Varint(20, 2); // AttributeProto.INT
+            concat.Message(5, axis);
+            graph.Message(1, concat);
+        }
+        else
+        {
+            graph.Message(1, Node("Identity", [last], output));
+        }
+
         graph.String(2, "tiny");
         graph.Message(5, Scalar("w", weight));
         graph.Message(5, Scalar("b", bias));
+        if (scale is { } k)
+        {
+            graph.Message(5, Scalar("k", k));
+        }
+
+        if (flatten)
+        {
+            var flat = new Proto();
+            flat.Varint(1, 1); // dims: [1]
+            flat.Varint(2, 7); // INT64
+            flat.String(8, "flat");
+            flat.Bytes(9, BitConverter.GetBytes(-1L));
+            graph.Message(5, flat);
+        }
+
         foreach (var (name, isString) in inputs)
         {
             graph.Message(11, ValueInfo(name, isString ? String : Float));
         }
 
-        graph.Message(12, ValueInfo(output, Float));
+        graph.Message(12, ValueInfo(output, Float, outputShape ?? (flatten ? ["N"] : ["N", twoColumns ? "2" : "1"])));
 
         var model = new Proto();
         model.Varint(1, 8);
@@ -75,15 +123,25 @@ internal static class TinyOnnx
         return tensor;
     }
 
-    private static Proto ValueInfo(string name, int elementType)
+    /// <param name="dims">Each a number or a symbolic name; [N, 1] by default.</param>
+    private static Proto ValueInfo(string name, int elementType, string[]? dims = null)
     {
-        var n = new Proto();
-        n.String(2, "N");
-        var one = new Proto();
-        one.Varint(1, 1);
         var shape = new Proto();
-        shape.Message(1, n);
-        shape.Message(1, one);
+        foreach (var d in dims ?? ["N", "1"])
+        {
+            var dim = new Proto();
+            if (long.TryParse(d, System.Globalization.CultureInfo.InvariantCulture, out var value))
+            {
+                dim.Varint(1, value);
+            }
+            else
+            {
+                dim.String(2, d);
+            }
+
+            shape.Message(1, dim);
+        }
+
         var tensor = new Proto();
         tensor.Varint(1, elementType);
         tensor.Message(2, shape);

@@ -45,7 +45,8 @@ public sealed class ServerProcess : IAsyncDisposable
 
     /// <param name="serverDll">The built server; it runs from its own folder, where the build put the model and wwwroot.</param>
     /// <param name="settings">Environment variables on top of the URL, e.g. <c>Limits__RequestTimeoutSeconds</c>.</param>
-    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="readStdout">False leaves stdout a pipe that nobody reads (a stuck log shipper); stderr is still captured.</param>
+    public static async Task<ServerProcess> StartAsync(string serverDll, IReadOnlyDictionary<string, string>? settings = null, bool readStdout = true)
     {
         if (!File.Exists(serverDll))
         {
@@ -62,6 +63,8 @@ public sealed class ServerProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        // The rate limiter is on by default; tests that are about it pass their own Limits__RateLimitPermits.
+        start.Environment["Limits__RateLimitPermits"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -71,7 +74,11 @@ public sealed class ServerProcess : IAsyncDisposable
         var server = new ServerProcess(process, port);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
-        process.BeginOutputReadLine();
+        if (readStdout)
+        {
+            process.BeginOutputReadLine();
+        }
+
         process.BeginErrorReadLine();
 
         using var probe = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
@@ -144,7 +151,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

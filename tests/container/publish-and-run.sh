@@ -30,7 +30,7 @@ eval "$restore"
 echo "publish: ${publish/-o \/app/-o $work/app}"
 eval "${publish/-o \/app/-o $work/app}"
 echo "published size: $(du -sh "$work/app" | cut -f1)"
-for shipped in artifacts/{german-credit,lending-club}/{model.onnx,model.json,report.md,roc.png}; do
+for shipped in artifacts/{german-credit,lending-club}/{model.onnx,model.json,golden.json,report.md,roc.png}; do
   [ -f "$work/app/$shipped" ] || { echo "the published output lacks $shipped"; exit 1; }
 done
 
@@ -46,6 +46,9 @@ grep -qE '^USER ' <<<"$runtime" || { echo "runtime stage does not switch to a no
 # Same setting, a free port: 8080 may be taken on a developer's machine.
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 envs=("${envs[@]/ASPNETCORE_HTTP_PORTS=*/ASPNETCORE_HTTP_PORTS=$port}")
+# The loopback health listener too (the HEALTHCHECK probes it when set).
+health_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+envs=("${envs[@]/Limits__HealthPort=*/Limits__HealthPort=$health_port}")
 
 as_app=()
 if [ "$(id -u)" -eq 0 ]; then

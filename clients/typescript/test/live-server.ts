@@ -34,7 +34,7 @@ export async function startServer(modelPath?: string): Promise<LiveServer> {
   const dll = path.join(serverDir, 'bin', 'Release', 'net10.0', 'CreditRisk.Server.dll');
   if (!fs.existsSync(dll)) throw new Error(`${dll} is missing: dotnet build server -c Release`);
   const baseUrl = `http://127.0.0.1:${await freePort()}`;
-  const args = [dll, '--urls', baseUrl, ...(modelPath ? [`--Model:Path=${path.join(repoRoot(), modelPath)}`] : [])];
+  const args = [dll, '--urls', baseUrl, '--Limits:RateLimitPermits=0', ...(modelPath ? [`--Model:Path=${path.join(repoRoot(), modelPath)}`] : [])];
   const child: ChildProcess = spawn('dotnet', args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });

@@ -1,0 +1,42 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace CreditRisk.Server.Tests;
+
+/// <summary>F6: whatever an operator gets wrong at start exits 1 with one line on stderr naming it, no stack trace.</summary>
+public sealed class StartupTests
+{
+    [Theory]
+    [InlineData("Limits__MaxRequestBodyBytes", "5", "MaxRequestBodyBytes")]
+    [InlineData("Limits__RequestTimeoutSeconds", "-1", "RequestTimeoutSeconds")]
+    [InlineData("Scoring__MaxBatchSize", "abc", "Scoring:MaxBatchSize")]
+    [InlineData("Limits__MaxConcurrentConnections", "0", "MaxConcurrentConnections")]
+    [InlineData("Limits__KeepAliveTimeoutSeconds", "1e9", "Limits:KeepAliveTimeoutSeconds")]
+    [InlineData("Limits__HealthPort", "70000", "HealthPort")]
+    [InlineData("Model__Path", "", "Path")]
+    public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)
+    {
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { [key] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
+        AssertOneLineExit1(exitCode, stdout, stderr, named);
+    }
+
+    [Fact]
+    public async Task Busy_port_exits_1_with_one_line_naming_the_address()
+    {
+        using var busy = new TcpListener(IPAddress.Loopback, 0);
+        busy.Start();
+        var url = $"http://127.0.0.1:{((IPEndPoint)busy.LocalEndpoint).Port}";
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { ["ASPNETCORE_URLS"] = url });
+        AssertOneLineExit1(exitCode, stdout, stderr, url);
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+    }
+
+    internal static void AssertOneLineExit1(int exitCode, string stdout, string stderr, string named)
+    {
+        Assert.Equal(1, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains(named, line, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout + stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", stdout + stderr, StringComparison.Ordinal);
+    }
+}

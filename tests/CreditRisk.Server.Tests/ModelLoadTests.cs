@@ -29,7 +29,7 @@ public sealed class ModelLoadTests
             { TestModels.Write("no-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string>())), $"metadata '{ModelMetadataKeys.ModelCard}' is missing" },
             { TestModels.Write("bad-card.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = "{\"learner\": 1}" })), "is not a model card" },
             { TestModels.Write("old-card.onnx", TestModels.Tiny(card: card with { CardVersion = "1" })), "model card version 1" },
-            { TestModels.Write("bad-threshold.onnx", TestModels.Tiny(card: card with { Threshold = 1.5 })), "threshold 1.5 is not within (0, 1)" },
+            { TestModels.Write("bad-threshold.onnx", TestModels.Tiny(card: card with { Threshold = 1.5 })), "decision threshold 1.5 is not within" },
             { TestModels.Write("bad-reference.onnx", TestModels.Tiny(card: card with { ReferenceApplicant = badReference })), $"reference applicant has values outside the spec: {firstCategory}" },
             { Path.Combine(TestModels.Directory, "missing.onnx"), "file not found" },
         };

@@ -13,7 +13,7 @@ import { goldenPath, inputTypes, loadGolden, modelPath, probabilityOutputName, r
 const CHROMIUM = '/usr/bin/chromium';
 const ortDist = path.join(repoRoot, 'node_modules', 'onnxruntime-web', 'dist');
 const golden = loadGolden();
-const types = inputTypes();
+const inputs = inputTypes();
 requireFile(modelPath);
 requireFile(path.join(ortDist, 'ort.wasm.min.mjs'));
 if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install chromium (.ci/install.sh does)`);
@@ -28,7 +28,7 @@ const page = `<!doctype html><meta charset="utf-8"><title>onnxruntime-web golden
     const golden = await (await fetch('/golden.json')).json();
     const session = await ort.InferenceSession.create('/model.onnx', { executionProviders: ['wasm'], logSeverityLevel: 3 });
     const output = ${JSON.stringify(probabilityOutputName())};
-    const result = await session.run(feedsFor(ort.Tensor, ${JSON.stringify(types)}, golden.rows), [output]);
+    const result = await session.run(feedsFor(ort.Tensor, ${JSON.stringify(inputs)}, golden.rows), [output]);
     window.__result = { inputs: session.inputNames.length, ...compare(golden, Array.from(result[output].data)) };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
@@ -82,7 +82,7 @@ test(`onnxruntime-web (wasm) in Chromium: all golden rows within ${PD_TOLERANCE}
   const r = await tab.evaluate(() => window.__result);
   assert.equal(r.error, undefined, `${r.error}\n${consoleErrors.join('\n')}`);
   t.diagnostic(`onnxruntime-web: ${r.rows} rows, max |ΔPD| = ${r.maxDelta.toExponential(3)} (row ${r.worstRow})`);
-  assert.equal(r.inputs, Object.keys(types).length);
+  assert.equal(r.inputs, Object.keys(inputs).length);
   assert.equal(r.rows, golden.rows.length);
   assert.deepEqual(r.outOfTolerance.slice(0, 5), [], `${r.outOfTolerance.length} rows beyond tolerance`);
   assert.deepEqual(r.decisionMismatches.slice(0, 5), [], `${r.decisionMismatches.length} decisions differ`);

@@ -101,10 +101,23 @@ public static class TrainerRun
                 "the card carries the (optimistic) selection-CV cost with outerFolds = 0. Run with --nested first.[/]");
         }
 
+        // Last, what the run produced: the version the server will report (the file's SHA-256, first 12 hex) and the files.
+        var written = ModelFiles.Concat(options.NoReport ? [] : ReportFiles)
+            .Select(f => Path.Combine(output, f));
+        AnsiConsole.MarkupLine($"Model version [green]{ModelFile.VersionOf(onnx)}[/] ({Markup.Escape(spec.Name)}). Wrote:");
+        foreach (var path in written)
+        {
+            AnsiConsole.MarkupLine($"  {Markup.Escape(path)}");
+        }
+
         return outcome with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
     }
 
     public const string NestedFile = "nested-cv.json";
+
+    private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json"];
+
+    private static readonly string[] ReportFiles = ["report.md", "training-summary.json", Report.CostChart, Report.RocChart];
 
     public static NestedCvResult Nested(TrainerOptions options)
     {
@@ -136,6 +149,7 @@ public static class TrainerRun
 
         AnsiConsole.Write(table);
         AnsiConsole.MarkupLine($"Nested CV wall time: {result.WallSeconds:F1} s");
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, NestedFile))}; the default run reports it.");
         return result;
     }
 

@@ -18,8 +18,8 @@ public class CostMatrixTests
     public void Bayes_threshold_is_one_sixth_and_the_rule_is_strictly_greater()
     {
         Assert.Equal(1 / 6.0, CostMatrix.Default.BayesThreshold, 12);
-        Assert.False(CostMatrix.Rejects(0.25, 0.25));
-        Assert.True(CostMatrix.Rejects(0.2500001, 0.25));
+        Assert.False(Decisions.Rejects(0.25, 0.25));
+        Assert.True(Decisions.Rejects(0.2500001, 0.25));
         Assert.Equal(CostWeights.FalseNegative, CostMatrix.Default.Cost(isBad: true, rejected: false));
         Assert.Equal(CostWeights.FalsePositive, CostMatrix.Default.Cost(isBad: false, rejected: true));
     }
@@ -191,7 +191,7 @@ public class EnsembleTests
         Assert.All(members, m => Assert.Contains(m.Name, ensemble.Name, StringComparison.Ordinal));
         Assert.Equal("mean PD", ensemble.HyperparameterStrings["combination"]);
         Assert.Equal(members[0].Name, ensemble.HyperparameterStrings["member1"]);
-        Assert.Throws<InvalidOperationException>(() => new Training(1, []).Fit(ensemble, TestData.Rows));
+        Assert.Throws<InvalidOperationException>(() => new Training(TestData.Spec, 1).Fit(ensemble, TestData.Rows));
         Assert.Throws<ArgumentException>(() => Candidate.MeanOf([ensemble]));
         Assert.Throws<ArgumentOutOfRangeException>(() => Candidate.MeanOf([]));
     }

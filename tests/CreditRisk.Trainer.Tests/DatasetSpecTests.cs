@@ -13,15 +13,12 @@ public class DatasetSpecTests
         var german = DatasetSpec.Load(Repo("data", "german-credit", "dataset.json"));
         Assert.Equal(20, german.Features.Count);
         Assert.Equal(13, german.Features.Count(f => f.IsCategory));
-        // The UCI codes are aliases: the old schema's mapping, now data.
-        foreach (var old in FeatureSchema.Categorical)
-        {
-            var feature = german.Find(old.Name)!;
-            foreach (var v in old.Values)
-            {
-                Assert.Equal(v.Value, feature.Resolve(v.UciCode));
-            }
-        }
+        // The UCI codes are aliases: every code in german.data resolves (the load refuses unlisted values), to the readable values.
+        var data = CreditData.Load(Repo("data", "german-credit", "dataset.json"));
+        Assert.Equal(1000, data.Rows.Count);
+        Assert.Equal(300, data.Rows.Count(r => r.IsBad));
+        Assert.Equal("below0", german.Find("checkingAccount")!.Resolve("A11"));
+        Assert.Equal("below0", data.Rows[0].Categories[0]);
 
         var lendingClub = DatasetSpec.Load(Repo("data", "lending-club", "dataset.json"));
         Assert.Equal(22, lendingClub.Features.Count);

@@ -11,7 +11,7 @@ public sealed class EndToEndTests : IDisposable
     [Fact]
     public void Quick_run_writes_a_verified_model_golden_rows_report_and_summary()
     {
-        string[] args = ["--quick", "--out", _out, "--data", Path.Combine(AppContext.BaseDirectory, "german.data")];
+        string[] args = ["--quick", "--out", _out, "--dataset", TestData.SpecPath];
 
         // Nested CV first (its own command), then the default run, which must pick the cached result up.
         var nested = TrainerRun.Nested(TrainerOptions.Parse([.. args, "--nested"]));
@@ -43,7 +43,7 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(5, card.NestedCv.OuterFolds);
         var report = File.ReadAllText(Path.Combine(_out, "report.md"));
         Assert.Contains("## Fairness", report, StringComparison.Ordinal);
-        Assert.Contains("--exclude-protected", report, StringComparison.Ordinal);
+        Assert.Contains("declares no protected attributes", report, StringComparison.Ordinal);
         Assert.Contains("seed recipe", report, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "training-summary.json")));
         Assert.Equal(card.Threshold, summary.RootElement.GetProperty("threshold").GetDouble());

@@ -6,7 +6,11 @@ namespace CreditRisk.Trainer.Tests;
 
 internal static class TestData
 {
-    private static readonly Lazy<CreditData> Data = new(() => CreditData.Load(Path.Combine(AppContext.BaseDirectory, "german.data")));
+    public static readonly string SpecPath = Path.Combine(Paths.Root, "data", "german-credit", "dataset.json");
+
+    private static readonly Lazy<CreditData> Data = new(() => CreditData.Load(SpecPath));
+
+    public static DatasetSpec Spec => Data.Value.Spec;
 
     public static IReadOnlyList<CreditRecord> Rows => Data.Value.Rows;
 
@@ -23,11 +27,11 @@ public class OnnxExportTests
     public void Onnx_runtime_reproduces_mlnet_on_all_rows_and_edge_rows(LearnerKind kind)
     {
         var candidate = Candidate.OnePerFamily().Single(c => c.Kind == kind);
-        var training = new Training(seed: 42, excluded: []);
+        var training = new Training(TestData.Spec, seed: 42);
         var model = training.Fit(candidate, TestData.Rows);
-        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows);
 
-        var golden = Golden.Rows(TestData.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var golden = Golden.Rows(TestData.Spec, TestData.Rows, TreeSplits.Find(model, TestData.Spec));
         var rows = golden.Select(g => g.Record).ToArray();
         Assert.True(golden.Count(g => g.Kind != "data") >= 78, $"only {golden.Count(g => g.Kind != "data")} edge rows");
         if (kind != LearnerKind.LogisticRegression)
@@ -35,17 +39,17 @@ public class OnnxExportTests
             Assert.Contains(golden, g => g.Kind == "split");
         }
 
-        var expected = Training.Predict(model, rows);
+        var expected = Training.Predict(model, TestData.Spec, rows);
         using var scorer = new OnnxScorer(onnx);
-        var actual = scorer.Score(rows);
+        var actual = scorer.Score(TestData.Spec, rows);
         var threshold = CostMatrix.Default.BayesThreshold;
         var maxDelta = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         Assert.True(maxDelta <= 1e-5, $"{kind}: max |ΔPD| {maxDelta:E2}");
-        Assert.Equal(expected.Select(p => CostMatrix.Rejects(p, threshold)), actual.Select(p => CostMatrix.Rejects(p, threshold)));
+        Assert.Equal(expected.Select(p => Decisions.Rejects(p, threshold)), actual.Select(p => Decisions.Rejects(p, threshold)));
 
         // The file's interface is the contract's (Verify throws otherwise).
-        OnnxExport.Verify(onnx, model, rows, threshold);
-        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
+        OnnxExport.Verify(onnx, model, TestData.Spec, rows, threshold);
+        Assert.Equal(TestData.Spec.Inputs.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
         Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
     }
 
@@ -53,11 +57,11 @@ public class OnnxExportTests
     [Fact]
     public void An_ensemble_exports_as_one_graph_that_reproduces_the_mlnet_mean_and_encodes_each_field_once()
     {
-        var training = new Training(seed: 42, excluded: []);
+        var training = new Training(TestData.Spec, seed: 42);
         var model = training.FitModel(Candidate.MeanOf(Candidate.OnePerFamily()), TestData.Rows);
         Assert.Equal(4, model.Members.Count);
         var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
-        var golden = Golden.Rows(TestData.Rows, TreeSplits.Find(model, new CreditDataView([], withLabel: false).Schema));
+        var golden = Golden.Rows(TestData.Spec, TestData.Rows, TreeSplits.Find(model));
         var rows = golden.Select(g => g.Record).ToArray();
         Assert.Contains(golden, g => g.Kind == "split");
 
@@ -65,14 +69,14 @@ public class OnnxExportTests
         // and the mean really is a mean: it differs from every member alone.
         OnnxExport.Verify(onnx, model, rows, CostMatrix.Default.BayesThreshold);
         using var scorer = new OnnxScorer(onnx);
-        var pd = scorer.Score(rows);
-        Assert.All(model.Members, m => Assert.NotEqual(Training.Predict(m, rows), pd));
-        Assert.Equal(FeatureSchema.All.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
+        var pd = scorer.Score(TestData.Spec, rows);
+        Assert.All(model.Members, m => Assert.NotEqual(Training.Predict(m, TestData.Spec, rows), pd));
+        Assert.Equal(TestData.Spec.Inputs.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
         Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
 
         // Shared preprocessing is computed once; the members' PredictedLabel branches are gone; one Mean node ends it.
         var graph = Onnx.ModelProto.Parser.ParseFrom(onnx).Graph;
-        Assert.Equal(FeatureSchema.Categorical.Count(), graph.Node.Count(n => n.OpType == "OneHotEncoder"));
+        Assert.Equal(TestData.Spec.Inputs.Count(f => f.IsCategory), graph.Node.Count(n => n.OpType == "OneHotEncoder"));
         Assert.DoesNotContain(graph.Node, n => n.OpType == "Binarizer");
         Assert.Equal(4, graph.Node.Single(n => n.OpType == "Mean").Input.Count);
     }
@@ -80,7 +84,7 @@ public class OnnxExportTests
     [Fact]
     public void Linear_members_are_padded_to_one_kernel_path_and_still_reproduce_mlnet()
     {
-        var training = new Training(seed: 42, excluded: []);
+        var training = new Training(TestData.Spec, seed: 42);
         var model = training.FitModel(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LogisticRegression), TestData.Rows);
         var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
         OnnxExport.Verify(onnx, model, TestData.Rows, CostMatrix.Default.BayesThreshold);
@@ -95,25 +99,25 @@ public class OnnxExportTests
         Assert.Equal("Slice", graph.Node.Single(n => n.Input.Contains(linear.Output[0])).OpType);
 
         // Tree-only files are left byte for byte as they were.
-        var trees = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Rows);
+        var trees = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Spec, TestData.Rows);
         Assert.Same(trees, OnnxLinear.BatchInvariant(trees));
     }
 
     [Fact]
     public void Round_trip_casts_after_label_encoders_are_removed_only_where_exact()
     {
-        var training = new Training(seed: 42, excluded: []);
-        var raw = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Rows);
+        var training = new Training(TestData.Spec, seed: 42);
+        var raw = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows), TestData.Spec, TestData.Rows);
         static int Casts(byte[] onnx) => Onnx.ModelProto.Parser.ParseFrom(onnx).Graph.Node.Count(n => n.OpType == "Cast");
-        var categorical = FeatureSchema.Categorical.Count();
+        var categorical = TestData.Spec.Inputs.Count(f => f.IsCategory);
 
         var lean = OnnxCasts.RemoveRoundTrips(raw);
         Assert.Equal(Casts(raw) - 2 * categorical, Casts(lean));
         using (var before = new OnnxScorer(raw))
         using (var after = new OnnxScorer(lean))
         {
-            var rows = Golden.Rows(TestData.Rows, new Dictionary<string, float[]>()).Select(g => g.Record).ToArray(); // incl. unseen categories
-            Assert.Equal(before.Score(rows), after.Score(rows));
+            var rows = Golden.Rows(TestData.Spec, TestData.Rows, new Dictionary<string, float[]>()).Select(g => g.Record).ToArray(); // incl. unseen categories
+            Assert.Equal(before.Score(TestData.Spec, rows), after.Score(TestData.Spec, rows));
         }
 
         // An encoder whose default code is negative would not survive the uint32 cast: its casts stay.
@@ -126,8 +130,8 @@ public class OnnxExportTests
     [Fact]
     public void Merging_refuses_members_with_different_inputs()
     {
-        var training = new Training(seed: 42, excluded: []);
-        var member = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily()[0], TestData.Rows), TestData.Rows);
+        var training = new Training(TestData.Spec, seed: 42);
+        var member = OnnxExport.Convert(training.NewContext(), training.Fit(Candidate.OnePerFamily()[0], TestData.Rows), TestData.Spec, TestData.Rows);
         var other = Onnx.ModelProto.Parser.ParseFrom(member);
         other.Graph.Input[0].Name = "somethingElse";
         var error = Assert.Throws<OnnxExportException>(() =>
@@ -137,30 +141,15 @@ public class OnnxExportTests
     }
 
     [Fact]
-    public void Excluding_protected_attributes_keeps_every_input_in_the_graph()
-    {
-        var training = new Training(seed: 42, excluded: [.. FeatureSchema.Protected]);
-        var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm);
-        var model = training.Fit(candidate, TestData.Rows);
-        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
-        OnnxExport.Verify(onnx, model, TestData.Rows, 1 / 6.0);
-
-        // And the left-out attributes do not move the PD.
-        using var scorer = new OnnxScorer(onnx);
-        var flipped = TestData.Rows.Take(50).Select(r => r.With("foreignWorker", r.Category("foreignWorker") == "yes" ? "no" : "yes")).ToArray();
-        Assert.Equal(scorer.Score(TestData.Rows.Take(50).ToArray()), scorer.Score(flipped));
-    }
-
-    [Fact]
     public void Same_seed_gives_byte_identical_onnx()
     {
         byte[] Export()
         {
-            var training = new Training(seed: 7, excluded: []);
+            var training = new Training(TestData.Spec, seed: 7);
             var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm);
             var model = training.Fit(candidate, TestData.Rows);
             var card = TestCard(0.2);
-            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), card);
+            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows), card);
         }
 
         Assert.Equal(Export(), Export());
@@ -171,7 +160,7 @@ public class OnnxExportTests
     {
         byte[] Export()
         {
-            var training = new Training(seed: 7, excluded: []);
+            var training = new Training(TestData.Spec, seed: 7);
             var model = training.FitModel(Candidate.MeanOf(Candidate.OnePerFamily()), TestData.Rows);
             return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), TestCard(0.2));
         }
@@ -182,10 +171,10 @@ public class OnnxExportTests
     [Fact]
     public void Metadata_rewrite_keeps_the_graph_and_carries_the_card()
     {
-        var training = new Training(seed: 42, excluded: []);
+        var training = new Training(TestData.Spec, seed: 42);
         var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LogisticRegression);
         var model = training.Fit(candidate, TestData.Rows);
-        var graph = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+        var graph = OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows);
         var card = TestCard(0.1875);
         var onnx = ModelFile.WithMetadata(graph, card);
 
@@ -197,11 +186,13 @@ public class OnnxExportTests
         Assert.Equal("0.1875", scorer.Metadata[ModelMetadataKeys.Threshold]);
         Assert.Equal("5", scorer.Metadata[ModelMetadataKeys.CostFalseNegative]);
         Assert.Equal("1", scorer.Metadata[ModelMetadataKeys.CostFalsePositive]);
-        Assert.Equal(FeatureSchema.Version, scorer.Metadata[ModelMetadataKeys.SchemaVersion]);
+        Assert.Equal(ModelCard.CurrentVersion, scorer.Metadata[ModelMetadataKeys.CardVersion]);
+        Assert.Equal("german-credit", scorer.Metadata[ModelMetadataKeys.Dataset]);
+        Assert.Equal(card.Dataset.Inputs.Select(f => f.Name), roundTripSpec(scorer).Inputs.Select(f => f.Name));
         var roundTrip = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
-        Assert.Equal(card.ReferenceApplicant, roundTrip.ReferenceApplicant);
+        Assert.Equal(JsonSerializer.Serialize(card.ReferenceApplicant), JsonSerializer.Serialize(roundTrip.ReferenceApplicant));
         Assert.Equal(card.NestedCv, roundTrip.NestedCv);
-        Assert.All(Training.Predict(model, TestData.Rows).Zip(scorer.Score(TestData.Rows)), p => Assert.Equal(p.First, p.Second, 1e-5));
+        Assert.All(Training.Predict(model, TestData.Spec, TestData.Rows).Zip(scorer.Score(TestData.Spec, TestData.Rows)), p => Assert.Equal(p.First, p.Second, 1e-5));
     }
 
     [Fact]
@@ -212,26 +203,30 @@ public class OnnxExportTests
         var pipeline = ml.Transforms.CustomMapping<AgeInput, AgeOutput>((i, o) => o.AgeSquared = i.Age * i.Age, contractName: null)
             .Append(ml.Transforms.Concatenate("Features", nameof(AgeOutput.AgeSquared), "durationMonths"))
             .Append(ml.BinaryClassification.Trainers.LightGbm(labelColumnName: CreditDataView.LabelColumn, numberOfIterations: 10));
-        var model = pipeline.Fit(new CreditDataView(TestData.Rows, withLabel: true));
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(OnnxExport.Convert(ml, model, TestData.Rows), model, TestData.Rows, 1 / 6.0));
+        var model = pipeline.Fit(new CreditDataView(TestData.Spec, TestData.Rows, withLabel: true));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(OnnxExport.Convert(ml, model, TestData.Spec, TestData.Rows), model, TestData.Spec, TestData.Rows, 1 / 6.0));
         Assert.False(string.IsNullOrWhiteSpace(error.Message));
     }
 
     [Fact]
     public void Export_refuses_a_file_that_does_not_reproduce_the_model()
     {
-        var training = new Training(seed: 42, excluded: []);
+        var training = new Training(TestData.Spec, seed: 42);
         var families = Candidate.OnePerFamily();
         var lr = training.Fit(families.First(c => c.Kind == LearnerKind.LogisticRegression), TestData.Rows);
         var trees = training.Fit(families.First(c => c.Kind == LearnerKind.LightGbm), TestData.Rows);
-        var wrongFile = OnnxExport.Convert(training.NewContext(), lr, TestData.Rows);
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(wrongFile, trees, TestData.Rows, 1 / 6.0));
+        var wrongFile = OnnxExport.Convert(training.NewContext(), lr, TestData.Spec, TestData.Rows);
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExport.Verify(wrongFile, trees, TestData.Spec, TestData.Rows, 1 / 6.0));
         Assert.Contains("does not reproduce", error.Message, StringComparison.Ordinal);
     }
 
+    private static DatasetSpec roundTripSpec(OnnxScorer scorer) =>
+        JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!.Dataset;
+
     internal static ModelCard TestCard(double threshold) => new()
     {
-        SchemaVersion = FeatureSchema.Version,
+        CardVersion = ModelCard.CurrentVersion,
+        Dataset = TestData.Spec,
         Learner = "test",
         Hyperparameters = new Dictionary<string, string> { ["x"] = "1" },
         Threshold = threshold,
@@ -239,7 +234,8 @@ public class OnnxExportTests
         TrainingRows = 1000,
         TrainingDataSha256 = TestData.Credit.Sha256,
         Seed = 7,
-        ReferenceApplicant = Applicant.Example,
+        ReferenceApplicant = ReferenceValues.RequestValues(TestData.Spec, TestData.Rows[0], TestData.Spec.Inputs),
+        ExampleApplicant = ReferenceValues.RequestValues(TestData.Spec, TestData.Rows[0], TestData.Spec.Features),
     };
 
     public sealed class AgeInput

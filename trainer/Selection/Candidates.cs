@@ -1,6 +1,7 @@
 using System.Globalization;
 using CreditRisk.Contracts;
 using Microsoft.ML;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
@@ -66,7 +67,10 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
     {
         var categorical = spec.Inputs.Where(f => f.IsCategory).Select(f => f.Name).ToArray();
         var oneHot = categorical.Select(c => new InputOutputColumnPair(c + ".onehot", c)).ToArray();
-        IEstimator<ITransformer> pipeline = ml.Transforms.Categorical.OneHotEncoding(oneHot);
+        // A data set may have no categories at all: the one-hot step is then left out (it refuses zero columns).
+        IEstimator<ITransformer> pipeline = oneHot.Length > 0
+            ? ml.Transforms.Categorical.OneHotEncoding(oneHot)
+            : new EstimatorChain<ITransformer>();
         var numeric = new List<string>();
         var indicators = new List<string>();
         foreach (var f in spec.Inputs.Where(f => f.IsNumber))

@@ -69,9 +69,8 @@ public static class Report
             : $"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {F(nested.Procedure.Ci95Low)}–{F(nested.Procedure.Ci95High)}) in nested cross-validation " +
               $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, outer seed {nested.OuterSeed}, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): members and threshold are chosen inside each outer " +
               "training set exactly as above, and scored on the outer fold they never saw. This is the honest estimate. " +
-              $"Accepting everyone costs {F(nested.AcceptAll.Mean)} per applicant and rejecting everyone {F(nested.RejectAll.Mean)}: the model saves " +
-              $"{F(Math.Min(nested.AcceptAll.Mean, nested.RejectAll.Mean) - nested.Procedure.Mean, 3, signed: true)} per applicant against the better of the two " +
-              $"({F((Math.Min(nested.AcceptAll.Mean, nested.RejectAll.Mean) - nested.Procedure.Mean) * 1000, 0, signed: true)} per 1 000 applicants); the seed's recipe costs {F(nested.SeedRecipe.Mean)}." +
+              $"Accepting everyone costs {F(nested.AcceptAll.Mean)} per applicant (at a {P(isBad.Count(b => b) / (double)isBad.Length)} bad rate) and rejecting everyone {F(nested.RejectAll.Mean)}: " +
+              ValueOverBaseline(nested) + $" The seed's recipe costs {F(nested.SeedRecipe.Mean)}." +
               (spec.Name == PreregisteredDataset
                   ? " These outer folds were not used while the procedure was developed (it was developed on the outer folds of seed + 7919; their results are in docs/preregistration.md); " +
                     (nested.Procedure.Mean <= 0.53 ? "it meets the pre-registered target of ≤ 0.55 and the stretch target of ≤ 0.53."
@@ -232,6 +231,21 @@ public static class Report
         (o.Seed != 42 || o.DatasetPath != TrainerOptions.DefaultDataset || o.Quick ? " --" : "") +
         (o.DatasetPath != TrainerOptions.DefaultDataset ? $" --dataset {o.DatasetPath.Replace('\\', '/')}" : "") +
         (o.Seed != 42 ? $" --seed {o.Seed}" : "") + (o.Quick ? " --quick" : "");
+
+    /// <summary>The model's value in plain words, against the better of accepting and rejecting everyone, with both CIs.</summary>
+    private static string ValueOverBaseline(NestedCvResult nested)
+    {
+        var acceptAll = nested.AcceptAll.Mean <= nested.RejectAll.Mean;
+        var baseline = acceptAll ? nested.AcceptAll.Mean : nested.RejectAll.Mean;
+        var saving = baseline - nested.Procedure.Mean;
+        var which = acceptAll ? "accepting everyone" : "rejecting everyone";
+        var ci = acceptAll ? nested.AcceptAll : nested.RejectAll;
+        var paired = $" (the model's 95 % CI {F(nested.Procedure.Ci95Low)}–{F(nested.Procedure.Ci95High)}; {which}: {F(ci.Ci95Low)}–{F(ci.Ci95High)})";
+        return saving > 0
+            ? $"the model saves {F(saving)} per applicant against {which} ({F(saving * 1000, 0)} per 1 000 applicants){paired}."
+            : $"**the model does not beat {which}**: it costs {F(-saving)} per applicant more ({F(-saving * 1000, 0)} per 1 000 applicants){paired}; " +
+              $"on this data, at these costs, {which} is as good a policy as the model.";
+    }
 
     private static string F(double v, int digits = 3, bool signed = false) =>
         (signed && v > 0 ? "+" : "") + v.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);

@@ -79,6 +79,9 @@ public static class ModelFile
     /// The sidecar: the card's fields at the top level plus what a human needs to call the file. Its modelVersion
     /// is the one the server reports: the first 12 hex digits of the file's SHA-256 (check with sha256sum).
     /// </summary>
+    /// <summary>The model version the server reports: the first 12 hex digits of the file's SHA-256.</summary>
+    public static string VersionOf(byte[] onnx) => Convert.ToHexStringLower(SHA256.HashData(onnx))[..12];
+
     public static string SidecarJson(ModelCard card, byte[] onnx)
     {
         var node = JsonSerializer.SerializeToNode(card, Indented)!.AsObject();

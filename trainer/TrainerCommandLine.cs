@@ -1,0 +1,118 @@
+using System.CommandLine;
+using CreditRisk.Contracts;
+using Spectre.Console;
+
+namespace CreditRisk.Trainer;
+
+/// <summary>
+/// The command line (System.CommandLine): the default command trains (or, with <c>--nested</c>, runs the nested
+/// cross-validation), <c>init</c> drafts a spec from a CSV. A bad argument prints one line and exits 2; a spec or
+/// data error prints one line naming the field or the CSV line and exits 1.
+/// </summary>
+public static class TrainerCommandLine
+{
+    public const int BadArguments = 2;
+    public const int BadData = 1;
+
+    private static readonly Option<string> Dataset = new("--dataset") { Description = "data set spec (JSON; its CSV path is relative to it)", DefaultValueFactory = _ => TrainerOptions.DefaultDataset };
+    private static readonly Option<int> Seed = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 42 };
+    private static readonly Option<string?> Out = new("--out") { Description = "output directory (default artifacts/<spec name>)" };
+    private static readonly Option<bool> Nested = new("--nested") { Description = "run the nested cross-validation only and write <out>/nested-cv.json (minutes)" };
+    private static readonly Option<int> NestedRepeats = new("--nested-repeats") { Description = "outer repeats of the nested CV", DefaultValueFactory = _ => 10 };
+    private static readonly Option<int> Repeats = new("--repeats") { Description = "repeats of the selection CV", DefaultValueFactory = _ => 2 };
+    private static readonly Option<bool> Quick = new("--quick") { Description = "one candidate per learner family, one repeat (tests)" };
+    private static readonly Option<double> Smoothing = new("--smoothing") { Description = "cost-curve smoothing for threshold and selection, share of rows each side", DefaultValueFactory = _ => 0.03 };
+    private static readonly Option<bool> NoReport = new("--no-report") { Description = "skip report and charts" };
+
+    private static readonly Argument<string> Csv = new("csv") { Description = "the CSV file (with a header line)" };
+    private static readonly Option<string> Target = new("--target") { Description = "the outcome column", Required = true };
+    private static readonly Option<string[]> Bad = new("--bad") { Description = "value(s) of the outcome column that mean bad (defaulted, charged off)", Required = true, AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string[]> Good = new("--good") { Description = "value(s) that mean good (default: every other value)", AllowMultipleArgumentsPerToken = true };
+    private static readonly Option<string?> SpecOut = new("--out") { Description = "where to write the spec (default: dataset.json beside the CSV)" };
+    private static readonly Option<char> Delimiter = new("--delimiter") { Description = "the CSV's delimiter", DefaultValueFactory = _ => ',' };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("CreditRisk trainer: cross-validate, select, refit, export ONNX and report for the data set a spec describes.")
+        {
+            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Smoothing, NoReport,
+        };
+        root.SetAction(result => Guard(() =>
+        {
+            var options = OptionsFrom(result);
+            if (options.Nested)
+            {
+                TrainerRun.Nested(options);
+            }
+            else
+            {
+                TrainerRun.Train(options);
+            }
+        }));
+
+        var init = new Command("init", "Draft a data set spec from a CSV: infers kinds, category values, ranges and missing values, and prints what it guessed.")
+        {
+            Csv, Target, Bad, Good, SpecOut, Delimiter,
+        };
+        init.SetAction(result => Guard(() =>
+        {
+            var csv = result.GetValue(Csv)!;
+            var specPath = result.GetValue(SpecOut) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "dataset.json");
+            var draft = SpecDraft.FromCsv(csv, result.GetValue(Target)!, result.GetValue(Bad)!, result.GetValue(Good) ?? [], specPath, result.GetValue(Delimiter));
+            foreach (var guess in draft.Guesses)
+            {
+                Console.WriteLine($"  {guess}"); // unwrapped: one guess per line
+            }
+
+            File.WriteAllText(specPath, SpecDraft.ToJson(draft.Spec));
+            AnsiConsole.MarkupLine($"Wrote {Markup.Escape(specPath)}: {draft.Spec.Features.Count} attributes. Check the guesses (kinds, ranges, roles, labels, reasons), then train with --dataset {Markup.Escape(specPath)}.");
+        }));
+        root.Subcommands.Add(init);
+        return root;
+    }
+
+    public static int Run(string[] args)
+    {
+        var result = Build().Parse(args);
+        if (result.Errors.Count > 0)
+        {
+            Console.Error.WriteLine($"error: {result.Errors[0].Message} (see --help)");
+            return BadArguments;
+        }
+
+        return result.Invoke();
+    }
+
+    public static TrainerOptions OptionsFrom(ParseResult result)
+    {
+        var quick = result.GetValue(Quick);
+        return new TrainerOptions
+        {
+            DatasetPath = result.GetValue(Dataset)!,
+            Seed = result.GetValue(Seed),
+            OutputRoot = result.GetValue(Out),
+            Nested = result.GetValue(Nested),
+            Quick = quick,
+            // --quick means one repeat unless a count is given.
+            Repeats = quick && result.GetResult(Repeats) is null or { Implicit: true } ? 1 : result.GetValue(Repeats),
+            NestedRepeats = quick && result.GetResult(NestedRepeats) is null or { Implicit: true } ? 1 : result.GetValue(NestedRepeats),
+            Smoothing = result.GetValue(Smoothing),
+            NoReport = result.GetValue(NoReport),
+        };
+    }
+
+    /// <summary>Spec and data errors are the user's to fix: one line naming the field or the CSV line, no stack trace.</summary>
+    private static int Guard(Action action)
+    {
+        try
+        {
+            action();
+            return 0;
+        }
+        catch (Exception e) when (e is DatasetSpecException or CreditDataException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return BadData;
+        }
+    }
+}

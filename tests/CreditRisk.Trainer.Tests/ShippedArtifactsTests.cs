@@ -59,3 +59,32 @@ public class ShippedArtifactsTests
         }
     }
 }
+
+/// <summary>Every shipped model (artifacts/&lt;name&gt;/) embeds its data set's spec and reproduces its golden file in ONNX Runtime.</summary>
+public class EveryShippedModelTests
+{
+    public static TheoryData<string> Datasets => ["german-credit", "lending-club"];
+
+    [Theory]
+    [MemberData(nameof(Datasets))]
+    public void The_shipped_model_embeds_its_spec_and_reproduces_its_golden_file(string name)
+    {
+        var folder = Path.Combine(Paths.Root, "artifacts", name);
+        var spec = DatasetSpecSchema.Load(Path.Combine(Paths.Root, "data", name, "dataset.json"));
+        using var scorer = new OnnxScorer(File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
+        var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
+        Assert.Equal(spec.ToJson(), card.Dataset.ToJson());
+        Assert.Equal(name, scorer.Metadata[ModelMetadataKeys.Dataset]);
+        Assert.Equal(spec.Inputs.Select(f => f.Name).Order(), scorer.Inputs.Keys.Order());
+        Assert.True(card.NestedCv.OuterFolds > 0, "the shipped card should carry nested-CV results");
+
+        var (threshold, rows) = Golden.Read(spec, File.ReadAllText(Path.Combine(folder, "golden.json")));
+        Assert.Equal(card.TrainingRows, rows.Count(r => r.Row.Kind == "data"));
+        var pd = scorer.Score(spec, rows.Select(r => r.Row.Record).ToArray());
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.True(Math.Abs(pd[i] - rows[i].Pd) <= OnnxExport.Tolerance, $"{name} row {i}: {pd[i]} vs {rows[i].Pd}");
+            Assert.Equal(rows[i].Decision, Decisions.Decide(pd[i], threshold));
+        }
+    }
+}

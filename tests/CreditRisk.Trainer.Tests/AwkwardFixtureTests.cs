@@ -76,6 +76,7 @@ public sealed class AwkwardFixture : IDisposable
     }
 }
 
+[Collection(TrainerRuns.Name)]
 public sealed class AwkwardFixtureTests(AwkwardFixture fixture) : IClassFixture<AwkwardFixture>
 {
     public static TheoryData<LearnerKind> Families => [.. Candidate.OnePerFamily().Select(c => c.Kind)];

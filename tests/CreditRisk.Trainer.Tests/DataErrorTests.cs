@@ -3,6 +3,7 @@ using CreditRisk.Contracts;
 namespace CreditRisk.Trainer.Tests;
 
 /// <summary>Bad data gets one clear error each, naming the CSV line and column; bad command lines exit 2.</summary>
+[Collection(TrainerRuns.Name)]
 public class DataErrorTests
 {
     private static readonly DatasetSpec Spec = DatasetSpec.Parse("""

@@ -4,6 +4,7 @@ using CreditRisk.Contracts;
 namespace CreditRisk.Trainer.Tests;
 
 /// <summary>A small training run on the real data (one candidate per family, one repeat), start to finish.</summary>
+[Collection(TrainerRuns.Name)]
 public sealed class EndToEndTests : IDisposable
 {
     private readonly string _out = Path.Combine(Path.GetTempPath(), "creditrisk-trainer-" + Guid.NewGuid().ToString("N"));

@@ -19,3 +19,10 @@ internal static class Paths
         throw new InvalidOperationException("CreditRisk.sln not found above " + AppContext.BaseDirectory);
     }
 }
+
+/// <summary>Tests that run a whole trainer command share one collection: its progress display is console-wide and exclusive.</summary>
+[CollectionDefinition(Name)]
+public sealed class TrainerRuns
+{
+    public const string Name = "trainer runs";
+}

@@ -38,6 +38,13 @@ dotnet_suite() {
   f=$(sum_of 'Failed: +[0-9]+' "$out")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); echo "FAILED: dotnet test exited $status"; fi
+  # Every test project of the solution must have run: one that failed to build prints no summary and would vanish.
+  local expected ran
+  expected=$(grep -cE '^Project\(.*Tests\.csproj"' CreditRisk.sln)
+  ran=$(grep -cE '^(Passed|Failed)!' "$out")
+  if [ "$ran" -ne "$expected" ]; then
+    failed=$((failed + expected - ran)); echo "FAILED: $ran of $expected test projects ran (a build error?)"; grep -E ' error ' "$out" | sort -u | head -20
+  fi
 }
 
 # node --test: TAP-ish summary lines "# pass N" / "# fail N".

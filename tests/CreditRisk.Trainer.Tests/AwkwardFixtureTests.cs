@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 
 namespace CreditRisk.Trainer.Tests;
@@ -139,6 +140,51 @@ public sealed class AwkwardFixtureTests(AwkwardFixture fixture) : IClassFixture<
         Assert.Equal(JsonValueKind.String, card.ExampleApplicant["housing"].ValueKind);
         var report = File.ReadAllText(Path.Combine(output, "report.md"));
         Assert.Contains("| Frau |", report, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// End to end: the awkward spec's CSV is trained and exported here, then the real server process serves that file
+    /// (it warms up over the golden rows beside it) and a batch over HTTP gives the golden PDs, with each applicant's
+    /// id echoed in order and a missing value accepted where the spec allows it.
+    /// </summary>
+    [Fact]
+    public async Task The_trained_file_is_served_and_scores_a_batch_with_ids_over_http()
+    {
+        var output = Path.Combine(fixture.Directory, "served");
+        var outcome = TrainerRun.Train(TrainerOptions.Parse(["--quick", "--dataset", fixture.SpecPath, "--out", output, "--no-report"]));
+        var spec = outcome.Card.Dataset;
+        var golden = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "golden.json")))!["rows"]!.AsArray();
+        var rows = golden.Where(r => (string?)r!["kind"] == "data").Take(30).Concat(golden.Where(r => (string?)r!["kind"] == "missing")).ToArray();
+        Assert.Contains(rows, r => (string?)r!["kind"] == "missing");
+
+        var id = spec.Ids.Single().Name;
+        var applicants = new JsonArray([.. rows.Select((r, i) =>
+        {
+            var applicant = r!["input"]!.DeepClone().AsObject();
+            applicant[id] = $"app-{i}";
+            return (JsonNode)applicant;
+        })]);
+
+        // The server's build output sits beside this suite's, in the same configuration.
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var serverDll = Path.Combine(Paths.Root, "server", "bin", configuration, "net10.0", "CreditRisk.Server.dll");
+        await using var server = await CreditRisk.Testing.ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
+        {
+            ["Model__Path"] = Path.Combine(output, "model.onnx"),
+        });
+        using var body = new StringContent(new JsonObject { ["applicants"] = applicants }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var response = await server.Client.PostAsync(new Uri("/api/v1/score/batch", UriKind.Relative), body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+
+        var results = JsonNode.Parse(text)!["results"]!.AsArray();
+        Assert.Equal(rows.Length, results.Count);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.Equal($"app-{i}", (string?)results[i]!["ids"]![id]);
+            Assert.True(Math.Abs((double)results[i]!["probabilityOfDefault"]! - (double)rows[i]!["pd"]!) <= OnnxExport.Tolerance, $"row {i}: {text}");
+            Assert.Equal((string?)rows[i]!["decision"], (string?)results[i]!["decision"]);
+        }
     }
 }
 

@@ -38,6 +38,12 @@ dotnet_suite() {
   f=$(sum_of 'Failed: +[0-9]+' "$out")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
   if [ "$status" -ne 0 ] && [ "${f:-0}" -eq 0 ]; then failed=$((failed + 1)); echo "FAILED: dotnet test exited $status"; fi
+  # A test host that crashed still prints a "Passed!" line for the tests it finished: count each aborted run as failed.
+  local aborted
+  aborted=$(grep -c 'The active test run was aborted' "$out" || true)
+  if [ "${aborted:-0}" -gt 0 ]; then
+    failed=$((failed + aborted)); echo "FAILED: $aborted test run(s) aborted (a test host crashed)"; grep -A3 'The test running when the crash occurred' "$out" | head -8
+  fi
   # Every test project of the solution must have run: one that failed to build prints no summary and would vanish.
   local expected ran
   expected=$(grep -cE '^Project\(.*Tests\.csproj"' CreditRisk.sln)

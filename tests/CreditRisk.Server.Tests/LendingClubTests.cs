@@ -15,22 +15,7 @@ public sealed class LendingClubTests(LendingClubApp app)
     [Fact]
     public async Task Scores_equal_the_trainers_golden_predictions()
     {
-        var golden = Golden.Load(Dataset);
-        var rows = golden.Rows.Where(r => r.Kind is "data" or "edge" or "missing").ToList();
-        Assert.NotEmpty(rows);
-        foreach (var chunk in rows.Chunk(500))
-        {
-            var body = new JsonObject { ["applicants"] = new JsonArray([.. chunk.Select(r => r.Input.DeepClone())]) };
-            var response = await _client.PostJson("/api/v1/score/batch", body);
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-            var batch = (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!;
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                Assert.True(Math.Abs(chunk[i].Pd - batch.Results[i].ProbabilityOfDefault) <= 1e-6,
-                    $"row {i}: golden {chunk[i].Pd}, served {batch.Results[i].ProbabilityOfDefault}");
-                Assert.Equal(chunk[i].Decision, batch.Results[i].Decision);
-            }
-        }
+        await Golden.Load(Dataset).AssertServedBy(_client);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using Carter;
 using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Inference;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
 using CreditRisk.Server.Scoring;
@@ -23,6 +24,9 @@ builder.AddJsonLogging();
 // The model: one ONNX Runtime session, checked and warmed up before the server listens.
 builder.Services.AddCreditModel();
 builder.Services.AddScoring();
+
+// The Open Inference Protocol (KServe V2): REST under /v2, gRPC on its own HTTP/2 port (Inference:GrpcPort).
+builder.AddInference();
 
 // Limits and refusals: body/header size, timeouts, rate limiting, problem+json for every error.
 builder.AddHardening();
@@ -62,6 +66,7 @@ app.UseHttpMetrics();
 app.UseRequestLimits();
 
 app.MapCarter();
+app.MapInference();
 app.MapHealth();
 app.MapMetrics("/metrics").ReadOnly();
 

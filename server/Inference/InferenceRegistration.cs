@@ -11,7 +11,9 @@ public static class InferenceRegistration
     {
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<V2Scoring>();
-        builder.Services.AddGrpc();
+        // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
+        // the 405 of POST /health/ready into a 404.
+        builder.Services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
 
         // Added to the server URLs like the health port (binding in code would make Kestrel ignore the URL settings);
         // a value that is not a port is left for option validation to report at start.

@@ -19,7 +19,9 @@ public sealed class V2Module : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var v2 = app.MapGroup("/v2").WithTags(Tag);
+        // Its contract is the protocol's own document (contracts/open-inference/open_inference_rest.yaml), so these
+        // routes stay out of openapi.yaml, which is CreditRisk's own API.
+        var v2 = app.MapGroup("/v2").WithTags(Tag).ExcludeFromDescription();
         v2.MapGet("/health/live", Live).WithName("V2ServerLive").WithSummary("Server live (Open Inference Protocol)");
         v2.MapGet("/health/ready", Ready).WithName("V2ServerReady").WithSummary("Server ready (Open Inference Protocol)");
         v2.MapGet("", GetServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata (Open Inference Protocol)");

@@ -132,7 +132,8 @@ public sealed class V2Scoring(
         {
             var name = Truncate(input.Name);
             var feature = model.Spec.Find(input.Name);
-            if (feature is null || feature.Role == FeatureRole.Protected)
+            // Protected and id attributes are accepted as in /api/v1 (never fed to the model; ids are not echoed here).
+            if (feature is null)
             {
                 problems.Add($"input '{name}' is not an input of model '{model.Spec.Name}'; unknown inputs are rejected");
                 continue;

@@ -1,6 +1,6 @@
 # CreditRisk scoring server. Build from the repository root:
 #   docker build -t creditrisk .
-#   docker run --rm -p 8080:8080 creditrisk
+#   docker run --rm -p 8080:8080 -p 8082:8082 creditrisk   (8082: Open Inference Protocol gRPC, HTTP/2 cleartext)
 # .NET 10 images are Ubuntu 24.04 (glibc): ONNX Runtime's native library needs glibc, so never Alpine.
 
 # Overridable bases (tests/container/build-image.sh builds with local ones); the defaults are the official images.
@@ -26,9 +26,10 @@ WORKDIR /app
 COPY --from=build /app .
 ENV ASPNETCORE_HTTP_PORTS=8080 \
     Limits__HealthPort=8081 \
+    Inference__GrpcPort=8082 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_gcServer=0
-EXPOSE 8080
+EXPOSE 8080 8082
 # The aspnet image has no curl: the server probes its own /health/ready.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["dotnet", "CreditRisk.Server.dll", "--probe-ready"]

@@ -14,7 +14,7 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 public sealed class ScoringCapacity : IDisposable
 {
-    /// <summary>The scoring endpoints' tag, and the batch endpoint's name (both set in ScoringModule).</summary>
+    /// <summary>The scoring endpoints' tag, and the batch endpoint's name (both set in ScoringModule; V2Module's infer carries the tag too).</summary>
     private const string ScoringTag = "Scoring";
     private const string BatchEndpoint = "ScoreBatch";
 
@@ -57,7 +57,8 @@ public sealed class ScoringCapacity : IDisposable
             return;
         }
 
-        var batch = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == BatchEndpoint;
+        // The Open Inference Protocol's infer (V2ModelInfer, V2ModelInferVersion) is a batch too.
+        var batch = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is BatchEndpoint or "V2ModelInfer" or "V2ModelInferVersion";
         using var lease = await (batch ? _batches : _singles).AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {

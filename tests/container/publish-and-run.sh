@@ -49,6 +49,9 @@ envs=("${envs[@]/ASPNETCORE_HTTP_PORTS=*/ASPNETCORE_HTTP_PORTS=$port}")
 # The loopback health listener too (the HEALTHCHECK probes it when set).
 health_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 envs=("${envs[@]/Limits__HealthPort=*/Limits__HealthPort=$health_port}")
+# And the gRPC listener (Open Inference Protocol).
+grpc_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+envs=("${envs[@]/Inference__GrpcPort=*/Inference__GrpcPort=$grpc_port}")
 
 as_app=()
 if [ "$(id -u)" -eq 0 ]; then

@@ -21,12 +21,21 @@ public sealed record ModelMetadata(
     IReadOnlyDictionary<string, string> Properties);
 
 /// <summary>inference_response.</summary>
-public sealed record InferResponse(
-    [property: JsonPropertyName("model_name")] string ModelName,
-    [property: JsonPropertyName("model_version")] string ModelVersion,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Id,
-    InferResponseParameters Parameters,
-    IReadOnlyList<OutputTensor> Outputs);
+public sealed class InferResponse
+{
+    [JsonPropertyName("model_name")]
+    public required string ModelName { get; init; }
+
+    [JsonPropertyName("model_version")]
+    public required string ModelVersion { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Id { get; init; }
+
+    public required InferResponseParameters Parameters { get; init; }
+
+    public required IReadOnlyList<OutputTensor> Outputs { get; init; }
+}
 
 /// <summary>The response's parameters: the threshold the decisions were taken at.</summary>
 public sealed record InferResponseParameters(double Threshold);

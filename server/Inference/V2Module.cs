@@ -99,7 +99,14 @@ public sealed class V2Module : ICarterModule
             _ => new OutputTensor(output, V2Scoring.Bytes, shape, TensorData.Of([.. results.Select(V2Scoring.ReasonsJson)])),
         });
         var model = v2.Model;
-        return TypedResults.Ok(new InferResponse(model.Spec.Name, model.Version, id, new InferResponseParameters(model.Threshold), [.. tensors]));
+        return TypedResults.Ok(new InferResponse
+        {
+            ModelName = model.Spec.Name,
+            ModelVersion = model.Version,
+            Id = id,
+            Parameters = new InferResponseParameters(model.Threshold),
+            Outputs = [.. tensors],
+        });
     }
 
     private static JsonHttpResult<V2Error> Error(int? status, string error) =>
@@ -126,18 +133,18 @@ public sealed class V2Module : ICarterModule
 
             string? id = null;
             var sawInputs = false;
-            foreach (var property in root.EnumerateObject())
+            foreach (var member in root.EnumerateObject())
             {
-                switch (property.Name)
+                switch (member.Name)
                 {
-                    case "id" when property.Value.ValueKind == JsonValueKind.String:
-                        id = property.Value.GetString();
+                    case "id" when member.Value.ValueKind == JsonValueKind.String:
+                        id = member.Value.GetString();
                         break;
-                    case "parameters" when property.Value.ValueKind == JsonValueKind.Object:
+                    case "parameters" when member.Value.ValueKind == JsonValueKind.Object:
                         break;
-                    case "inputs" when property.Value.ValueKind == JsonValueKind.Array:
+                    case "inputs" when member.Value.ValueKind == JsonValueKind.Array:
                         sawInputs = true;
-                        foreach (var input in property.Value.EnumerateArray())
+                        foreach (var input in member.Value.EnumerateArray())
                         {
                             if (ReadInput(input, inputs.Count) is { } bad)
                             {
@@ -148,8 +155,8 @@ public sealed class V2Module : ICarterModule
                         }
 
                         break;
-                    case "outputs" when property.Value.ValueKind == JsonValueKind.Array:
-                        foreach (var output in property.Value.EnumerateArray())
+                    case "outputs" when member.Value.ValueKind == JsonValueKind.Array:
+                        foreach (var output in member.Value.EnumerateArray())
                         {
                             if (output.ValueKind != JsonValueKind.Object || !output.TryGetProperty("name", out var outputName) || outputName.ValueKind != JsonValueKind.String)
                             {
@@ -161,9 +168,9 @@ public sealed class V2Module : ICarterModule
 
                         break;
                     case "id" or "parameters" or "inputs" or "outputs":
-                        return Fail($"'{property.Name}' has the wrong type (see inference_request)");
+                        return Fail($"'{member.Name}' has the wrong type (see inference_request)");
                     default:
-                        return Fail($"'{Echo(property.Name)}' is not a field of inference_request; unknown fields are rejected");
+                        return Fail($"'{Echo(member.Name)}' is not a field of inference_request; unknown fields are rejected");
                 }
             }
 
@@ -184,21 +191,21 @@ public sealed class V2Module : ICarterModule
             return $"inputs[{index}] must be an object (request_input)";
         }
 
-        foreach (var property in input.EnumerateObject())
+        foreach (var member in input.EnumerateObject())
         {
-            var ok = property.Name switch
+            var ok = member.Name switch
             {
-                "name" or "datatype" => property.Value.ValueKind == JsonValueKind.String,
-                "shape" => property.Value.ValueKind == JsonValueKind.Array && property.Value.EnumerateArray().All(d => d.TryGetInt64(out _)),
-                "data" => property.Value.ValueKind == JsonValueKind.Array,
-                "parameters" => property.Value.ValueKind == JsonValueKind.Object,
+                "name" or "datatype" => member.Value.ValueKind == JsonValueKind.String,
+                "shape" => member.Value.ValueKind == JsonValueKind.Array && member.Value.EnumerateArray().All(d => d.TryGetInt64(out _)),
+                "data" => member.Value.ValueKind == JsonValueKind.Array,
+                "parameters" => member.Value.ValueKind == JsonValueKind.Object,
                 _ => false,
             };
             if (!ok)
             {
-                return property.Name is "name" or "datatype" or "shape" or "data" or "parameters"
-                    ? $"inputs[{index}].{property.Name} has the wrong type (name and datatype: strings; shape: whole numbers; data: an array)"
-                    : $"inputs[{index}].{Echo(property.Name)} is not a field of request_input; unknown fields are rejected";
+                return member.Name is "name" or "datatype" or "shape" or "data" or "parameters"
+                    ? $"inputs[{index}].{member.Name} has the wrong type (name and datatype: strings; shape: whole numbers; data: an array)"
+                    : $"inputs[{index}].{Echo(member.Name)} is not a field of request_input; unknown fields are rejected";
             }
         }
 

@@ -36,7 +36,8 @@ public static class InferenceRegistration
     /// <summary>The gRPC service (the REST routes are a Carter module, <see cref="V2Module"/>).</summary>
     public static WebApplication MapInference(this WebApplication app)
     {
-        app.MapGrpcService<GrpcInference>();
+        // Rate-limited per client like the /api routes (a refusal is HTTP 429, which gRPC clients see as UNAVAILABLE).
+        app.MapGrpcService<GrpcInference>().RequireRateLimiting(Hardening.ApiRateLimit);
         return app;
     }
 }

@@ -212,6 +212,26 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
         Assert.Equal(StatusCode.NotFound, unknown.StatusCode);
     }
 
+    [Fact]
+    public async Task Grpc_is_rate_limited_per_client_like_the_api()
+    {
+        var grpcPort = ServerProcess.FreePort();
+        await using var server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string>
+        {
+            ["Inference__GrpcPort"] = grpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Limits__RateLimitPermits"] = "2",
+            ["Limits__RateLimitWindowSeconds"] = "60",
+        });
+        using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        var grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        var request = new V2.ModelMetadataRequest { Name = Model };
+        await grpc.ModelMetadataAsync(request);
+        await grpc.ModelMetadataAsync(request);
+        var refused = await Assert.ThrowsAsync<RpcException>(() => grpc.ModelMetadataAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
+        Assert.Contains("429", refused.Status.Detail, StringComparison.Ordinal);
+    }
+
     /// <summary>An inference_request with one [N, 1] tensor per attribute the rows carry (null where a row leaves it out).</summary>
     private static JsonObject InferRequest(List<JsonObject> rows, string? id = null, bool integers = false)
     {

@@ -213,6 +213,39 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task V2_and_grpc_scores_are_counted_in_the_scoring_metrics()
+    {
+        var before = await Count();
+        var rows = Golden.Load(Model).Rows.Where(r => r.Kind == "data").Take(2).Select(r => r.Input).ToList();
+        await PostValid($"/v2/models/{Model}/infer", InferRequest(rows));
+        await fixture.Grpc.ModelInferAsync(GrpcRequest(rows, raw: false));
+        var after = await Count();
+        Assert.Equal(before.V2 + 1, after.V2);
+        Assert.Equal(before.Grpc + 1, after.Grpc);
+        Assert.Equal(before.Scored + 4, after.Scored);
+
+        async Task<(double V2, double Grpc, double Scored)> Count()
+        {
+            var metrics = await _client.GetStringAsync("/metrics");
+            double Sum(string pattern) => System.Text.RegularExpressions.Regex.Matches(metrics, pattern, System.Text.RegularExpressions.RegexOptions.Multiline)
+                .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+            return (
+                Sum(@"^creditrisk_scoring_duration_seconds_count\{endpoint=""v2""\} (\S+)$"),
+                Sum(@"^creditrisk_scoring_duration_seconds_count\{endpoint=""grpc""\} (\S+)$"),
+                Sum(@"^creditrisk_scores_total\{decision=""\w+""\} (\S+)$"));
+        }
+    }
+
+    [Fact]
+    public async Task A_batch_over_the_limit_is_a_413_error_object()
+    {
+        var row = Golden.Load(Model).Rows.First(r => r.Kind == "data").Input;
+        var response = await _client.PostJson($"/v2/models/{Model}/infer", InferRequest([.. Enumerable.Repeat(row, 1001)]));
+        var error = await AssertError(response, HttpStatusCode.RequestEntityTooLarge, "inference_error_response", "at most 1000 rows");
+        Assert.Contains("Scoring:MaxBatchSize", error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Grpc_is_rate_limited_per_client_like_the_api()
     {
         var grpcPort = ServerProcess.FreePort();
@@ -233,9 +266,9 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     /// <summary>An inference_request with one [N, 1] tensor per attribute the rows carry (null where a row leaves it out).</summary>
-    private static JsonObject InferRequest(List<JsonObject> rows, string? id = null, bool integers = false)
+    internal static JsonObject InferRequest(List<JsonObject> rows, string? id = null, bool integers = false, string dataset = Model)
     {
-        var spec = TestModels.Spec(Model);
+        var spec = TestModels.Spec(dataset);
         var names = rows.SelectMany(r => r.Select(p => p.Key)).Distinct().ToList();
         var inputs = new JsonArray();
         foreach (var name in names)
@@ -308,7 +341,7 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
         return request;
     }
 
-    private static JsonArray Output(JsonObject response, string name, string datatype, int rows)
+    internal static JsonArray Output(JsonObject response, string name, string datatype, int rows)
     {
         var output = response["outputs"]!.AsArray().Single(o => (string)o!["name"]! == name)!;
         Assert.Equal(datatype, (string)output["datatype"]!);
@@ -386,4 +419,36 @@ internal static class OpenInferenceSchemas
         null => null,
         var scalar => JsonValue.Create(scalar.ToString()),
     };
+}
+
+/// <summary>The Lending Club model (ids, protected attributes, missing values) over V2 REST: the same scores as v1, bit for bit.</summary>
+[Collection(LendingClubCollection.Name)]
+public sealed class LendingClubOpenInferenceTests(LendingClubApp app)
+{
+    private const string Dataset = TestModels.LendingClub;
+    private readonly HttpClient _client = app.CreateClient();
+
+    [Fact]
+    public async Task A_v2_batch_scores_bit_for_bit_like_the_v1_batch()
+    {
+        var rows = Golden.Load(Dataset).Rows.Where(r => r.Kind is "data" or "edge" or "missing").Take(400).Select(r => r.Input).ToList();
+        var v1 = await _client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray([.. rows.Select(r => r.DeepClone())]) });
+        Assert.Equal(HttpStatusCode.OK, v1.StatusCode);
+        var expected = (await v1.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!.Results;
+
+        var metadata = OpenInferenceSchemas.AssertValid(await _client.GetStringAsync($"/v2/models/{Dataset}"), "metadata_model_response");
+        Assert.Equal(TestModels.Spec(Dataset).Inputs.Select(f => f.Name), metadata["inputs"]!.AsArray().Select(t => (string)t!["name"]!));
+
+        var response = await _client.PostJson($"/v2/models/{Dataset}/infer", OpenInferenceTests.InferRequest(rows, dataset: Dataset));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var body = OpenInferenceSchemas.AssertValid(text, "inference_response");
+        var pd = OpenInferenceTests.Output(body, "probability_of_default", "FP32", rows.Count);
+        var decision = OpenInferenceTests.Output(body, "decision", "BYTES", rows.Count);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i].ProbabilityOfDefault), BitConverter.DoubleToInt64Bits((double)pd[i]!));
+            Assert.Equal(expected[i].Decision, (string)decision[i]!);
+        }
+    }
 }

@@ -43,7 +43,8 @@ public static class ServingConfigs
         var triton = Path.Combine(directory, TritonFile);
         var mlserver = Path.Combine(directory, MlServerFile);
         File.WriteAllText(triton, Triton(card, inputs, outputs));
-        File.WriteAllText(mlserver, MlServer(card, inputs, outputs, ModelFile.VersionOf(onnx)));
+        // The version the server reports and checks: the content hash the trainer wrote into the file.
+        File.WriteAllText(mlserver, MlServer(card, inputs, outputs, scorer.Metadata[ModelMetadataKeys.ContentHash]));
         return [triton, mlserver];
     }
 

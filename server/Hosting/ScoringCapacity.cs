@@ -14,7 +14,7 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 public sealed class ScoringCapacity : IDisposable
 {
-    /// <summary>The scoring endpoints' tag, and the batch endpoint's name (both set in ScoringModule; V2Module's infer carries the tag too).</summary>
+    /// <summary>The scoring endpoints' tag, and the batch endpoint's name (both set in ScoringModule).</summary>
     private const string ScoringTag = "Scoring";
     private const string BatchEndpoint = "ScoreBatch";
 
@@ -43,7 +43,8 @@ public sealed class ScoringCapacity : IDisposable
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var endpoint = context.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<ITagsMetadata>()?.Tags.Contains(ScoringTag) != true)
+        var batchLane = endpoint?.Metadata.GetMetadata<BatchLane>() is not null;
+        if (endpoint is null || (!batchLane && endpoint.Metadata.GetMetadata<ITagsMetadata>()?.Tags.Contains(ScoringTag) != true))
         {
             await next(context);
             return;
@@ -57,8 +58,7 @@ public sealed class ScoringCapacity : IDisposable
             return;
         }
 
-        // The Open Inference Protocol's infer (V2ModelInfer, V2ModelInferVersion) is a batch too.
-        var batch = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName is BatchEndpoint or "V2ModelInfer" or "V2ModelInferVersion";
+        var batch = batchLane || endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == BatchEndpoint;
         using var lease = await (batch ? _batches : _singles).AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
@@ -123,5 +123,18 @@ public sealed class ScoringCapacity : IDisposable
                 Detail = "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.",
             },
         });
+    }
+}
+
+/// <summary>
+/// Endpoint metadata: scored in <see cref="ScoringCapacity"/>'s batch lane. Carried by the Open Inference Protocol's
+/// infer, REST and gRPC, which score whole batches but are neither tagged nor named like /api/v1/score/batch.
+/// </summary>
+public sealed class BatchLane
+{
+    public static readonly BatchLane Instance = new();
+
+    private BatchLane()
+    {
     }
 }

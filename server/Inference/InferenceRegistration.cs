@@ -37,7 +37,17 @@ public static class InferenceRegistration
     public static WebApplication MapInference(this WebApplication app)
     {
         // Rate-limited per client like the /api routes (a refusal is HTTP 429, which gRPC clients see as UNAVAILABLE).
-        app.MapGrpcService<GrpcInference>().RequireRateLimiting(Hardening.ApiRateLimit);
+        // ModelInfer scores whole batches: it takes a permit of ScoringCapacity's batch lane (a refusal is HTTP 503,
+        // UNAVAILABLE to gRPC clients); health and metadata calls stay outside the lanes.
+        app.MapGrpcService<GrpcInference>()
+            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .Add(endpoint =>
+            {
+                if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.EndsWith("/" + nameof(GrpcInference.ModelInfer), StringComparison.Ordinal) == true)
+                {
+                    endpoint.Metadata.Add(BatchLane.Instance);
+                }
+            });
         return app;
     }
 }

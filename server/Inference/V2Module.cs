@@ -32,8 +32,7 @@ public sealed class V2Module : ICarterModule
             model.MapGet("", GetModelMetadata).WithName("V2ModelMetadata" + suffix)
                 .WithSummary("Model metadata: its inputs and outputs with name, datatype and shape (Open Inference Protocol)");
             model.MapGet("/ready", ModelReady).WithName("V2ModelReady" + suffix).WithSummary("Model ready (Open Inference Protocol)");
-            // Tagged "Scoring" (the tag ScoringCapacity bounds, in the batch lane); the routes are not in openapi.yaml.
-            model.MapPost("/infer", Infer).WithName("V2ModelInfer" + suffix).WithTags("Scoring")
+            model.MapPost("/infer", Infer).WithName("V2ModelInfer" + suffix).WithMetadata(BatchLane.Instance)
                 .WithSummary("Score a batch of applicants given as V2 tensors (Open Inference Protocol)")
                 .WithDescription(
                     "One tensor per model input, shape [N, 1] (or [N]): BYTES for categories, FP32, FP64, INT32 or INT64 for " +

@@ -7,6 +7,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Json.Schema;
+using Microsoft.Extensions.DependencyInjection;
 using V2 = global::Inference;
 
 namespace CreditRisk.Server.Tests;
@@ -450,5 +451,27 @@ public sealed class LendingClubOpenInferenceTests(LendingClubApp app)
             Assert.Equal(BitConverter.DoubleToInt64Bits(expected[i].ProbabilityOfDefault), BitConverter.DoubleToInt64Bits((double)pd[i]!));
             Assert.Equal(expected[i].Decision, (string)decision[i]!);
         }
+    }
+}
+
+/// <summary>The Open Inference Protocol's infer is bounded like /api/v1/score/batch: its endpoints take the batch lane.</summary>
+[Collection(AppCollection.Name)]
+public sealed class OpenInferenceCapacityTests(SharedApp app)
+{
+    [Fact]
+    public void Rest_and_grpc_infer_and_only_they_take_the_batch_lane()
+    {
+        var endpoints = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
+            .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
+            .ToList();
+        var inBatchLane = endpoints
+            .Where(e => e.Metadata.GetMetadata<CreditRisk.Server.Hosting.BatchLane>() is not null)
+            .Select(e => e.RoutePattern.RawText)
+            .Order()
+            .ToList();
+        Assert.Equal(
+            ["/inference.GRPCInferenceService/ModelInfer", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"],
+            inBatchLane);
+        Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/inference.GRPCInferenceService/ServerLive");
     }
 }

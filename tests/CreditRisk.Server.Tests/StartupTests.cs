@@ -13,6 +13,8 @@ public sealed class StartupTests
     [InlineData("Limits__MaxConcurrentConnections", "0", "MaxConcurrentConnections")]
     [InlineData("Limits__KeepAliveTimeoutSeconds", "1e9", "Limits:KeepAliveTimeoutSeconds")]
     [InlineData("Limits__HealthPort", "70000", "HealthPort")]
+    [InlineData("Inference__GrpcPort", "70000", "GrpcPort")]
+    [InlineData("Inference__GrpcPort", "abc", "Inference:GrpcPort")]
     [InlineData("Model__Path", "", "Path")]
     public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)
     {
@@ -28,6 +30,22 @@ public sealed class StartupTests
         var url = $"http://127.0.0.1:{((IPEndPoint)busy.LocalEndpoint).Port}";
         var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { ["ASPNETCORE_URLS"] = url });
         AssertOneLineExit1(exitCode, stdout, stderr, url);
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Busy_grpc_port_exits_1_with_one_line_naming_the_address()
+    {
+        using var busy = new TcpListener(IPAddress.IPv6Any, 0);
+        busy.Server.DualMode = true;
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Inference__GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        AssertOneLineExit1(exitCode, stdout, stderr, $":{port}");
         Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
     }
 

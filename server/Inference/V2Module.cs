@@ -19,6 +19,7 @@ public sealed class V2Module : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
+        // No Accepts metadata: routing would answer a wrong content type with its own 415 problem, not the protocol's error.
         // Its contract is the protocol's own document (contracts/open-inference/open_inference_rest.yaml), so these
         // routes stay out of openapi.yaml, which is CreditRisk's own API.
         var v2 = app.MapGroup("/v2").WithTags(Tag).ExcludeFromDescription();
@@ -39,8 +40,7 @@ public sealed class V2Module : ICarterModule
                     "numbers; a null element or a left-out tensor is a missing value where the spec allows one. Outputs: " +
                     "probability_of_default (FP32), decision (BYTES, approve or reject) and reasons (BYTES, one JSON array of " +
                     "reasons per row, empty for an approve), each [N, 1]. The rules are those of /api/v1/score/batch; a bad " +
-                    "tensor is a 400 {\"error\": …} naming each input, its rows and the rule.")
-                .Accepts<JsonElement>("application/json");
+                    "tensor is a 400 {\"error\": …} naming each input, its rows and the rule.");
         }
     }
 

@@ -169,6 +169,15 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_body_that_is_not_json_is_a_415_error_object_and_server_metadata_answers_with_a_trailing_slash()
+    {
+        var response = await _client.PostAsync($"/v2/models/{Model}/infer", new StringContent("inputs", System.Text.Encoding.UTF8, "text/plain"));
+        await AssertError(response, HttpStatusCode.UnsupportedMediaType, "inference_error_response", "Content-Type: application/json");
+        // The protocol's document writes server metadata as GET /v2/.
+        await GetValid("/v2/", "metadata_server_response");
+    }
+
+    [Fact]
     public async Task Grpc_serves_health_metadata_and_the_rest_pds()
     {
         var grpc = fixture.Grpc;

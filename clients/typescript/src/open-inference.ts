@@ -18,3 +18,17 @@ export function fillDollarPath(pathname: string, params: Record<string, unknown>
 export function createOpenInferenceClient(baseUrl: string) {
   return createClient<paths>({ baseUrl, pathSerializer: fillDollarPath });
 }
+
+export type OpenInferenceClient = ReturnType<typeof createOpenInferenceClient>;
+
+/**
+ * POST /v2/models/{name}/versions/{version}/infer with a body typed as the document's inference_request. openapi-fetch
+ * derives a body type from the schema's self-referencing tensor_data that no value satisfies under
+ * exactOptionalPropertyTypes, so the body is checked against the generated type here and passed on as is.
+ */
+export function infer(client: OpenInferenceClient, model: string, version: string, body: InferenceRequest) {
+  return client.POST('/v2/models/${MODEL_NAME}/versions/${MODEL_VERSION}/infer', {
+    params: { path: { MODEL_NAME: model, MODEL_VERSION: version } },
+    body: body as never,
+  });
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
-import { createOpenInferenceClient, type InferenceRequest } from '../src/open-inference.js';
+import { createOpenInferenceClient, infer, type InferenceRequest } from '../src/open-inference.js';
 import { freePort, repoRoot, startServer, type LiveServer } from './live-server.js';
 
 const MODEL = 'german-credit';
@@ -69,18 +69,13 @@ test('the generated REST client reads metadata and infers through the live serve
   assert.equal(metadata.data?.name, MODEL);
   assert.deepEqual(metadata.data?.versions, [version]);
 
-  // The body is built as the generated inference_request type; openapi-fetch's own body type for this operation
-  // (the schema's recursive tensor_data under exactOptionalPropertyTypes) rejects even that type, hence the cast.
-  const { data, error, response } = await client.POST('/v2/models/${MODEL_NAME}/versions/${MODEL_VERSION}/infer', { params: { path }, body: restRequest() as never });
+  const { data, error, response } = await infer(client, MODEL, version, restRequest());
   assert.equal(response.status, 200, JSON.stringify(error));
   const pd = data?.outputs?.find((o: { name: string }) => o.name === 'probability_of_default');
   assert.equal(pd?.datatype, 'FP32');
   rows.forEach((r, i) => assert.ok(Math.abs(Number(pd?.data[i]) - r.pd) <= 1e-6, `row ${i}: ${pd?.data[i]} vs golden ${r.pd}`));
 
-  const bad = await client.POST('/v2/models/${MODEL_NAME}/versions/${MODEL_VERSION}/infer', {
-    params: { path },
-    body: { inputs: [{ name: 'durationMonths', shape: [1, 1], datatype: 'FP32', data: [6.5] }] } satisfies InferenceRequest as never,
-  });
+  const bad = await infer(client, MODEL, version, { inputs: [{ name: 'durationMonths', shape: [1, 1], datatype: 'FP32', data: [6.5] }] });
   assert.equal(bad.response.status, 400);
   assert.match(JSON.stringify(bad.error), /durationMonths/);
 });

@@ -17,6 +17,13 @@ public sealed class V2Module : ICarterModule
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
+    // Error messages quote input names ('durationMonths'); escaped as \u0027 they are hard to read in a terminal. The
+    // response is application/json, never HTML, so the relaxed escaping is safe here.
+    private static readonly JsonSerializerOptions ErrorJson = new(JsonContext.Default.Options)
+    {
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         // No Accepts metadata: routing would answer a wrong content type with its own 415 problem, not the protocol's error.
@@ -109,7 +116,7 @@ public sealed class V2Module : ICarterModule
     }
 
     private static JsonHttpResult<V2Error> Error(int? status, string error) =>
-        TypedResults.Json(new V2Error(error), JsonContext.Default.V2Error, statusCode: status ?? StatusCodes.Status400BadRequest);
+        TypedResults.Json(new V2Error(error), ErrorJson, statusCode: status ?? StatusCodes.Status400BadRequest);
 
     private readonly record struct InferRequest(string? Id, List<InputTensor> Inputs, List<string> Outputs, string? Error);
 

@@ -96,6 +96,31 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
     }
 
     [Fact]
+    public void Windows_of_200_training_applicants_stay_below_act_on_every_input()
+    {
+        // The alert rules wait for 200 decisions: at that size, sampling noise alone must not reach 0.25.
+        // 50 seeded windows drawn without replacement from the training population.
+        var random = new Random(2026);
+        var worst = new Dictionary<string, double>();
+        for (var w = 0; w < 50; w++)
+        {
+            var window = german.Applicants.OrderBy(_ => random.Next()).Take(200).ToArray();
+            var report = german.Drift(window);
+            foreach (var f in report.Features.Append(report.Pd))
+            {
+                worst[f.Name] = Math.Max(worst.GetValueOrDefault(f.Name), f.Psi);
+            }
+        }
+
+        foreach (var (name, psi) in worst)
+        {
+            output.WriteLine($"{name,-24} worst {psi:0.0000}");
+        }
+
+        Assert.All(worst, w => Assert.True(w.Value <= Psi.ActAbove, $"{w.Key}: PSI {w.Value} on a window of 200 from training"));
+    }
+
+    [Fact]
     public void Amounts_times_three_move_the_amount_past_a_quarter_and_no_other_feature()
     {
         var live = german.Applicants

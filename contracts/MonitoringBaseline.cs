@@ -9,7 +9,9 @@ namespace CreditRisk.Contracts;
 /// counts live applicants into the same bins and computes <see cref="Psi"/>. Both sides use this one file, so a value
 /// falls in the same bin in training and in production.
 /// </summary>
-public sealed record MonitoringBaseline(int Rows, IReadOnlyList<FeatureBaseline> Features, Distribution Pd)
+/// <remarks><see cref="MeanPd"/> and <see cref="ApprovalRate"/> (at the model's threshold) are the training figures the
+/// live mean PD and approval rate are shown against.</remarks>
+public sealed record MonitoringBaseline(int Rows, double MeanPd, double ApprovalRate, IReadOnlyList<FeatureBaseline> Features, Distribution Pd)
 {
     /// <summary>Deciles: the usual PSI binning, coarse enough that a few hundred live applicants fill every bin.</summary>
     public const int DefaultBins = 10;
@@ -17,21 +19,28 @@ public sealed record MonitoringBaseline(int Rows, IReadOnlyList<FeatureBaseline>
     /// <summary>
     /// Fits the baseline on training applicants: JSON values as in a request (a category's canonical value as a
     /// string, a number as a number; absent or null = missing), and their PDs (out-of-fold ones, so the PD bins
-    /// describe the model on rows it did not see).
+    /// describe the model on rows it did not see), and the model's decision threshold.
     /// </summary>
     public static MonitoringBaseline Fit(
         IEnumerable<FeatureSpec> features,
         IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> applicants,
         IReadOnlyList<double> pd,
+        double threshold,
         int bins = DefaultBins)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, applicants.Count, nameof(pd));
+        ArgumentOutOfRangeException.ThrowIfZero(pd.Count, nameof(pd));
         var fitted = features
             .Select(f => new FeatureBaseline(f.Name, f.IsCategory
                 ? Distribution.OfCategories(f.Values.Select(v => v.Value).ToArray(), applicants.Select(a => Distribution.CategoryOf(a, f.Name)).ToArray())
                 : Distribution.OfNumbers(applicants.Select(a => Distribution.NumberOf(a, f.Name)).ToArray(), bins)))
             .ToArray();
-        return new MonitoringBaseline(applicants.Count, fitted, Distribution.OfNumbers(pd.Select(p => (double?)p).ToArray(), bins));
+        return new MonitoringBaseline(
+            applicants.Count,
+            pd.Average(),
+            (double)pd.Count(p => !Decisions.Rejects(p, threshold)) / pd.Count,
+            fitted,
+            Distribution.OfNumbers(pd.Select(p => (double?)p).ToArray(), bins));
     }
 
     /// <summary>PSI of a live sample against this baseline, per feature (in baseline order) and for the PD.</summary>
@@ -41,7 +50,8 @@ public sealed record MonitoringBaseline(int Rows, IReadOnlyList<FeatureBaseline>
         var features = Features
             .Select(f => FeatureDrift.Of(f.Name, f.Distribution, f.Distribution.Count(applicants, f.Name)))
             .ToArray();
-        return new DriftReport(applicants.Count, features, FeatureDrift.Of("pd", Pd, Pd.CountNumbers(pd.Select(p => (double?)p).ToArray())));
+        var pdDrift = FeatureDrift.Of("pd", Pd, Pd.CountNumbers(pd.Select(p => (double?)p).ToArray()));
+        return new DriftReport(applicants.Count, pd.Count == 0 ? 0 : pd.Average(), features, pdDrift);
     }
 }
 
@@ -246,4 +256,5 @@ public sealed record FeatureDrift(string Name, double Psi, PsiBand Band, Distrib
     }
 }
 
-public sealed record DriftReport(int Applicants, IReadOnlyList<FeatureDrift> Features, FeatureDrift Pd);
+/// <summary>A live window against the baseline: its size, its mean PD (against <see cref="MonitoringBaseline.MeanPd"/>), and the PSIs.</summary>
+public sealed record DriftReport(int Applicants, double MeanPd, IReadOnlyList<FeatureDrift> Features, FeatureDrift Pd);

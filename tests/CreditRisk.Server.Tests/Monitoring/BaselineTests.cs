@@ -96,7 +96,7 @@ public sealed class BaselineTests
         var spec = TestModels.Spec();
         var applicants = new[] { TestModels.SpecApplicant(spec, 0), TestModels.SpecApplicant(spec, 1) }
             .Select(a => (IReadOnlyDictionary<string, JsonElement>)a).ToArray();
-        var baseline = MonitoringBaseline.Fit(spec.Inputs, applicants, [0.1, 0.9]);
+        var baseline = MonitoringBaseline.Fit(spec.Inputs, applicants, [0.1, 0.9], threshold: 0.5);
 
         var json = JsonSerializer.Serialize(baseline, DatasetSpec.Json);
         var back = JsonSerializer.Deserialize<MonitoringBaseline>(json, DatasetSpec.Json)!;
@@ -104,5 +104,20 @@ public sealed class BaselineTests
         Assert.Equal(json, JsonSerializer.Serialize(back, DatasetSpec.Json));
         Assert.Equal(spec.Inputs.Select(f => f.Name), back.Features.Select(f => f.Name));
         Assert.All(back.Drift(applicants, [0.1, 0.9]).Features, f => Assert.Equal(0, f.Psi, 12));
+    }
+
+    [Fact]
+    public void The_baseline_keeps_the_training_mean_pd_and_approval_rate_at_the_threshold()
+    {
+        var spec = TestModels.Spec();
+        var applicants = Enumerable.Range(0, 4).Select(i => (IReadOnlyDictionary<string, JsonElement>)TestModels.SpecApplicant(spec, i)).ToArray();
+
+        // PDs 0.1, 0.2, 0.5, 0.9 at threshold 0.5: reject only above it, so three of four approved; mean 1.7 / 4.
+        var baseline = MonitoringBaseline.Fit(spec.Inputs, applicants, [0.1, 0.2, 0.5, 0.9], threshold: 0.5);
+
+        Assert.Equal(4, baseline.Rows);
+        Assert.Equal(0.425, baseline.MeanPd, 12);
+        Assert.Equal(0.75, baseline.ApprovalRate, 12);
+        Assert.Equal(0.3, baseline.Drift(applicants.Take(2).ToArray(), [0.2, 0.4]).MeanPd, 12);
     }
 }

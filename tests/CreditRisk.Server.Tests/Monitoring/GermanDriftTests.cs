@@ -19,7 +19,7 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
             Spec = TestModels.Spec(TestModels.German);
             Model = new CreditModel(TestModels.ShippedModel(TestModels.German));
             Applicants = Read(Spec);
-            Baseline = MonitoringBaseline.Fit(Spec.Inputs, Applicants, Score(Applicants));
+            Baseline = MonitoringBaseline.Fit(Spec.Inputs, Applicants, Score(Applicants), Model.Threshold);
         }
 
         public DatasetSpec Spec { get; }

@@ -3,6 +3,7 @@ using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
+using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Prometheus;
 
@@ -24,7 +25,10 @@ builder.AddJsonLogging();
 builder.Services.AddCreditModel();
 builder.Services.AddScoring();
 
-// Limits and refusals: body/header size, timeouts, rate limiting, problem+json for every error.
+// Decision records: each decision committed (SQLite by default, PostgreSQL when configured) before it is answered; outcomes fed back.
+builder.Services.AddRecords();
+
+// Limits and refusals: body/header size, timeouts, rate limiting, the API key, problem+json for every error.
 builder.AddHardening();
 
 // API: Carter modules, source-generated JSON, OpenAPI document, health checks.
@@ -44,7 +48,7 @@ catch (Exception e) when (StartupErrors.Report(e))
     return StartupErrors.ExitCode;
 }
 
-if (!app.TryLoadModel())
+if (!app.TryLoadModel() || !app.TryOpenRecords())
 {
     return StartupErrors.ExitCode;
 }

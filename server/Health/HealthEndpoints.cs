@@ -7,7 +7,8 @@ namespace CreditRisk.Server.Health;
 /// <summary>Liveness and readiness probes, mapped in every environment (load balancers need them).</summary>
 public static class HealthEndpoints
 {
-    private const string Ready = "ready";
+    /// <summary>The tag of the checks behind /health/ready.</summary>
+    public const string Ready = "ready";
 
     public static IServiceCollection AddModelHealth(this IServiceCollection services)
     {
@@ -19,7 +20,7 @@ public static class HealthEndpoints
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
+        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed, and the decision store works.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) }).ReadOnly();
         return app;

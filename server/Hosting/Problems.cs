@@ -57,6 +57,23 @@ public static class Problems
                 });
             }
 
+            if (exception is Records.StoreUnavailableException)
+            {
+                // No 200 without its record: the client retries, here or on another instance.
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                httpContext.Response.Headers.RetryAfter = "1";
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Title = "Decision store unavailable",
+                        Detail = "The decision could not be recorded, so none is returned; retry later.",
+                    },
+                });
+            }
+
             var status = exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,

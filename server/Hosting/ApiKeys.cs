@@ -50,6 +50,7 @@ public static class ApiKeys
         where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
             Refusal(context.HttpContext) is { } refusal ? refusal : await next(context))
+            .WithMetadata(new Required())
             .ProducesProblem(StatusCodes.Status401Unauthorized);
 
     /// <summary>Needs the key when ApiKey:RequiredForScoring is set (the score endpoints).</summary>
@@ -81,6 +82,9 @@ public static class ApiKeys
             ? null
             : Unauthorized($"The {ApiKeyOptions.Header} header does not hold the right key.");
     }
+
+    /// <summary>Endpoint metadata: this endpoint always needs the key (the OpenAPI document states it).</summary>
+    public sealed class Required;
 
     private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unauthorized(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,

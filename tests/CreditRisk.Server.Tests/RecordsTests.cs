@@ -353,6 +353,37 @@ public sealed class RecordsSettingsTests
     }
 
     [Fact]
+    public async Task While_the_store_cannot_commit_scoring_answers_503_with_Retry_After_and_never_200()
+    {
+        using var app = new AppFactory(new Dictionary<string, string?> { ["Records:CommitTimeoutSeconds"] = "1", ["ApiKey:Key"] = RecordsApp.Key });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.PostJson("/api/v1/score", Http.ApplicantJson())).StatusCode);
+
+        // Another writer holds SQLite's write lock: the commit waits, the request must not be answered 200 meanwhile.
+        using (var blocker = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(app.DataFolder, "decisions.db")};Pooling=False"))
+        {
+            blocker.Open();
+            using var begin = blocker.CreateCommand();
+            begin.CommandText = "BEGIN EXCLUSIVE";
+            begin.ExecuteNonQuery();
+
+            using var single = await client.PostJson("/api/v1/score", Http.ApplicantJson());
+            await single.AssertProblem(503);
+            Assert.Equal("1", single.Headers.RetryAfter?.ToString());
+            var batch = await client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray(Http.ApplicantJson(), Http.ApplicantJson()) });
+            var problem = await batch.AssertProblem(503);
+            Assert.Equal("Decision store unavailable", (string?)problem["title"]);
+
+            using var rollback = blocker.CreateCommand();
+            rollback.CommandText = "ROLLBACK";
+            rollback.ExecuteNonQuery();
+        }
+
+        using var again = await client.PostJson("/api/v1/score", Http.ApplicantJson());
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+    }
+
+    [Fact]
     public async Task A_bad_applicationId_is_a_400_naming_it()
     {
         using var app = new AppFactory(new Dictionary<string, string?>());

@@ -36,7 +36,7 @@ public sealed class SqliteDecisionStore : DecisionStore
         {
             connection.Open();
             using var wal = connection.CreateCommand();
-            // WAL is a property of the file: set once, it stays.
+            // WAL mode is stored in the file itself: set once, it stays.
             wal.CommandText = "PRAGMA journal_mode=WAL";
             wal.ExecuteNonQuery();
         }

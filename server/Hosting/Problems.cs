@@ -57,7 +57,8 @@ public static class Problems
                 });
             }
 
-            if (exception is Records.StoreUnavailableException)
+            // The writer's refusal, or a read of the decision endpoints failing on the database (SQLite, Npgsql).
+            if (exception is Records.StoreUnavailableException or System.Data.Common.DbException)
             {
                 // No 200 without its record: the client retries, here or on another instance.
                 httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -69,7 +70,9 @@ public static class Problems
                     {
                         Status = StatusCodes.Status503ServiceUnavailable,
                         Title = "Decision store unavailable",
-                        Detail = "The decision could not be recorded, so none is returned; retry later.",
+                        Detail = exception is Records.StoreUnavailableException
+                            ? "The decision could not be recorded, so none is returned; retry later."
+                            : "The decision store could not be reached; retry later.",
                     },
                 });
             }

@@ -8,12 +8,10 @@ namespace CreditRisk.Server.Records;
 
 /// <summary>
 /// The decision records and their outcomes, on SQLite or PostgreSQL. The SQL is written once for both (times as Unix
-/// milliseconds, ids as UUIDv7 text, JSON as text); a provider supplies connections and its migrations.
+/// milliseconds, ids as UUIDv7 text, JSON as text); a provider supplies connections, its migrations and its bulk insert.
 /// </summary>
 public abstract class DecisionStore : IDisposable
 {
-    // Nine parameters a row; 400 rows stay far below both providers' parameter limits (SQLite 32 766, PostgreSQL 65 535).
-    private const int RowsPerInsert = 400;
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at";
 
     public abstract string Provider { get; }
@@ -25,38 +23,9 @@ public abstract class DecisionStore : IDisposable
 
     public abstract void Dispose();
 
-    /// <summary>All records in one transaction: committed together or not at all.</summary>
-    public async Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        for (var start = 0; start < records.Count; start += RowsPerInsert)
-        {
-            var count = Math.Min(RowsPerInsert, records.Count - start);
-            await using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            var sql = new StringBuilder("INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant) VALUES ");
-            for (var i = 0; i < count; i++)
-            {
-                var r = records[start + i];
-                sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @a{i}, @t{i}, @m{i}, @h{i}, @p{i}, @d{i}, @r{i}, @x{i})");
-                Add(command, $"i{i}", r.Id.ToString());
-                Add(command, $"a{i}", r.ApplicationId);
-                Add(command, $"t{i}", r.DecidedAt.ToUnixTimeMilliseconds());
-                Add(command, $"m{i}", r.ModelVersion);
-                Add(command, $"h{i}", r.Threshold);
-                Add(command, $"p{i}", r.ProbabilityOfDefault);
-                Add(command, $"d{i}", r.Decision);
-                Add(command, $"r{i}", r.ReasonsJson);
-                Add(command, $"x{i}", r.ApplicantJson);
-            }
-
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
+    /// <summary>All records in one transaction: committed together or not at all. Called by the one writer only; each
+    /// provider writes them its fastest way.</summary>
+    public abstract Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken);
 
     public async Task<DecisionRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
     {

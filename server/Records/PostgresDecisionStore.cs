@@ -50,6 +50,43 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
         }
     }
 
+    /// <summary>Binary COPY inside the transaction: one round trip streams the whole group commit, however many rows.</summary>
+    public override async Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var copy = await connection.BeginBinaryImportAsync(
+            "COPY decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant) FROM STDIN (FORMAT BINARY)",
+            cancellationToken))
+        {
+            foreach (var r in records)
+            {
+                await copy.StartRowAsync(cancellationToken);
+                await copy.WriteAsync(r.Id.ToString(), NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                if (r.ApplicationId is null)
+                {
+                    await copy.WriteNullAsync(cancellationToken);
+                }
+                else
+                {
+                    await copy.WriteAsync(r.ApplicationId, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                }
+
+                await copy.WriteAsync(r.DecidedAt.ToUnixTimeMilliseconds(), NpgsqlTypes.NpgsqlDbType.Bigint, cancellationToken);
+                await copy.WriteAsync(r.ModelVersion, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.Threshold, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
+                await copy.WriteAsync(r.ProbabilityOfDefault, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken);
+                await copy.WriteAsync(r.Decision, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.ReasonsJson, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await copy.WriteAsync(r.ApplicantJson, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+            }
+
+            await copy.CompleteAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -16,6 +16,10 @@ public sealed class RecordsOptions : IValidatableObject
     /// <summary>Folder of the SQLite file (decisions.db); relative to the app's folder. Default: the user's local data folder.</summary>
     public string? DataFolder { get; set; }
 
+    /// <summary>SQLite's durability: Full (default) = each commit on disk before its 200, power loss included; Normal = safe
+    /// against a process crash (kill -9), not against power loss, and much cheaper per commit (see benchmarks/RESULTS.md).</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
     /// <summary>Most records one commit gathers from concurrent requests (group commit).</summary>
     [Range(1, 10_000)]
     public int MaxRecordsPerCommit { get; set; } = 512;
@@ -26,7 +30,7 @@ public sealed class RecordsOptions : IValidatableObject
 
     /// <summary>How long a request waits for its commit before it is answered 503 instead.</summary>
     [Range(1, 300)]
-    public int CommitTimeoutSeconds { get; set; } = 5;
+    public int CommitTimeoutSeconds { get; set; } = 10;
 
     /// <summary>Store failing for this long (writes or probes) → /health/ready answers 503 until it works again.</summary>
     [Range(0, 3600)]
@@ -71,4 +75,10 @@ public sealed class RecordsOptions : IValidatableObject
             }
         }
     }
+}
+
+public enum SqliteSynchronous
+{
+    Full,
+    Normal,
 }

@@ -126,7 +126,15 @@ public sealed class RecordsDurabilityTests(ITestOutputHelper output)
             // Readiness turns 503 after Records:UnreadyAfterSeconds of failure.
             Assert.True(await ReadinessBecomes(server, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20)), "readiness stayed 200 with the store down");
             var refusedWhileDown = load.Refused.Count;
-            await Task.Delay(500);
+
+            // Reading the records fails too, as a 503 problem, not a 500.
+            using (var auditor = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(30) })
+            {
+                auditor.DefaultRequestHeaders.Add("X-API-Key", RecordLoad.Key);
+                using var read = await auditor.GetAsync(new Uri("/api/v1/decisions?limit=1", UriKind.Relative));
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, read.StatusCode);
+                Assert.Equal("application/problem+json", read.Content.Headers.ContentType?.MediaType);
+            }
 
             await postgres.StartAgainAsync();
             Assert.True(await ReadinessBecomes(server, HttpStatusCode.OK, TimeSpan.FromSeconds(30)), "readiness did not come back with the store");
@@ -146,6 +154,7 @@ public sealed class RecordsDurabilityTests(ITestOutputHelper output)
             Assert.Contains("Decision store unavailable", r.Body, StringComparison.Ordinal);
         });
         Assert.Equal(0, load.OkWithoutId);
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
 
         // Every 200 (before, during and after the outage) is in the database itself.
         var stored = (await postgres.QueryAsync("down", "SELECT id FROM decisions"))

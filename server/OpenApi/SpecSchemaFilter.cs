@@ -81,10 +81,10 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         // A spec attribute of that name wins (ApplicantReader reads it as the attribute).
         schema.Properties.TryAdd(ApplicantReader.ApplicationIdField, new OpenApiSchema
         {
-            Type = JsonSchemaType.String,
+            Type = JsonSchemaType.String | JsonSchemaType.Null,
             MinLength = 1,
             MaxLength = ApplicantReader.MaxApplicationIdLength,
-            Description = "The client's own id for this application: recorded with the decision, echoed in the result, and usable to feed back its outcome. Optional.",
+            Description = "The client's own id for this application: recorded with the decision, echoed in the result, and usable to feed back its outcome. Optional (null = not given).",
         });
     }
 

@@ -248,6 +248,12 @@ public sealed class ApplicantReader
     private static bool ReadApplicationId(ref Utf8JsonReader reader, string prefix, ApplicantRow row, ValidationErrors errors)
     {
         reader.Read();
+        // null is "not given", as for any optional attribute (generated clients send it for an unset property).
+        if (reader.TokenType == JsonTokenType.Null && row.ApplicationId is null)
+        {
+            return true;
+        }
+
         var problem = row.ApplicationId is not null
             ? "is given more than once"
             : reader.TokenType != JsonTokenType.String

@@ -384,7 +384,7 @@ public sealed class RecordsSettingsTests
     }
 
     [Fact]
-    public async Task A_bad_applicationId_is_a_400_naming_it()
+    public async Task A_bad_applicationId_is_a_400_naming_it_and_null_means_not_given()
     {
         using var app = new AppFactory(new Dictionary<string, string?>());
         using var client = app.CreateClient();
@@ -392,6 +392,13 @@ public sealed class RecordsSettingsTests
         body["applicationId"] = 42;
         var problem = await (await client.PostJson("/api/v1/score", body)).AssertProblem(400);
         Assert.Equal(["must be a string of 1 to 128 characters (got a number)"], problem.ErrorsFor("applicationId"));
+
+        body["applicationId"] = null;
+        using (var unset = await client.PostJson("/api/v1/score", body))
+        {
+            Assert.Equal(HttpStatusCode.OK, unset.StatusCode);
+            Assert.False(JsonNode.Parse(await unset.Content.ReadAsStringAsync())!.AsObject().ContainsKey("applicationId"));
+        }
 
         body["applicationId"] = new string('x', 129);
         var batch = new JsonObject { ["applicants"] = new JsonArray(body) };

@@ -108,7 +108,7 @@ public sealed class SqliteDecisionStore : DecisionStore
         }
         catch
         {
-            // A fresh connection for the next batch: this one may be in any state.
+            // A fresh connection for the next batch: after a failure this one cannot be trusted.
             CloseWriter();
             throw;
         }

@@ -248,7 +248,7 @@ public sealed class ApplicantReader
     private static bool ReadApplicationId(ref Utf8JsonReader reader, string prefix, ApplicantRow row, ValidationErrors errors)
     {
         reader.Read();
-        // null is "not given", as for any optional attribute (generated clients send it for an unset property).
+        // null is "not given", as for any optional attribute (generated clients send null when it is unset).
         if (reader.TokenType == JsonTokenType.Null && row.ApplicationId is null)
         {
             return true;

@@ -1,6 +1,4 @@
 using System.Data.Common;
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
 

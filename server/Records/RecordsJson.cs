@@ -4,12 +4,8 @@ using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Records;
 
-/// <summary>Source-generated JSON for the stored reasons and the records endpoints.</summary>
+/// <summary>Source-generated JSON for the reasons stored with each record (written per decision, read per record).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
 [JsonSerializable(typeof(Reason[]))]
-[JsonSerializable(typeof(DecisionRecord))]
-[JsonSerializable(typeof(DecisionPage))]
-[JsonSerializable(typeof(OutcomeResult))]
-[JsonSerializable(typeof(OutcomeBatchResponse))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

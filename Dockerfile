@@ -24,7 +24,12 @@ RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --sel
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app .
+# Decision records: the SQLite file lives in /data, owned by the app user (mount a volume there to keep it across
+# containers). With several instances set Records__ConnectionString to a PostgreSQL database instead (see README).
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Records__DataFolder=/data \
     Limits__HealthPort=8081 \
     Inference__GrpcPort=8082 \
     ASPNETCORE_ENVIRONMENT=Production \

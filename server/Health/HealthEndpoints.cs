@@ -20,7 +20,7 @@ public static class HealthEndpoints
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
+        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed, and the decision store works.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
         app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).ReadOnly();
         return app;

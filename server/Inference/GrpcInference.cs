@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
+using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Google.Protobuf;
 using Grpc.Core;
@@ -48,7 +49,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
         static V2.ModelMetadataResponse.Types.TensorMetadata Tensor(TensorMetadata t) => new() { Name = t.Name, Datatype = t.Datatype, Shape = { t.Shape } };
     }
 
-    public override Task<V2.ModelInferResponse> ModelInfer(V2.ModelInferRequest request, ServerCallContext context)
+    public override async Task<V2.ModelInferResponse> ModelInfer(V2.ModelInferRequest request, ServerCallContext context)
     {
         Known(request.ModelName, request.ModelVersion);
         if (request.RawInputContents.Count > 0 && request.RawInputContents.Count != request.Inputs.Count)
@@ -65,7 +66,17 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
                 : new ContentsTensor(input));
         }
 
-        var outcome = v2.Infer(inputs, [.. request.Outputs.Select(o => o.Name)], "grpc", context.GetHttpContext().TraceIdentifier);
+        InferOutcome outcome;
+        try
+        {
+            outcome = await v2.InferAsync(inputs, [.. request.Outputs.Select(o => o.Name)], "grpc", context.GetHttpContext().TraceIdentifier);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // No decision is answered that is not recorded; UNAVAILABLE is the code gRPC clients retry.
+            throw new RpcException(new Status(StatusCode.Unavailable, e.Message));
+        }
+
         if (outcome.Results is not { } results)
         {
             throw outcome.BatchTooLarge ? new RpcException(new Status(StatusCode.ResourceExhausted, outcome.Error!)) : Invalid(outcome.Error!);
@@ -96,7 +107,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
             response.Outputs.Add(tensor);
         }
 
-        return Task.FromResult(response);
+        return response;
     }
 
     private void Known(string name, string version)

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Carter;
 using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -91,7 +92,18 @@ public sealed class V2Module : ICarterModule
             return Error(StatusCodes.Status400BadRequest, error);
         }
 
-        var outcome = v2.Infer(inputs, outputs, "v2", request.HttpContext.TraceIdentifier);
+        InferOutcome outcome;
+        try
+        {
+            outcome = await v2.InferAsync(inputs, outputs, "v2", request.HttpContext.TraceIdentifier);
+        }
+        catch (StoreUnavailableException e)
+        {
+            // No decision is answered that is not recorded: the protocol's error, with the retry hint of every 503.
+            request.HttpContext.Response.Headers.RetryAfter = "1";
+            return Error(StatusCodes.Status503ServiceUnavailable, e.Message);
+        }
+
         if (outcome.Results is not { } results)
         {
             return Error(outcome.BatchTooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest, outcome.Error!);

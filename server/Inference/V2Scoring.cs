@@ -4,6 +4,7 @@ using System.Text.Json;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Health;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -16,7 +17,7 @@ namespace CreditRisk.Server.Inference;
 /// rules, named per input and row) and the same scoring call, so a V2 batch scores bit for bit like a v1 batch.
 /// </summary>
 public sealed class V2Scoring(
-    CreditModel model, Scorer scorer, ApplicantReader reader, HealthCheckService health, IOptions<ScoringOptions> scoring, ILogger<V2Scoring> logger)
+    CreditModel model, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, HealthCheckService health, IOptions<ScoringOptions> scoring, ILogger<V2Scoring> logger)
 {
     /// <summary>The outputs, in the order a response carries them when the request names none.</summary>
     public const string ProbabilityOutput = "probability_of_default";
@@ -72,7 +73,8 @@ public sealed class V2Scoring(
         });
 
     /// <summary>Validates and scores the tensors of one infer request; <paramref name="endpoint"/> labels the metrics.</summary>
-    public InferOutcome Infer(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, string endpoint, string requestId)
+    /// <exception cref="StoreUnavailableException">The decisions could not be recorded: nothing may be answered.</exception>
+    public async Task<InferOutcome> InferAsync(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, string endpoint, string requestId)
     {
         var started = Stopwatch.GetTimestamp();
         var maxBatch = scoring.Value.MaxBatchSize;
@@ -109,7 +111,7 @@ public sealed class V2Scoring(
             return InferOutcome.Invalid(Describe(errors));
         }
 
-        var results = ScoringModule.RunBatch(scorer, applicants, endpoint, requestId, started, logger);
+        var results = await ScoringModule.RunBatchAsync(scorer, recorder, applicants, endpoint, requestId, started, logger);
         return InferOutcome.Scored(results, outputs.Count == 0 ? Outputs : outputs);
     }
 

@@ -16,6 +16,11 @@ public sealed class StartupTests
     [InlineData("Inference__GrpcPort", "70000", "GrpcPort")]
     [InlineData("Inference__GrpcPort", "abc", "Inference:GrpcPort")]
     [InlineData("Model__Path", "", "Path")]
+    [InlineData("Records__CommitTimeoutSeconds", "0", "CommitTimeoutSeconds")]
+    [InlineData("Records__Enabled", "maybe", "Records:Enabled")]
+    [InlineData("Records__ConnectionString", "Host=127.0.0.1;Bogus Keyword=1", "Records:ConnectionString")]
+    [InlineData("ApiKey__Key", "short", "ApiKey:Key")]
+    [InlineData("ApiKey__RequiredForScoring", "true", "ApiKey:Key")]
     public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)
     {
         var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { [key] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
@@ -47,6 +52,19 @@ public sealed class StartupTests
         });
         AssertOneLineExit1(exitCode, stdout, stderr, $":{port}");
         Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_PostgreSQL_exits_1_with_one_line_naming_the_store_but_not_the_password()
+    {
+        var port = CreditRisk.Testing.ServerProcess.FreePort();
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Records__ConnectionString"] = $"Host=127.0.0.1;Port={port};Username=app;Password=s3cret-pw;Database=records;Timeout=2",
+        });
+        AssertOneLineExit1(exitCode, stdout, stderr, $"PostgreSQL store 127.0.0.1:{port}/records");
+        Assert.DoesNotContain("s3cret-pw", stdout + stderr, StringComparison.Ordinal);
     }
 
     internal static void AssertOneLineExit1(int exitCode, string stdout, string stderr, string named)

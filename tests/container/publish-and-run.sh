@@ -60,6 +60,14 @@ if [ "$(id -u)" -eq 0 ]; then
   as_app=(setpriv --reuid=creditrisk-app --regid=creditrisk-app --init-groups)
 fi
 
+# The image's decision-records folder (Records__DataFolder=/data, made and given to the app user by a RUN): here a
+# folder of the work directory, given to the same user.
+mkdir -p "$work/data"
+[ ${#as_app[@]} -eq 0 ] || chown creditrisk-app:creditrisk-app "$work/data"
+grep -qx "Records__DataFolder=/data" < <(printf '%s\n' "${envs[@]}") || { echo "the image does not set Records__DataFolder=/data"; exit 1; }
+grep -qE '^RUN mkdir -p /data && chown "\$APP_UID" /data' <<<"$runtime" || { echo "the runtime stage does not give /data to the app user"; exit 1; }
+envs=("${envs[@]/Records__DataFolder=*/Records__DataFolder=$work/data}")
+
 start=$(date +%s%N)
 (cd "$work/app" && exec "${as_app[@]}" env "${envs[@]}" $entry) >"$work/server.log" 2>&1 &
 pid=$!

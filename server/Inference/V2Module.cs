@@ -18,7 +18,7 @@ public sealed class V2Module : ICarterModule
 
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 16 };
 
-    // Error messages quote input names ('durationMonths'); escaped as \u0027 they are hard to read in a terminal. The
+    // Error messages quote input names ('amount'); escaped as \u0027 they are hard to read in a terminal. The
     // response is application/json, never HTML, so the relaxed escaping is safe here.
     private static readonly JsonSerializerOptions ErrorJson = new(JsonContext.Default.Options)
     {

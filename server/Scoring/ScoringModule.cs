@@ -12,7 +12,9 @@ public sealed class ScoringModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var score = app.MapGroup("/api/v1/score")
+        // Group "/api/v1" with route "/score", not group "/api/v1/score" with route "": the latter's pattern (and so the
+        // /metrics route label) is "/api/v1/score/".
+        var score = app.MapGroup("/api/v1")
             .WithTags("Scoring")
             .RequireRateLimiting(Hardening.ApiRateLimit)
             .ProducesValidationProblem()
@@ -20,7 +22,7 @@ public sealed class ScoringModule : ICarterModule
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
 
-        score.MapPost("", ScoreApplicant)
+        score.MapPost("/score", ScoreApplicant)
             .WithName("ScoreApplicant")
             .WithSummary("Score one applicant")
             .WithDescription(
@@ -31,7 +33,7 @@ public sealed class ScoringModule : ICarterModule
                 "rejected with 400, naming each bad field and the rule it breaks.")
             .Accepts<Applicant>("application/json");
 
-        score.MapPost("/batch", ScoreBatch)
+        score.MapPost("/score/batch", ScoreBatch)
             .WithName("ScoreBatch")
             .WithSummary("Score a batch of applicants")
             .WithDescription(

@@ -27,6 +27,7 @@ public static class ApiDocs
             o.SchemaFilter<SpecSchemaFilter>();
             o.SchemaFilter<ResponseSchemaFilter>();
             o.OperationFilter<ExamplesFilter>();
+            o.OperationFilter<CsvBatchDocs>();
             o.DocumentFilter<TagDescriptions>();
             o.DocumentFilter<ModelTitle>();
         });

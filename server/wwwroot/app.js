@@ -319,7 +319,8 @@ function showResult(result, applicant) {
   $('#pd-threshold').textContent = percent(threshold);
   const bar = $('#pd-bar');
   bar.setAttribute('aria-label', `Probability of default ${percent(pd)} against a decision threshold of ${percent(threshold)}`);
-  bar.classList.toggle('over', pd > threshold);
+  // Coloured by the server's decision: the rule itself lives once, in contracts (Decisions).
+  bar.classList.toggle('over', !approve);
   // CSSOM, not a style attribute: allowed by a CSP without 'unsafe-inline'.
   $('#pd-fill').style.width = `${Math.min(100, Math.max(0, pd * 100))}%`;
   $('#pd-marker').style.left = `${Math.min(100, Math.max(0, threshold * 100))}%`;

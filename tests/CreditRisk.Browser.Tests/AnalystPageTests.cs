@@ -211,6 +211,36 @@ public sealed class AnalystPageTests(BrowserFixture fixture)
         Assert.Empty(browser.ConsoleErrors);
     }
 
+    [Fact]
+    public async Task The_markdown_renderer_turns_html_and_script_links_into_plain_text()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+        // The page's own module (already loaded: import() returns the same instance, start() does not run again).
+        var html = await page.EvaluateAsync<string>(
+            """
+            async () => {
+              const { renderMarkdown } = await import('/app.js');
+              const hostile = '# Card <img src=x onerror="window.hit=1">\n\n<script>window.hit=2</script>\n\n' +
+                '[click](javascript:window.hit=3) and [ok](https://example.org) **bold** `code`\n\n| a | b |\n|---|---|\n| <b>1</b> | 2 |';
+              const box = document.createElement('div');
+              box.append(...renderMarkdown(hostile, new URL(location.href)));
+              document.body.append(box);
+              return box.innerHTML;
+            }
+            """);
+        Assert.DoesNotContain("<img", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<script", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("<b>", html, StringComparison.Ordinal);
+        Assert.DoesNotContain("javascript:", html, StringComparison.Ordinal);
+        Assert.Contains("&lt;img", html, StringComparison.Ordinal);
+        Assert.Contains("<a href=\"https://example.org/\">ok</a>", html, StringComparison.Ordinal);
+        Assert.Contains("<strong>bold</strong>", html, StringComparison.Ordinal);
+        Assert.Contains("<th scope=\"col\">a</th>", html, StringComparison.Ordinal);
+        Assert.Null(await page.EvaluateAsync<int?>("() => window.hit ?? null"));
+    }
+
     /// <summary>axe-core in the page: no violation of serious or critical impact.</summary>
     private static async Task AssertAccessibleAsync(IPage page, string where)
     {

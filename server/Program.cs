@@ -19,8 +19,8 @@ if (ReadinessProbe.Requested(args))
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Logging: Serilog, compact JSON to stdout; never applicant attributes.
-builder.AddJsonLogging();
+// Logging: Serilog to stdout, readable in Development and compact JSON elsewhere; never applicant attributes.
+builder.AddServerLogging();
 
 // The model: one ONNX Runtime session, checked and warmed up before the server listens.
 builder.Services.AddCreditModel();
@@ -74,8 +74,10 @@ app.MapInference();
 app.MapHealth();
 app.MapMetrics("/metrics").ReadOnly();
 
-app.Lifetime.ApplicationStarted.Register(() =>
-    Log.SwaggerAt(app.Logger, string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));
+app.Lifetime.ApplicationStarted.Register(() => Log.Listening(
+    app.Logger,
+    string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/")),
+    string.Join(", ", app.Urls.Select(u => u.TrimEnd('/') + "/swagger"))));
 
 try
 {

@@ -16,8 +16,8 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Serving model {ModelVersion} ({Learner}) from {ModelPath}, threshold {Threshold}")]
     public static partial void ServingModel(ILogger logger, string modelVersion, string learner, string modelPath, double threshold);
 
-    [LoggerMessage(4, LogLevel.Information, "Swagger UI at {SwaggerUrls}")]
-    public static partial void SwaggerAt(ILogger logger, string swaggerUrls);
+    [LoggerMessage(4, LogLevel.Information, "Scoring page at {PageUrls} and Swagger UI at {SwaggerUrls}")]
+    public static partial void Listening(ILogger logger, string pageUrls, string swaggerUrls);
 
     [LoggerMessage(5, LogLevel.Error, "Unhandled exception on {Method} {Path}")]
     public static partial void Unhandled(ILogger logger, Exception exception, string method, string path);

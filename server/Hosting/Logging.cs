@@ -1,3 +1,4 @@
+using System.Globalization;
 using Serilog;
 using Serilog.Configuration;
 using Serilog.Formatting.Compact;
@@ -7,14 +8,16 @@ namespace CreditRisk.Server.Hosting;
 public static class Logging
 {
     /// <summary>
-    /// Serilog, compact JSON on stdout through a non-blocking queue (<see cref="NonBlockingLog"/>), levels from the
-    /// <c>Serilog</c> section. No static logger at all: a bootstrap
+    /// Serilog on stdout through a non-blocking queue (<see cref="NonBlockingLog"/>), levels from the <c>Serilog</c>
+    /// section: readable lines in Development (the <c>dotnet run</c> default, for the person at the terminal), compact
+    /// JSON everywhere else (Production and the container, for log collectors). No static logger at all: a bootstrap
     /// logger would be frozen by the first host and break the next, and a static <c>Log.Logger</c> would route every
     /// host's events to whichever host started last (WebApplicationFactory runs several per test run). Sinks
     /// registered in DI are added too, which is how tests capture every log event.
     /// </summary>
-    public static WebApplicationBuilder AddJsonLogging(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddServerLogging(this WebApplicationBuilder builder)
     {
+        var readable = builder.Environment.IsDevelopment();
         builder.Services.AddSerilog(
             (services, logger) => logger
                 .ReadFrom.Configuration(builder.Configuration)
@@ -25,13 +28,26 @@ public static class Logging
                 .Filter.ByExcluding(e => e.Exception is { } exception && StartupErrors.Describe(exception) is not null)
                 // Never blocks a request: a bounded queue in front of stdout, lines beyond it dropped and counted.
                 .WriteTo.Sink(new NonBlockingLog.BoundedDispose(LoggerSinkConfiguration.CreateSink(sink => sink.Async(
-                    queued => queued.Console(new CompactJsonFormatter()),
+                    queued =>
+                    {
+                        if (readable)
+                        {
+                            queued.Console(outputTemplate: ReadableTemplate, formatProvider: CultureInfo.InvariantCulture);
+                        }
+                        else
+                        {
+                            queued.Console(new CompactJsonFormatter());
+                        }
+                    },
                     bufferSize: NonBlockingLog.BufferSize,
                     blockWhenFull: false,
                     monitor: NonBlockingLog.Monitor)))),
             preserveStaticLogger: true);
         return builder;
     }
+
+    // "{Message:lj}": strings unquoted, so a URL in a message can be clicked in the terminal.
+    private const string ReadableTemplate = "[{Timestamp:HH:mm:ss} {Level:u3}] {Message:lj} <{SourceContext}>{NewLine}{Exception}";
 
     /// <summary>P(bad) rounded down to a tenth, e.g. "0.1-0.2": enough to watch the score mix without logging scores.</summary>
     public static string Bucket(double probability)

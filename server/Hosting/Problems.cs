@@ -11,7 +11,7 @@ public static class Problems
     public static ProblemHttpResult UnsupportedMediaType() => TypedResults.Problem(
         statusCode: StatusCodes.Status415UnsupportedMediaType,
         title: "Unsupported media type",
-        detail: "The request body must be JSON: send Content-Type: application/json.");
+        detail: "The request body must be JSON (Content-Type: application/json), or for a batch also CSV (Content-Type: text/csv).");
 
     public static ProblemHttpResult TooLarge(long maxBytes) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
@@ -22,6 +22,22 @@ public static class Problems
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "Batch too large",
         detail: $"A batch may hold at most {maxBatchSize} applicants (Scoring:MaxBatchSize); split it into smaller batches.");
+
+    public const string BusyDetail =
+        "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.";
+
+    public static ProblemHttpResult Busy() => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable, title: "Server busy", detail: BusyDetail);
+
+    public static ProblemHttpResult CsvTooLarge(long maxBytes) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "File too large",
+        detail: $"A CSV file may hold at most {maxBytes} bytes (Scoring:MaxCsvBytes); split it into smaller files.");
+
+    public static ProblemHttpResult CsvTooManyRows(int maxRows) => TypedResults.Problem(
+        statusCode: StatusCodes.Status413PayloadTooLarge,
+        title: "File too long",
+        detail: $"A CSV file may hold at most {maxRows} applicant rows (Scoring:MaxCsvRows); split it into smaller files.");
 
     public static ProblemHttpResult FromBadRequest(BadHttpRequestException e) => TypedResults.Problem(
         statusCode: e.StatusCode,

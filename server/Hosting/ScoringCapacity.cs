@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Prometheus;
 
 namespace CreditRisk.Server.Hosting;
@@ -50,6 +51,14 @@ public sealed class ScoringCapacity : IDisposable
             return;
         }
 
+        // A text/csv batch spools its (large) body to disk itself and then takes a batch permit (AcquireBatchAsync).
+        if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
+            && type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
+        {
+            await next(context);
+            return;
+        }
+
         // A slow upload must not hold a permit: the body is buffered first (the handler then reads it from memory).
         // An oversized or broken body goes straight to the handler, which refuses it without scoring.
         if (!await BufferBodyAsync(context.Request))
@@ -68,6 +77,18 @@ public sealed class ScoringCapacity : IDisposable
         }
 
         await next(context);
+    }
+
+    /// <summary>A permit of the batch lane for a request that buffered its body itself; not acquired = shed (answer 503).</summary>
+    public async ValueTask<RateLimitLease> AcquireBatchAsync(CancellationToken cancellationToken)
+    {
+        var lease = await _batches.AcquireAsync(1, cancellationToken);
+        if (!lease.IsAcquired)
+        {
+            Shed.WithLabels("batch").Inc();
+        }
+
+        return lease;
     }
 
     private static ConcurrencyLimiter Lane(int permits, int queue) => new(new ConcurrencyLimiterOptions
@@ -120,7 +141,7 @@ public sealed class ScoringCapacity : IDisposable
             {
                 Status = StatusCodes.Status503ServiceUnavailable,
                 Title = "Server busy",
-                Detail = "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.",
+                Detail = Problems.BusyDetail,
             },
         });
     }

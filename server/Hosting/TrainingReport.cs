@@ -6,7 +6,7 @@ namespace CreditRisk.Server.Hosting;
 public static class TrainingReport
 {
     /// <summary>
-    /// Serves the trainer's report.md and its PNG charts at /artifacts for the scoring page's model panel. Only those
+    /// Serves the trainer's report.md, the model card (model-card.md) and the PNG charts at /artifacts for the scoring page's Model tab. Only those
     /// two file types: the model file itself is not offered for download.
     /// </summary>
     public static IApplicationBuilder UseTrainingReport(this IApplicationBuilder app)

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
 using CreditRisk.Server.Records;
-using CreditRisk.Server.Scoring;
 using Google.Protobuf;
 using Grpc.Core;
 using static global::Inference.GRPCInferenceService;

@@ -29,7 +29,7 @@ public sealed class ApplicantRow
 
 /// <summary>
 /// One row fed to the model: an applicant, optionally with one attribute (by spec position) taken from the model's
-/// reference applicant instead. Reason codes are measured with such rows.
+/// reference applicant instead: the variants of the reason-code method (Scoring/ReferenceSwapReasons).
 /// </summary>
 public readonly record struct ModelRow(ApplicantRow Applicant, int SwappedFeature = ModelRow.NoSwap)
 {

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Security.Cryptography;
 using System.Text.Json;
 using CreditRisk.Contracts;
 using Microsoft.Extensions.Options;

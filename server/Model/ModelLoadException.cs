@@ -6,10 +6,7 @@ public sealed class ModelLoadException : Exception
     public ModelLoadException(string path, string problem, Exception? inner = null)
         : base(OneLine($"Cannot load model '{path}': {problem}"), inner)
     {
-        ModelPath = path;
     }
-
-    public string ModelPath { get; }
 
     private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
 }

@@ -29,6 +29,7 @@ public static class ApiDocs
             o.OperationFilter<ExamplesFilter>();
             o.OperationFilter<RecordsDocs>();
             o.DocumentFilter<RecordsDocs>();
+            o.OperationFilter<CsvBatchDocs>();
             o.DocumentFilter<TagDescriptions>();
             o.DocumentFilter<ModelTitle>();
         });

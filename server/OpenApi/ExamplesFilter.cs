@@ -74,7 +74,7 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         }
 
         SetResponseExample(operation, "413", Problem(413, "Request body too large", "The request body may hold at most 1048576 bytes (Limits:MaxRequestBodyBytes)."));
-        SetResponseExample(operation, "415", Problem(415, "Unsupported media type", "The request body must be JSON: send Content-Type: application/json."));
+        SetResponseExample(operation, "415", Problem(415, "Unsupported media type", "The request body must be JSON (Content-Type: application/json), or for a batch also CSV (Content-Type: text/csv)."));
         SetResponseExample(operation, "429", Problem(429, "Too many requests", "At most 100 requests per 1 s per client; retry later."));
         SetResponseExample(operation, "503", Problem(503, "Server busy",
             "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly."));

@@ -14,7 +14,9 @@ public sealed class ScoringModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var score = app.MapGroup("/api/v1/score")
+        // Group "/api/v1" with route "/score", not group "/api/v1/score" with route "": the latter's pattern (and so the
+        // /metrics route label) is "/api/v1/score/".
+        var score = app.MapGroup("/api/v1")
             .WithTags("Scoring")
             .RequireRateLimiting(Hardening.ApiRateLimit)
             .RequireApiKeyForScoring()
@@ -25,7 +27,7 @@ public sealed class ScoringModule : ICarterModule
             // Scoring capacity full, an unfit model, or the decision store down or saturated: no decision is returned that is not recorded.
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
-        score.MapPost("", ScoreApplicant)
+        score.MapPost("/score", ScoreApplicant)
             .WithName("ScoreApplicant")
             .WithSummary("Score one applicant")
             .WithDescription(
@@ -36,14 +38,21 @@ public sealed class ScoringModule : ICarterModule
                 "rejected with 400, naming each bad field and the rule it breaks.")
             .Accepts<Applicant>("application/json");
 
-        score.MapPost("/batch", ScoreBatch)
+        score.MapPost("/score/batch", ScoreBatch)
             .WithName("ScoreBatch")
             .WithSummary("Score a batch of applicants")
             .WithDescription(
                 "Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +
                 "request order. A batch over the limit is refused with 413; any invalid applicant makes the whole " +
-                "batch a 400 naming each bad field as applicants[i].field. The id attributes of each applicant come back in its result's 'ids'.")
-            .Accepts<BatchScoreRequest>("application/json");
+                "batch a 400 naming each bad field as applicants[i].field. The id attributes of each applicant come back in its result's 'ids'.\n\n" +
+                "With Content-Type: text/csv the body is a CSV file and so is the answer: a header row naming the columns " +
+                "(attribute names as in the JSON, any case; separator ',', ';' or tab, detected from the header), one applicant per row. " +
+                "Category cells take the value or one of its codes (e.g. UCI's A11); numbers use '.' (or ',' when the separator is not ','); " +
+                "an empty cell is a missing value. Every other column (e.g. an application id) is carried through. The answer repeats " +
+                "the input columns in order, then probabilityOfDefault, decision, reasonCodes and reasons, with the file's separator. " +
+                "Up to Scoring:MaxCsvRows rows (default 100000) and Scoring:MaxCsvBytes; it is scored in chunks and streamed back. " +
+                "A bad file is one 400 naming each bad cell as 'line N, column' (the header is line 1) and nothing is scored.")
+            .Accepts<BatchScoreRequest>("application/json", CsvBatch.MediaType);
     }
 
     public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
@@ -72,9 +81,21 @@ public sealed class ScoringModule : ICarterModule
         return TypedResults.Ok(result);
     }
 
-    public static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
+    public static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
+        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, ScoringCapacity capacity, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring,
+        ILogger<ScoringModule> logger)
     {
+        if (CsvBatch.IsCsv(request))
+        {
+            return (await CsvBatch.ReadAsync(request, scorer, recorder, capacity, scoring.Value, logger)).Result switch
+            {
+                CsvBatch.Scores scores => scores,
+                ValidationProblem invalid => invalid,
+                ProblemHttpResult refused => refused,
+                var other => throw new UnreachableException($"CsvBatch answered {other?.GetType().Name}"),
+            };
+        }
+
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
         var maxBatch = scoring.Value.MaxBatchSize;

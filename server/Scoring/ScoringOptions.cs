@@ -11,6 +11,18 @@ public sealed class ScoringOptions
     [Range(1, 100_000)]
     public int MaxBatchSize { get; set; } = 1000;
 
+    /// <summary>Most applicant rows one text/csv POST /api/v1/score/batch may carry; more is refused with 413. Scored in chunks of MaxBatchSize.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxCsvRows { get; set; } = 100_000;
+
+    /// <summary>Largest text/csv body accepted, in bytes (the JSON limit is Limits:MaxRequestBodyBytes); spooled to a temporary file, not memory.</summary>
+    [Range(1024, 1L << 32)]
+    public long MaxCsvBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>Time budget of one text/csv batch, upload to last row written (it replaces Limits:RequestTimeoutSeconds for that request).</summary>
+    [Range(1, 3600)]
+    public int CsvTimeoutSeconds { get; set; } = 120;
+
     /// <summary>Compute adverse-action reasons for rejects. Off saves the 20 extra model rows per applicant (benchmarks compare both).</summary>
     public bool Reasons { get; set; } = true;
 

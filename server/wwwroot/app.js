@@ -47,6 +47,32 @@ function numberRule(feature) {
   return `${what}${unit}`;
 }
 
+/** What the form asks for, in its own words: "Choose a purpose", "Enter a whole number from 1 to 120". */
+function askFor(feature) {
+  if (isCategory(feature)) {
+    const label = labelOf(feature);
+    // "Choose a purpose"; a label that is not a noun ("Employed for") is quoted instead.
+    return /\b(for|since|of|in|at|to|or|and)$/i.test(label) || label.includes(',')
+      ? `Choose a value for “${label}”`
+      : `Choose ${article(label.toLowerCase())}`;
+  }
+  if (isId(feature)) return `Enter ${article(labelOf(feature).toLowerCase())}`;
+  const rule = numberRule({ ...feature, unit: null });
+  return `Enter ${article(rule[0].toLowerCase() + rule.slice(1))}`;
+}
+const article = (phrase) => (/^(a|an|the|some)\b/.test(phrase) || /(s|ing)$/.test(phrase.split(' ')[0])
+  ? phrase
+  : `${/^[aeiou]/.test(phrase) ? 'an' : 'a'} ${phrase}`);
+
+/** The values a CSV cell may take, in words: "New car (newCar or A40)". */
+function acceptedValues(feature) {
+  if (!isCategory(feature)) return isId(feature) ? 'Any text; carried through to the results.' : `${numberRule(feature)}.`;
+  return (feature.values ?? []).map((v) => {
+    const codes = [v.value, ...(v.aliases ?? [])].join(' or ');
+    return v.label && v.label !== v.value ? `${v.label} (${codes})` : codes;
+  }).join('; ');
+}
+
 /** A category cell of a CSV or form: the value itself or one of its alias codes (e.g. UCI's "A11"). */
 function resolveCategory(feature, raw) {
   const values = feature.values ?? [];
@@ -66,7 +92,7 @@ function showView(name, moveFocus) {
     if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
-  if (view === 'model') loadCharts();
+  if (view === 'model') loadModelDocuments();
   if (moveFocus) {
     const heading = $(`#${view}-heading`);
     heading.setAttribute('tabindex', '-1');
@@ -149,7 +175,7 @@ function buildField(feature) {
     control = el('select', { id, name: feature.name, 'aria-describedby': `${hintId} ${errorId}` },
       el('option', { value: '' }, optional ? '— unknown —' : '— choose —'),
       (feature.values ?? []).map((v) => el('option', { value: v.value }, v.label ?? v.value)));
-    hint = feature.description ?? `One of ${(feature.values ?? []).length} values`;
+    hint = describe(feature) ?? '';
   } else if (isId(feature)) {
     control = el('input', { id, name: feature.name, type: 'text', autocomplete: 'off', 'aria-describedby': `${hintId} ${errorId}` });
     hint = 'An id of yours, returned with the result; never scored.';
@@ -159,16 +185,28 @@ function buildField(feature) {
       step: feature.kind === 'integer' ? 1 : 'any', min: feature.min, max: feature.max,
       'aria-describedby': `${hintId} ${errorId}`,
     });
-    hint = numberRule(feature);
+    hint = [describe(feature), numberRule({ ...feature, unit: null })].filter(Boolean).join('. ');
   }
-  if (feature.role === 'protected') hint = `${hint}. Recorded for fairness monitoring only; never scored.`;
-  else if (optional && !isId(feature)) hint = `${hint}. May be left empty when unknown.`;
+  const sentence = (extra) => (hint ? `${hint}. ${extra}` : extra);
+  if (feature.role === 'protected') hint = sentence('Recorded for fairness monitoring only; never scored.');
+  else if (optional && !isId(feature)) hint = sentence('May be left empty when unknown.');
   control.addEventListener('input', () => clearFieldError(feature.name));
+  // The unit beside the box ("months", "DM"), and read with it: the label stays the attribute's plain name.
+  const unitId = `${id}-unit`;
+  if (feature.unit && !isCategory(feature) && !isId(feature)) control.setAttribute('aria-describedby', `${unitId} ${hintId} ${errorId}`);
   return el('div', { class: 'field', 'data-field': feature.name, 'data-optional': optional },
     el('label', { for: id }, labelOf(feature), optional ? el('span', { class: 'muted' }, ' (optional)') : null),
-    control,
+    feature.unit && !isCategory(feature) && !isId(feature)
+      ? el('div', { class: 'with-unit' }, control, el('span', { id: unitId, class: 'unit' }, feature.unit))
+      : control,
     el('p', { id: hintId, class: 'hint' }, hint),
     el('p', { id: errorId, class: 'field-error', hidden: true }));
+}
+
+/** The spec's description, unless it only repeats the label. */
+function describe(feature) {
+  const text = feature.description?.trim();
+  return text && text.toLowerCase() !== labelOf(feature).toLowerCase() ? text : null;
 }
 
 /** The form as a request: an empty control is left out (missing), so the server names what is required. */
@@ -211,16 +249,20 @@ function showFieldErrors(problem) {
   list.replaceChildren();
   const messages = problemMessages(problem);
   let firstInvalid = null;
+  const shown = new Set();
   for (const { field, raw, message } of messages) {
     if (field) {
+      // The server's rule names API values ("must be one of: newCar, …"); the form says what to do in its own words.
+      if (shown.has(field)) continue;
+      shown.add(field);
+      const words = askFor(state.byName.get(field));
       const control = $(`#f-${field}`);
       const error = $(`#f-${field}-error`);
       control.setAttribute('aria-invalid', 'true');
-      error.textContent = error.textContent ? `${error.textContent} ${message}` : message;
+      error.textContent = words;
       error.hidden = false;
       firstInvalid ??= control;
-      const label = labelOf(state.byName.get(field));
-      list.append(el('li', {}, el('a', { href: `#f-${field}` }, `${label}: ${message}`)));
+      list.append(el('li', {}, el('a', { href: `#f-${field}` }, `${labelOf(state.byName.get(field))}: ${words}`)));
     } else {
       list.append(el('li', {}, raw ? `${raw}: ${message}` : message));
     }
@@ -262,7 +304,7 @@ async function submitScore(event) {
 
 function valueText(feature, value) {
   if (!feature) return String(value);
-  if (!isCategory(feature)) return feature.unit ? `${value} ${feature.unit}` : String(value);
+  if (!isCategory(feature)) return feature.unit ? `${formatNumber(value)} ${feature.unit}` : formatNumber(value);
   return feature.values?.find((v) => v.value === value)?.label ?? String(value);
 }
 
@@ -277,7 +319,8 @@ function showResult(result, applicant) {
   $('#pd-threshold').textContent = percent(threshold);
   const bar = $('#pd-bar');
   bar.setAttribute('aria-label', `Probability of default ${percent(pd)} against a decision threshold of ${percent(threshold)}`);
-  bar.classList.toggle('over', pd > threshold);
+  // Coloured by the server's decision: the rule itself lives once, in contracts (Decisions).
+  bar.classList.toggle('over', !approve);
   // CSSOM, not a style attribute: allowed by a CSP without 'unsafe-inline'.
   $('#pd-fill').style.width = `${Math.min(100, Math.max(0, pd * 100))}%`;
   $('#pd-marker').style.left = `${Math.min(100, Math.max(0, threshold * 100))}%`;
@@ -288,56 +331,45 @@ function showResult(result, applicant) {
   $('#cost-approve-row').classList.toggle('chosen', approveCheaper);
   $('#cost-reject-row').classList.toggle('chosen', !approveCheaper);
 
+  // Reasons are computed for rejections only; an approval shows none and says nothing about them.
   const reasons = $('#reasons');
   reasons.replaceChildren();
   for (const reason of result.reasons ?? []) {
     const feature = state.byName.get(reason.feature);
+    const label = feature ? labelOf(feature) : reason.text;
     reasons.append(el('li', {},
-      el('span', { class: 'code' }, reason.code), ' ',
-      el('strong', {}, reason.text),
-      applicant && reason.feature in applicant ? el('span', { class: 'muted' }, ` — ${valueText(feature, applicant[reason.feature])}`) : null,
-      el('span', { class: 'impact' }, ` +${(reason.impact * 100).toFixed(1)} pp PD`)));
+      el('strong', {}, label),
+      applicant && reason.feature in applicant ? ` — ${valueText(feature, applicant[reason.feature])}` : null,
+      ' ', el('span', { class: 'code', title: 'Reason code' }, reason.code),
+      el('p', { class: 'impact' },
+        `PD would fall by ${points(reason.impact)} if this attribute alone took its most favourable value.`)));
   }
-  $('#reasons-empty').hidden = (result.reasons ?? []).length > 0;
+  $('#reasons-block').hidden = approve || (result.reasons ?? []).length === 0;
   $('#result-model-version').textContent = result.modelVersion;
   const section = $('#result');
   section.hidden = false;
-  if (window.matchMedia('(max-width: 899px)').matches) section.scrollIntoView({ block: 'start' });
+  // In view on every width: on a wide screen the panel is sticky beside the form (CSS); on a narrow one it is
+  // below the form, so scroll to it. Focus moves to it either way, so a screen reader hears the decision.
+  const heading = $('#result-heading');
+  heading.setAttribute('tabindex', '-1');
+  const narrow = window.matchMedia('(max-width: 899px)').matches;
+  heading.focus({ preventScroll: !narrow });
+  if (narrow) section.scrollIntoView({ block: 'start' });
+  else if (section.getBoundingClientRect().top < 0 || section.getBoundingClientRect().top > window.innerHeight) section.scrollIntoView({ block: 'nearest' });
 }
+
+const points = (p) => `${(p * 100).toFixed(1)} percentage points`;
 
 // ---------------------------------------------------------------------------------------------------------------
 // Batch: CSV in, CSV out
 
-/** RFC 4180 CSV: quoted fields, doubled quotes, CRLF or LF; a leading BOM is dropped. */
-export function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = '';
-  let quoted = false;
-  const input = text.replace(/^\uFEFF/, '');
-  for (let i = 0; i < input.length; i++) {
-    const c = input[i];
-    if (quoted) {
-      if (c === '"' && input[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && input[i + 1] === '\n') i++;
-      row.push(field); rows.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length > 0) { row.push(field); rows.push(row); }
-  return rows.filter((r) => r.some((cell) => cell.trim() !== ''));
+/** Parses a CSV file with Papa Parse (vendored, wwwroot/vendor): ',', ';' (German-locale Excel) or tab, detected. */
+function parseCsv(text) {
+  const parsed = window.Papa.parse(text.replace(/^\uFEFF/, ''), { delimitersToGuess: [',', ';', '\t'], skipEmptyLines: 'greedy' });
+  const fatal = parsed.errors.find((e) => e.type === 'Quotes');
+  if (fatal) throw new Error(`Line ${fatal.row + 2} has an opening quote with no closing quote.`);
+  return { rows: parsed.data, delimiter: parsed.meta.delimiter || ',' };
 }
-
-function csvCell(value) {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-const toCsv = (rows) => `${rows.map((r) => r.map(csvCell).join(',')).join('\r\n')}\r\n`;
 
 function download(filename, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
@@ -353,14 +385,20 @@ const numberCell = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 /**
  * Turns parsed CSV rows into applicants, following the served spec: columns by attribute name, category cells as
  * values or alias codes, empty cells left out (missing: the server says which attributes must have a value).
+ * Every other column (an application id, a note) is kept as sent and comes back in the table and the download.
  */
-function applicantsFromCsv(rows) {
+function applicantsFromCsv({ rows, delimiter }) {
   if (rows.length < 2) throw new Error('The file needs a header row and at least one applicant row.');
   const header = rows[0].map((h) => h.trim());
   const columns = header.map((h) => state.features.find((f) => f.name.toLowerCase() === h.toLowerCase()) ?? null);
   const missing = state.features.filter((f) => !isOptional(f) && !columns.includes(f)).map((f) => f.name);
   if (missing.length > 0) throw new Error(`The header row lacks these columns: ${missing.join(', ')}.`);
-  const ignored = header.filter((_, i) => columns[i] === null);
+  // Ids first: the spec's id attributes, then the file's own columns that are not attributes.
+  const carried = [
+    ...header.map((h, i) => (columns[i] && isId(columns[i]) ? i : -1)).filter((i) => i >= 0),
+    ...header.map((h, i) => (columns[i] === null ? i : -1)).filter((i) => i >= 0),
+  ];
+  const decimalComma = delimiter !== ',';
   const applicants = rows.slice(1).map((cells) => {
     const applicant = {};
     columns.forEach((feature, i) => {
@@ -369,11 +407,14 @@ function applicantsFromCsv(rows) {
       if (cell === '') return;
       if (isCategory(feature)) applicant[feature.name] = resolveCategory(feature, cell);
       else if (isId(feature) && feature.kind === 'category') applicant[feature.name] = cell;
-      else applicant[feature.name] = numberCell.test(cell) ? Number(cell) : cell;
+      else {
+        const number = decimalComma ? cell.replace(',', '.') : cell;
+        applicant[feature.name] = numberCell.test(number) ? Number(number) : cell;
+      }
     });
     return applicant;
   });
-  return { applicants, ignored };
+  return { header, rows: rows.slice(1), carried, delimiter, applicants };
 }
 
 function showBatchErrors(lines) {
@@ -419,13 +460,16 @@ async function submitBatch(event) {
       }
       const messages = problemMessages(answer.problem);
       if (messages.length === 0) errors.push(answer.problem?.detail ?? answer.problem?.title ?? 'The server refused the file.');
-      for (const { row, field, raw, message } of messages) {
+      for (const { row, field, raw } of messages) {
         const where = row === null ? '' : `Row ${start + row + 1} (line ${start + row + 2} of the file), `;
-        errors.push(`${where}${field ?? raw}: ${message}`);
+        const feature = field ? state.byName.get(field) : null;
+        errors.push(feature
+          ? `${where}column ${field} (${labelOf(feature)}): ${askFor(feature)}. Accepted: ${acceptedValues(feature)}`
+          : `${where}${raw}`);
       }
     }
     if (errors.length > 0) {
-      showBatchErrors(errors);
+      showBatchErrors([...new Set(errors)]);
       return;
     }
     state.batch = { ...parsed, response: { modelVersion, results } };
@@ -438,50 +482,62 @@ async function submitBatch(event) {
   }
 }
 
+/** The results table: the carried columns (ids first), then the scores. On a phone each row is a card (CSS). */
 function showBatchResult(fileName) {
-  const { applicants, ignored, response } = state.batch;
+  const { header, rows, carried, applicants, response } = state.batch;
+  const columns = [
+    ...carried.map((i) => ({ title: header[i], cell: (r, n) => rows[n][i] ?? '' })),
+    { title: 'PD', cell: (r) => percent(r.probabilityOfDefault) },
+    {
+      title: 'Decision',
+      cell: (r) => el('span', { class: `decision small ${r.decision === 'approve' ? 'approve' : 'reject'}` }, r.decision === 'approve' ? 'Approve' : 'Reject'),
+    },
+    { title: 'Cost if approved', cell: (r) => cost(r.expectedCost.approve) },
+    { title: 'Cost if rejected', cell: (r) => cost(r.expectedCost.reject) },
+    {
+      title: 'Main reasons',
+      cell: (r) => (r.reasons ?? []).slice(0, 3).map((reason) => labelOf(state.byName.get(reason.feature) ?? { name: reason.text })).join('; '),
+    },
+  ];
+  $('#batch-table thead').replaceChildren(el('tr', {},
+    el('th', { scope: 'col' }, 'Row'), columns.map((c) => el('th', { scope: 'col' }, c.title))));
   const body = $('#batch-table tbody');
-  body.replaceChildren();
-  const ids = state.features.filter(isId).map((f) => f.name);
-  $('#batch-ids-heading').hidden = ids.length === 0;
-  $('#batch-ids-heading').textContent = ids.map((n) => labelOf(state.byName.get(n))).join(' / ') || 'Id';
-  response.results.forEach((r, i) => {
-    const approve = r.decision === 'approve';
-    body.append(el('tr', {},
-      el('th', { scope: 'row' }, i + 1),
-      ids.length > 0 ? el('td', { class: 'ids' }, ids.map((n) => r.ids?.[n] ?? '').join(' / ')) : null,
-      el('td', {}, percent(r.probabilityOfDefault)),
-      el('td', {}, el('span', { class: `decision small ${approve ? 'approve' : 'reject'}` }, approve ? 'Approve' : 'Reject')),
-      el('td', {}, cost(r.expectedCost.approve)),
-      el('td', {}, cost(r.expectedCost.reject)),
-      el('td', {}, (r.reasons ?? []).slice(0, 3).map((reason) => reason.text).join('; '))));
-  });
+  body.replaceChildren(...response.results.map((r, n) => el('tr', {},
+    el('th', { scope: 'row', 'data-label': 'Row' }, n + 1),
+    columns.map((c) => el('td', { 'data-label': c.title }, c.cell(r, n))))));
   const rejected = response.results.filter((r) => r.decision !== 'approve').length;
-  const note = ignored.length > 0 ? ` Ignored columns: ${ignored.join(', ')}.` : '';
+  const kept = carried.length > 0 ? ` Carried through: ${carried.map((i) => header[i]).join(', ')}.` : '';
   $('#batch-summary').textContent =
     `${fileName}: ${applicants.length} applicants scored by model ${response.modelVersion}; ` +
-    `${applicants.length - rejected} approved, ${rejected} rejected.${note}`;
+    `${applicants.length - rejected} approved, ${rejected} rejected.${kept}`;
   $('#batch-result').hidden = false;
 }
 
+/** The file as it came, every column in its place, then the scores; with the file's own separator. */
 function downloadBatch() {
-  const { applicants, response } = state.batch;
-  const names = state.features.map((f) => f.name);
-  const header = [...names, 'probabilityOfDefault', 'decision', 'threshold', 'expectedCostApprove',
+  const { header, rows, delimiter, response } = state.batch;
+  const out = [...header, 'probabilityOfDefault', 'decision', 'threshold', 'expectedCostApprove',
     'expectedCostReject', 'reasonCodes', 'modelVersion'];
-  const rows = response.results.map((r, i) => [
-    // Ids as the server echoed them, so the file joins back to the loan book even if the input was reformatted.
-    ...names.map((n) => (isId(state.byName.get(n)) ? r.ids?.[n] ?? applicants[i][n] : applicants[i][n])),
+  const lines = response.results.map((r, n) => [
+    ...header.map((_, i) => rows[n][i] ?? ''),
     r.probabilityOfDefault, r.decision, r.threshold, r.expectedCost.approve, r.expectedCost.reject,
     (r.reasons ?? []).map((reason) => reason.code).join(' '), response.modelVersion,
   ]);
-  download('creditrisk-scores.csv', toCsv([header, ...rows]));
+  download('creditrisk-scores.csv', `${window.Papa.unparse([out, ...lines], { delimiter, newline: '\r\n' })}\r\n`);
 }
 
 function downloadTemplate() {
   const names = state.features.map((f) => f.name);
   const example = state.model?.exampleApplicant ?? {};
-  download('applicants-template.csv', toCsv([names, names.map((n) => example[n] ?? '')]));
+  download('applicants-template.csv', `${window.Papa.unparse([names, names.map((n) => example[n] ?? '')], { newline: '\r\n' })}\r\n`);
+}
+
+/** The batch view's list of columns and the values each accepts (readable values and their codes). */
+function showAccepted(features) {
+  const list = $('#batch-accepted');
+  list.replaceChildren(...features.map((f) => el('div', {},
+    el('dt', {}, el('code', {}, f.name), ` ${labelOf(f)}`, isOptional(f) ? el('span', { class: 'muted' }, ' (optional)') : null),
+    el('dd', {}, acceptedValues(f)))));
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -518,12 +574,31 @@ function showModel(model) {
   $('#footer-dataset').textContent =
     `${model.title}. Cost of approving a defaulter: ${model.costFalseNegative}; of rejecting a good payer: ${model.costFalsePositive}.`;
   $('#batch-columns').textContent = model.features.map((f) => f.name).join(', ');
+  showAccepted(model.features);
+}
+
+/** The Model tab's documents: the model card (artifacts/<dataset>/model-card.md) and the training report's charts. */
+function loadModelDocuments() {
+  if (state.chartsLoaded || !state.model) return;
+  state.chartsLoaded = true;
+  loadModelCard();
+  loadCharts();
+}
+
+async function loadModelCard() {
+  const url = `artifacts/${encodeURIComponent(state.model.dataset)}/model-card.md`;
+  try {
+    const response = await fetch(url, { headers: { Accept: 'text/markdown, text/plain' } });
+    if (!response.ok) return;
+    $('#model-card').replaceChildren(...renderMarkdown(await response.text(), new URL(url, document.baseURI)));
+    $('#model-card-section').hidden = false;
+  } catch {
+    // No card beside this model: the facts above still describe it.
+  }
 }
 
 /** The training report of the served model's data set (artifacts/<dataset>/report.md) and its PNG charts. */
 async function loadCharts() {
-  if (state.chartsLoaded || !state.model) return;
-  state.chartsLoaded = true;
   const report = `artifacts/${encodeURIComponent(state.model.dataset)}/report.md`;
   let markdown;
   try {
@@ -541,6 +616,101 @@ async function loadCharts() {
     charts.append(el('figure', {}, el('img', { src: url.pathname, alt, loading: 'lazy' }), el('figcaption', {}, alt)));
   }
   $('#model-charts').hidden = charts.childElementCount === 0;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Markdown, the small safe subset the trainer writes (headings, paragraphs, lists, tables, quotes, code, emphasis,
+// links). Built as DOM nodes with text content only: nothing in the file can become markup or script, and no
+// inline style is needed, so the strict CSP holds.
+
+/** Renders Markdown into a list of nodes; headings are shifted down one level under the tab's own h2. */
+export function renderMarkdown(markdown, base) {
+  const lines = markdown.replace(/\r\n?/g, '\n').split('\n');
+  const nodes = [];
+  let i = 0;
+  const isTableRow = (line) => /^\s*\|.*\|\s*$/.test(line);
+  const cellsOf = (line) => line.trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+  while (i < lines.length) {
+    const line = lines[i];
+    if (line.trim() === '') { i++; continue; }
+    const fence = /^```/.exec(line);
+    if (fence) {
+      const code = [];
+      for (i++; i < lines.length && !/^```/.test(lines[i]); i++) code.push(lines[i]);
+      i++;
+      nodes.push(el('pre', {}, el('code', {}, code.join('\n'))));
+      continue;
+    }
+    const heading = /^(#{1,6})\s+(.*?)\s*#*$/.exec(line);
+    if (heading) {
+      nodes.push(el(`h${Math.min(6, heading[1].length + 2)}`, {}, inline(heading[2], base)));
+      i++;
+      continue;
+    }
+    if (isTableRow(line) && i + 1 < lines.length && /^\s*\|?\s*:?-{2,}/.test(lines[i + 1])) {
+      const head = cellsOf(line);
+      const body = [];
+      for (i += 2; i < lines.length && isTableRow(lines[i]); i++) body.push(cellsOf(lines[i]));
+      nodes.push(el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': head.join(', ') },
+        el('table', {},
+          el('thead', {}, el('tr', {}, head.map((c) => el('th', { scope: 'col' }, inline(c, base))))),
+          el('tbody', {}, body.map((r) => el('tr', {}, r.map((c) => el('td', {}, inline(c, base)))))))));
+      continue;
+    }
+    const bullet = /^\s*([-*+]|\d+[.)])\s+/;
+    if (bullet.test(line)) {
+      const ordered = /^\s*\d/.test(line);
+      const items = [];
+      for (; i < lines.length && (bullet.test(lines[i]) || (/^\s{2,}\S/.test(lines[i]) && items.length > 0)); i++) {
+        if (bullet.test(lines[i])) items.push(lines[i].replace(bullet, ''));
+        else items[items.length - 1] += ` ${lines[i].trim()}`;
+      }
+      nodes.push(el(ordered ? 'ol' : 'ul', {}, items.map((item) => el('li', {}, inline(item, base)))));
+      continue;
+    }
+    if (/^\s*>/.test(line)) {
+      const quote = [];
+      for (; i < lines.length && /^\s*>/.test(lines[i]); i++) quote.push(lines[i].replace(/^\s*>\s?/, ''));
+      nodes.push(el('blockquote', {}, renderMarkdown(quote.join('\n'), base)));
+      continue;
+    }
+    if (/^\s*(-{3,}|\*{3,})\s*$/.test(line)) { nodes.push(el('hr')); i++; continue; }
+    const paragraph = [];
+    for (; i < lines.length && lines[i].trim() !== '' && !/^(#{1,6}\s|```|\s*>)/.test(lines[i]) && !bullet.test(lines[i]) && !isTableRow(lines[i]); i++) {
+      paragraph.push(lines[i].trim());
+    }
+    if (paragraph.length === 0) { nodes.push(el('p', {}, inline(line, base))); i++; continue; }
+    nodes.push(el('p', {}, inline(paragraph.join(' '), base)));
+  }
+  return nodes;
+}
+
+/** Inline Markdown: `code`, **strong**, *em* or _em_, [links](url) (http(s) or same-site only), images as their alt text. */
+function inline(text, base) {
+  const out = [];
+  const pattern = /`([^`]+)`|\*\*(.+?)\*\*|(?<![\w*])\*(?!\s)(.+?)\*(?!\w)|(?<!\w)_(?!\s)(.+?)_(?!\w)|!\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\(([^)\s]+)\)/g;
+  let last = 0;
+  for (const m of text.matchAll(pattern)) {
+    if (m.index > last) out.push(text.slice(last, m.index));
+    if (m[1] !== undefined) out.push(el('code', {}, m[1]));
+    else if (m[2] !== undefined) out.push(el('strong', {}, inline(m[2], base)));
+    else if (m[3] !== undefined) out.push(el('em', {}, inline(m[3], base)));
+    else if (m[4] !== undefined) out.push(el('em', {}, inline(m[4], base)));
+    else if (m[5] !== undefined) out.push(m[5]);
+    else {
+      let href = null;
+      try {
+        const url = new URL(m[7], base);
+        if (url.protocol === 'https:' || url.protocol === 'http:') href = url.href;
+      } catch {
+        // not a URL: the text alone
+      }
+      out.push(href ? el('a', { href }, inline(m[6], base)) : m[6]);
+    }
+    last = m.index + m[0].length;
+  }
+  if (last < text.length) out.push(text.slice(last));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -571,7 +741,7 @@ async function start() {
     state.byName = new Map(state.features.map((f) => [f.name, f]));
     buildForm(state.features);
     showModel(model);
-    if (!$('#view-model').hidden) loadCharts();
+    if (!$('#view-model').hidden) loadModelDocuments();
     document.body.dataset.ready = 'true';
   } catch (error) {
     status.textContent = `The model could not be loaded: ${error.message}.`;

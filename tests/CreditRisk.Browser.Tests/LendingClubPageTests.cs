@@ -1,5 +1,6 @@
 using System.Globalization;
 using CreditRisk.Contracts;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace CreditRisk.Browser.Tests;
@@ -8,6 +9,19 @@ namespace CreditRisk.Browser.Tests;
 [Collection(LendingClubBrowserSuite.Name)]
 public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
 {
+    [Fact]
+    public async Task Every_tab_of_the_lending_club_page_is_free_of_serious_axe_violations()
+    {
+        await using var browser = await fixture.OpenAsync(1366, 900);
+        var page = browser.Page;
+        foreach (var tab in new[] { "#score", "#batch", "#model" })
+        {
+            await browser.GotoScorePageAsync(tab);
+            var bad = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Impact} {v.Id}: {v.Help}").ToList();
+            Assert.True(bad.Count == 0, $"axe on {tab}:\n{string.Join("\n", bad)}");
+        }
+    }
+
     [Fact]
     public async Task The_form_follows_the_lending_club_spec_and_scores_as_the_api_does()
     {

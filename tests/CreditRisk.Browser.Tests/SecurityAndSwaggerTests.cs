@@ -1,6 +1,5 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using CreditRisk.Contracts;
 using Microsoft.Playwright;
 
 namespace CreditRisk.Browser.Tests;

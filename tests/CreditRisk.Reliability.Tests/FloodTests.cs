@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using CreditRisk.Contracts;
 using CreditRisk.Testing;
 using Xunit.Abstractions;
 
@@ -30,7 +29,7 @@ public sealed class FloodTests(ITestOutputHelper output)
         {
             var random = new Random(seed);
             using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
-            string[] paths = ["/", "/api/v1/score", "/metrics", "/health/live", "/x" ];
+            string[] paths = ["/", "/api/v1/score", "/metrics", "/health/live", "/x"];
             while (Interlocked.Increment(ref sent) <= Requests && clock.Elapsed < TimeSpan.FromSeconds(90))
             {
                 var method = new HttpMethod("M" + random.Next().ToString("x", System.Globalization.CultureInfo.InvariantCulture));

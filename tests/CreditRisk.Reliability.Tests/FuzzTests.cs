@@ -3,10 +3,9 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.Json;
-using CreditRisk.Contracts;
+using CreditRisk.Testing;
 using FsCheck.Fluent;
 using Xunit.Abstractions;
-using CreditRisk.Testing;
 
 namespace CreditRisk.Reliability.Tests;
 

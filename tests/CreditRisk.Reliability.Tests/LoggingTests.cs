@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text;
-using CreditRisk.Contracts;
 using CreditRisk.Testing;
 using Xunit.Abstractions;
 

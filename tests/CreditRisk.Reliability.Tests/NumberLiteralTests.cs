@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text;
-using CreditRisk.Contracts;
 using CreditRisk.Testing;
 
 namespace CreditRisk.Reliability.Tests;

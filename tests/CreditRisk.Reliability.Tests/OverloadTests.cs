@@ -3,7 +3,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json;
-using CreditRisk.Contracts;
 using CreditRisk.Testing;
 using Xunit.Abstractions;
 

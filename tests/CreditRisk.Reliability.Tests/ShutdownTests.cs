@@ -4,9 +4,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using CreditRisk.Contracts;
-using Xunit.Abstractions;
 using CreditRisk.Testing;
+using Xunit.Abstractions;
 
 namespace CreditRisk.Reliability.Tests;
 

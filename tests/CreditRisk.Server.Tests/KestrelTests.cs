@@ -50,10 +50,45 @@ public sealed class KestrelTests(RealServer server) : IClassFixture<RealServer>
         tooLarge.Headers.ExpectContinue = true;
         await (await _server.Client.SendAsync(tooLarge)).AssertProblem(413);
 
-        Assert.Contains("Swagger UI at", _server.Output, StringComparison.Ordinal);
+        Assert.Contains("Scoring page at {PageUrls} and Swagger UI at {SwaggerUrls}", _server.Output, StringComparison.Ordinal);
         Assert.Contains("\"Decision\":", _server.Output, StringComparison.Ordinal);
         // ORT's start-up chatter (e.g. "Error merging shape info") stays out of the server's output.
         Assert.DoesNotContain("merging shape info", _server.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Development_logs_are_readable_lines_naming_the_page_and_swagger_urls_and_production_logs_are_json()
+    {
+        await using var development = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string>
+        {
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+        });
+        var url = development.BaseAddress.ToString().TrimEnd('/');
+        var line = await StartLineAsync(() => development.Output);
+        Assert.True(line is not null, "no start-up line naming the page:\n" + development.Output);
+        // Plain text the terminal can click: the URLs unquoted, no JSON braces.
+        Assert.Contains($"INF] Scoring page at {url}/ and Swagger UI at {url}/swagger", line, StringComparison.Ordinal);
+        Assert.DoesNotContain("\"@mt\"", development.Output, StringComparison.Ordinal);
+
+        // The shared server runs as Production (as the container does): one compact JSON object per line.
+        var json = await StartLineAsync(() => _server.Output);
+        Assert.StartsWith("{\"@t\":", json?.TrimStart(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The start-up line naming the URLs; the log queue may write it a moment after readiness answers.</summary>
+    private static async Task<string?> StartLineAsync(Func<string> output)
+    {
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            if (output().Split('\n').FirstOrDefault(l => l.Contains("Scoring page at", StringComparison.Ordinal)) is { } line)
+            {
+                return line;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return null;
     }
 
     [Fact]

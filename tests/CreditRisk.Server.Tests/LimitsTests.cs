@@ -1,6 +1,6 @@
 using System.Net;
-using Microsoft.AspNetCore.Hosting;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
 
 namespace CreditRisk.Server.Tests;
 

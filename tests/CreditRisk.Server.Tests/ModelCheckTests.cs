@@ -1,6 +1,5 @@
 using System.Net;
 using System.Text.Json.Nodes;
-using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Testing;
 

@@ -37,6 +37,9 @@ public sealed class OpenApiTests(SharedApp app)
             .ToList();
         // Scoring (2), the model, decision records (2) and outcomes.
         Assert.Equal(6, operations.Count);
+        var batch = doc["paths"]!["/api/v1/score/batch"]!["post"]!;
+        Assert.Equal("string", (string)batch["requestBody"]!["content"]!["text/csv"]!["schema"]!["type"]!);
+        Assert.Equal("string", (string)batch["responses"]!["200"]!["content"]!["text/csv"]!["schema"]!["type"]!);
         foreach (var (path, method, operation) in operations)
         {
             var where = $"{method} {path}";
@@ -58,8 +61,13 @@ public sealed class OpenApiTests(SharedApp app)
                 foreach (var status in new[] { "200", "400", "413", "415", "429", "503" })
                 {
                     Assert.True(responses.ContainsKey(status), $"{where} lacks {status}");
-                    var media = responses[status]!["content"]!.AsObject().Single().Value!;
-                    Assert.NotNull(media["example"]);
+                    // Every media type of a response has an example (the batch's 200 is JSON or CSV).
+                    foreach (var (_, any) in responses[status]!["content"]!.AsObject())
+                    {
+                        Assert.NotNull(any!["example"]);
+                    }
+
+                    var media = responses[status]!["content"]!.AsObject().First().Value!;
                     if (status != "200")
                     {
                         Assert.Equal("application/problem+json", responses[status]!["content"]!.AsObject().Single().Key);

@@ -142,13 +142,27 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
         JsonNode Input(string name) => inputs.First(i => (string)i!["name"]! == name)!;
         switch (fault)
         {
-            case "fractional": Input(field)["data"] = new JsonArray(6.5); break;
-            case "unknown-category": Input(field)["data"] = new JsonArray("A99"); break;
-            case "missing-input": inputs.Remove(Input(field)); break;
-            case "wrong-datatype": Input(field)["datatype"] = "FP32"; break;
-            case "wrong-shape": Input(field)["shape"] = new JsonArray(2, 1); break;
-            case "unknown-input": inputs.Add(new JsonObject { ["name"] = field, ["shape"] = new JsonArray(1, 1), ["datatype"] = "BYTES", ["data"] = new JsonArray("blue") }); break;
-            default: request["outputs"] = new JsonArray(new JsonObject { ["name"] = field }); break;
+            case "fractional":
+                Input(field)["data"] = new JsonArray(6.5);
+                break;
+            case "unknown-category":
+                Input(field)["data"] = new JsonArray("A99");
+                break;
+            case "missing-input":
+                inputs.Remove(Input(field));
+                break;
+            case "wrong-datatype":
+                Input(field)["datatype"] = "FP32";
+                break;
+            case "wrong-shape":
+                Input(field)["shape"] = new JsonArray(2, 1);
+                break;
+            case "unknown-input":
+                inputs.Add(new JsonObject { ["name"] = field, ["shape"] = new JsonArray(1, 1), ["datatype"] = "BYTES", ["data"] = new JsonArray("blue") });
+                break;
+            default:
+                request["outputs"] = new JsonArray(new JsonObject { ["name"] = field });
+                break;
         }
 
         var response = await _client.PostJson($"/v2/models/{Model}/infer", request);

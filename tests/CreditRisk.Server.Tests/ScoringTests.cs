@@ -123,6 +123,9 @@ public sealed class ScoringTests(SharedApp app)
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("creditrisk_scores_total{decision=", metrics, StringComparison.Ordinal);
         Assert.Contains("creditrisk_model_info{version=", metrics, StringComparison.Ordinal);
+        // The route label is the route as documented, without a trailing slash.
+        Assert.Contains("endpoint=\"/api/v1/score\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain("endpoint=\"/api/v1/score/\"", metrics, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,7 +1,5 @@
 using System.Net;
-using System.Text.Json;
 using System.Text.Json.Nodes;
-using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Tests;
 

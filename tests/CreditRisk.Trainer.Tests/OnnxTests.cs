@@ -188,7 +188,7 @@ public class OnnxExportTests
         Assert.Equal("1", scorer.Metadata[ModelMetadataKeys.CostFalsePositive]);
         Assert.Equal(ModelCard.CurrentVersion, scorer.Metadata[ModelMetadataKeys.CardVersion]);
         Assert.Equal("german-credit", scorer.Metadata[ModelMetadataKeys.Dataset]);
-        Assert.Equal(card.Dataset.Inputs.Select(f => f.Name), roundTripSpec(scorer).Inputs.Select(f => f.Name));
+        Assert.Equal(card.Dataset.Inputs.Select(f => f.Name), RoundTripSpec(scorer).Inputs.Select(f => f.Name));
         var roundTrip = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
         Assert.Equal(JsonSerializer.Serialize(card.ReferenceApplicant), JsonSerializer.Serialize(roundTrip.ReferenceApplicant));
         Assert.Equal(card.NestedCv, roundTrip.NestedCv);
@@ -242,7 +242,7 @@ public class OnnxExportTests
         Assert.Contains("does not reproduce", error.Message, StringComparison.Ordinal);
     }
 
-    private static DatasetSpec roundTripSpec(OnnxScorer scorer) =>
+    private static DatasetSpec RoundTripSpec(OnnxScorer scorer) =>
         JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!.Dataset;
 
     internal static ModelCard TestCard(double threshold) => new()

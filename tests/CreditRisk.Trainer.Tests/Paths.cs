@@ -10,7 +10,6 @@ internal static class Paths
     /// <summary>The repository root: the folder holding CreditRisk.sln above the test binaries.</summary>
     public static string Root { get; } = Find();
 
-
     private static string Find()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

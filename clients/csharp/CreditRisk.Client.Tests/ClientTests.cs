@@ -66,5 +66,4 @@ public sealed class ClientTests(LiveServer server) : IClassFixture<LiveServer>
         Assert.Equal(400, ex.Result.Status);
         Assert.Contains(ex.Result.Errors.Keys, k => k.Contains("durationMonths", StringComparison.OrdinalIgnoreCase));
     }
-
 }

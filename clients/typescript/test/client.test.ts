@@ -1,7 +1,7 @@
 // The generated TypeScript client against the real server: score, batch-score, model info, a typed problem.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createCreditRiskClient, type Applicant } from '../src/client.js';
+import { createCreditRiskClient, type Applicant, type BatchScoreResponse } from '../src/client.js';
 import { startServer, type LiveServer } from './live-server.js';
 
 const example: Applicant = {
@@ -48,11 +48,13 @@ test('POST /api/v1/score/batch scores each applicant as the single endpoint does
   const applicants: Applicant[] = [example, { ...example, checkingAccount: 'none', creditAmount: 15000 }, { ...example, age: 22 }];
   const batch = await client.POST('/api/v1/score/batch', { body: { applicants } });
   assert.equal(batch.response.status, 200, JSON.stringify(batch.error));
-  assert.equal(batch.data?.results?.length, applicants.length);
+  // The 200 is JSON for a JSON body and CSV for a text/csv one: this request sent JSON.
+  const data = batch.data as BatchScoreResponse | undefined;
+  assert.equal(data?.results?.length, applicants.length);
   for (const [i, applicant] of applicants.entries()) {
     const single = await client.POST('/api/v1/score', { body: applicant });
-    assert.equal(batch.data?.results?.[i]?.probabilityOfDefault, single.data?.probabilityOfDefault);
-    assert.equal(batch.data?.results?.[i]?.decision, single.data?.decision);
+    assert.equal(data?.results?.[i]?.probabilityOfDefault, single.data?.probabilityOfDefault);
+    assert.equal(data?.results?.[i]?.decision, single.data?.decision);
   }
 });
 

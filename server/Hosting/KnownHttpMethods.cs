@@ -1,5 +1,3 @@
-using Microsoft.AspNetCore.Routing;
-
 namespace CreditRisk.Server.Hosting;
 
 /// <summary>

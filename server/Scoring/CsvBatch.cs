@@ -1,0 +1,435 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Http.Timeouts;
+using Microsoft.Net.Http.Headers;
+using nietras.SeparatedValues;
+
+namespace CreditRisk.Server.Scoring;
+
+/// <summary>
+/// <c>POST /api/v1/score/batch</c> with <c>Content-Type: text/csv</c>: a header row naming the columns, one applicant
+/// per row; the answer is the same file with PD, decision and reasons appended. The body is spooled to a temporary
+/// file and read twice: once to check every cell (a bad file is one 400 naming each line and column, nothing scored),
+/// then in chunks of <see cref="ScoringOptions.MaxBatchSize"/> through the same <see cref="Scorer"/> as the JSON batch,
+/// each chunk written out as it is scored. So 100 000 rows never sit in memory as rows or as JSON.
+/// </summary>
+public static class CsvBatch
+{
+    public const string MediaType = "text/csv";
+
+    /// <summary>The columns appended to each row (an input column of the same name is replaced).</summary>
+    public static readonly string[] ResultColumns = ["probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId"];
+
+    public static bool IsCsv(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.MediaType.Equals(MediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Spools and checks the file; the result scores and writes it when executed.</summary>
+    public static async Task<Results<Scores, ValidationProblem, ProblemHttpResult>> ReadAsync(
+        HttpRequest request, Scorer scorer, DecisionRecorder recorder, ScoringCapacity capacity, ScoringOptions options, ILogger logger)
+    {
+        var context = request.HttpContext;
+        // A file of 100 000 rows takes longer than an API call: this request has its own budget (Scoring:CsvTimeoutSeconds),
+        // not Limits:RequestTimeoutSeconds; it still waits in the batch lane of ScoringCapacity like a JSON batch.
+        context.Features.Get<IHttpRequestTimeoutFeature>()?.DisableTimeout();
+        var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(options.CsvTimeoutSeconds));
+        var cancel = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, timeout.Token);
+        context.Response.RegisterForDispose(timeout);
+        context.Response.RegisterForDispose(cancel);
+
+        if (request.ContentLength > options.MaxCsvBytes)
+        {
+            return Problems.CsvTooLarge(options.MaxCsvBytes);
+        }
+
+        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = options.MaxCsvBytes;
+        }
+
+        var spool = new FileStream(
+            Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
+            FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        context.Response.RegisterForDisposeAsync(spool);
+        try
+        {
+            // BodyReader, not Body: ScoringCapacity may have peeked at the body through the pipe already.
+            var body = request.BodyReader;
+            while (true)
+            {
+                var result = await JsonBody.ReadOrCancelAsync(body, cancel.Token);
+                if (spool.Length + result.Buffer.Length > options.MaxCsvBytes)
+                {
+                    body.AdvanceTo(result.Buffer.End);
+                    return Problems.CsvTooLarge(options.MaxCsvBytes);
+                }
+
+                foreach (var segment in result.Buffer)
+                {
+                    await spool.WriteAsync(segment, cancel.Token);
+                }
+
+                body.AdvanceTo(result.Buffer.End);
+                if (result.IsCompleted)
+                {
+                    break;
+                }
+            }
+        }
+        catch (BadHttpRequestException e)
+        {
+            return Problems.FromBadRequest(e);
+        }
+
+        // Only now, with the whole file on disk, does it wait for a batch permit: a slow upload holds none.
+        var lease = await capacity.AcquireBatchAsync(cancel.Token);
+        context.Response.RegisterForDispose(lease);
+        if (!lease.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Busy();
+        }
+
+        await spool.FlushAsync(cancel.Token);
+        var errors = new ValidationErrors();
+        spool.Position = 0;
+        var file = Check(spool, scorer.Model, options.MaxCsvRows, errors, out var rows, out var tooMany);
+        if (tooMany)
+        {
+            return Problems.CsvTooManyRows(options.MaxCsvRows);
+        }
+
+        if (file is null)
+        {
+            return TypedResults.ValidationProblem(
+                errors.ToDictionary(),
+                title: "The file is not a valid scoring file",
+                detail: "Each entry of 'errors' names a line of the file (the header is line 1) and a column, and the rule it breaks; nothing was scored.");
+        }
+
+        return new Scores(spool, file, rows, scorer, recorder, options.MaxBatchSize, logger, cancel.Token);
+    }
+
+    /// <summary>Reads the header and checks every row. Null when the file cannot be scored (errors say why).</summary>
+    private static Layout? Check(Stream csv, CreditModel model, int maxRows, ValidationErrors errors, out int rows, out bool tooMany)
+    {
+        rows = 0;
+        tooMany = false;
+        using var reader = OpenReader(csv);
+        if (!reader.MoveNext())
+        {
+            errors.Add(ValidationErrors.Body, "the file is empty; send a header row naming the columns, then one row per applicant");
+            return null;
+        }
+
+        var layout = Layout.FromHeader(reader.Current, reader.Spec.Sep.Separator, model.Features, errors);
+        if (layout is null)
+        {
+            return null;
+        }
+
+        var applicant = new ApplicantRow(model.Features.Count);
+        foreach (var row in reader)
+        {
+            if (rows == maxRows)
+            {
+                tooMany = true;
+                return null;
+            }
+
+            rows++;
+            layout.Read(row, applicant, errors);
+            if (errors.IsFull)
+            {
+                break;
+            }
+        }
+
+        if (rows == 0 && errors.IsEmpty)
+        {
+            errors.Add(ValidationErrors.Body, $"the file has a header row but no applicants; send 1 to {maxRows} rows");
+        }
+
+        return errors.IsEmpty ? layout : null;
+    }
+
+    private static SepReader OpenReader(Stream csv) =>
+        // The separator is detected from the header row: ',' or ';' (what German-locale Excel writes) or a tab.
+        Sep.Reader(o => o with { HasHeader = false, Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true })
+            // Read twice: the reader disposes its TextReader, which must leave the spooled file open.
+            .From(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true));
+
+    /// <summary>Where each attribute is in the file, and how its cells are read.</summary>
+    internal sealed class Layout
+    {
+        private readonly IReadOnlyList<FeatureSpec> _features;
+        private readonly int[] _featureOfColumn;
+        private readonly bool _decimalComma;
+
+        private Layout(IReadOnlyList<FeatureSpec> features, string[] header, int[] featureOfColumn, char separator)
+        {
+            _features = features;
+            Header = header;
+            _featureOfColumn = featureOfColumn;
+            Separator = separator;
+            // With ';' or a tab as separator a ',' in a number can only be a decimal comma (German-locale Excel).
+            _decimalComma = separator != ',';
+        }
+
+        public string[] Header { get; }
+
+        public char Separator { get; }
+
+        /// <summary>Input columns copied to the output: all but those the result columns replace.</summary>
+        public int[] Carried => [.. Enumerable.Range(0, Header.Length).Where(c => !ResultColumns.Contains(Header[c], StringComparer.OrdinalIgnoreCase))];
+
+        public static Layout? FromHeader(SepReader.Row header, char separator, IReadOnlyList<FeatureSpec> features, ValidationErrors errors)
+        {
+            var names = new string[header.ColCount];
+            var featureOfColumn = new int[header.ColCount];
+            var columnOfFeature = new int[features.Count];
+            columnOfFeature.AsSpan().Fill(-1);
+            for (var c = 0; c < names.Length; c++)
+            {
+                names[c] = header[c].ToString().TrimStart('\uFEFF');
+                featureOfColumn[c] = -1;
+                if (names[c].Length == 0)
+                {
+                    errors.Add(Key(1, $"#{c + 1}"), "the header names no column here; every column needs a name");
+                    continue;
+                }
+
+                if (Array.FindIndex(names, 0, c, n => n.Equals(names[c], StringComparison.OrdinalIgnoreCase)) >= 0)
+                {
+                    errors.Add(Key(1, names[c]), "is named twice in the header");
+                    continue;
+                }
+
+                // Attribute columns by the API's attribute name (any case); every other column is carried through as sent.
+                for (var f = 0; f < features.Count; f++)
+                {
+                    if (features[f].Name.Equals(names[c], StringComparison.OrdinalIgnoreCase))
+                    {
+                        featureOfColumn[c] = f;
+                        columnOfFeature[f] = c;
+                    }
+                }
+            }
+
+            for (var f = 0; f < features.Count; f++)
+            {
+                if (columnOfFeature[f] < 0 && Required(features[f]))
+                {
+                    errors.Add(Key(1, features[f].Name), $"is a required column; {Rule(features[f])}");
+                }
+            }
+
+            return errors.IsEmpty ? new Layout(features, names, featureOfColumn, separator) : null;
+        }
+
+        /// <summary>Reads one row into <paramref name="applicant"/> (reset first), adding an error per bad cell.</summary>
+        public bool Read(SepReader.Row row, ApplicantRow applicant, ValidationErrors errors)
+        {
+            Array.Clear(applicant.Categories);
+            applicant.Numbers.AsSpan().Fill(float.NaN);
+            applicant.Ids = null;
+            var line = row.LineNumberFrom;
+            var valid = true;
+            for (var c = 0; c < _featureOfColumn.Length; c++)
+            {
+                var f = _featureOfColumn[c];
+                if (f < 0)
+                {
+                    continue;
+                }
+
+                var feature = _features[f];
+                var cell = c < row.ColCount ? row[c].Span : [];
+                if (Cell(feature, cell, applicant, f) is { } problem)
+                {
+                    errors.Add(Key(line, Header[c]), problem);
+                    valid = false;
+                }
+            }
+
+            return valid;
+        }
+
+        private string? Cell(FeatureSpec feature, ReadOnlySpan<char> cell, ApplicantRow applicant, int position)
+        {
+            if (cell.IsEmpty)
+            {
+                return Required(feature) ? $"is required; {Rule(feature)}" : null;
+            }
+
+            if (feature.Role == FeatureRole.Id)
+            {
+                // Carried through in the output as sent; held as the JSON batch holds it, for whatever records results.
+                (applicant.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[feature.Name] =
+                    JsonSerializer.SerializeToElement(cell.ToString());
+                return null;
+            }
+
+            if (feature.IsCategory)
+            {
+                // The value as the API names it, or one of its codes (e.g. UCI's "A11"); the spec's own instance.
+                applicant.Categories[position] = feature.Resolve(cell.ToString());
+                return applicant.Categories[position] is null ? $"{Rule(feature)} (got an unknown value)" : null;
+            }
+
+            Span<char> text = stackalloc char[Math.Min(cell.Length, 64)];
+            if (cell.Length > text.Length)
+            {
+                return $"{Rule(feature)} (got text that is not a number)";
+            }
+
+            cell.CopyTo(text);
+            if (_decimalComma)
+            {
+                text.Replace(',', '.');
+            }
+
+            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+            {
+                return $"{Rule(feature)} (got text that is not a number)";
+            }
+
+            if (!feature.Accepts(number))
+            {
+                return $"{Rule(feature)} (got a number out of range)";
+            }
+
+            applicant.Numbers[position] = (float)number;
+            return null;
+        }
+    }
+
+    private static bool Required(FeatureSpec feature) => feature.Role == FeatureRole.Feature && !feature.MayBeMissing;
+
+    private static string Rule(FeatureSpec feature) => feature.IsCategory
+        ? $"must be one of: {string.Join(", ", feature.Values.Select(v => v.Aliases.Count > 0 ? $"{v.Value} ({string.Join("/", v.Aliases)})" : v.Value))}"
+        : feature.IsNumber ? feature.NumberRule() : "any text";
+
+    /// <summary>Problem keys name the line of the file (the header is line 1) and the column: "line 7, &lt;column name&gt;".</summary>
+    public static string Key(int line, string column) => $"line {line}, {column}";
+
+    /// <summary>Scores the checked file and streams it back, chunk by chunk, with the result columns appended.</summary>
+    public sealed class Scores : IResult
+    {
+        private readonly FileStream _file;
+        private readonly Layout _layout;
+        private readonly Scorer _scorer;
+        private readonly DecisionRecorder _recorder;
+        private readonly int _chunk;
+        private readonly CancellationToken _cancel;
+        private readonly ILogger _logger;
+
+        internal Scores(FileStream file, Layout layout, int rows, Scorer scorer, DecisionRecorder recorder, int chunk, ILogger logger, CancellationToken cancel)
+        {
+            _recorder = recorder;
+            _file = file;
+            _layout = layout;
+            Rows = rows;
+            _scorer = scorer;
+            _chunk = chunk;
+            _cancel = cancel;
+            _logger = logger;
+        }
+
+        /// <summary>Applicant rows in the file.</summary>
+        public int Rows { get; }
+
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var response = httpContext.Response;
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "text/csv; charset=utf-8";
+            response.Headers["X-Model-Version"] = _scorer.Model.Version;
+
+            var carried = _layout.Carried;
+            var features = _scorer.Model.Features;
+            var cells = new List<string[]>(_chunk);
+            var applicants = new List<ApplicantRow>(_chunk);
+            var rejects = 0;
+            var first = true;
+            _file.Position = 0;
+            using var reader = OpenReader(_file);
+            reader.MoveNext(); // the header, checked already
+            var unused = new ValidationErrors();
+            var more = true;
+            while (more)
+            {
+                cells.Clear();
+                applicants.Clear();
+                while (applicants.Count < _chunk && (more = reader.MoveNext()))
+                {
+                    var row = reader.Current;
+                    var applicant = new ApplicantRow(features.Count);
+                    _layout.Read(row, applicant, unused);
+                    applicants.Add(applicant);
+                    var copied = new string[carried.Length];
+                    for (var c = 0; c < carried.Length; c++)
+                    {
+                        copied[c] = carried[c] < row.ColCount ? row[carried[c]].ToString() : "";
+                    }
+
+                    cells.Add(copied);
+                }
+
+                if (applicants.Count == 0 && !first)
+                {
+                    break;
+                }
+
+                // Each chunk is committed before it is written: no row leaves the server unrecorded. A store failure on
+                // the first chunk is a 503 (nothing sent yet); later, the response is cut short after the recorded rows.
+                var results = await _recorder.RecordAsync(applicants, _scorer.Score(applicants));
+                rejects += results.Count(r => r.Decision == Decisions.Reject);
+                await response.WriteAsync(Write(cells, results, carried, header: first), Encoding.UTF8, _cancel);
+                first = false;
+            }
+
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
+            ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(Rows - rejects);
+            ScoringMetrics.ScoringSeconds.WithLabels("csv").Observe(elapsed.TotalSeconds);
+            Log.ScoredBatch(_logger, httpContext.TraceIdentifier, Rows, rejects, elapsed.TotalMilliseconds);
+        }
+
+        /// <summary>One chunk's rows as CSV text (the writer owns and closes its TextWriter, so one per chunk).</summary>
+        private string Write(List<string[]> cells, ScoreResult[] results, int[] carried, bool header)
+        {
+            var text = new StringWriter(CultureInfo.InvariantCulture);
+            using (var writer = Sep.New(_layout.Separator).Writer(o => o with { WriteHeader = header, Escape = true }).To(text))
+            {
+                for (var i = 0; i < results.Length; i++)
+                {
+                    using var row = writer.NewRow();
+                    for (var c = 0; c < carried.Length; c++)
+                    {
+                        row[_layout.Header[carried[c]]].Set(cells[i][c]);
+                    }
+
+                    var result = results[i];
+                    row[ResultColumns[0]].Set(result.ProbabilityOfDefault.ToString("R", CultureInfo.InvariantCulture));
+                    row[ResultColumns[1]].Set(result.Decision);
+                    row[ResultColumns[2]].Set(string.Join(' ', result.Reasons.Select(r => r.Code)));
+                    row[ResultColumns[3]].Set(string.Join("; ", result.Reasons.Select(r => r.Text)));
+                    // Empty when recording is off (Records:Enabled=false).
+                    row[ResultColumns[4]].Set(result.DecisionId?.ToString() ?? "");
+                }
+            }
+
+            return text.ToString();
+        }
+    }
+}

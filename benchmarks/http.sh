@@ -102,9 +102,12 @@ server_dll=$(ls "$root"/server/bin/Release/net*/CreditRisk.Server.dll | head -n1
 # start_server model extra-env… : CreditRisk in Release from its build output (content root: wwwroot, artifacts/).
 start_server() {
   local model=$1; shift
+  # Decision recording is on, as in production: SQLite (the default store) in a fresh folder per server.
+  local records
+  records=$(mktemp -d)
   (cd "$(dirname "$server_dll")" && env ASPNETCORE_URLS=http://127.0.0.1:$PORT ASPNETCORE_ENVIRONMENT=Production \
-    Serilog__MinimumLevel__Default=$LOG_LEVEL Limits__RateLimitPermits=0 Model__Path="artifacts/$model/model.onnx" "$@" \
-    dotnet "$server_dll") >"$out/server-$model.log" 2>&1 &
+    Serilog__MinimumLevel__Default=$LOG_LEVEL Limits__RateLimitPermits=0 Model__Path="artifacts/$model/model.onnx" \
+    Records__DataFolder="$records" "$@" dotnet "$server_dll") >"$out/server-$model.log" 2>&1 &
   pids+=($!)
   wait_ready "http://127.0.0.1:$PORT/health/ready" "${pids[-1]}" || { cat "$out/server-$model.log"; exit 1; }
 }
@@ -170,7 +173,7 @@ echo "load average after: $(load)" | tee -a "$out/load.txt"
 # One table, the realistic mix first; ratios are against the seed (same connections) and the Node peer (8 connections).
 {
 echo
-echo "wrk: ${THREADS} thread(s), ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release (log level $LOG_LEVEL); seed = gunicorn 2 sync workers; Node peer = node:http + onnxruntime-node."
+echo "wrk: ${THREADS} thread(s), ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release (log level $LOG_LEVEL, decisions recorded in SQLite); seed = gunicorn 2 sync workers; Node peer = node:http + onnxruntime-node."
 echo "Mix = every German Credit training applicant in turn (657 of 1,000 rejected, each with reasons)."
 echo
 echo "| server and traffic | conns | req/s | p50 ms | p99 ms | errors | vs seed (req/s) | vs Node peer (req/s) |"

@@ -47,7 +47,7 @@ public static class TrainerRun
         var chosen = CandidateResult.Evaluate(grid.Count, ensemble, FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray()), isBad, costs, options.Smoothing);
 
         //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
-        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
 
         // 4. Refit every member on all rows.
@@ -126,7 +126,7 @@ public static class TrainerRun
         Directory.CreateDirectory(output);
         var grid = Candidate.Grid(options.Quick);
         var training = new Training(data.Spec, options.Seed);
-        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
             tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
         File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
@@ -137,6 +137,11 @@ public static class TrainerRun
         Row("seed recipe (80/20 split, threshold 0.5)", result.SeedRecipe);
         Row("reject all", result.RejectAll);
         Row("accept all", result.AcceptAll);
+        if (result.Compliance is { } compliance)
+        {
+            Row($"the procedure with {string.Join(", ", compliance.Attributes)} as inputs", compliance.WithProtected);
+            Row("cost of compliance (paired: compliant minus with protected)", compliance.Difference);
+        }
         foreach (var (name, cost) in result.Variants.Skip(1))
         {
             Row("variant: " + name, cost);

@@ -117,7 +117,7 @@ public static class TrainerRun
 
     private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json"];
 
-    private static readonly string[] ReportFiles = ["report.md", "training-summary.json", Report.CostChart, Report.RocChart];
+    private static readonly string[] ReportFiles = Report.Files;
 
     public static NestedCvResult Nested(TrainerOptions options)
     {

@@ -29,7 +29,7 @@ public sealed class EndToEndTests : IDisposable
 
         Assert.Equal(Candidate.Grid(quick: true).Count, outcome.Candidates.Count);
         Assert.InRange(outcome.Chosen.Best.CostPerApplicant, 0.3, 0.7); // beats rejecting everyone
-        foreach (var file in new[] { "model.onnx", "model.json", "golden.json", "report.md", "training-summary.json", Report.CostChart, Report.RocChart })
+        foreach (var file in new[] { "model.onnx", "model.json", "golden.json", .. Report.Files })
         {
             Assert.True(new FileInfo(Path.Combine(_out, file)).Length > 0, file);
         }

@@ -9,8 +9,9 @@ namespace CreditRisk.Contracts;
 /// </summary>
 public sealed record ModelCard
 {
-    /// <summary>The card format this code writes and reads; bumped when a field changes meaning.</summary>
-    public const string CurrentVersion = "2";
+    /// <summary>The card format this code writes and reads; bumped when a field changes meaning. (3: the training commit
+    /// moved out of the card into <see cref="Provenance"/>, so it no longer changes the model version.)</summary>
+    public const string CurrentVersion = "3";
 
     public required string CardVersion { get; init; }
 
@@ -41,15 +42,6 @@ public sealed record ModelCard
 
     /// <summary>Per number that may be missing, the value the graph imputes (the training mean).</summary>
     public IReadOnlyDictionary<string, double> ImputedValues { get; init; } = new Dictionary<string, double>();
-
-    /// <summary>The git commit the trainer ran from, when it ran in a git checkout.</summary>
-    public string? TrainingCommit { get; init; }
-
-    /// <summary>
-    /// When the training code and data were fixed: the date of <see cref="TrainingCommit"/> (ISO 8601). A commit's date,
-    /// not the clock, so retraining the same commit with the same seed still gives a byte-identical file.
-    /// </summary>
-    public string? TrainingCommitDate { get; init; }
 }
 
 /// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.</summary>
@@ -73,6 +65,12 @@ public static class ModelMetadataKeys
     /// <summary>The data set's machine name (<see cref="DatasetSpec.Name"/>).</summary>
     public const string Dataset = "creditrisk.dataset";
 
+    /// <summary>The model version (<see cref="ModelIdentity"/>), also in the ONNX <c>model_version</c> field.</summary>
+    public const string ContentHash = "creditrisk.content_hash";
+
+    /// <summary>JSON of <see cref="Contracts.Provenance"/>: outside the card, so outside the version.</summary>
+    public const string Provenance = "creditrisk.provenance";
+
     /// <summary>The ONNX output carrying P(bad) as float [N,1] (after ML.NET's calibrator); verified by the trainer at export.</summary>
     public const string ProbabilityOutput = "Probability.output";
 }
@@ -95,7 +93,8 @@ public sealed record ModelInfo(
     IReadOnlyList<FeatureInfo> Features,
     IReadOnlyDictionary<string, JsonElement> ExampleApplicant,
     string? TrainingCommit,
-    string? TrainingCommitDate);
+    string? TrainingCommitDate,
+    bool? TrainingTreeDirty);
 
 /// <summary>One attribute as the API describes it: the spec's fields, plus its reason code when it is a model input.</summary>
 public sealed record FeatureInfo(

@@ -73,18 +73,17 @@ public static class TrainerRun
             ReferenceApplicant = ReferenceValues.Find(model, data.Rows),
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
-            TrainingCommit = SourceCommit.Hash,
-            TrainingCommitDate = SourceCommit.Date,
         };
         var ml = training.NewContext();
         var graph = OnnxExport.Convert(ml, model, data.Rows);
         var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
         var goldenRecords = golden.Select(g => g.Record).ToArray();
         OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
-        var onnx = ModelFile.WithMetadata(graph, card);
+        var provenance = SourceCommit.ProvenanceOf(output);
+        var onnx = ModelFile.WithMetadata(graph, card, provenance);
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
         File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
-        File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, onnx));
+        File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, onnx));
         File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold));
 
         // 6. Report.
@@ -101,10 +100,10 @@ public static class TrainerRun
                 "the card carries the (optimistic) selection-CV cost with outerFolds = 0. Run with --nested first.[/]");
         }
 
-        // Last, what the run produced: the version the server will report (the file's SHA-256, first 12 hex) and the files.
+        // Last, what the run produced: the version the server will report (ModelIdentity: graph and card, not the commit) and the files.
         var written = ModelFiles.Concat(options.NoReport ? [] : ReportFiles)
             .Select(f => Path.Combine(output, f));
-        AnsiConsole.MarkupLine($"Model version [green]{ModelFile.VersionOf(onnx)}[/] ({Markup.Escape(spec.Name)}). Wrote:");
+        AnsiConsole.MarkupLine($"Model version [green]{ModelFile.VersionOf(onnx, card)}[/] ({Markup.Escape(spec.Name)}). Wrote:");
         foreach (var path in written)
         {
             AnsiConsole.MarkupLine($"  {Markup.Escape(path)}");

@@ -45,6 +45,8 @@ public static class Problems
             {
                 faults.Record(output, httpContext.Request.Path);
                 httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                // Another instance may be healthy: readiness turns off after Model:MaxBadOutputs of these.
+                httpContext.Response.Headers.RetryAfter = "5";
                 return await problems.TryWriteAsync(new ProblemDetailsContext
                 {
                     HttpContext = httpContext,

@@ -42,9 +42,7 @@ public sealed class CreditModel : IDisposable
             throw new ModelLoadException(path, "file not found (set Model:Path or Model__Path)");
         }
 
-        // Hash the very bytes the session is built from, so the version always names what is being served.
         var bytes = File.ReadAllBytes(path);
-        Version = Convert.ToHexStringLower(SHA256.HashData(bytes))[..12];
 
         using var sessionOptions = NewSessionOptions();
         try
@@ -59,6 +57,9 @@ public sealed class CreditModel : IDisposable
         try
         {
             Card = ReadCard(path);
+            // Recomputed from the very bytes the session is built from, so the version always names what is served.
+            Version = VerifiedVersion(path, bytes);
+            Provenance = ReadProvenance(path);
             Spec = Card.Dataset;
             Threshold = Card.Threshold;
             Features = Spec.Features;
@@ -99,8 +100,11 @@ public sealed class CreditModel : IDisposable
     /// <summary>The file the model was loaded from.</summary>
     public string Path { get; }
 
-    /// <summary>First 12 hex digits of the SHA-256 of the file: changes whenever the served model changes.</summary>
+    /// <summary>The model's identity (<see cref="ModelIdentity"/>: graph and card), recomputed and checked at load.</summary>
     public string Version { get; }
+
+    /// <summary>Commit, commit date and dirty flag of the training checkout, when the trainer knew them.</summary>
+    public Provenance Provenance { get; }
 
     /// <summary>What the trainer wrote into the file's metadata.</summary>
     public ModelCard Card { get; }
@@ -338,6 +342,54 @@ public sealed class CreditModel : IDisposable
         }
 
         return name;
+    }
+
+    /// <summary>
+    /// The version the file claims (<see cref="ModelMetadataKeys.ContentHash"/> and the ONNX model_version field), checked
+    /// against a recomputation: any edit of the card or the graph after export makes them differ, and is refused.
+    /// </summary>
+    private string VerifiedVersion(string path, byte[] bytes)
+    {
+        var metadata = _session.ModelMetadata;
+        if (!metadata.CustomMetadataMap.TryGetValue(ModelMetadataKeys.ContentHash, out var claimed))
+        {
+            throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.ContentHash}' is missing; export the model with the trainer");
+        }
+
+        string actual;
+        try
+        {
+            actual = ModelIdentity.Of(bytes, metadata.CustomMetadataMap[ModelMetadataKeys.ModelCard]);
+        }
+        catch (FormatException e)
+        {
+            throw new ModelLoadException(path, $"cannot read the ONNX graph to verify '{ModelMetadataKeys.ContentHash}': {e.Message}", e);
+        }
+
+        if (claimed != actual || metadata.Version != ModelIdentity.AsOnnxModelVersion(actual))
+        {
+            throw new ModelLoadException(path,
+                $"'{ModelMetadataKeys.ContentHash}' is {claimed} but the graph and card hash to {actual}: the file was edited after export; retrain or restore it");
+        }
+
+        return actual;
+    }
+
+    private Provenance ReadProvenance(string path)
+    {
+        if (!_session.ModelMetadata.CustomMetadataMap.TryGetValue(ModelMetadataKeys.Provenance, out var json))
+        {
+            return Provenance.Unknown;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Provenance>(json, CardJson) ?? Provenance.Unknown;
+        }
+        catch (JsonException e)
+        {
+            throw new ModelLoadException(path, $"metadata '{ModelMetadataKeys.Provenance}' is not provenance JSON: {e.Message}", e);
+        }
     }
 
     private ModelCard ReadCard(string path)

@@ -14,7 +14,7 @@ public sealed class ModelModule : ICarterModule
             .WithTags("Model")
             .WithSummary("Describe the served model")
             .WithDescription(
-                "The model version (first 12 hex digits of the SHA-256 of the ONNX file), learner, decision threshold, " +
+                "The model version (the hash of the ONNX graph and model card, verified at load), learner, decision threshold, " +
                 "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
                 "data set spec it expects (every attribute with its kind, role, values, range, missing rule, label and reason code) and an example applicant.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -55,7 +55,8 @@ public sealed class ModelModule : ICarterModule
                 f.IsCategory ? f.Values : null,
                 f.Role == FeatureRole.Feature ? spec.ReasonCode(f) : null))],
             card.ExampleApplicant,
-            card.TrainingCommit,
-            card.TrainingCommitDate);
+            model.Provenance.TrainingCommit,
+            model.Provenance.TrainingCommitDate,
+            model.Provenance.TrainingTreeDirty);
     }
 }

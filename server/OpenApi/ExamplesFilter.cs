@@ -48,6 +48,7 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
                     TrainingDataSha256 = "b21f3d81db8071257d5ff1deaeba1fd4303b62712e6fcc9715c7a86202cb5871",
                     TrainingCommit = "0123456789abcdef0123456789abcdef01234567",
                     TrainingCommitDate = "2026-11-25T14:00:00+00:00",
+                    TrainingTreeDirty = false,
                 });
                 break;
             default:
@@ -57,6 +58,25 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         SetResponseExample(operation, "413", Problem(413, "Request body too large", "The request body may hold at most 1048576 bytes (Limits:MaxRequestBodyBytes)."));
         SetResponseExample(operation, "415", Problem(415, "Unsupported media type", "The request body must be JSON: send Content-Type: application/json."));
         SetResponseExample(operation, "429", Problem(429, "Too many requests", "At most 100 requests per 1 s per client; retry later."));
+        SetResponseExample(operation, "503", Problem(503, "Server busy",
+            "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly."));
+        // Both refusals say when to come back; a generated client (or a load balancer) can honour it.
+        SetRetryAfter(operation, "429", "Seconds until the client's rate-limit window resets.");
+        SetRetryAfter(operation, "503", "Seconds to wait before retrying: the scoring capacity is full, or the model returned a value that is not a probability.");
+    }
+
+    private static void SetRetryAfter(OpenApiOperation operation, string status, string description)
+    {
+        if (operation.Responses?.TryGetValue(status, out var found) == true && found is OpenApiResponse response)
+        {
+            response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+            response.Headers["Retry-After"] = new OpenApiHeader
+            {
+                Description = description,
+                Required = true,
+                Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "1" },
+            };
+        }
     }
 
     /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec.</summary>
@@ -114,6 +134,7 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         {
             413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
             415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+            503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
             _ => "https://tools.ietf.org/html/rfc6585#section-4",
         },
         Title = title,

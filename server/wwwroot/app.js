@@ -505,7 +505,8 @@ function showModel(model) {
       `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected or id)` : ''}`],
     ['Model card version', model.cardVersion],
     ['Trained from commit', model.trainingCommit
-      ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'})` : null],
+      ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'}` +
+        `${model.trainingTreeDirty ? ', with uncommitted changes' : ''})` : null],
   ];
   const list = $('#model-facts');
   list.replaceChildren();

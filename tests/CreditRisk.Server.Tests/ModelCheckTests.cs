@@ -148,7 +148,9 @@ public sealed class ModelCheckTests
         var bad = DrivenApplicant(72);
 
         Assert.Equal(HttpStatusCode.OK, (await server.Client.PostJson("/api/v1/score", good)).StatusCode);
-        var problem = await (await server.Client.PostJson("/api/v1/score", bad)).AssertProblem(503);
+        var refused = await server.Client.PostJson("/api/v1/score", bad);
+        Assert.Equal("5", refused.Headers.GetValues("Retry-After").Single());
+        var problem = await refused.AssertProblem(503);
         Assert.Equal("Model output rejected", (string?)problem["title"]);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/ready")).StatusCode);
 

@@ -32,7 +32,20 @@ public sealed class ModelLoadTests
             { TestModels.Write("bad-threshold.onnx", TestModels.Tiny(card: card with { Threshold = 1.5 })), "decision threshold 1.5 is not within" },
             { TestModels.Write("bad-reference.onnx", TestModels.Tiny(card: card with { ReferenceApplicant = badReference })), $"reference applicant has values outside the spec: {firstCategory}" },
             { Path.Combine(TestModels.Directory, "missing.onnx"), "file not found" },
+            { TestModels.Write("unstamped.onnx", TestModels.Tiny(stamp: false)), $"metadata '{ModelMetadataKeys.ContentHash}' is missing" },
+            { TestModels.Write("wrong-hash.onnx", TestModels.Tiny(metadata: new Dictionary<string, string> { [ModelMetadataKeys.ModelCard] = TestModels.CardJson(card), [ModelMetadataKeys.ContentHash] = "0123456789ab" })), "the file was edited after export" },
+            { TestModels.Write("edited-card.onnx", EditedCard(tiny, "\"threshold\":0.5", "\"threshold\":0.6")), "the file was edited after export" },
+            { TestModels.Write("edited-shipped.onnx", EditedCard(File.ReadAllBytes(TestModels.Shipped), "\"costFalseNegative\":5", "\"costFalseNegative\":9")), "the file was edited after export" },
         };
+    }
+
+    /// <summary>The file with one string of its card replaced by another of the same length: still valid protobuf.</summary>
+    private static byte[] EditedCard(byte[] onnx, string from, string to)
+    {
+        var text = System.Text.Encoding.Latin1.GetString(onnx);
+        Assert.Equal(from.Length, to.Length);
+        Assert.Contains(from, text, StringComparison.Ordinal);
+        return System.Text.Encoding.Latin1.GetBytes(text.Replace(from, to, StringComparison.Ordinal));
     }
 
     [Theory]

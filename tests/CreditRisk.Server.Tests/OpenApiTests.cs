@@ -48,7 +48,13 @@ public sealed class OpenApiTests(SharedApp app)
             if (method == "post")
             {
                 Assert.NotNull(operation["requestBody"]!["content"]!["application/json"]!["example"]);
-                foreach (var status in new[] { "200", "400", "413", "415", "429" })
+                // A refusal that says when to retry (rate limit, full capacity, unfit model) documents its Retry-After.
+                foreach (var status in new[] { "429", "503" })
+                {
+                    Assert.Equal("integer", (string?)responses[status]!["headers"]!["Retry-After"]!["schema"]!["type"]);
+                }
+
+                foreach (var status in new[] { "200", "400", "413", "415", "429", "503" })
                 {
                     Assert.True(responses.ContainsKey(status), $"{where} lacks {status}");
                     var media = responses[status]!["content"]!.AsObject().Single().Value!;

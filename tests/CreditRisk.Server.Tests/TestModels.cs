@@ -23,6 +23,10 @@ internal static class TestModels
     public static ModelCard ShippedCard(string dataset) =>
         JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Path.ChangeExtension(ShippedModel(dataset), ".json")), Json)!;
 
+    /// <summary>The modelVersion a shipped model's sidecar names.</summary>
+    public static string SidecarVersion(string dataset) =>
+        JsonDocument.Parse(File.ReadAllText(Path.ChangeExtension(ShippedModel(dataset), ".json"))).RootElement.GetProperty("modelVersion").GetString()!;
+
     public static string Directory { get; } = CreateDirectory();
 
     public static DatasetSpec Spec(string dataset = German) =>
@@ -63,14 +67,16 @@ internal static class TestModels
         string output = ModelMetadataKeys.ProbabilityOutput,
         IReadOnlyDictionary<string, string>? metadata = null,
         DatasetSpec? spec = null,
-        ModelCard? card = null)
+        ModelCard? card = null,
+        bool stamp = true)
     {
         spec ??= card?.Dataset ?? Spec();
         return TinyOnnx.Build(
             inputs ?? spec.Inputs.Select(f => (f.Name, f.IsCategory)),
             DrivingInput(spec),
             output,
-            metadata ?? CardMetadata(card ?? Card(spec)));
+            metadata ?? CardMetadata(card ?? Card(spec)),
+            stamp: stamp);
     }
 
     /// <summary>A tiny model with the right inputs and card whose graph is changed (see <see cref="TinyOnnx.Build"/>).</summary>

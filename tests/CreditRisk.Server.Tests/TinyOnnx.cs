@@ -1,4 +1,5 @@
 using System.Text;
+using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Tests;
 
@@ -22,7 +23,8 @@ internal static class TinyOnnx
         float? scale = null,
         bool twoColumns = false,
         string[]? outputShape = null,
-        bool flatten = false)
+        bool flatten = false,
+        bool stamp = true)
     {
         // P = activation(weight · x + bias), then optionally × scale, then optionally Concat(P, P) on axis 1.
         var graph = new Proto();
@@ -89,7 +91,17 @@ internal static class TinyOnnx
         opset.String(1, "");
         opset.Varint(2, 13);
         model.Message(8, opset);
-        foreach (var (key, value) in metadata)
+        // Stamped as the trainer stamps: the version is the hash of graph and card (ModelIdentity), unless the test
+        // brings its own content hash (or none: stamp = false) to see the server refuse it.
+        var entries = metadata.ToList();
+        if (stamp && metadata.TryGetValue(ModelMetadataKeys.ModelCard, out var card) && !metadata.ContainsKey(ModelMetadataKeys.ContentHash))
+        {
+            var version = ModelIdentity.Of(model.ToArray(), card);
+            model.Varint(5, ModelIdentity.AsOnnxModelVersion(version));
+            entries.Add(new(ModelMetadataKeys.ContentHash, version));
+        }
+
+        foreach (var (key, value) in entries)
         {
             var entry = new Proto();
             entry.String(1, key);

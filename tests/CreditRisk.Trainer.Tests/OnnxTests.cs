@@ -149,7 +149,7 @@ public class OnnxExportTests
             var candidate = Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LightGbm);
             var model = training.Fit(candidate, TestData.Rows);
             var card = TestCard(0.2);
-            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows), card);
+            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows), card, Provenance.Unknown);
         }
 
         Assert.Equal(Export(), Export());
@@ -162,7 +162,7 @@ public class OnnxExportTests
         {
             var training = new Training(TestData.Spec, seed: 7);
             var model = training.FitModel(Candidate.MeanOf(Candidate.OnePerFamily()), TestData.Rows);
-            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), TestCard(0.2));
+            return ModelFile.WithMetadata(OnnxExport.Convert(training.NewContext(), model, TestData.Rows), TestCard(0.2), Provenance.Unknown);
         }
 
         Assert.Equal(Export(), Export());
@@ -176,10 +176,10 @@ public class OnnxExportTests
         var model = training.Fit(candidate, TestData.Rows);
         var graph = OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows);
         var card = TestCard(0.1875);
-        var onnx = ModelFile.WithMetadata(graph, card);
+        var onnx = ModelFile.WithMetadata(graph, card, Provenance.Unknown);
 
         // Rewriting again replaces the metadata instead of duplicating it, and leaves the graph alone.
-        var again = ModelFile.WithMetadata(onnx, card);
+        var again = ModelFile.WithMetadata(onnx, card, Provenance.Unknown);
         Assert.Equal(OnnxMetadata.ReadMetadata(onnx).Count, OnnxMetadata.ReadMetadata(again).Count);
         Assert.Equal(onnx.Length, again.Length);
         using var scorer = new OnnxScorer(onnx);
@@ -193,6 +193,28 @@ public class OnnxExportTests
         Assert.Equal(JsonSerializer.Serialize(card.ReferenceApplicant), JsonSerializer.Serialize(roundTrip.ReferenceApplicant));
         Assert.Equal(card.NestedCv, roundTrip.NestedCv);
         Assert.All(Training.Predict(model, TestData.Spec, TestData.Rows).Zip(scorer.Score(TestData.Spec, TestData.Rows)), p => Assert.Equal(p.First, p.Second, 1e-5));
+    }
+
+    [Fact]
+    public void The_version_identifies_graph_and_card_not_the_checkout()
+    {
+        var training = new Training(TestData.Spec, seed: 42);
+        var model = training.Fit(Candidate.OnePerFamily().First(c => c.Kind == LearnerKind.LogisticRegression), TestData.Rows);
+        var graph = OnnxExport.Convert(training.NewContext(), model, TestData.Spec, TestData.Rows);
+        var card = TestCard(0.1875);
+        var clean = ModelFile.WithMetadata(graph, card, new Provenance(new string('a', 40), "2026-12-01T10:00:00+00:00", false));
+        var later = ModelFile.WithMetadata(graph, card, new Provenance(new string('b', 40), "2026-12-02T10:00:00+00:00", true));
+
+        // A later commit (and a dirty tree) changes the file's bytes, but not the model's version.
+        Assert.NotEqual(clean, later);
+        Assert.Equal(ModelFile.VersionOf(clean, card), ModelFile.VersionOf(later, card));
+        using var scorer = new OnnxScorer(later);
+        Assert.Equal(ModelFile.VersionOf(later, card), scorer.Metadata[ModelMetadataKeys.ContentHash]);
+        Assert.Contains("\"trainingTreeDirty\":true", scorer.Metadata[ModelMetadataKeys.Provenance]);
+
+        // Another threshold is another model.
+        var other = ModelFile.WithMetadata(graph, card with { Threshold = 0.2 }, Provenance.Unknown);
+        Assert.NotEqual(ModelFile.VersionOf(clean, card), ModelFile.VersionOf(other, card with { Threshold = 0.2 }));
     }
 
     [Fact]

@@ -35,9 +35,11 @@ public class ShippedArtifactsTests
         var sidecar = JsonSerializer.Deserialize<ModelCard>(File.ReadAllText(Artifact("model.json")), ModelFile.CardJson)!;
         Assert.Equal(card.Threshold, sidecar.Threshold);
         Assert.Equal(JsonSerializer.Serialize(card.ReferenceApplicant), JsonSerializer.Serialize(sidecar.ReferenceApplicant)); // JsonElement compares by reference
-        // The sidecar names the version the server reports: the first 12 hex digits of the file's SHA-256.
-        var version = JsonDocument.Parse(File.ReadAllText(Artifact("model.json"))).RootElement.GetProperty("modelVersion").GetString();
-        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes))[..12], version);
+        // The sidecar names the version the server reports (the hash of graph and card) and the file's SHA-256.
+        var sidecarJson = JsonDocument.Parse(File.ReadAllText(Artifact("model.json"))).RootElement;
+        Assert.Equal(ModelIdentity.Of(bytes, scorer.Metadata[ModelMetadataKeys.ModelCard]), sidecarJson.GetProperty("modelVersion").GetString());
+        Assert.Equal(scorer.Metadata[ModelMetadataKeys.ContentHash], sidecarJson.GetProperty("modelVersion").GetString());
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), sidecarJson.GetProperty("onnxSha256").GetString());
         Assert.Equal(TestData.Credit.Sha256, card.TrainingDataSha256);
         Assert.Equal(ModelCard.CurrentVersion, card.CardVersion);
         Assert.Equal(TestData.Spec.ToJson(), card.Dataset.ToJson());

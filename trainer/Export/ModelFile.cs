@@ -25,9 +25,6 @@ public static class ModelFile
         public const string ReferenceApplicant = "creditrisk.reference_applicant";
         public const string ProbabilityOutput = "creditrisk.probability_output";
         public const string DecisionRule = "creditrisk.decision_rule";
-        /// <summary>Hash of graph and card, also in the ONNX model_version field. Not the served version: that is the
-        /// SHA-256 of the file's bytes, which cannot be written inside the file it hashes.</summary>
-        public const string ContentHash = "creditrisk.content_hash";
     }
 
     public const string DecisionRule = "reject when pd > threshold";
@@ -40,23 +37,26 @@ public static class ModelFile
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
-    /// <summary>A content hash of graph and card (no clock involved): the ONNX model_version field.</summary>
-    public static string ContentHashOf(byte[] graph, ModelCard card) =>
-        Convert.ToHexStringLower(SHA256.HashData([.. graph, .. Encoding.UTF8.GetBytes(JsonSerializer.Serialize(card, CardJson))]))[..12];
-
-    public static byte[] WithMetadata(byte[] graph, ModelCard card)
+    /// <summary>
+    /// The model file: the graph with the card, the provenance and the model version (<see cref="ModelIdentity"/>: a
+    /// hash of graph and card, no clock and no commit involved) in its metadata.
+    /// </summary>
+    public static byte[] WithMetadata(byte[] graph, ModelCard card, Provenance provenance)
     {
         static string R(double v) => v.ToString("R", CultureInfo.InvariantCulture);
-        var version = ContentHashOf(graph, card);
+        var cardJson = JsonSerializer.Serialize(card, CardJson);
+        // The rewrite normalises the graph (it drops ML.NET's stale value_info), so hash the graph as it will be stored.
+        var version = ModelIdentity.Of(OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, 0, "", []), cardJson);
         var metadata = new List<KeyValuePair<string, string>>
         {
-            new(ModelMetadataKeys.ModelCard, JsonSerializer.Serialize(card, CardJson)),
+            new(ModelMetadataKeys.ModelCard, cardJson),
+            new(ModelMetadataKeys.Provenance, JsonSerializer.Serialize(provenance, CardJson)),
             new(ModelMetadataKeys.Threshold, R(card.Threshold)),
             new(ModelMetadataKeys.CostFalseNegative, R(card.CostFalseNegative)),
             new(ModelMetadataKeys.CostFalsePositive, R(card.CostFalsePositive)),
             new(ModelMetadataKeys.CardVersion, card.CardVersion),
             new(ModelMetadataKeys.Dataset, card.Dataset.Name),
-            new(Keys.ContentHash, version),
+            new(ModelMetadataKeys.ContentHash, version),
             new(Keys.Learner, card.Learner),
             new(Keys.Hyperparameters, JsonSerializer.Serialize(card.Hyperparameters, CardJson)),
             new(Keys.NestedCvCost, R(card.NestedCv.CostPerApplicant)),
@@ -72,22 +72,22 @@ public static class ModelFile
             $"Output '{ModelMetadataKeys.ProbabilityOutput}': float [N,1], calibrated probability of default. " +
             $"Decision: {DecisionRule} (threshold {R(card.Threshold)}, cost {R(card.CostFalseNegative)} per approved default, {R(card.CostFalsePositive)} per rejected good payer). " +
             $"Model card version {card.CardVersion}, with the data set spec embedded: JSON under '{ModelMetadataKeys.ModelCard}'.";
-        return OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, long.Parse(version, NumberStyles.HexNumber, CultureInfo.InvariantCulture), doc, metadata);
+        return OnnxMetadata.Rewrite(graph, ProducerName, ProducerVersion, ModelIdentity.AsOnnxModelVersion(version), doc, metadata);
     }
 
-    /// <summary>
-    /// The sidecar: the card's fields at the top level plus what a human needs to call the file. Its modelVersion
-    /// is the one the server reports: the first 12 hex digits of the file's SHA-256 (check with sha256sum).
-    /// </summary>
-    /// <summary>The model version the server reports: the first 12 hex digits of the file's SHA-256.</summary>
-    public static string VersionOf(byte[] onnx) => Convert.ToHexStringLower(SHA256.HashData(onnx))[..12];
+    /// <summary>The model version the server reports, as stored in (and recomputed from) the file.</summary>
+    public static string VersionOf(byte[] onnx, ModelCard card) => ModelIdentity.Of(onnx, JsonSerializer.Serialize(card, CardJson));
 
-    public static string SidecarJson(ModelCard card, byte[] onnx)
+    /// <summary>
+    /// The sidecar: the card's fields at the top level plus what a human needs to call the file: the model version the
+    /// server reports, the file's SHA-256 (check with sha256sum) and the provenance.
+    /// </summary>
+    public static string SidecarJson(ModelCard card, Provenance provenance, byte[] onnx)
     {
         var node = JsonSerializer.SerializeToNode(card, Indented)!.AsObject();
-        var sha256 = Convert.ToHexStringLower(SHA256.HashData(onnx));
-        node["modelVersion"] = sha256[..12];
-        node["onnxSha256"] = sha256;
+        node["modelVersion"] = VersionOf(onnx, card);
+        node["onnxSha256"] = Convert.ToHexStringLower(SHA256.HashData(onnx));
+        node["provenance"] = JsonSerializer.SerializeToNode(provenance, Indented);
         node["decisionRule"] = DecisionRule;
         node["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput;
         node["probabilityOutputShape"] = "float [N,1]";

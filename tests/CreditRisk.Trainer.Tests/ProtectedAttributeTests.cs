@@ -46,7 +46,7 @@ public class ProtectedAttributeTests
         {
             var position = spec.IndexOf(f);
             var values = f.IsCategory
-                ? f.Values.Select(v => (Category: v.Value, Number: 0f)).ToArray()
+                ? f.Values.Select(v => (Category: (string?)v.Value, Number: 0f)).ToArray()
                 : Enumerable.Range((int)f.Min!.Value, (int)(f.Max!.Value - f.Min.Value) + 1).Select(v => (Category: (string?)null, Number: (float)v)).ToArray();
             Assert.True(values.Length >= 2, f.Name);
             foreach (var (category, number) in values)

@@ -30,7 +30,7 @@ public static class ModelCardPage
             ? $"- **Not inputs:** the protected attributes {string.Join(", ", spec.Protected.Select(x => $"{x.Text} (`{x.Name}`)"))}. They are never inputs, never reasons, and cannot change a PD (a test varies each over all its values for every applicant). The API accepts them, optionally, for monitoring."
             : "- **Not inputs:** none; the data set has no protected attribute (see Fairness for the proxy risk).");
         md.AppendLine($"- **Costs:** approving a defaulter costs {N(card.CostFalseNegative)}, rejecting a good payer {N(card.CostFalsePositive)}.");
-        md.AppendLine($"- **Training:** {card.TrainingRows} rows, SHA-256 `{card.TrainingDataSha256}`, seed {card.Seed}; the model version is the ONNX file's SHA-256 (first 12 hex digits).").AppendLine();
+        md.AppendLine($"- **Training:** {card.TrainingRows} rows, SHA-256 `{card.TrainingDataSha256}`, seed {card.Seed}; the model version identifies the model (a hash of the ONNX graph and this card), not the checkout it was trained from.").AppendLine();
 
         md.AppendLine("## Intended use").AppendLine();
         md.AppendLine($"- Decision support for consumer-credit screening on applicants like those of the training data ({spec.Title}): a first score and the principal reasons for a reject, reviewed by a credit analyst.");

@@ -90,7 +90,7 @@ public static class ModelCardPage
             md.AppendLine("Adverse-impact ratio (approval rate against the most-approved group; four-fifths rule), out of fold:").AppendLine();
             foreach (var v in f.Verdicts)
             {
-                md.AppendLine($"- **{v.Attribute}:** lowest ratio {F(v.LowestRatio, 2)} ({v.LowestGroup}, 95 % CI {F(v.Ci95Low, 2)}–{F(v.Ci95High, 2)}): {v.Verdict}.");
+                md.AppendLine($"- **{v.Attribute}:** {v.Verdict} (95 % CI {F(v.Ci95Low, 2)}–{F(v.Ci95High, 2)}).");
             }
 
             md.AppendLine();

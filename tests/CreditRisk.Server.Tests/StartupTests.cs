@@ -14,6 +14,7 @@ public sealed class StartupTests
     [InlineData("Limits__KeepAliveTimeoutSeconds", "1e9", "Limits:KeepAliveTimeoutSeconds")]
     [InlineData("Limits__HealthPort", "70000", "HealthPort")]
     [InlineData("Model__Path", "", "Path")]
+    [InlineData("Scoring__MaxReasons", "5", "MaxReasons")] // Regulation B practice: at most 4 reasons per reject
     public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)
     {
         var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { [key] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });

@@ -37,18 +37,14 @@ public static class ModelCardPage
         md.AppendLine("- A reference implementation of responsible scoring: cost-based threshold, honest (nested) cost estimate, calibration checks, fairness by group, adverse-action reasons.").AppendLine();
         md.AppendLine("**Out of scope:**").AppendLine();
         md.AppendLine("- Fully automated decisions without human review (GDPR art. 22; the EU AI Act treats credit scoring as high-risk).");
-        md.AppendLine("- Applicants, products, currencies or periods unlike the training data" + (spec.Name == PreregisteredDataset ? " (this is 1990s German consumer credit in Deutsche Mark)." : " (this is one quarter of US peer-to-peer loans)."));
+        md.AppendLine($"- Applicants, products, currencies or periods unlike the training data ({spec.Description ?? spec.Title}).");
         md.AppendLine("- Pricing, limit setting, collections or any use where a PD error costs differently from the cost matrix above.");
         md.AppendLine("- Any decision that uses a protected attribute, directly or by re-adding it as an input.").AppendLine();
 
         md.AppendLine("## Data").AppendLine();
         md.AppendLine($"- **Source:** {spec.Citation ?? "not given"}{(spec.Licence is { } l ? $" Licence: {l}." : "")}");
         md.AppendLine($"- **Size:** {f.Rows} applications, {f.Bad} bad ({P(f.BadRate)}).");
-        md.AppendLine(spec.Name == PreregisteredDataset
-            ? "- **Period and limits:** collected for Hofmann (1994); the loans are older, amounts in Deutsche Mark. 1,000 rows only: every figure below has a wide interval. " +
-              "The bad rate (30 %) was set by the sample design, not the bank's portfolio, so PDs are calibrated to this sample, not to a live book. Outcome definition and window are not documented."
-            : "- **Period and limits:** loans issued in one quarter (2016 Q1); the outcome window is not given (status at the snapshot: charged off, defaulted or 21–120 days late = bad; current loans count as good, " +
-              "so some will still go bad). Only funded loans: applicants Lending Club rejected are absent (reject-inference bias).");
+        md.AppendLine($"- **Period and limits:** {spec.Limitations ?? "not stated in the data set's spec (`limitations`)."}");
         md.AppendLine();
 
         md.AppendLine("## Metrics").AppendLine();
@@ -83,7 +79,7 @@ public static class ModelCardPage
         if (f.Verdicts.Count == 0)
         {
             md.AppendLine("No protected attribute in the data, so no group can be compared." +
-                (spec.Find("state") is { } s ? $" `{s.Name}` (US state) is an input and a known proxy for race and national origin: test approvals by group on monitored data before use." : "")).AppendLine();
+                string.Concat(spec.Inputs.Where(x => x.ProxyFor is not null).Select(x => $" {x.Text} (`{x.Name}`) is an input and a known proxy for {x.ProxyFor}: test approvals by group on monitored data before use."))).AppendLine();
         }
         else
         {

@@ -322,12 +322,12 @@ public static class Report
             md.AppendLine("The spec declares no protected attributes (role `protected`), so there are no groups to compare. " +
                 "Every attribute of this data set is a model input; a lender who wants the report by group declares those attributes " +
                 "`protected` in the spec (they then stop being inputs and are read here only).").AppendLine();
-            if (f.Spec.Find("state") is { } state)
+            foreach (var proxy in f.Spec.Inputs.Where(x => x.ProxyFor is not null))
             {
-                md.AppendLine($"**Proxy risk:** `{state.Name}` (the borrower's US state, `{state.CsvColumn}`) is a model input. Geography correlates with race and national origin in the US, " +
-                    "so a model that uses it can reproduce redlining without any protected attribute (disparate impact under ECOA / the Fair Housing Act). " +
-                    "The data has no protected attribute to test this; a lender should test approvals by group on its own monitored data before relying on this model, " +
-                    "or drop the attribute.").AppendLine();
+                md.AppendLine($"**Proxy risk:** {proxy.Text} (`{proxy.Name}`, column `{proxy.CsvColumn}`) is a model input and a known proxy for {proxy.ProxyFor}. " +
+                    "A model that uses it can discriminate without any protected attribute (disparate impact, e.g. under ECOA / Regulation B). " +
+                    "This data has no protected attribute to measure it; a lender should test approvals by group on its own monitored data before relying on this model, " +
+                    "or declare the attribute `protected` and retrain.").AppendLine();
             }
 
             return;

@@ -44,11 +44,23 @@ public static class TrainerRun
         //    CV picks the luckiest one), and its threshold minimises cost on the ensemble's out-of-fold PDs.
         var members = SelectionRule.PerFamily(results.Select(r => r.Score).ToArray(), s => grid[s.Index].Kind).Select(s => results[s.Index]).ToArray();
         var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
-        var chosen = CandidateResult.Evaluate(grid.Count, ensemble, FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray()), isBad, costs, options.Smoothing);
+        var outOfFold = FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray());
 
         //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
+
+        //    Recalibrate only if the pre-registered rule says so, judged on the nested CV's outer-fold PDs: Platt on the
+        //    ensemble's out-of-fold PDs, and the threshold then chosen on the recalibrated ones.
+        if (nested is not null && CalibrationReport.Of(nested.ProcedurePd, isBad).Miscalibrated)
+        {
+            var (pooledPd, pooledBad) = CandidateResult.Pool(outOfFold, isBad);
+            var platt = Platt.Fit(pooledPd, pooledBad);
+            ensemble = ensemble with { Recalibration = platt };
+            outOfFold = [.. outOfFold.Select(platt.Apply)];
+        }
+
+        var chosen = CandidateResult.Evaluate(grid.Count, ensemble, outOfFold, isBad, costs, options.Smoothing);
 
         // 4. Refit every member on all rows.
         var model = training.FitModel(chosen.Candidate, data.Rows);

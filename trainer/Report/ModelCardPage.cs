@@ -23,7 +23,7 @@ public static class ModelCardPage
 
         md.AppendLine("## Model details").AppendLine();
         md.AppendLine($"- **What:** a probability of default (PD) for one loan application, and a decision: reject when PD > {F(card.Threshold, 4)}.");
-        md.AppendLine($"- **How:** the mean PD of {f.Outcome.Members.Count} models, one per learner family ({string.Join("; ", f.Outcome.Members.Select(m => m.Candidate.Name))}), trained with ML.NET and exported as one ONNX file; " +
+        md.AppendLine($"- **How:** the mean PD of {f.Outcome.Members.Count} models, one per learner family ({string.Join("; ", f.Outcome.Members.Select(m => m.Candidate.Name))}){(f.Recalibration is { } p ? $", recalibrated ({p.Formula})" : "")}, trained with ML.NET and exported as one ONNX file; " +
             "the procedure was pre-registered (docs/preregistration.md) and is judged by nested cross-validation.");
         md.AppendLine($"- **Inputs:** {spec.Inputs.Count()} attributes ({string.Join(", ", spec.Inputs.Select(x => x.Text))}).");
         md.AppendLine(spec.Protected.Any()
@@ -65,7 +65,7 @@ public static class ModelCardPage
             md.AppendLine($"| cost per applicant (optimistic: used for selection) | {F(f.Chosen.Best.CostPerApplicant)} | {Ci(f.Chosen.Cost)} | selection CV |");
         }
 
-        var cal = f.NestedCalibration ?? f.Calibration;
+        var cal = f.ShippedNestedCalibration ?? f.Calibration;
         md.AppendLine($"| Gini | {F(f.BusinessView.Gini)} | | selection CV |");
         md.AppendLine($"| KS | {F(f.Chosen.Ks)} | | selection CV |");
         md.AppendLine($"| Brier score | {F(cal.Brier, 4)} | | {(f.NestedCalibration is null ? "selection CV" : "nested CV")} |");
@@ -104,9 +104,12 @@ public static class ModelCardPage
         md.AppendLine("- Small data: intervals are wide; a difference inside them is not evidence.");
         md.AppendLine("- Leaving protected attributes out does not make a model fair: correlated inputs can carry them (see the adverse-impact ratios). Monitor group outcomes in production.");
         md.AppendLine("- Reasons are \"what if\" changes of one attribute to its most favourable value; they are not causal, and combinations are not explained.");
-        md.AppendLine(cal.Miscalibrated
-            ? "- The PDs fail the pre-registered calibration check (report.md, Calibration); expected costs computed from them are approximate."
-            : "- The PDs pass the pre-registered calibration check, within the intervals of a small sample; expected costs are as good as those intervals.");
+        md.AppendLine(f.Recalibration is not null
+            ? "- The ensemble's PDs failed the pre-registered calibration check, so the model recalibrates them (Platt, inside the ONNX graph); " +
+              (cal.Miscalibrated ? "the recalibrated PDs still fail it: expected costs are approximate." : "the recalibrated PDs pass it in nested CV, within its intervals.")
+            : cal.Miscalibrated
+                ? "- The PDs fail the pre-registered calibration check (report.md, Calibration); expected costs computed from them are approximate."
+                : "- The PDs pass the pre-registered calibration check, within the intervals of the sample; expected costs are as good as those intervals.");
         md.AppendLine("- The cost matrix is an assumption; with other costs the threshold and the model's value change.");
         return md.ToString();
     }

@@ -65,6 +65,11 @@ public static class Report
             series.Insert(0, ("nested CV, the procedure", nested.Bins));
         }
 
+        if (f.Recalibration is not null && f.NestedRecalibrated is { } recalibrated)
+        {
+            series.Insert(1, ("nested CV, recalibrated (shipped)", recalibrated.Bins));
+        }
+
         Charts.Reliability(Path.Combine(dir, Charts.ReliabilityFile), series);
         Charts.Gains(Path.Combine(dir, Charts.GainsFile), f.MeanOutOfFoldPd, f.IsBad);
     }
@@ -234,8 +239,11 @@ public static class Report
         md.AppendLine(judged is null
             ? "**Recalibration rule** (docs/preregistration.md): judged on the nested-CV PDs, which are not available for this configuration; no recalibration step is added."
             : judged.Miscalibrated
-                ? "**Recalibration rule** (pre-registered): the nested-CV PDs are *miscalibrated* (" + Reasons(judged) + "). " +
-                  "The rule adds Platt recalibration; this run does not yet export it, so the shipped PDs are **not** recalibrated: treat expected costs with caution."
+                ? "**Recalibration rule** (pre-registered: recalibrate if the slope's interval excludes 1, or calibration-in-the-large's excludes 0, or Spiegelhalter's p < 0.05): " +
+                  "the procedure's nested-CV PDs are *miscalibrated* (" + Reasons(judged) + "), so the shipped model has the pre-registered **Platt recalibration step**, " +
+                  $"fitted on the ensemble's out-of-fold PDs ({f.Recalibration?.Formula}) and computed inside the ONNX graph after the mean; the threshold is chosen on the recalibrated PDs. " +
+                  "Judged in the same nested run, the recalibrated variant's PDs are in the second row; its nested cost at the smoothed threshold equals the procedure's " +
+                  "(Platt is monotone, so the same applicants are rejected). The selection-CV row is of the recalibrated PDs, with the calibrator fitted on those same PDs (optimistic)."
                 : "**Recalibration rule** (pre-registered: recalibrate if the slope's interval excludes 1, or calibration-in-the-large's excludes 0, or Spiegelhalter's p < 0.05): " +
                   "none of these holds on the nested-CV PDs, so **no recalibration step** is added. The recalibrated variant's nested cost is in the sensitivity table, for judgement only.").AppendLine();
         md.AppendLine();

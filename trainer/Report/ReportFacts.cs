@@ -35,6 +35,12 @@ public sealed record ReportFacts(
 
     public int Repeats => Chosen.OutOfFold.Length;
 
+    /// <summary>The recalibration step the pre-registered rule added, or null.</summary>
+    public Platt? Recalibration => Chosen.Candidate.Recalibration;
+
+    /// <summary>Nested-CV calibration of what ships: the recalibrated variant's when the rule added the step.</summary>
+    public CalibrationReport? ShippedNestedCalibration => Recalibration is null ? NestedCalibration : NestedRecalibrated;
+
     public double AcceptAllCost => Costs.FalseNegative * BadRate;
 
     public double RejectAllCost => Costs.FalsePositive * (1 - BadRate);

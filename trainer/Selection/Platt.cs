@@ -17,6 +17,9 @@ public sealed record Platt(double A, double B, double StdErrorA, double StdError
         return Math.Log(p / (1 - p));
     }
 
+    /// <summary>The fitted map, for the model card.</summary>
+    public string Formula => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Platt: PD' = sigmoid({A:R} + {B:R} * logit(PD))");
+
     public double Apply(double pd) => 1 / (1 + Math.Exp(-(A + B * Logit(pd))));
 
     /// <summary>In <see cref="float"/>, as the ONNX graph computes it (<c>Clip → Log(p/(1−p)) → ·B + A → Sigmoid</c>).</summary>

@@ -239,3 +239,40 @@ public class CrossValidationTests
         Assert.Equal(1, Metrics.Ks(curve));
     }
 }
+
+public class CalibrationTests
+{
+    [Fact]
+    public void Platt_fit_recovers_the_map_that_generated_the_outcomes_and_calibrated_pds_pass_the_rule()
+    {
+        // Outcomes drawn from PD' = sigmoid(0.5 + 0.7·logit(PD)): the fit must find (0.5, 0.7), and the raw PDs, too
+        // extreme for those outcomes, must fail the pre-registered rule while the recalibrated ones pass it.
+        var random = new Random(11);
+        var pd = Enumerable.Range(0, 20_000).Select(_ => (float)(0.02 + 0.96 * random.NextDouble())).ToArray();
+        var truth = new Platt(0.5, 0.7, 0, 0);
+        var bad = pd.Select(p => random.NextDouble() < truth.Apply((double)p)).ToArray();
+        var fit = Platt.Fit(pd, bad);
+        Assert.Equal(0.5, fit.A, 0.1);
+        Assert.Equal(0.7, fit.B, 0.05);
+
+        var raw = CalibrationReport.Of(pd, bad);
+        Assert.True(raw.Miscalibrated);
+        Assert.InRange(raw.Slope, raw.SlopeCi95Low, raw.SlopeCi95High);
+        Assert.True(raw.SlopeCi95High < 1);
+        var recalibrated = CalibrationReport.Of(fit.Apply(pd), bad);
+        Assert.False(recalibrated.Miscalibrated);
+        Assert.Equal(1, recalibrated.Slope, 0.01);
+        Assert.Equal(10, recalibrated.Bins.Count);
+        Assert.Equal(pd.Length, recalibrated.Bins.Sum(b => b.Applicants));
+    }
+
+    [Fact]
+    public void Spiegelhalter_p_is_a_two_sided_normal_tail()
+    {
+        Assert.Equal(0.05, 2 * Normal.UpperTail(1.959964), 1e-6);
+        Assert.Equal(0.5, Normal.UpperTail(0), 1e-7);
+        var (low, high) = CalibrationReport.Wilson(0, 10);
+        Assert.Equal(0, low);
+        Assert.InRange(high, 0.27, 0.29); // Wilson's interval for 0 of 10 reaches 27.8 %
+    }
+}

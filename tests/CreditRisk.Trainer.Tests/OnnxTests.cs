@@ -82,6 +82,30 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void A_recalibrated_ensemble_computes_the_platt_step_inside_the_graph_and_reproduces_the_trainer()
+    {
+        var training = new Training(TestData.Spec, seed: 42);
+        var members = Candidate.OnePerFamily().Where(c => c.Kind is LearnerKind.LogisticRegression or LearnerKind.FastTree).ToArray();
+        var platt = new Platt(-0.4, 1.3, 0, 0);
+        var plain = training.FitModel(Candidate.MeanOf(members), TestData.Rows);
+        var model = training.FitModel(Candidate.MeanOf(members) with { Recalibration = platt }, TestData.Rows);
+        var rows = Golden.Rows(TestData.Spec, TestData.Rows, TreeSplits.Find(model)).Select(g => g.Record).ToArray();
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+
+        // ONNX Runtime against the trainer's float arithmetic on every training and edge row (Verify throws otherwise),
+        // and the step really changes the PD: it is the Platt map of the plain mean.
+        OnnxExport.Verify(onnx, model, rows, CostMatrix.Default.BayesThreshold);
+        using var scorer = new OnnxScorer(onnx);
+        var pd = scorer.Score(TestData.Spec, rows);
+        var mean = plain.Predict(rows);
+        Assert.All(Enumerable.Range(0, rows.Length), i => Assert.Equal(platt.Apply((double)mean[i]), pd[i], 1e-5));
+        Assert.Contains(Enumerable.Range(0, rows.Length), i => Math.Abs(pd[i] - mean[i]) > 0.01);
+        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
+        Assert.Equal("Sigmoid", Onnx.ModelProto.Parser.ParseFrom(onnx).Graph.Node.Single(n => n.Output.Contains(ModelMetadataKeys.ProbabilityOutput)).OpType);
+        Assert.Equal(platt.Formula, (Candidate.MeanOf(members) with { Recalibration = platt }).HyperparameterStrings["recalibration"]);
+    }
+
+    [Fact]
     public void Linear_members_are_padded_to_one_kernel_path_and_still_reproduce_mlnet()
     {
         var training = new Training(TestData.Spec, seed: 42);

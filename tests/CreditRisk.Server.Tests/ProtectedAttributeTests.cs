@@ -57,7 +57,7 @@ public sealed class ProtectedAttributeTests(SharedApp app)
 
     private async Task<IReadOnlyList<ScoreResult>> ScoreAll(IEnumerable<JsonNode> applicants)
     {
-        var body = new JsonObject { ["applicants"] = new JsonArray([.. applicants]) };
+        var body = new JsonObject { ["applicants"] = new JsonArray([.. applicants.Select(a => a.Parent is null ? a : a.DeepClone())]) };
         var response = await _client.PostJson("/api/v1/score/batch", body);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!.Results;

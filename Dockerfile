@@ -1,6 +1,6 @@
 # CreditRisk scoring server. Build from the repository root:
 #   docker build -t creditrisk .
-#   docker run --rm -p 8080:8080 creditrisk
+#   docker run --rm -p 8080:8080 -p 8082:8082 creditrisk   (8082: Open Inference Protocol gRPC, HTTP/2 cleartext)
 # .NET 10 images are Ubuntu 24.04 (glibc): ONNX Runtime's native library needs glibc, so never Alpine.
 
 # Overridable bases (tests/container/build-image.sh builds with local ones); the defaults are the official images.
@@ -24,11 +24,17 @@ RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --sel
 FROM ${RUNTIME_IMAGE} AS runtime
 WORKDIR /app
 COPY --from=build /app .
+# Decision records: the SQLite file lives in /data, owned by the app user (mount a volume there to keep it across
+# containers). With several instances set Records__ConnectionString to a PostgreSQL database instead (see README).
+RUN mkdir -p /data && chown "$APP_UID" /data
+VOLUME /data
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Records__DataFolder=/data \
     Limits__HealthPort=8081 \
+    Inference__GrpcPort=8082 \
     ASPNETCORE_ENVIRONMENT=Production \
     DOTNET_gcServer=0
-EXPOSE 8080
+EXPOSE 8080 8082
 # The aspnet image has no curl: the server probes its own /health/ready.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=10s --retries=3 \
   CMD ["dotnet", "CreditRisk.Server.dll", "--probe-ready"]

@@ -81,6 +81,10 @@ fi
 
 dotnet_suite CreditRisk.sln -c Release
 
+# The Prometheus alert rules (deploy/prometheus/): valid, and firing exactly on their unit tests' series.
+check prometheus-rules-check promtool check rules deploy/prometheus/alerts.yml
+check prometheus-rules-test promtool test rules deploy/prometheus/alerts.test.yml
+
 # The container, kept honest without a Docker engine (see tests/container/).
 check container-manifests bash tests/container/check-manifests.sh
 check container-publish-and-run bash tests/container/publish-and-run.sh

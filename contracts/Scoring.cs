@@ -41,7 +41,8 @@ public sealed record Reason(string Code, string Feature, string Text, double Imp
 }
 
 /// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
-/// sent, so batch results can be joined back to the loan book; absent when the request carried none.</summary>
+/// sent, so batch results can be joined back to the loan book; absent when the request carried none. <c>DecisionId</c>
+/// names the committed decision record (absent when recording is off); <c>ApplicationId</c> echoes the client's.</summary>
 public sealed record ScoreResult(
     double ProbabilityOfDefault,
     string Decision,
@@ -50,6 +51,10 @@ public sealed record ScoreResult(
     string ModelVersion,
     IReadOnlyList<Reason> Reasons,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Ids = null);
+    IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Ids = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    Guid? DecisionId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ApplicationId = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);

@@ -1,8 +1,10 @@
 using Carter;
 using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Inference;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.OpenApi;
+using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Prometheus;
 
@@ -24,7 +26,13 @@ builder.AddJsonLogging();
 builder.Services.AddCreditModel();
 builder.Services.AddScoring();
 
-// Limits and refusals: body/header size, timeouts, rate limiting, problem+json for every error.
+// The Open Inference Protocol (KServe V2): REST under /v2, gRPC on its own HTTP/2 port (Inference:GrpcPort).
+builder.AddInference();
+
+// Decision records: each decision committed (SQLite by default, PostgreSQL when configured) before it is answered; outcomes fed back.
+builder.Services.AddRecords();
+
+// Limits and refusals: body/header size, timeouts, rate limiting, the API key, problem+json for every error.
 builder.AddHardening();
 
 // API: Carter modules, source-generated JSON, OpenAPI document, health checks.
@@ -44,7 +52,7 @@ catch (Exception e) when (StartupErrors.Report(e))
     return StartupErrors.ExitCode;
 }
 
-if (!app.TryLoadModel())
+if (!app.TryLoadModel() || !app.TryOpenRecords())
 {
     return StartupErrors.ExitCode;
 }
@@ -62,6 +70,7 @@ app.UseHttpMetrics();
 app.UseRequestLimits();
 
 app.MapCarter();
+app.MapInference();
 app.MapHealth();
 app.MapMetrics("/metrics").ReadOnly();
 

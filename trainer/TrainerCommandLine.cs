@@ -24,6 +24,7 @@ public static class TrainerCommandLine
     private static readonly Option<double> Smoothing = new("--smoothing") { Description = "cost-curve smoothing for threshold and selection, share of rows each side", DefaultValueFactory = _ => 0.03 };
     private static readonly Option<bool> NoReport = new("--no-report") { Description = "skip report and charts" };
 
+    private static readonly Argument<string> ModelPath = new("model") { Description = "the model.onnx file (the configs are written beside it)" };
     private static readonly Argument<string> Csv = new("csv") { Description = "the CSV file (with a header line)" };
     private static readonly Option<string> Target = new("--target") { Description = "the outcome column", Required = true };
     private static readonly Option<string[]> Bad = new("--bad") { Description = "value(s) of the outcome column that mean bad (defaulted, charged off)", Required = true, AllowMultipleArgumentsPerToken = true };
@@ -68,6 +69,28 @@ public static class TrainerCommandLine
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(specPath)}: {draft.Spec.Features.Count} attributes. Check the guesses (kinds, ranges, roles, labels, reasons), then train with --dataset {Markup.Escape(specPath)}.");
         }));
         root.Subcommands.Add(init);
+
+        var configs = new Command("configs", "Write the Triton config.pbtxt and MLServer model-settings.json beside an existing model.onnx, from the file's own inputs, outputs and card.")
+        {
+            ModelPath,
+        };
+        configs.SetAction(result =>
+        {
+            var model = result.GetValue(ModelPath)!;
+            if (!File.Exists(model))
+            {
+                Console.Error.WriteLine($"error: no model file at {model}");
+                return BadData;
+            }
+
+            foreach (var path in ServingConfigs.Write(model))
+            {
+                AnsiConsole.MarkupLine($"Wrote {Markup.Escape(path)}");
+            }
+
+            return 0;
+        });
+        root.Subcommands.Add(configs);
         return root;
     }
 

@@ -97,6 +97,7 @@ public static class TrainerRun
         File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
         File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, onnx));
         File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold));
+        ServingConfigs.Write(Path.Combine(output, "model.onnx"));
 
         // 6. Report.
         var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
@@ -126,7 +127,7 @@ public static class TrainerRun
 
     public const string NestedFile = "nested-cv.json";
 
-    private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json"];
+    private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json", ServingConfigs.TritonFile, ServingConfigs.MlServerFile];
 
     private static readonly string[] ReportFiles = Report.Files;
 

@@ -7,21 +7,22 @@ namespace CreditRisk.Server.Health;
 /// <summary>Liveness and readiness probes, mapped in every environment (load balancers need them).</summary>
 public static class HealthEndpoints
 {
-    private const string Ready = "ready";
+    /// <summary>The tag of the readiness checks (also the Open Inference Protocol's server and model ready).</summary>
+    public const string ReadyTag = "ready";
 
     public static IServiceCollection AddModelHealth(this IServiceCollection services)
     {
         services.AddHealthChecks()
-            .AddCheck<ModelHealthCheck>("model", tags: [Ready])
-            .AddCheck<StoppingHealthCheck>("stopping", tags: [Ready]);
+            .AddCheck<ModelHealthCheck>("model", tags: [ReadyTag])
+            .AddCheck<StoppingHealthCheck>("stopping", tags: [ReadyTag]);
         return services;
     }
 
     public static WebApplication MapHealth(this WebApplication app)
     {
-        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed.
+        // Live: the process answers. Ready: the model is loaded and its warm-up scoring passed, and the decision store works.
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false }).ReadOnly();
-        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(Ready) }).ReadOnly();
+        app.MapHealthChecks("/health/ready", new() { Predicate = check => check.Tags.Contains(ReadyTag) }).ReadOnly();
         return app;
     }
 

@@ -46,12 +46,19 @@ public static class Connections
             return;
         }
 
+        AddListener(builder, $"http://127.0.0.1:{port}");
+    }
+
+    /// <summary>Adds a listener to the server URLs (each public URL keeps its own listener), for the health and gRPC ports.</summary>
+    public static void AddListener(WebApplicationBuilder builder, string url)
+    {
+        var configuration = builder.Configuration;
         var urls = configuration["urls"] is { Length: > 0 } configured
             ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : configuration["http_ports"] is { Length: > 0 } ports
                 ? [.. ports.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")]
                 : ["http://localhost:5000"];
-        builder.WebHost.UseUrls([.. urls, $"http://127.0.0.1:{port}"]);
+        builder.WebHost.UseUrls([.. urls, url]);
         // Now carried by the URLs; left set, ASP.NET Core would warn that the URLs override it.
         builder.WebHost.UseSetting("http_ports", "");
     }

@@ -30,6 +30,7 @@ public static class Hardening
             Connections.Configure(kestrel, limits.Value, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
+        services.AddApiKeys();
         services.AddSingleton<ScoringCapacity>();
         services.AddSingleton<Draining>();
         services.AddHostedService(provider => provider.GetRequiredService<Draining>());

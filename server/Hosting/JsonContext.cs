@@ -9,4 +9,9 @@ namespace CreditRisk.Server.Hosting;
 [JsonSerializable(typeof(ScoreResult))]
 [JsonSerializable(typeof(BatchScoreResponse))]
 [JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(IReadOnlyList<Reason>))]
+[JsonSerializable(typeof(Inference.ServerMetadata))]
+[JsonSerializable(typeof(Inference.ModelMetadata))]
+[JsonSerializable(typeof(Inference.InferResponse))]
+[JsonSerializable(typeof(Inference.V2Error))]
 internal sealed partial class JsonContext : JsonSerializerContext;

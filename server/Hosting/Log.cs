@@ -36,4 +36,22 @@ internal static partial class Log
 
     [LoggerMessage(7, LogLevel.Warning, "Limits:MaxConcurrentConnections {Configured} does not fit the descriptor limit {Soft}; capping it at {Capped}")]
     public static partial void ConnectionCapLowered(ILogger logger, long configured, long soft, long capped);
+
+    [LoggerMessage(11, LogLevel.Information, "Decision records: {Provider} store {Where}, migrations applied")]
+    public static partial void RecordsOpened(ILogger logger, string provider, string where);
+
+    [LoggerMessage(12, LogLevel.Error, "Decision store ({Provider}) failing: scoring answers 503 until it works again")]
+    public static partial void StoreFailing(ILogger logger, Exception exception, string provider);
+
+    [LoggerMessage(13, LogLevel.Information, "Decision store ({Provider}) works again")]
+    public static partial void StoreRecovered(ILogger logger, string provider);
+
+    [LoggerMessage(14, LogLevel.Information, "Decision records flushed ({Provider}): every queued record committed or refused")]
+    public static partial void RecordsFlushed(ILogger logger, string provider);
+
+    [LoggerMessage(15, LogLevel.Information, "Retention: deleted {Count} decisions made before {Cutoff}")]
+    public static partial void Purged(ILogger logger, int count, DateTimeOffset cutoff);
+
+    [LoggerMessage(16, LogLevel.Warning, "Retention purge failed; retrying at the next interval")]
+    public static partial void PurgeFailed(ILogger logger, Exception exception);
 }

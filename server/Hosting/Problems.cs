@@ -59,6 +59,26 @@ public static class Problems
                 });
             }
 
+            // The writer's refusal, or a read of the decision endpoints failing on the database (SQLite, Npgsql).
+            if (exception is Records.StoreUnavailableException or System.Data.Common.DbException)
+            {
+                // No 200 without its record: the client retries, here or on another instance.
+                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+                httpContext.Response.Headers.RetryAfter = "1";
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status503ServiceUnavailable,
+                        Title = "Decision store unavailable",
+                        Detail = exception is Records.StoreUnavailableException
+                            ? "The decision could not be recorded, so none is returned; retry later."
+                            : "The decision store could not be reached; retry later.",
+                    },
+                });
+            }
+
             var status = exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,

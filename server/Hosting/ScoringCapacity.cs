@@ -43,7 +43,8 @@ public sealed class ScoringCapacity : IDisposable
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
         var endpoint = context.GetEndpoint();
-        if (endpoint?.Metadata.GetMetadata<ITagsMetadata>()?.Tags.Contains(ScoringTag) != true)
+        var batchLane = endpoint?.Metadata.GetMetadata<BatchLane>() is not null;
+        if (endpoint is null || (!batchLane && endpoint.Metadata.GetMetadata<ITagsMetadata>()?.Tags.Contains(ScoringTag) != true))
         {
             await next(context);
             return;
@@ -57,7 +58,7 @@ public sealed class ScoringCapacity : IDisposable
             return;
         }
 
-        var batch = endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == BatchEndpoint;
+        var batch = batchLane || endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == BatchEndpoint;
         using var lease = await (batch ? _batches : _singles).AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
@@ -122,5 +123,18 @@ public sealed class ScoringCapacity : IDisposable
                 Detail = "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.",
             },
         });
+    }
+}
+
+/// <summary>
+/// Endpoint metadata: scored in <see cref="ScoringCapacity"/>'s batch lane. Carried by the Open Inference Protocol's
+/// infer, REST and gRPC, which score whole batches but are neither tagged nor named like /api/v1/score/batch.
+/// </summary>
+public sealed class BatchLane
+{
+    public static readonly BatchLane Instance = new();
+
+    private BatchLane()
+    {
     }
 }

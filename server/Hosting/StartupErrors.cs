@@ -17,6 +17,9 @@ public static class StartupErrors
     public static string? Describe(Exception exception) => exception switch
     {
         ModelLoadException e => e.Message,
+        Records.RecordsStoreException e => OneLine("Decision records: " + e.Message),
+        // A directory that cannot be created or written (Records:DataFolder).
+        UnauthorizedAccessException e => "Decision records: " + OneLine(e.Message),
         OptionsValidationException e => Invalid(e),
         AggregateException e when e.InnerExceptions.Count > 0 && e.InnerExceptions.All(i => Describe(i) is not null) =>
             string.Join(" ", e.InnerExceptions.Select(Describe)),

@@ -22,6 +22,9 @@ public sealed class ApplicantRow
 
     /// <summary>The id fields given with the applicant, as sent; null when none were.</summary>
     public Dictionary<string, JsonElement>? Ids { get; set; }
+
+    /// <summary>The client's own id for the application (<c>applicationId</c>), recorded with the decision and echoed; null when not sent.</summary>
+    public string? ApplicationId { get; set; }
 }
 
 /// <summary>

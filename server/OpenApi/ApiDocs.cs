@@ -27,6 +27,8 @@ public static class ApiDocs
             o.SchemaFilter<SpecSchemaFilter>();
             o.SchemaFilter<ResponseSchemaFilter>();
             o.OperationFilter<ExamplesFilter>();
+            o.OperationFilter<RecordsDocs>();
+            o.DocumentFilter<RecordsDocs>();
             o.DocumentFilter<TagDescriptions>();
             o.DocumentFilter<ModelTitle>();
         });

@@ -22,9 +22,11 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         var inputs = spec.Inputs.ToList();
         var reject = new ScoreResult(
             0.62, Decisions.Reject, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.62, model.Card.CostFalsePositive * 0.38), "0123456789ab",
-            [.. inputs.Take(2).Select((f, i) => new Reason(spec.ReasonCode(f), f.Name, f.ReasonText, i == 0 ? 0.21 : 0.08))]);
+            [.. inputs.Take(2).Select((f, i) => new Reason(spec.ReasonCode(f), f.Name, f.ReasonText, i == 0 ? 0.21 : 0.08))],
+            DecisionId: Guid.Parse("01a2b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7b"));
         var approve = new ScoreResult(
-            0.05, Decisions.Approve, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.05, model.Card.CostFalsePositive * 0.95), "0123456789ab", []);
+            0.05, Decisions.Approve, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.05, model.Card.CostFalsePositive * 0.95), "0123456789ab", [],
+            DecisionId: Guid.Parse("01a2b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c"));
         var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
@@ -50,6 +52,22 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
                     TrainingCommitDate = "2026-11-25T14:00:00+00:00",
                     TrainingTreeDirty = false,
                 });
+                break;
+            case "GetDecision":
+                SetResponseExample(operation, "200", Recorded(reject));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
+                break;
+            case "ListDecisions":
+                SetResponseExample(operation, "200", new DecisionPage([Recorded(reject)], reject.DecisionId));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
+                break;
+            case "PostOutcomes":
+                SetRequestExample(operation, new OutcomeRequest(reject.DecisionId, null, true, ExampleTime.AddMonths(9)));
+                SetResponseExample(operation, "200", new OutcomeResult(200, reject.DecisionId));
+                SetResponseExample(operation, "400", Validation(new() { ["observedAt"] = ["must be an RFC 3339 date-time string with an offset, e.g. 2026-03-01T00:00:00Z"] }, "The request is not a valid outcome"));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
                 break;
             default:
                 return;
@@ -78,6 +96,13 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
             };
         }
     }
+
+    private static readonly DateTimeOffset ExampleTime = new(2026, 3, 1, 9, 30, 0, TimeSpan.Zero);
+
+    private DecisionRecord Recorded(ScoreResult result) => new(
+        result.DecisionId!.Value, "A-2026-000123", ExampleTime, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault,
+        result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
+        new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)));
 
     /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec.</summary>
     private Dictionary<string, string[]> SampleErrors(string prefix)
@@ -120,10 +145,10 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
             ? JsonSerializer.SerializeToElement($"{f.Name}-{n}")
             : JsonSerializer.SerializeToElement(1000 + n));
 
-    private static HttpValidationProblemDetails Validation(Dictionary<string, string[]> errors) => new(errors)
+    private static HttpValidationProblemDetails Validation(Dictionary<string, string[]> errors, string title = "The request is not a valid scoring request") => new(errors)
     {
         Type = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
-        Title = "The request is not a valid scoring request",
+        Title = title,
         Status = 400,
         Detail = "Each entry of 'errors' names a field and the rule it breaks; '$' is the body as a whole.",
     };
@@ -135,6 +160,8 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
             413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
             415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
             503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
+            401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+            404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
             _ => "https://tools.ietf.org/html/rfc6585#section-4",
         },
         Title = title,

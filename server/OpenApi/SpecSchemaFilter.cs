@@ -62,6 +62,10 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         {
             info["exampleApplicant"] = new OpenApiSchemaReference(nameof(Applicant));
         }
+        else if (context.Type == typeof(DecisionRecord) && target.Properties is { } record)
+        {
+            record["applicant"] = new OpenApiSchemaReference(nameof(Applicant));
+        }
     }
 
     private void DescribeApplicant(OpenApiSchema schema)
@@ -74,6 +78,14 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         schema.AdditionalPropertiesAllowed = false;
         schema.Required = new HashSet<string>(spec.Inputs.Where(f => !f.MayBeMissing).Select(f => f.Name));
         schema.Properties = spec.Features.ToDictionary(f => f.Name, f => (IOpenApiSchema)Property(f));
+        // A spec attribute of that name wins (ApplicantReader reads it as the attribute).
+        schema.Properties.TryAdd(ApplicantReader.ApplicationIdField, new OpenApiSchema
+        {
+            Type = JsonSchemaType.String | JsonSchemaType.Null,
+            MinLength = 1,
+            MaxLength = ApplicantReader.MaxApplicationIdLength,
+            Description = "The client's own id for this application: recorded with the decision, echoed in the result, and usable to feed back its outcome. Optional (null = not given).",
+        });
     }
 
     private static OpenApiSchema NotNull(OpenApiSchema schema)

@@ -11,12 +11,19 @@ namespace CreditRisk.Server.Scoring;
 /// data set spec (name → slot as UTF-8 bytes; no dictionary per request). Unlike model binding it reports every bad
 /// field at once with the rule it breaks, rejects unknown and duplicated fields, and allocates nothing per field:
 /// category values come back as the spec's own string instances. Protected and id attributes are accepted but optional;
-/// ids are echoed in results, protected values are never fed to the model.
+/// ids are echoed in results, protected values are never fed to the model. Besides the spec's attributes an applicant
+/// may carry the client's <c>applicationId</c> (a string), recorded with the decision.
 /// </summary>
 public sealed class ApplicantReader
 {
     private const int MaxDepth = 8;
     private const int MaxEchoedNameLength = 64;
+
+    /// <summary>The longest <c>applicationId</c> accepted.</summary>
+    public const int MaxApplicationIdLength = 128;
+
+    /// <summary>The member that carries the client's application id; a spec attribute of the same name takes precedence.</summary>
+    public const string ApplicationIdField = "applicationId";
 
     private static readonly JsonReaderOptions ReaderOptions = new()
     {
@@ -26,6 +33,7 @@ public sealed class ApplicantReader
     };
 
     private static readonly byte[] ApplicantsProperty = "applicants"u8.ToArray();
+    private static readonly byte[] ApplicationIdProperty = "applicationId"u8.ToArray();
     private readonly FieldRule[] _rules;
     private readonly string _objectRule;
 
@@ -172,6 +180,12 @@ public sealed class ApplicantReader
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             var field = FindField(ref reader, next);
+            if (field < 0 && reader.ValueTextEquals(ApplicationIdProperty))
+            {
+                valid &= ReadApplicationId(ref reader, prefix, row, errors);
+                continue;
+            }
+
             if (field < 0)
             {
                 errors.Add(EchoName(ref reader, prefix), "is not a known attribute; unknown fields are rejected");
@@ -228,6 +242,34 @@ public sealed class ApplicantReader
         }
 
         return valid ? row : null;
+    }
+
+    /// <summary>Reads <c>applicationId</c>; on return the reader is on the value's last token.</summary>
+    private static bool ReadApplicationId(ref Utf8JsonReader reader, string prefix, ApplicantRow row, ValidationErrors errors)
+    {
+        reader.Read();
+        // null is "not given", as for any optional attribute (generated clients send null when it is unset).
+        if (reader.TokenType == JsonTokenType.Null && row.ApplicationId is null)
+        {
+            return true;
+        }
+
+        var problem = row.ApplicationId is not null
+            ? "is given more than once"
+            : reader.TokenType != JsonTokenType.String
+                ? $"must be a string of 1 to {MaxApplicationIdLength} characters (got {Describe(reader.TokenType)})"
+                : reader.GetString() is { Length: > 0 and <= MaxApplicationIdLength }
+                    ? null
+                    : $"must be a string of 1 to {MaxApplicationIdLength} characters";
+        if (problem is not null)
+        {
+            errors.Add(prefix + ApplicationIdField, problem);
+            reader.Skip();
+            return false;
+        }
+
+        row.ApplicationId = reader.GetString();
+        return true;
     }
 
     private static string? ReadId(ref Utf8JsonReader reader, FieldRule rule, ApplicantRow row)

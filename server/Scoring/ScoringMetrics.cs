@@ -9,7 +9,7 @@ public static class ScoringMetrics
         "creditrisk_scores_total", "Applicants scored, by decision.", "decision");
 
     public static readonly Histogram ScoringSeconds = Metrics.CreateHistogram(
-        "creditrisk_scoring_duration_seconds", "Time to validate and score one request, by endpoint.",
+        "creditrisk_scoring_duration_seconds", "Time to validate, score and record one request, by endpoint.",
         new HistogramConfiguration
         {
             LabelNames = ["endpoint"],

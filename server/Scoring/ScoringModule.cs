@@ -2,6 +2,8 @@ using System.Diagnostics;
 using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,10 +17,12 @@ public sealed class ScoringModule : ICarterModule
         var score = app.MapGroup("/api/v1/score")
             .WithTags("Scoring")
             .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireApiKeyForScoring()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            // Scoring capacity full, an unfit model, or the decision store down or saturated: no decision is returned that is not recorded.
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 
         score.MapPost("", ScoreApplicant)
@@ -27,7 +31,7 @@ public sealed class ScoringModule : ICarterModule
             .WithDescription(
                 "Returns the probability of default (PD), the decision at the model's cost-optimal threshold " +
                 "(reject when PD > threshold), the expected cost of each decision (approve: 5·PD, reject: 1·(1−PD)), " +
-                "the model version and, for a reject, up to 4 adverse-action reasons. The attributes are the served model's " +
+                "the model version, the id of its decision record and, for a reject, up to 4 adverse-action reasons. The attributes are the served model's " +
                 "(GET /api/v1/model); those that may be missing can be null or left out. Unknown or repeated fields are " +
                 "rejected with 400, naming each bad field and the rule it breaks.")
             .Accepts<Applicant>("application/json");
@@ -43,7 +47,7 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
-        HttpRequest request, Scorer scorer, ApplicantReader reader, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
+        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
     {
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
@@ -59,7 +63,7 @@ public sealed class ScoringModule : ICarterModule
             return Invalid(errors);
         }
 
-        var result = scorer.Score(applicant);
+        var result = (await recorder.RecordAsync([applicant], [scorer.Score(applicant)]))[0];
         var elapsed = Stopwatch.GetElapsedTime(started);
         ScoringMetrics.Scores.WithLabels(result.Decision).Inc();
         ScoringMetrics.ScoringSeconds.WithLabels("score").Observe(elapsed.TotalSeconds);
@@ -69,7 +73,7 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<BatchScoreResponse>, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, Scorer scorer, ApplicantReader reader, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
+        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring, ILogger<ScoringModule> logger)
     {
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
@@ -92,14 +96,26 @@ public sealed class ScoringModule : ICarterModule
             return Invalid(errors);
         }
 
-        var results = scorer.Score(applicants);
+        var results = await RunBatchAsync(scorer, recorder, applicants, "batch", request.HttpContext.TraceIdentifier, started, logger);
+        return TypedResults.Ok(new BatchScoreResponse(scorer.Model.Version, results));
+    }
+
+    /// <summary>
+    /// Scores a validated batch, records it (the results come back only once their records are committed, stamped with
+    /// their decision ids) and counts it in the metrics and the log: the one path of every route that scores a batch
+    /// (this one, the CSV batch and the Open Inference Protocol's REST and gRPC infer), so they score, record and count alike.
+    /// </summary>
+    public static async Task<ScoreResult[]> RunBatchAsync(
+        Scorer scorer, DecisionRecorder recorder, List<ApplicantRow> applicants, string endpoint, string requestId, long started, ILogger logger)
+    {
+        var results = await recorder.RecordAsync(applicants, scorer.Score(applicants));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var rejects = results.Count(r => r.Decision == Decisions.Reject);
         ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
         ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects);
-        ScoringMetrics.ScoringSeconds.WithLabels("batch").Observe(elapsed.TotalSeconds);
-        Log.ScoredBatch(logger, request.HttpContext.TraceIdentifier, results.Length, rejects, elapsed.TotalMilliseconds);
-        return TypedResults.Ok(new BatchScoreResponse(scorer.Model.Version, results));
+        ScoringMetrics.ScoringSeconds.WithLabels(endpoint).Observe(elapsed.TotalSeconds);
+        Log.ScoredBatch(logger, requestId, results.Length, rejects, elapsed.TotalMilliseconds);
+        return results;
     }
 
     private static ValidationProblem Invalid(ValidationErrors errors) => TypedResults.ValidationProblem(

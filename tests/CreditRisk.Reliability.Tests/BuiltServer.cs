@@ -20,7 +20,7 @@ internal static class BuiltServer
 
     private static readonly System.Text.Json.JsonSerializerOptions CardJson = new(System.Text.Json.JsonSerializerDefaults.Web);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

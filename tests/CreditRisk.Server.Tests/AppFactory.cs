@@ -21,6 +21,19 @@ public class AppFactory : WebApplicationFactory<Program>
 
     public LogCapture Logs { get; } = new();
 
+    /// <summary>This host's own SQLite folder (the default store), deleted with the host: tests leave no files behind.</summary>
+    public string DataFolder { get; } = Directory.CreateTempSubdirectory("creditrisk-records-").FullName;
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (disposing && Directory.Exists(DataFolder))
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -33,6 +46,7 @@ public class AppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Limits:RateLimitPermits", "0");
         // No load balancer to wait for when a test host stops.
         builder.UseSetting("Limits:DrainSeconds", "0");
+        builder.UseSetting("Records:DataFolder", DataFolder);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -109,6 +109,8 @@ public sealed class ModelLoadTests
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        // A server that gets as far as the decision store opens it in the tests' temporary folder, not the user's.
+        start.Environment["Records__DataFolder"] = Path.Combine(TestModels.Directory, "records");
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

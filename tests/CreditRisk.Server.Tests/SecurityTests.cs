@@ -59,6 +59,9 @@ public sealed class SecurityTests(SharedApp app)
         var bad = json.DeepClone().AsObject();
         bad["housing"] = "castleOfGlass";
         Assert.Equal(HttpStatusCode.BadRequest, (await _client.PostJson("/api/v1/score", bad)).StatusCode);
+        // The Open Inference Protocol's infer too, scored and refused.
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJson($"/v2/models/{TestModels.German}/infer", OpenInferenceTests.InferRequest([json]))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await _client.PostJson($"/v2/models/{TestModels.German}/infer", OpenInferenceTests.InferRequest([bad]))).StatusCode);
 
         var logs = app.Logs.Text;
         Assert.Contains("\"Decision\":", logs, StringComparison.Ordinal);

@@ -13,8 +13,15 @@ public sealed class StartupTests
     [InlineData("Limits__MaxConcurrentConnections", "0", "MaxConcurrentConnections")]
     [InlineData("Limits__KeepAliveTimeoutSeconds", "1e9", "Limits:KeepAliveTimeoutSeconds")]
     [InlineData("Limits__HealthPort", "70000", "HealthPort")]
+    [InlineData("Inference__GrpcPort", "70000", "GrpcPort")]
+    [InlineData("Inference__GrpcPort", "abc", "Inference:GrpcPort")]
     [InlineData("Model__Path", "", "Path")]
     [InlineData("Scoring__MaxReasons", "5", "MaxReasons")] // Regulation B practice: at most 4 reasons per reject
+    [InlineData("Records__CommitTimeoutSeconds", "0", "CommitTimeoutSeconds")]
+    [InlineData("Records__Enabled", "maybe", "Records:Enabled")]
+    [InlineData("Records__ConnectionString", "Host=127.0.0.1;Bogus Keyword=1", "Records:ConnectionString")]
+    [InlineData("ApiKey__Key", "short", "ApiKey:Key")]
+    [InlineData("ApiKey__RequiredForScoring", "true", "ApiKey:Key")]
     public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)
     {
         var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { [key] = value, ["ASPNETCORE_URLS"] = "http://127.0.0.1:0" });
@@ -30,6 +37,35 @@ public sealed class StartupTests
         var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new() { ["ASPNETCORE_URLS"] = url });
         AssertOneLineExit1(exitCode, stdout, stderr, url);
         Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Busy_grpc_port_exits_1_with_one_line_naming_the_address()
+    {
+        using var busy = new TcpListener(IPAddress.IPv6Any, 0);
+        busy.Server.DualMode = true;
+        busy.Start();
+        var port = ((IPEndPoint)busy.LocalEndpoint).Port;
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Inference__GrpcPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        AssertOneLineExit1(exitCode, stdout, stderr, $":{port}");
+        Assert.Contains("address already in use", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Unreachable_PostgreSQL_exits_1_with_one_line_naming_the_store_but_not_the_password()
+    {
+        var port = CreditRisk.Testing.ServerProcess.FreePort();
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["Records__ConnectionString"] = $"Host=127.0.0.1;Port={port};Username=app;Password=s3cret-pw;Database=records;Timeout=2",
+        });
+        AssertOneLineExit1(exitCode, stdout, stderr, $"PostgreSQL store 127.0.0.1:{port}/records");
+        Assert.DoesNotContain("s3cret-pw", stdout + stderr, StringComparison.Ordinal);
     }
 
     internal static void AssertOneLineExit1(int exitCode, string stdout, string stderr, string named)

@@ -15,6 +15,9 @@ public sealed class ServerProcess : IAsyncDisposable
 {
     private readonly StringBuilder _output = new();
 
+    // The SQLite folder this class made for the server (none when the caller chose the store); deleted on dispose.
+    private string? _ownDataFolder;
+
     private ServerProcess(Process process, int port)
     {
         Process = process;
@@ -70,8 +73,16 @@ public sealed class ServerProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
 
+        // Decision records go to a folder of the test's own unless it chose one (or PostgreSQL): nothing left behind.
+        string? ownDataFolder = null;
+        if (settings?.ContainsKey("Records__DataFolder") != true && settings?.ContainsKey("Records__ConnectionString") != true)
+        {
+            ownDataFolder = Directory.CreateTempSubdirectory("creditrisk-records-").FullName;
+            start.Environment["Records__DataFolder"] = ownDataFolder;
+        }
+
         var process = Process.Start(start) ?? throw new InvalidOperationException("dotnet did not start");
-        var server = new ServerProcess(process, port);
+        var server = new ServerProcess(process, port) { _ownDataFolder = ownDataFolder };
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         if (readStdout)
@@ -136,6 +147,20 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         Process.Dispose();
+        if (_ownDataFolder is not null && Directory.Exists(_ownDataFolder))
+        {
+            Directory.Delete(_ownDataFolder, recursive: true);
+        }
+    }
+
+    /// <summary>kill -9: no flush, no shutdown hooks (a crash, an OOM kill).</summary>
+    public async Task KillAsync()
+    {
+        if (!Process.HasExited)
+        {
+            Process.Kill(entireProcessTree: true);
+            await Process.WaitForExitAsync();
+        }
     }
 
     private void Append(string? line)

@@ -49,6 +49,9 @@ envs=("${envs[@]/ASPNETCORE_HTTP_PORTS=*/ASPNETCORE_HTTP_PORTS=$port}")
 # The loopback health listener too (the HEALTHCHECK probes it when set).
 health_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 envs=("${envs[@]/Limits__HealthPort=*/Limits__HealthPort=$health_port}")
+# And the gRPC listener (Open Inference Protocol).
+grpc_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+envs=("${envs[@]/Inference__GrpcPort=*/Inference__GrpcPort=$grpc_port}")
 
 as_app=()
 if [ "$(id -u)" -eq 0 ]; then
@@ -56,6 +59,14 @@ if [ "$(id -u)" -eq 0 ]; then
   # setpriv execs the server itself (no PAM session in between), so SIGTERM reaches it as it would in a container.
   as_app=(setpriv --reuid=creditrisk-app --regid=creditrisk-app --init-groups)
 fi
+
+# The image's decision-records folder (Records__DataFolder=/data, made and given to the app user by a RUN): here a
+# folder of the work directory, given to the same user.
+mkdir -p "$work/data"
+[ ${#as_app[@]} -eq 0 ] || chown creditrisk-app:creditrisk-app "$work/data"
+grep -qx "Records__DataFolder=/data" < <(printf '%s\n' "${envs[@]}") || { echo "the image does not set Records__DataFolder=/data"; exit 1; }
+grep -qE '^RUN mkdir -p /data && chown "\$APP_UID" /data' <<<"$runtime" || { echo "the runtime stage does not give /data to the app user"; exit 1; }
+envs=("${envs[@]/Records__DataFolder=*/Records__DataFolder=$work/data}")
 
 start=$(date +%s%N)
 (cd "$work/app" && exec "${as_app[@]}" env "${envs[@]}" $entry) >"$work/server.log" 2>&1 &

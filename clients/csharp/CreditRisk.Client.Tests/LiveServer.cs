@@ -20,9 +20,11 @@ public sealed class LiveServer : IAsyncLifetime
         _server = await ServerProcess.StartAsync(Path.Combine(RepositoryRoot(), "server", "bin", configuration, "net10.0", "CreditRisk.Server.dll"));
     }
 
+    public Uri BaseAddress => _server.BaseAddress;
+
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
-    private static string RepositoryRoot()
+    public static string RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -15,7 +15,12 @@ export function repoRoot(): string {
   return dir;
 }
 
-async function freePort(): Promise<number> {
+export interface LiveServer {
+  baseUrl: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
   const probe = net.createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
   const { port } = probe.address() as net.AddressInfo;
@@ -23,18 +28,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-export interface LiveServer {
-  baseUrl: string;
-  stop(): Promise<void>;
-}
-
-/** `modelPath` (relative to the repository root) serves another shipped model; the default is the server's own. */
-export async function startServer(modelPath?: string): Promise<LiveServer> {
+/**
+ * `modelPath` (relative to the repository root) serves another shipped model; the default is the server's own.
+ * `settings` are more configuration arguments, e.g. `--Inference:GrpcPort=…`.
+ */
+export async function startServer(modelPath?: string, settings: string[] = []): Promise<LiveServer> {
   const serverDir = path.join(repoRoot(), 'server');
   const dll = path.join(serverDir, 'bin', 'Release', 'net10.0', 'CreditRisk.Server.dll');
   if (!fs.existsSync(dll)) throw new Error(`${dll} is missing: dotnet build server -c Release`);
   const baseUrl = `http://127.0.0.1:${await freePort()}`;
-  const args = [dll, '--urls', baseUrl, '--Limits:RateLimitPermits=0', ...(modelPath ? [`--Model:Path=${path.join(repoRoot(), modelPath)}`] : [])];
+  const args = [dll, '--urls', baseUrl, '--Limits:RateLimitPermits=0', ...(modelPath ? [`--Model:Path=${path.join(repoRoot(), modelPath)}`] : []), ...settings];
   const child: ChildProcess = spawn('dotnet', args, { cwd: serverDir, stdio: ['ignore', 'pipe', 'pipe'] });
   let log = '';
   child.stdout?.on('data', (d: Buffer) => { log += d.toString(); });

@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace CreditRisk.Contracts;
+
+/// <summary>
+/// One decision as the store holds it (GET /api/v1/decisions/{id}): what was decided, by which model, on which inputs
+/// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request
+/// sent, protected attributes and ids included.
+/// </summary>
+public sealed record DecisionRecord(
+    Guid DecisionId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? ApplicationId,
+    DateTimeOffset DecidedAt,
+    string ModelVersion,
+    double Threshold,
+    double ProbabilityOfDefault,
+    string Decision,
+    IReadOnlyList<Reason> Reasons,
+    JsonElement Applicant,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null);
+
+/// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes.</summary>
+public sealed record RecordedOutcome(bool Defaulted, DateTimeOffset ObservedAt, DateTimeOffset RecordedAt);
+
+/// <summary>A page of GET /api/v1/decisions, oldest id first; <c>Next</c> is the <c>after</c> of the next page (null on the last).</summary>
+public sealed record DecisionPage(
+    IReadOnlyList<DecisionRecord> Items,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? Next);
+
+/// <summary>One outcome in POST /api/v1/outcomes: exactly one of <c>DecisionId</c> or <c>ApplicationId</c> (its latest decision).</summary>
+public sealed record OutcomeRequest(Guid? DecisionId, string? ApplicationId, bool Defaulted, DateTimeOffset ObservedAt);
+
+/// <summary>The body of a batch POST /api/v1/outcomes.</summary>
+public sealed record OutcomeBatchRequest(IReadOnlyList<OutcomeRequest> Outcomes);
+
+/// <summary>
+/// One outcome's fate: <c>Status</c> 200 with the decision it joined, or 404 with <c>Detail</c> naming the unknown id.
+/// Posting the same outcome again gives the same answer and changes nothing.
+/// </summary>
+public sealed record OutcomeResult(
+    int Status,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? DecisionId,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Detail = null);
+
+public sealed record OutcomeBatchResponse(IReadOnlyList<OutcomeResult> Results);

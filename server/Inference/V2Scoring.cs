@@ -1,0 +1,246 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Health;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Inference;
+
+/// <summary>
+/// The Open Inference Protocol over the served model, for both transports. A request's tensors are turned, row by
+/// row, into the <c>{"applicants": [ … ]}</c> body of /api/v1/score/batch and go through the same reader (so the same
+/// rules, named per input and row) and the same scoring call, so a V2 batch scores bit for bit like a v1 batch.
+/// </summary>
+public sealed class V2Scoring(
+    CreditModel model, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, HealthCheckService health, IOptions<ScoringOptions> scoring, ILogger<V2Scoring> logger)
+{
+    /// <summary>The outputs, in the order a response carries them when the request names none.</summary>
+    public const string ProbabilityOutput = "probability_of_default";
+    public const string DecisionOutput = "decision";
+    public const string ReasonsOutput = "reasons";
+
+    public const string Bytes = "BYTES";
+    public const string Fp32 = "FP32";
+
+    /// <summary>Triton's name for an ONNX model run by ONNX Runtime.</summary>
+    public const string Platform = "onnxruntime_onnx";
+
+    private const int MaxRowsNamed = 5;
+    private static readonly string[] NumberTypes = [Fp32, "FP64", "INT32", "INT64"];
+    private static readonly string[] Outputs = [ProbabilityOutput, DecisionOutput, ReasonsOutput];
+
+    public CreditModel Model => model;
+
+    public static ServerMetadata Server { get; } = new(
+        "creditrisk", typeof(V2Scoring).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", []);
+
+    /// <summary>Ready: the server's own readiness checks (model loaded and healthy, not draining), one definition.</summary>
+    public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>
+        (await health.CheckHealthAsync(c => c.Tags.Contains(HealthEndpoints.ReadyTag), cancellationToken)).Status == HealthStatus.Healthy;
+
+    /// <summary>Why the model name and version do not name the served model, or null when they do (an empty version is "any").</summary>
+    public string? UnknownModel(string name, string? version)
+    {
+        if (!string.Equals(name, model.Spec.Name, StringComparison.Ordinal))
+        {
+            return $"unknown model '{Truncate(name)}'; this server serves '{model.Spec.Name}'";
+        }
+
+        return string.IsNullOrEmpty(version) || string.Equals(version, model.Version, StringComparison.Ordinal)
+            ? null
+            : $"unknown version '{Truncate(version)}' of model '{model.Spec.Name}'; the served version is '{model.Version}'";
+    }
+
+    public ModelMetadata Metadata() => new(
+        model.Spec.Name,
+        [model.Version],
+        Platform,
+        [.. model.Inputs.Select(i => model.Features[i]).Select(f => new TensorMetadata(f.Name, f.IsCategory ? Bytes : Fp32, [-1, 1]))],
+        [
+            new(ProbabilityOutput, Fp32, [-1, 1]),
+            new(DecisionOutput, Bytes, [-1, 1]),
+            new(ReasonsOutput, Bytes, [-1, 1]),
+        ],
+        new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["threshold"] = model.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["title"] = model.Spec.Title,
+        });
+
+    /// <summary>Validates and scores the tensors of one infer request; <paramref name="endpoint"/> labels the metrics.</summary>
+    /// <exception cref="StoreUnavailableException">The decisions could not be recorded: nothing may be answered.</exception>
+    public async Task<InferOutcome> InferAsync(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, string endpoint, string requestId)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var maxBatch = scoring.Value.MaxBatchSize;
+        if (CheckTensors(inputs, outputs, maxBatch, out var rows) is { } invalid)
+        {
+            return invalid;
+        }
+
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("applicants");
+            for (var r = 0; r < rows; r++)
+            {
+                writer.WriteStartObject();
+                foreach (var input in inputs)
+                {
+                    writer.WritePropertyName(input.Name);
+                    input.Write(writer, r);
+                }
+
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+
+        var errors = new ValidationErrors();
+        var applicants = reader.ReadBatch(new ReadOnlySequence<byte>(body.WrittenMemory), maxBatch, errors, out _);
+        if (applicants is null)
+        {
+            return InferOutcome.Invalid(Describe(errors));
+        }
+
+        var results = await ScoringModule.RunBatchAsync(scorer, recorder, applicants, endpoint, requestId, started, logger);
+        return InferOutcome.Scored(results, outputs.Count == 0 ? Outputs : outputs);
+    }
+
+    /// <summary>The reasons of one result as the JSON string a "reasons" BYTES element carries.</summary>
+    public static string ReasonsJson(ScoreResult result) =>
+        JsonSerializer.Serialize(result.Reasons, Hosting.JsonContext.Default.IReadOnlyListReason);
+
+    private InferOutcome? CheckTensors(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, int maxBatch, out int rows)
+    {
+        rows = 0;
+        if (inputs.Count == 0)
+        {
+            return InferOutcome.Invalid($"'inputs' must hold the model's inputs as tensors; see GET /v2/models/{model.Spec.Name}");
+        }
+
+        var problems = new List<string>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        long? batch = null;
+        foreach (var input in inputs)
+        {
+            var name = Truncate(input.Name);
+            var feature = model.Spec.Find(input.Name);
+            // Protected and id attributes are accepted as in /api/v1 (never fed to the model; ids are not echoed here).
+            if (feature is null)
+            {
+                problems.Add($"input '{name}' is not an input of model '{model.Spec.Name}'; unknown inputs are rejected");
+                continue;
+            }
+
+            if (!seen.Add(input.Name))
+            {
+                problems.Add($"input '{name}' is given more than once");
+                continue;
+            }
+
+            var category = feature.Kind == FeatureKind.Category;
+            if (category ? input.Datatype != Bytes : !NumberTypes.Contains(input.Datatype))
+            {
+                problems.Add($"input '{name}': datatype must be {(category ? Bytes : string.Join(", ", NumberTypes))} (got '{Truncate(input.Datatype)}')");
+                continue;
+            }
+
+            if (input.Shape.Count is < 1 or > 2 || (input.Shape.Count == 2 && input.Shape[1] != 1) || input.Shape[0] < 1)
+            {
+                problems.Add($"input '{name}': shape must be [N, 1] (or [N]) with N ≥ 1, one row per applicant (got [{string.Join(", ", input.Shape)}])");
+                continue;
+            }
+
+            if (input.Count != input.Shape[0])
+            {
+                problems.Add($"input '{name}': shape [{string.Join(", ", input.Shape)}] needs {input.Shape[0]} elements (got {input.Count})");
+                continue;
+            }
+
+            if (batch is { } n && n != input.Shape[0])
+            {
+                problems.Add($"input '{name}': every input must have the same number of rows ({n}; got {input.Shape[0]})");
+                continue;
+            }
+
+            batch = input.Shape[0];
+        }
+
+        foreach (var output in outputs)
+        {
+            if (!Outputs.Contains(output))
+            {
+                problems.Add($"output '{Truncate(output)}' is not an output of model '{model.Spec.Name}' (it has {string.Join(", ", Outputs)})");
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            return InferOutcome.Invalid(string.Join("; ", problems));
+        }
+
+        if (batch > maxBatch)
+        {
+            return InferOutcome.TooLarge($"a request may hold at most {maxBatch} rows (Scoring:MaxBatchSize); split it into smaller requests");
+        }
+
+        rows = (int)batch!.Value;
+        return null;
+    }
+
+    /// <summary>The reader's errors (applicants[i].field → rules) as one protocol error: each field and rule once, with its rows.</summary>
+    private static string Describe(ValidationErrors errors)
+    {
+        var byRule = new Dictionary<(string Field, string Rule), List<string>>();
+        foreach (var (key, rules) in errors.ToDictionary())
+        {
+            // "applicants[3].duration" → input 'duration', row 3.
+            var (field, row) = key.StartsWith("applicants[", StringComparison.Ordinal) && key.IndexOf("].", StringComparison.Ordinal) is > 0 and var close
+                ? (key[(close + 2)..], key["applicants[".Length..close])
+                : (key, "");
+            foreach (var rule in rules)
+            {
+                if (!byRule.TryGetValue((field, rule), out var rows))
+                {
+                    byRule[(field, rule)] = rows = [];
+                }
+
+                rows.Add(row);
+            }
+        }
+
+        return string.Join("; ", byRule.Select(e =>
+        {
+            var rows = e.Value.Where(r => r.Length > 0).ToList();
+            var where = rows.Count switch
+            {
+                0 => "",
+                1 => $" (row {rows[0]})",
+                <= MaxRowsNamed => $" (rows {string.Join(", ", rows)})",
+                _ => $" (rows {string.Join(", ", rows.Take(MaxRowsNamed))} and {rows.Count - MaxRowsNamed} more)",
+            };
+            return $"input '{e.Key.Field}'{where}: {e.Key.Rule}";
+        }));
+    }
+
+    private static string Truncate(string text) => text.Length > 64 ? text[..64] + "…" : text;
+}
+
+/// <summary>What an infer request came to: scored results, or the protocol error to answer with.</summary>
+public sealed record InferOutcome(ScoreResult[]? Results, IReadOnlyList<string> Outputs, string? Error, bool BatchTooLarge)
+{
+    public static InferOutcome Scored(ScoreResult[] results, IReadOnlyList<string> outputs) => new(results, outputs, null, false);
+
+    public static InferOutcome Invalid(string error) => new(null, [], error, false);
+
+    public static InferOutcome TooLarge(string error) => new(null, [], error, true);
+}

@@ -1,0 +1,252 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Text.Json;
+using System.Threading.Channels;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Model;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>
+/// The one way a decision leaves the server: <see cref="RecordAsync"/> queues the records of a response and returns
+/// once they are committed, so no decision is answered that is not recorded. A single background writer gathers the
+/// records of concurrent requests into one transaction (group commit: one disk flush for many requests). When the
+/// store fails, is saturated or too slow, the request gets <see cref="StoreUnavailableException"/> (503 with
+/// Retry-After), never a 200. On SIGTERM the server stops taking requests first; the writer then commits what is queued.
+/// </summary>
+public sealed class DecisionRecorder : BackgroundService
+{
+    private readonly RecordsOptions _options;
+    private readonly DecisionStore _store;
+    private readonly CreditModel _model;
+    private readonly ILogger<DecisionRecorder> _logger;
+    private readonly Channel<Pending> _queue;
+    private readonly TimeSpan _commitTimeout;
+
+    // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
+    private long _failingSince;
+
+    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, ILogger<DecisionRecorder> logger)
+    {
+        _options = options.Value;
+        _store = store;
+        _model = model;
+        _logger = logger;
+        _commitTimeout = TimeSpan.FromSeconds(_options.CommitTimeoutSeconds);
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.QueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+    }
+
+    public bool Enabled => _options.Enabled;
+
+    /// <summary>
+    /// Records the decisions of one response (the applicants in request order, with their results) and returns the
+    /// results stamped with their decision ids and the client's application ids. Await it before answering.
+    /// </summary>
+    /// <exception cref="StoreUnavailableException">Nothing is known to be committed: answer 503.</exception>
+    public async Task<ScoreResult[]> RecordAsync(IReadOnlyList<ApplicantRow> applicants, IReadOnlyList<ScoreResult> results)
+    {
+        var stamped = new ScoreResult[results.Count];
+        if (!_options.Enabled)
+        {
+            for (var i = 0; i < results.Count; i++)
+            {
+                stamped[i] = results[i] with { ApplicationId = applicants[i].ApplicationId };
+            }
+
+            return stamped;
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var records = new StoredDecision[results.Count];
+        for (var i = 0; i < results.Count; i++)
+        {
+            var r = results[i];
+            var id = Guid.CreateVersion7(now);
+            stamped[i] = r with { DecisionId = id, ApplicationId = applicants[i].ApplicationId };
+            records[i] = new StoredDecision(
+                id, applicants[i].ApplicationId, now, r.ModelVersion, r.Threshold, r.ProbabilityOfDefault, r.Decision,
+                JsonSerializer.Serialize(r.Reasons, RecordsJson.Default.IReadOnlyListReason),
+                ApplicantJson(applicants[i]));
+        }
+
+        var pending = new Pending(records);
+        if (!_queue.Writer.TryWrite(pending))
+        {
+            RecordsMetrics.Refused.WithLabels("saturated").Inc();
+            throw new StoreUnavailableException("the decision store's queue is full");
+        }
+
+        try
+        {
+            await pending.Committed.Task.WaitAsync(_commitTimeout);
+        }
+        catch (TimeoutException)
+        {
+            // The record may still be committed later: a record without a 200 is allowed, a 200 without one is not.
+            RecordsMetrics.Refused.WithLabels("timeout").Inc();
+            throw new StoreUnavailableException($"the decision store did not commit within {_options.CommitTimeoutSeconds} s");
+        }
+
+        return stamped;
+    }
+
+    /// <summary>Whether the store has been failing for longer than Records:UnreadyAfterSeconds (readiness).</summary>
+    public bool FailingTooLong
+    {
+        get
+        {
+            var since = Interlocked.Read(ref _failingSince);
+            return since != 0 && Stopwatch.GetElapsedTime(since) >= TimeSpan.FromSeconds(_options.UnreadyAfterSeconds);
+        }
+    }
+
+    /// <summary>A probe of the store by readiness counts like a write: success clears a failure, failure starts one.</summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _store.PingAsync(cancellationToken);
+            Succeeded();
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Failed(e);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        var batch = new List<Pending>();
+        var records = new List<StoredDecision>();
+        // Not stoppingToken: after SIGTERM the loop runs until the queue is completed and empty (StopAsync).
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            batch.Clear();
+            records.Clear();
+            while (records.Count < _options.MaxRecordsPerCommit && _queue.Reader.TryRead(out var pending))
+            {
+                batch.Add(pending);
+                records.AddRange(pending.Records);
+            }
+
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var timeout = new CancellationTokenSource(_commitTimeout);
+                await _store.InsertAsync(records, timeout.Token);
+                Succeeded();
+                RecordsMetrics.Committed.Inc(records.Count);
+                RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                foreach (var p in batch)
+                {
+                    p.Committed.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                Failed(e);
+                RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
+                var unavailable = new StoreUnavailableException("the decision store failed to commit");
+                foreach (var p in batch)
+                {
+                    p.Committed.TrySetException(unavailable);
+                }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Kestrel has stopped by now (it stops before the app's hosted services): no new records, flush the queue.
+        _queue.Writer.TryComplete();
+        if (ExecuteTask is { } running)
+        {
+            await running.WaitAsync(cancellationToken);
+        }
+
+        Log.RecordsFlushed(_logger, _store.Provider);
+    }
+
+    private void Succeeded()
+    {
+        if (Interlocked.Exchange(ref _failingSince, 0) != 0)
+        {
+            Log.StoreRecovered(_logger, _store.Provider);
+        }
+    }
+
+    private void Failed(Exception e)
+    {
+        if (Interlocked.CompareExchange(ref _failingSince, Stopwatch.GetTimestamp(), 0) == 0)
+        {
+            // The exception names the store's problem (connection refused, disk full); it holds no applicant data.
+            Log.StoreFailing(_logger, e, _store.Provider);
+        }
+    }
+
+    /// <summary>
+    /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of
+    /// record. Missing values (absent or null) are left out; numbers are written as the float the model was fed.
+    /// </summary>
+    private string ApplicantJson(ApplicantRow row)
+    {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            var features = _model.Features;
+            for (var i = 0; i < features.Count; i++)
+            {
+                var f = features[i];
+                if (f.Role == FeatureRole.Id)
+                {
+                    if (row.Ids?.TryGetValue(f.Name, out var id) == true)
+                    {
+                        json.WritePropertyName(f.Name);
+                        id.WriteTo(json);
+                    }
+                }
+                else if (f.Kind == FeatureKind.Category)
+                {
+                    if (row.Categories[i] is { } value)
+                    {
+                        json.WriteString(f.Name, value);
+                    }
+                }
+                else if (!float.IsNaN(row.Numbers[i]))
+                {
+                    json.WriteNumber(f.Name, row.Numbers[i]);
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private sealed class Pending(StoredDecision[] records)
+    {
+        public StoredDecision[] Records { get; } = records;
+
+        // Continuations off the writer's thread: it goes straight back to the next batch.
+        public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>The store could not take a record in time (down, saturated, slow): the request is answered 503 with Retry-After.</summary>
+public sealed class StoreUnavailableException(string message) : Exception(message);
+
+/// <summary>The store cannot be opened or migrated at start: one line on stderr, exit 1 (StartupErrors).</summary>
+public sealed class RecordsStoreException(string message, Exception? inner = null) : Exception(message, inner);

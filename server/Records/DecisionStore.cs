@@ -1,0 +1,184 @@
+using System.Data.Common;
+using System.Text.Json;
+using CreditRisk.Contracts;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>
+/// The decision records and their outcomes, on SQLite or PostgreSQL. The SQL is written once for both (times as Unix
+/// milliseconds, ids as UUIDv7 text, JSON as text); a provider supplies connections, its migrations and its bulk insert.
+/// </summary>
+public abstract class DecisionStore : IDisposable
+{
+    private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at";
+
+    public abstract string Provider { get; }
+
+    /// <summary>Applies the numbered scripts not applied yet (DbUp journal); safe to run on every start and from many instances.</summary>
+    public abstract void Migrate();
+
+    protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    public abstract void Dispose();
+
+    /// <summary>All records in one transaction: committed together or not at all. Called by the one writer only; each
+    /// provider writes them its fastest way.</summary>
+    public abstract Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken);
+
+    public async Task<DecisionRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
+        Add(command, "id", id.ToString());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+    }
+
+    /// <summary>Keyset pagination by id (UUIDv7, so roughly by time): the page after <paramref name="after"/>.</summary>
+    public async Task<DecisionPage> ListAsync(string? applicationId, DateTimeOffset? from, DateTimeOffset? to, Guid? after, int limit, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string>();
+        if (applicationId is not null)
+        {
+            where.Add("d.application_id = @app");
+            Add(command, "app", applicationId);
+        }
+
+        if (from is { } f)
+        {
+            where.Add("d.decided_at >= @from");
+            Add(command, "from", f.ToUnixTimeMilliseconds());
+        }
+
+        if (to is { } t)
+        {
+            where.Add("d.decided_at < @to");
+            Add(command, "to", t.ToUnixTimeMilliseconds());
+        }
+
+        if (after is { } a)
+        {
+            where.Add("d.id > @after");
+            Add(command, "after", a.ToString());
+        }
+
+        // One row more than asked says whether there is a next page.
+        Add(command, "limit", limit + 1);
+        command.CommandText = $"SELECT {Columns} FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id" +
+            (where.Count > 0 ? " WHERE " + string.Join(" AND ", where) : "") + " ORDER BY d.id LIMIT @limit";
+        var items = new List<DecisionRecord>(Math.Min(limit + 1, 1000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            items.Add(Read(reader));
+        }
+
+        if (items.Count <= limit)
+        {
+            return new DecisionPage(items, null);
+        }
+
+        items.RemoveAt(limit);
+        return new DecisionPage(items, items[^1].DecisionId);
+    }
+
+    /// <summary>The latest decision for a client's application id, or null.</summary>
+    public async Task<Guid?> FindLatestAsync(string applicationId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id FROM decisions WHERE application_id = @app ORDER BY id DESC LIMIT 1";
+        Add(command, "app", applicationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is string id ? Guid.Parse(id) : null;
+    }
+
+    /// <summary>
+    /// Stores the outcome beside its decision; false when there is no such decision. Idempotent: the same outcome again
+    /// changes nothing, a corrected one replaces it (the first recording time is kept).
+    /// </summary>
+    public async Task<bool> SetOutcomeAsync(Guid decisionId, bool defaulted, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "INSERT INTO outcomes (decision_id, defaulted, observed_at, recorded_at) " +
+            "SELECT @id, @defaulted, @observed, @now WHERE EXISTS (SELECT 1 FROM decisions WHERE id = @id) " +
+            "ON CONFLICT (decision_id) DO UPDATE SET defaulted = excluded.defaulted, observed_at = excluded.observed_at";
+        Add(command, "id", decisionId.ToString());
+        Add(command, "defaulted", defaulted);
+        Add(command, "observed", observedAt.ToUnixTimeMilliseconds());
+        Add(command, "now", now.ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+    }
+
+    /// <summary>Deletes the decisions made before <paramref name="cutoff"/> and their outcomes; returns how many decisions.</summary>
+    public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using var outcomes = connection.CreateCommand();
+        outcomes.Transaction = transaction;
+        outcomes.CommandText = "DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        Add(outcomes, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        await outcomes.ExecuteNonQueryAsync(cancellationToken);
+        await using var decisions = connection.CreateCommand();
+        decisions.Transaction = transaction;
+        decisions.CommandText = "DELETE FROM decisions WHERE decided_at < @cutoff";
+        Add(decisions, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        var deleted = await decisions.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return deleted;
+    }
+
+    /// <summary>Whether the store answers a trivial query (readiness).</summary>
+    public async Task PingAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken);
+    }
+
+    private static DecisionRecord Read(DbDataReader reader) => new(
+        Guid.Parse(reader.GetString(0)),
+        reader.IsDBNull(1) ? null : reader.GetString(1),
+        DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+        reader.GetString(3),
+        reader.GetDouble(4),
+        reader.GetDouble(5),
+        reader.GetString(6),
+        JsonSerializer.Deserialize(reader.GetString(7), RecordsJson.Default.ReasonArray) ?? [],
+        JsonElement.Parse(reader.GetString(8)),
+        reader.IsDBNull(9)
+            ? null
+            : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
+
+    private static void Add(DbCommand command, string name, object? value)
+    {
+        var parameter = command.CreateParameter();
+        parameter.ParameterName = name;
+        parameter.Value = value ?? DBNull.Value;
+        if (value is null)
+        {
+            // PostgreSQL must know a null's type.
+            parameter.DbType = System.Data.DbType.String;
+        }
+
+        command.Parameters.Add(parameter);
+    }
+}
+
+/// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text.</summary>
+public sealed record StoredDecision(
+    Guid Id,
+    string? ApplicationId,
+    DateTimeOffset DecidedAt,
+    string ModelVersion,
+    double Threshold,
+    double ProbabilityOfDefault,
+    string Decision,
+    string ReasonsJson,
+    string ApplicantJson);

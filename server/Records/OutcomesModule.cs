@@ -1,0 +1,234 @@
+using System.Buffers;
+using System.Text.Json;
+using Carter;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Scoring;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>POST /api/v1/outcomes: whether an applicant defaulted, stored beside its decision (the monitoring loop's input).</summary>
+public sealed class OutcomesModule : ICarterModule
+{
+    public const int MaxOutcomes = 1000;
+    private const int MaxApplicationIdLength = ApplicantReader.MaxApplicationIdLength;
+
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapPost("/api/v1/outcomes", PostOutcomes)
+            .WithName("PostOutcomes")
+            .WithTags("Decisions")
+            .WithSummary("Feed back outcomes")
+            .WithDescription(
+                "One outcome {decisionId | applicationId, defaulted, observedAt} or a batch {\"outcomes\": [ … ]} of up to " +
+                $"{MaxOutcomes}. An applicationId joins that application's latest decision. Idempotent: the same outcome again changes " +
+                "nothing; a corrected one replaces it. A single outcome for an unknown id is a 404; in a batch, each item gets its own status. " +
+                $"Needs the {ApiKeyOptions.Header} header.")
+            .Accepts<OutcomeBatchRequest>("application/json")
+            .RequireApiKey()
+            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .ProducesValidationProblem()
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<OutcomeResult>, Ok<OutcomeBatchResponse>, ValidationProblem, ProblemHttpResult>> PostOutcomes(
+        HttpRequest request, DecisionStore store, IOptions<RecordsOptions> options, IOptions<LimitsOptions> limits, CancellationToken cancellationToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return DecisionsModule.RecordingOff();
+        }
+
+        var errors = new ValidationErrors();
+        var (parsed, problem) = await JsonBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes, body => Read(body, errors), cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        if (parsed is not { } outcomes || !errors.IsEmpty)
+        {
+            return TypedResults.ValidationProblem(errors.ToDictionary(), title: "The request is not a valid outcome",
+                detail: "Each entry of 'errors' names a field and the rule it breaks; '$' is the body as a whole.");
+        }
+
+        var now = DateTimeOffset.UtcNow;
+        var results = new OutcomeResult[outcomes.Items.Count];
+        for (var i = 0; i < results.Length; i++)
+        {
+            var o = outcomes.Items[i];
+            var id = o.DecisionId ?? await store.FindLatestAsync(o.ApplicationId!, cancellationToken);
+            results[i] = id is { } known && await store.SetOutcomeAsync(known, o.Defaulted, o.ObservedAt, now, cancellationToken)
+                ? new OutcomeResult(StatusCodes.Status200OK, known)
+                : new OutcomeResult(StatusCodes.Status404NotFound, null, o.DecisionId is { } d
+                    ? $"No decision has the id {d}."
+                    : "No decision has this applicationId.");
+        }
+
+        if (outcomes.Batch)
+        {
+            return TypedResults.Ok(new OutcomeBatchResponse(results));
+        }
+
+        return results[0].Status == StatusCodes.Status200OK
+            ? TypedResults.Ok(results[0])
+            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown decision", detail: results[0].Detail);
+    }
+
+    private sealed record Parsed(List<OutcomeRequest> Items, bool Batch);
+
+    private static Parsed? Read(ReadOnlySequence<byte> body, ValidationErrors errors)
+    {
+        JsonDocument document;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 8 });
+            document = JsonDocument.ParseValue(ref reader);
+            if (reader.Read())
+            {
+                throw new JsonException("unexpected content after the JSON value");
+            }
+        }
+        catch (JsonException e)
+        {
+            errors.Add(ValidationErrors.Body, "the body is not valid JSON: " + e.Message);
+            return null;
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                errors.Add(ValidationErrors.Body, "must be one outcome object or {\"outcomes\": [ … ]}");
+                return null;
+            }
+
+            if (!root.TryGetProperty("outcomes", out var list))
+            {
+                return ReadOne(root, "", errors) is { } one ? new Parsed([one], Batch: false) : null;
+            }
+
+            foreach (var p in root.EnumerateObject())
+            {
+                if (p.Name != "outcomes")
+                {
+                    errors.Add(p.Name, "is not a known field; unknown fields are rejected");
+                }
+            }
+
+            if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxOutcomes)
+            {
+                errors.Add("outcomes", $"must be an array of 1 to {MaxOutcomes} outcomes");
+                return null;
+            }
+
+            var items = new List<OutcomeRequest>(list.GetArrayLength());
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                if (ReadOne(item, $"outcomes[{index}].", errors) is { } outcome)
+                {
+                    items.Add(outcome);
+                }
+
+                index++;
+            }
+
+            return new Parsed(items, Batch: true);
+        }
+    }
+
+    private static OutcomeRequest? ReadOne(JsonElement element, string prefix, ValidationErrors errors)
+    {
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            errors.Add(prefix.Length == 0 ? ValidationErrors.Body : prefix.TrimEnd('.'), "must be an object {decisionId | applicationId, defaulted, observedAt}");
+            return null;
+        }
+
+        Guid? decisionId = null;
+        string? applicationId = null;
+        bool? defaulted = null;
+        DateTimeOffset? observedAt = null;
+        var valid = true;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var p in element.EnumerateObject())
+        {
+            var field = prefix + (p.Name.Length > 64 ? p.Name[..64] + "…" : p.Name);
+            if (!seen.Add(p.Name))
+            {
+                errors.Add(field, "is given more than once");
+                valid = false;
+                continue;
+            }
+
+            switch (p.Name)
+            {
+                case "decisionId" when p.Value.ValueKind == JsonValueKind.String && Guid.TryParse(p.Value.GetString(), out var id):
+                    decisionId = id;
+                    break;
+                case "decisionId":
+                    errors.Add(field, "must be a decision id (a UUID string, as the score response gave it)");
+                    valid = false;
+                    break;
+                case "applicationId" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 and <= MaxApplicationIdLength } app:
+                    applicationId = app;
+                    break;
+                case "applicationId":
+                    errors.Add(field, $"must be a string of 1 to {MaxApplicationIdLength} characters");
+                    valid = false;
+                    break;
+                case "defaulted" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
+                    defaulted = p.Value.GetBoolean();
+                    break;
+                case "defaulted":
+                    errors.Add(field, "must be true or false");
+                    valid = false;
+                    break;
+                case "observedAt" when p.Value.ValueKind == JsonValueKind.String && p.Value.TryGetDateTimeOffset(out var at):
+                    observedAt = at;
+                    break;
+                case "observedAt":
+                    errors.Add(field, "must be an RFC 3339 date-time string with an offset, e.g. 2026-03-01T00:00:00Z");
+                    valid = false;
+                    break;
+                default:
+                    errors.Add(field, "is not a known field; unknown fields are rejected");
+                    valid = false;
+                    break;
+            }
+        }
+
+        if (decisionId is null && applicationId is null && !seen.Contains("decisionId") && !seen.Contains("applicationId"))
+        {
+            errors.Add(prefix + "decisionId", "either decisionId or applicationId is required");
+            valid = false;
+        }
+        else if (decisionId is not null && applicationId is not null)
+        {
+            errors.Add(prefix + "applicationId", "give decisionId or applicationId, not both");
+            valid = false;
+        }
+
+        if (defaulted is null && !seen.Contains("defaulted"))
+        {
+            errors.Add(prefix + "defaulted", "is required: true or false");
+            valid = false;
+        }
+
+        if (observedAt is null && !seen.Contains("observedAt"))
+        {
+            errors.Add(prefix + "observedAt", "is required: an RFC 3339 date-time string");
+            valid = false;
+        }
+
+        return valid ? new OutcomeRequest(decisionId, applicationId, defaulted!.Value, observedAt!.Value) : null;
+    }
+}

@@ -1,0 +1,17 @@
+using Prometheus;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>Prometheus metrics of the decision store's writer.</summary>
+public static class RecordsMetrics
+{
+    public static readonly Counter Committed = Metrics.CreateCounter(
+        "creditrisk_records_committed_total", "Decision records committed.");
+
+    public static readonly Counter Refused = Metrics.CreateCounter(
+        "creditrisk_records_refused_total", "Requests answered 503 because their records were not committed, by cause.", "cause");
+
+    public static readonly Histogram CommitSeconds = Metrics.CreateHistogram(
+        "creditrisk_records_commit_duration_seconds", "Time of one group commit.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
+}

@@ -1,0 +1,84 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>Where and how decisions are recorded. Section <c>Records</c>.</summary>
+public sealed class RecordsOptions : IValidatableObject
+{
+    public const string Section = "Records";
+
+    /// <summary>Off: pure inference, nothing stored, responses carry no decision id.</summary>
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>PostgreSQL (Npgsql) connection string; empty = the embedded SQLite file in <see cref="DataFolder"/>.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Folder of the SQLite file (decisions.db); relative to the app's folder. Default: the user's local data folder.</summary>
+    public string? DataFolder { get; set; }
+
+    /// <summary>SQLite's durability: Full (default) = each commit on disk before its 200, power loss included; Normal = safe
+    /// against a process crash (kill -9), not against power loss, and much cheaper per commit (see benchmarks/RESULTS.md).</summary>
+    public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
+
+    /// <summary>Most records one commit gathers from concurrent requests (group commit).</summary>
+    [Range(1, 10_000)]
+    public int MaxRecordsPerCommit { get; set; } = 512;
+
+    /// <summary>Requests waiting for a commit; beyond → 503 with Retry-After (the store is saturated).</summary>
+    [Range(1, 1_000_000)]
+    public int QueueLimit { get; set; } = 4096;
+
+    /// <summary>How long a request waits for its commit before it is answered 503 instead.</summary>
+    [Range(1, 300)]
+    public int CommitTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>Store failing for this long (writes or probes) → /health/ready answers 503 until it works again.</summary>
+    [Range(0, 3600)]
+    public int UnreadyAfterSeconds { get; set; } = 10;
+
+    /// <summary>Records older than this are deleted by a periodic purge; 0 keeps them forever.</summary>
+    [Range(0, 36_500)]
+    public int RetentionDays { get; set; }
+
+    /// <summary>How often the retention purge runs.</summary>
+    [Range(1, 10_080)]
+    public int PurgeIntervalMinutes { get; set; } = 60;
+
+    public bool UsesPostgres => !string.IsNullOrWhiteSpace(ConnectionString);
+
+    public string ResolvedDataFolder => Path.GetFullPath(
+        string.IsNullOrWhiteSpace(DataFolder)
+            ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.DoNotVerify) is { Length: > 0 } local
+                ? Path.Combine(local, "creditrisk")
+                : "data"
+            : DataFolder,
+        AppContext.BaseDirectory);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (UsesPostgres)
+        {
+            // Parsed here so a typo stops start-up with the setting's name, not the first request.
+            string? error = null;
+            try
+            {
+                _ = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString);
+            }
+            catch (ArgumentException e)
+            {
+                error = e.Message;
+            }
+
+            if (error is not null)
+            {
+                yield return new ValidationResult($"Records:ConnectionString is not a valid PostgreSQL connection string ({error}).", [nameof(ConnectionString)]);
+            }
+        }
+    }
+}
+
+public enum SqliteSynchronous
+{
+    Full,
+    Normal,
+}

@@ -1,0 +1,130 @@
+using System.Data.Common;
+using DbUp;
+using Microsoft.Data.Sqlite;
+
+namespace CreditRisk.Server.Records;
+
+/// <summary>
+/// The embedded default: one SQLite file (decisions.db) in the data folder, in WAL mode so readers never block the
+/// writer. With synchronous=FULL (the default) a commit has reached the disk before its response is sent, power loss
+/// included; NORMAL survives a crash of the process (kill -9) but may lose the last commits on power loss.
+/// </summary>
+public sealed class SqliteDecisionStore : DecisionStore
+{
+    private readonly string _connectionString;
+    private readonly string _synchronous;
+
+    // The writer's own connection and prepared insert, kept open: a group commit is then one BEGIN, one compiled
+    // statement re-run per row (SQLite is in-process, so a row costs microseconds) and one COMMIT.
+    private SqliteConnection? _writer;
+    private SqliteCommand? _insert;
+
+    public SqliteDecisionStore(string folder, SqliteSynchronous synchronous = SqliteSynchronous.Full)
+    {
+        Folder = folder;
+        _synchronous = synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path.Combine(folder, "decisions.db"),
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            // Seconds a command waits for a lock (the purge, a second process) before failing.
+            DefaultTimeout = 5,
+        }.ToString();
+    }
+
+    public string Folder { get; }
+
+    public override string Provider => "sqlite";
+
+    public override void Migrate()
+    {
+        Directory.CreateDirectory(Folder);
+        using (var connection = new SqliteConnection(_connectionString))
+        {
+            connection.Open();
+            using var wal = connection.CreateCommand();
+            // WAL mode is stored in the file itself: set once, it stays.
+            wal.CommandText = "PRAGMA journal_mode=WAL";
+            wal.ExecuteNonQuery();
+        }
+
+        var result = DeployChanges.To.SqliteDatabase(_connectionString)
+            .WithScriptsEmbeddedInAssembly(typeof(DecisionStore).Assembly, name => name.Contains(".Records.Migrations.Sqlite.", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        if (!result.Successful)
+        {
+            throw new RecordsStoreException($"SQLite store {Path.Combine(Folder, "decisions.db")}: migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+        }
+    }
+
+    protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        // Per connection, not stored in the file.
+        pragma.CommandText = $"PRAGMA synchronous={_synchronous}";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
+    public override async Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken)
+    {
+        if (_writer is null || _insert is null)
+        {
+            _writer = (SqliteConnection)await OpenAsync(cancellationToken);
+            _insert = _writer.CreateCommand();
+            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant) VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x)";
+            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x" })
+            {
+                _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+        }
+
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            _insert.Transaction = transaction;
+            var p = _insert.Parameters;
+            foreach (var r in records)
+            {
+                p[0].Value = r.Id.ToString();
+                p[1].Value = (object?)r.ApplicationId ?? DBNull.Value;
+                p[2].Value = r.DecidedAt.ToUnixTimeMilliseconds();
+                p[3].Value = r.ModelVersion;
+                p[4].Value = r.Threshold;
+                p[5].Value = r.ProbabilityOfDefault;
+                p[6].Value = r.Decision;
+                p[7].Value = r.ReasonsJson;
+                p[8].Value = r.ApplicantJson;
+                await _insert.ExecuteNonQueryAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+        catch
+        {
+            // A fresh connection for the next batch: after a failure this one cannot be trusted.
+            CloseWriter();
+            throw;
+        }
+    }
+
+    public override void Dispose()
+    {
+        CloseWriter();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private void CloseWriter()
+    {
+        _insert?.Dispose();
+        _writer?.Dispose();
+        _insert = null;
+        _writer = null;
+    }
+}

@@ -28,6 +28,9 @@ public sealed record DatasetSpec
 
     public string? Licence { get; init; }
 
+    /// <summary>What the data cannot tell (period, currency, sampling, outcome window), for the model card.</summary>
+    public string? Limitations { get; init; }
+
     public required SourceSpec Source { get; init; }
 
     public required TargetSpec Target { get; init; }
@@ -257,6 +260,10 @@ public sealed record FeatureSpec
 
     /// <summary>The adverse-action text given when this attribute is a reason.</summary>
     public string? Reason { get; init; }
+
+    /// <summary>The protected characteristic this attribute is known to stand in for (a US state for race and national
+    /// origin), when it is one: the fairness report names the proxy risk.</summary>
+    public string? ProxyFor { get; init; }
 
     [JsonIgnore]
     public string CsvColumn => Column ?? Name;

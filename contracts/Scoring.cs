@@ -27,9 +27,18 @@ public sealed record ExpectedCost(double Approve, double Reject);
 
 /// <summary>
 /// An adverse-action reason: an attribute that pushed this applicant's PD up. <see cref="Impact"/> is how much
-/// the PD would fall if that attribute alone took its most favourable reference value.
+/// the PD would fall if that attribute alone took its most favourable reference value. Never a protected attribute:
+/// those are not model inputs, so no "what if" of theirs can move a PD.
 /// </summary>
-public sealed record Reason(string Code, string Feature, string Text, double Impact);
+public sealed record Reason(string Code, string Feature, string Text, double Impact)
+{
+    /// <summary>At most this many reasons per reject: Regulation B's practice (an adverse-action notice names the
+    /// principal reasons, and more than four is not meaningful to the applicant).</summary>
+    public const int MaxPerReject = 4;
+
+    /// <summary>What <see cref="Impact"/> means, for the OpenAPI document and the page.</summary>
+    public const string ImpactMeaning = "How many points (on the 0–1 probability scale) the probability of default would fall if this attribute alone took its most favourable value (the model's reference value), every other attribute unchanged.";
+}
 
 /// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
 /// sent, so batch results can be joined back to the loan book; absent when the request carried none. <c>DecisionId</c>

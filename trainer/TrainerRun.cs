@@ -44,11 +44,23 @@ public static class TrainerRun
         //    CV picks the luckiest one), and its threshold minimises cost on the ensemble's out-of-fold PDs.
         var members = SelectionRule.PerFamily(results.Select(r => r.Score).ToArray(), s => grid[s.Index].Kind).Select(s => results[s.Index]).ToArray();
         var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
-        var chosen = CandidateResult.Evaluate(grid.Count, ensemble, FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray()), isBad, costs, options.Smoothing);
+        var outOfFold = FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray());
 
         //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
-        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
+
+        //    Recalibrate only if the pre-registered rule says so, judged on the nested CV's outer-fold PDs: Platt on the
+        //    ensemble's out-of-fold PDs, and the threshold then chosen on the recalibrated ones.
+        if (nested is not null && CalibrationReport.Of(nested.ProcedurePd, isBad).Miscalibrated)
+        {
+            var (pooledPd, pooledBad) = CandidateResult.Pool(outOfFold, isBad);
+            var platt = Platt.Fit(pooledPd, pooledBad);
+            ensemble = ensemble with { Recalibration = platt };
+            outOfFold = [.. outOfFold.Select(platt.Apply)];
+        }
+
+        var chosen = CandidateResult.Evaluate(grid.Count, ensemble, outOfFold, isBad, costs, options.Smoothing);
 
         // 4. Refit every member on all rows.
         var model = training.FitModel(chosen.Candidate, data.Rows);
@@ -117,7 +129,7 @@ public static class TrainerRun
 
     private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json", ServingConfigs.TritonFile, ServingConfigs.MlServerFile];
 
-    private static readonly string[] ReportFiles = ["report.md", "training-summary.json", Report.CostChart, Report.RocChart];
+    private static readonly string[] ReportFiles = Report.Files;
 
     public static NestedCvResult Nested(TrainerOptions options)
     {
@@ -126,7 +138,7 @@ public static class TrainerRun
         Directory.CreateDirectory(output);
         var grid = Candidate.Grid(options.Quick);
         var training = new Training(data.Spec, options.Seed);
-        var fingerprint = NestedCvResult.FingerprintOf(options, data.Sha256, grid);
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
             tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
         File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
@@ -137,6 +149,11 @@ public static class TrainerRun
         Row("seed recipe (80/20 split, threshold 0.5)", result.SeedRecipe);
         Row("reject all", result.RejectAll);
         Row("accept all", result.AcceptAll);
+        if (result.Compliance is { } compliance)
+        {
+            Row($"the procedure with {string.Join(", ", compliance.Attributes)} as inputs", compliance.WithProtected);
+            Row("cost of compliance (paired: compliant minus with protected)", compliance.Difference);
+        }
         foreach (var (name, cost) in result.Variants.Skip(1))
         {
             Row("variant: " + name, cost);

@@ -47,5 +47,17 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
             decision.Enum = [JsonValue.Create(Decisions.Approve), JsonValue.Create(Decisions.Reject)];
             decision.Description = "`reject` when the probability of default is above the threshold, else `approve`.";
         }
+
+        if (context.Type == typeof(ScoreResult) && target.Properties["reasons"] is OpenApiSchema reasons)
+        {
+            reasons.MaxItems = Reason.MaxPerReject;
+            reasons.Description = $"Adverse-action reasons, for a reject only (an approve has none: reasons are not computed for it): at most {Reason.MaxPerReject}, " +
+                "largest impact first, never a protected attribute.";
+        }
+
+        if (context.Type == typeof(Reason) && target.Properties["impact"] is OpenApiSchema impact)
+        {
+            impact.Description = Reason.ImpactMeaning;
+        }
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Scoring;
 
@@ -26,7 +27,7 @@ public sealed class ScoringOptions
     /// <summary>Compute adverse-action reasons for rejects. Off saves the 20 extra model rows per applicant (benchmarks compare both).</summary>
     public bool Reasons { get; set; } = true;
 
-    /// <summary>How many reasons a reject carries at most.</summary>
-    [Range(1, 20)]
-    public int MaxReasons { get; set; } = 4;
+    /// <summary>How many reasons a reject carries at most (Regulation B practice caps it at <see cref="Reason.MaxPerReject"/>).</summary>
+    [Range(1, Reason.MaxPerReject)]
+    public int MaxReasons { get; set; } = Reason.MaxPerReject;
 }

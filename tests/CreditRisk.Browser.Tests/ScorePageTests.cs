@@ -54,23 +54,24 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         await browser.GotoScorePageAsync();
 
         await page.GetByRole(AriaRole.Button, new() { Name = "Load example applicant" }).ClickAsync();
-        var age = page.GetByLabel(fixture.Spec.Find("age")!.Text, new() { Exact = true });
-        await age.FillAsync("12");
+        // A model input (age is protected now: not an input, so not the field to test a range on).
+        var duration = page.GetByLabel(fixture.Spec.Find("durationMonths")!.Text, new() { Exact = true });
+        await duration.FillAsync("0");
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
 
-        var error = page.Locator("#f-age-error");
+        var error = page.Locator("#f-durationMonths-error");
         await error.WaitForAsync();
-        Assert.Equal("true", await age.GetAttributeAsync("aria-invalid"));
+        Assert.Equal("true", await duration.GetAttributeAsync("aria-invalid"));
         Assert.False(string.IsNullOrWhiteSpace(await error.InnerTextAsync()));
-        Assert.Contains("f-age-error", await age.GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
+        Assert.Contains("f-durationMonths-error", await duration.GetAttributeAsync("aria-describedby"), StringComparison.Ordinal);
         Assert.True(await page.Locator("#form-errors").IsVisibleAsync());
         Assert.True(await page.Locator("#result").IsHiddenAsync());
         Assert.Equal(1, await page.Locator("[aria-invalid='true']").CountAsync());
         await browser.ScreenshotAsync("score-field-error");
 
         // Correcting the value clears the error and scores.
-        await age.FillAsync("40");
-        Assert.Null(await age.GetAttributeAsync("aria-invalid"));
+        await duration.FillAsync("12");
+        Assert.Null(await duration.GetAttributeAsync("aria-invalid"));
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
         await page.Locator("#result").WaitForAsync();
     }

@@ -28,7 +28,7 @@ public sealed class ModelCheckTests
         { TestModels.Write("negative-cost.onnx", TestModels.TinyWith(cardJson: Card(c => c["costFalseNegative"] = -5))), "cost weight costFalseNegative -5" },
         { TestModels.Write("huge-cost.onnx", TestModels.TinyWith(cardJson: Card(c => c["costFalsePositive"] = 1e308))), "cost weight costFalsePositive" },
         { TestModels.Directory, "is a directory; Model:Path must name the .onnx file" },
-        { TestModels.Write("reference-age-1000.onnx", TestModels.TinyWith(cardJson: Card(c => c["referenceApplicant"]!["age"] = 1000))), "reference applicant has values outside the spec: age (must be a whole number from 18 to 100)" },
+        { TestModels.Write("reference-duration-1000.onnx", TestModels.TinyWith(cardJson: Card(c => c["referenceApplicant"]!["durationMonths"] = 1000))), "reference applicant has values outside the spec: durationMonths (must be a whole number from 1 to 120)" },
     };
 
     [Theory]

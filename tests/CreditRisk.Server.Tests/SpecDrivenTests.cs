@@ -53,9 +53,9 @@ public sealed class SpecDrivenTests : IClassFixture<SpecDrivenTests.AwkwardApp>
         body.Remove("gender");
         Assert.Equal(HttpStatusCode.OK, (await _client.PostJson("/api/v1/score", body)).StatusCode);
 
-        body["age"] = null;
+        body["durationMonths"] = null;
         var problem = await (await _client.PostJson("/api/v1/score", body)).AssertProblem(400);
-        Assert.Equal(["may not be null; must be a whole number from 18 to 100 (got null)"], problem.ErrorsFor("age"));
+        Assert.Equal(["may not be null; must be a whole number from 1 to 120 (got null)"], problem.ErrorsFor("durationMonths"));
         Assert.Single(problem["errors"]!.AsObject());
     }
 
@@ -135,7 +135,8 @@ public sealed class SpecDrivenTests : IClassFixture<SpecDrivenTests.AwkwardApp>
         Assert.Contains("Awkward fixture", (string)doc["info"]!["title"]!, StringComparison.Ordinal);
         var applicant = doc["components"]!["schemas"]!["Applicant"]!;
         var required = applicant["required"]!.AsArray().Select(n => (string)n!).ToList();
-        Assert.Contains("age", required);
+        Assert.Contains("durationMonths", required);
+        Assert.DoesNotContain("age", required); // protected: accepted for monitoring, never required
         Assert.DoesNotContain("incomeRatio", required);
         Assert.DoesNotContain("loanId", required);
         Assert.DoesNotContain("gender", required);

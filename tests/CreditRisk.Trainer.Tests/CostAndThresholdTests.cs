@@ -41,12 +41,16 @@ public class ThresholdSearchTests
 {
     private static readonly CostMatrix Costs = CostMatrix.Default;
 
+    private static ThresholdPoint Best(float[] pd, bool[] isBad, CostMatrix costs) => Best(ThresholdSearch.Curve(pd, isBad, costs), costs.BayesThreshold);
+
+    private static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing = 0) => ThresholdSearch.BestSmoothed(curve, bayes, smoothing).Point;
+
     [Fact]
     public void Perfectly_separated_scores_cost_nothing_with_a_threshold_between_the_classes()
     {
         float[] pd = [0.1f, 0.2f, 0.3f, 0.7f, 0.8f];
         bool[] bad = [false, false, false, true, true];
-        var best = ThresholdSearch.Best(pd, bad, Costs);
+        var best = Best(pd, bad, Costs);
         Assert.Equal(0, best.Cost);
         Assert.InRange(best.Threshold, 0.3, 0.7);
     }
@@ -66,7 +70,7 @@ public class ThresholdSearchTests
         }
 
         // No threshold on a fine grid does better than the search.
-        var best = ThresholdSearch.Best(curve, Costs.BayesThreshold);
+        var best = Best(curve, Costs.BayesThreshold);
         for (var t = 0.0; t <= 1.0; t += 0.001)
         {
             Assert.True(Costs.Cost(CostMatrix.Confuse(pd, bad, t)) >= best.Cost);
@@ -77,11 +81,11 @@ public class ThresholdSearchTests
     public void All_good_rows_are_best_accepted_and_all_bad_rows_best_rejected()
     {
         float[] pd = [0.2f, 0.4f, 0.6f];
-        var good = ThresholdSearch.Best(pd, [false, false, false], Costs);
+        var good = Best(pd, [false, false, false], Costs);
         Assert.Equal(0, good.Cost);
         Assert.Equal(0, good.Confusion.Rejected);
 
-        var bad = ThresholdSearch.Best(pd, [true, true, true], Costs);
+        var bad = Best(pd, [true, true, true], Costs);
         Assert.Equal(0, bad.Cost);
         Assert.Equal(3, bad.Confusion.Rejected);
     }
@@ -94,7 +98,7 @@ public class ThresholdSearchTests
         bool[] bad = [false, true];
         var curve = ThresholdSearch.Curve(pd, bad, Costs);
         Assert.Equal(2, curve.Count);
-        Assert.Equal(1, ThresholdSearch.Best(curve, Costs.BayesThreshold).Cost);
+        Assert.Equal(1, Best(curve, Costs.BayesThreshold).Cost);
 
         // Cost 0 for any threshold in [0.1, 0.9): the tie goes to the one closest to 1/6.
         var tied = new List<ThresholdPoint>
@@ -103,7 +107,7 @@ public class ThresholdSearchTests
             new(0.5, default, 0, 0),
             new(0.9, default, 3, 0.1),
         };
-        Assert.Equal(0.1, ThresholdSearch.Best(tied, 1 / 6.0).Threshold);
+        Assert.Equal(0.1, Best(tied, 1 / 6.0).Threshold);
     }
 
     [Fact]
@@ -111,9 +115,9 @@ public class ThresholdSearchTests
     {
         double[] costs = [5, 5, 1, 5, 5, 2, 2, 2, 2, 2];
         var curve = costs.Select((c, i) => new ThresholdPoint(i / 10.0, default, c, c / 10)).ToArray();
-        Assert.Equal(0.2, ThresholdSearch.Best(curve, 1 / 6.0).Threshold, 12);
-        Assert.InRange(ThresholdSearch.Best(curve, 1 / 6.0, smoothing: 1).Threshold, 0.6, 0.9);
-        Assert.Throws<ArgumentOutOfRangeException>(() => ThresholdSearch.Best(curve, 1 / 6.0, smoothing: -1));
+        Assert.Equal(0.2, Best(curve, 1 / 6.0).Threshold, 12);
+        Assert.InRange(Best(curve, 1 / 6.0, smoothing: 1).Threshold, 0.6, 0.9);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Best(curve, 1 / 6.0, smoothing: -1));
     }
 
     [Fact]
@@ -121,7 +125,7 @@ public class ThresholdSearchTests
     {
         float[] pd = [0f, 0f, 1f, 1f];
         bool[] bad = [false, false, true, true];
-        var best = ThresholdSearch.Best(pd, bad, Costs);
+        var best = Best(pd, bad, Costs);
         Assert.Equal(0, best.Cost);
         Assert.InRange(best.Threshold, 0, 1);
     }
@@ -233,5 +237,42 @@ public class CrossValidationTests
         Assert.Equal(0.5, Metrics.Auc([0.5f, 0.5f, 0.5f, 0.5f], [false, true, false, true]));
         var curve = ThresholdSearch.Curve([0.1f, 0.2f, 0.8f, 0.9f], [false, false, true, true], CostMatrix.Default);
         Assert.Equal(1, Metrics.Ks(curve));
+    }
+}
+
+public class CalibrationTests
+{
+    [Fact]
+    public void Platt_fit_recovers_the_map_that_generated_the_outcomes_and_calibrated_pds_pass_the_rule()
+    {
+        // Outcomes drawn from PD' = sigmoid(0.5 + 0.7·logit(PD)): the fit must find (0.5, 0.7), and the raw PDs, too
+        // extreme for those outcomes, must fail the pre-registered rule while the recalibrated ones pass it.
+        var random = new Random(11);
+        var pd = Enumerable.Range(0, 20_000).Select(_ => (float)(0.02 + 0.96 * random.NextDouble())).ToArray();
+        var truth = new Platt(0.5, 0.7, 0, 0);
+        var bad = pd.Select(p => random.NextDouble() < truth.Apply((double)p)).ToArray();
+        var fit = Platt.Fit(pd, bad);
+        Assert.Equal(0.5, fit.A, 0.1);
+        Assert.Equal(0.7, fit.B, 0.05);
+
+        var raw = CalibrationReport.Of(pd, bad);
+        Assert.True(raw.Miscalibrated);
+        Assert.InRange(raw.Slope, raw.SlopeCi95Low, raw.SlopeCi95High);
+        Assert.True(raw.SlopeCi95High < 1);
+        var recalibrated = CalibrationReport.Of(fit.Apply(pd), bad);
+        Assert.False(recalibrated.Miscalibrated);
+        Assert.Equal(1, recalibrated.Slope, 0.01);
+        Assert.Equal(10, recalibrated.Bins.Count);
+        Assert.Equal(pd.Length, recalibrated.Bins.Sum(b => b.Applicants));
+    }
+
+    [Fact]
+    public void Spiegelhalter_p_is_a_two_sided_normal_tail()
+    {
+        Assert.Equal(0.05, 2 * Normal.UpperTail(1.959964), 1e-6);
+        Assert.Equal(0.5, Normal.UpperTail(0), 1e-7);
+        var (low, high) = CalibrationReport.Wilson(0, 10);
+        Assert.Equal(0, low);
+        Assert.InRange(high, 0.27, 0.29); // Wilson's interval for 0 of 10 reaches 27.8 %
     }
 }

@@ -29,7 +29,7 @@ public sealed class EndToEndTests : IDisposable
 
         Assert.Equal(Candidate.Grid(quick: true).Count, outcome.Candidates.Count);
         Assert.InRange(outcome.Chosen.Best.CostPerApplicant, 0.3, 0.7); // beats rejecting everyone
-        foreach (var file in new[] { "model.onnx", "model.json", "golden.json", "report.md", "training-summary.json", Report.CostChart, Report.RocChart })
+        foreach (var file in (string[])["model.onnx", "model.json", "golden.json", .. Report.Files])
         {
             Assert.True(new FileInfo(Path.Combine(_out, file)).Length > 0, file);
         }
@@ -43,8 +43,19 @@ public sealed class EndToEndTests : IDisposable
         Assert.Equal(nested.Procedure.Mean, card.NestedCv.CostPerApplicant);
         Assert.Equal(5, card.NestedCv.OuterFolds);
         var report = File.ReadAllText(Path.Combine(_out, "report.md"));
-        Assert.Contains("## Fairness", report, StringComparison.Ordinal);
-        Assert.Contains("declares no protected attributes", report, StringComparison.Ordinal);
+        foreach (var section in (string[])["## Cost of compliance", "## Calibration", "## Business view", "## Fairness", "## Explanations"])
+        {
+            Assert.Contains(section, report, StringComparison.Ordinal);
+        }
+
+        // German Credit's protected attributes: compared by group, never reasons, and their cost measured on the same folds.
+        Assert.Contains("adverse-impact ratio", report, StringComparison.Ordinal);
+        Assert.NotNull(nested.Compliance);
+        Assert.Equal(["personalStatusSex", "age", "foreignWorker"], nested.Compliance.Attributes);
+        Assert.Equal(1000, nested.ProcedurePd.Count);
+        Assert.DoesNotContain("Foreign worker status", report, StringComparison.Ordinal); // a reason text the spec no longer has
+        var modelCard = File.ReadAllLines(Path.Combine(_out, ModelCardPage.File));
+        Assert.Equal("# Model card: German Credit (UCI Statlog)", modelCard[0]);
         Assert.Contains("seed recipe", report, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "training-summary.json")));
         Assert.Equal(card.Threshold, summary.RootElement.GetProperty("threshold").GetDouble());

@@ -33,7 +33,9 @@ public class OnnxExportTests
 
         var golden = Golden.Rows(TestData.Spec, TestData.Rows, TreeSplits.Find(model, TestData.Spec));
         var rows = golden.Select(g => g.Record).ToArray();
-        Assert.True(golden.Count(g => g.Kind != "data") >= 78, $"only {golden.Count(g => g.Kind != "data")} edge rows");
+        // Two base rows, each with both range ends of every number and an unseen and an empty value of every category.
+        var edges = 2 * (2 * TestData.Spec.Inputs.Count(f => f.IsNumber) + 2 * TestData.Spec.Inputs.Count(f => f.IsCategory));
+        Assert.True(golden.Count(g => g.Kind != "data") >= edges, $"only {golden.Count(g => g.Kind != "data")} edge rows, expected at least {edges}");
         if (kind != LearnerKind.LogisticRegression)
         {
             Assert.Contains(golden, g => g.Kind == "split");
@@ -82,6 +84,30 @@ public class OnnxExportTests
     }
 
     [Fact]
+    public void A_recalibrated_ensemble_computes_the_platt_step_inside_the_graph_and_reproduces_the_trainer()
+    {
+        var training = new Training(TestData.Spec, seed: 42);
+        var members = Candidate.OnePerFamily().Where(c => c.Kind is LearnerKind.LogisticRegression or LearnerKind.FastTree).ToArray();
+        var platt = new Platt(-0.4, 1.3, 0, 0);
+        var plain = training.FitModel(Candidate.MeanOf(members), TestData.Rows);
+        var model = training.FitModel(Candidate.MeanOf(members) with { Recalibration = platt }, TestData.Rows);
+        var rows = Golden.Rows(TestData.Spec, TestData.Rows, TreeSplits.Find(model)).Select(g => g.Record).ToArray();
+        var onnx = OnnxExport.Convert(training.NewContext(), model, TestData.Rows);
+
+        // ONNX Runtime against the trainer's float arithmetic on every training and edge row (Verify throws otherwise),
+        // and the step really changes the PD: it is the Platt map of the plain mean.
+        OnnxExport.Verify(onnx, model, rows, CostMatrix.Default.BayesThreshold);
+        using var scorer = new OnnxScorer(onnx);
+        var pd = scorer.Score(TestData.Spec, rows);
+        var mean = plain.Predict(rows);
+        Assert.All(Enumerable.Range(0, rows.Length), i => Assert.Equal(platt.Apply((double)mean[i]), pd[i], 1e-5));
+        Assert.Contains(Enumerable.Range(0, rows.Length), i => Math.Abs(pd[i] - mean[i]) > 0.01);
+        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs.Keys);
+        Assert.Equal("Sigmoid", Onnx.ModelProto.Parser.ParseFrom(onnx).Graph.Node.Single(n => n.Output.Contains(ModelMetadataKeys.ProbabilityOutput)).OpType);
+        Assert.Equal(platt.Formula, (Candidate.MeanOf(members) with { Recalibration = platt }).HyperparameterStrings["recalibration"]);
+    }
+
+    [Fact]
     public void Linear_members_are_padded_to_one_kernel_path_and_still_reproduce_mlnet()
     {
         var training = new Training(TestData.Spec, seed: 42);
@@ -94,7 +120,9 @@ public class OnnxExportTests
         var pad = graph.Node.Single(n => n.Output.Contains(linear.Input[0]));
         Assert.Equal("Concat", pad.OpType);
         var zeroRow = graph.Initializer.Single(t => t.Name == pad.Input[1]);
-        Assert.Equal([1L, 61L], zeroRow.Dims);
+        // One row as wide as the feature vector: the one-hot levels seen in training (48) plus the 6 numbers (61 before
+        // the three protected attributes stopped being inputs).
+        Assert.Equal([1L, 54L], zeroRow.Dims);
         Assert.All(zeroRow.FloatData, v => Assert.Equal(0f, v));
         Assert.Equal("Slice", graph.Node.Single(n => n.Input.Contains(linear.Output[0])).OpType);
 
@@ -262,7 +290,7 @@ public class OnnxExportTests
 
     public sealed class AgeInput
     {
-        [Microsoft.ML.Data.ColumnName("age")]
+        [Microsoft.ML.Data.ColumnName("creditAmount")]
         public float Age { get; set; }
     }
 

@@ -41,9 +41,12 @@ public static class OnnxExport
     /// depend on the batch it is scored in (<see cref="OnnxLinear"/>), and the converter's no-op cast pairs go
     /// (<see cref="OnnxCasts"/>). <see cref="Verify(byte[], FittedModel, IReadOnlyList{CreditRecord}, double)"/>
     /// then proves the result against ML.NET.</summary>
-    public static byte[] Convert(MLContext ml, FittedModel model, IReadOnlyList<CreditRecord> rows) =>
-        OnnxCasts.RemoveRoundTrips(OnnxLinear.BatchInvariant(
+    public static byte[] Convert(MLContext ml, FittedModel model, IReadOnlyList<CreditRecord> rows)
+    {
+        var graph = OnnxCasts.RemoveRoundTrips(OnnxLinear.BatchInvariant(
             OnnxEnsemble.Merge(model.Members.Select(m => Convert(ml, m, model.Spec, rows)).ToArray(), ModelMetadataKeys.ProbabilityOutput)));
+        return model.Recalibration is { } platt ? OnnxRecalibration.Append(graph, platt, ModelMetadataKeys.ProbabilityOutput) : graph;
+    }
 
     public static void Verify(byte[] onnx, ITransformer model, DatasetSpec spec, IReadOnlyList<CreditRecord> rows, double threshold) =>
         Verify(onnx, new FittedModel(spec, [model]), rows, threshold);

@@ -163,7 +163,7 @@ public static class OnnxMetadata
         return values;
     }
 
-    /// <summary>Reads the metadata_props back (for tests and the export's self-check).</summary>
+    /// <summary>Reads the metadata_props back. Only tests call it: the export's self-check (<see cref="OnnxExport.Verify"/>) scores the file in ONNX Runtime and does not reread its metadata.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ReadMetadata(byte[] model)
     {
         var result = new List<KeyValuePair<string, string>>();

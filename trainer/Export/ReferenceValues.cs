@@ -12,7 +12,11 @@ public static class ReferenceValues
 {
     private const int MaxNumericCandidates = 25;
 
-    public static IReadOnlyDictionary<string, JsonElement> Find(FittedModel model, IReadOnlyList<CreditRecord> rows)
+    public static IReadOnlyDictionary<string, JsonElement> Find(FittedModel model, IReadOnlyList<CreditRecord> rows) =>
+        RequestValues(model.Spec, FindRecord(model, rows), model.Spec.Inputs);
+
+    /// <summary>The reference applicant as a record (its non-input attributes are the first row's).</summary>
+    public static CreditRecord FindRecord(FittedModel model, IReadOnlyList<CreditRecord> rows)
     {
         var spec = model.Spec;
         var reference = rows[0];
@@ -26,7 +30,7 @@ public static class ReferenceValues
             reference = reference.WithValueOf(i, best.Row);
         }
 
-        return RequestValues(spec, reference, spec.Inputs);
+        return reference;
     }
 
     /// <summary>A record as request-shaped JSON values: a string for a category or id, a number for a number, null when missing.</summary>

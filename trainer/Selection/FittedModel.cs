@@ -14,7 +14,14 @@ public sealed class FittedModel(DatasetSpec spec, IReadOnlyList<ITransformer> me
 
     public IReadOnlyList<ITransformer> Members { get; } = members.Count > 0 ? members : throw new ArgumentException("A model needs at least one member.", nameof(members));
 
-    public float[] Predict(IReadOnlyList<CreditRecord> rows) => Mean(Members.Select(m => Training.Predict(m, Spec, rows)).ToArray());
+    /// <summary>The pre-registered recalibration step after the mean (docs/preregistration.md), when the rule added it.</summary>
+    public Platt? Recalibration { get; init; }
+
+    public float[] Predict(IReadOnlyList<CreditRecord> rows)
+    {
+        var mean = Mean(Members.Select(m => Training.Predict(m, Spec, rows)).ToArray());
+        return Recalibration?.Apply(mean) ?? mean;
+    }
 
     /// <summary>Element-wise mean of equally long PD arrays.</summary>
     public static float[] Mean(IReadOnlyList<float[]> pds)

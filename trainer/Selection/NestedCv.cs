@@ -24,13 +24,16 @@ public sealed record NestedCvResult(
     IReadOnlyDictionary<string, CostEstimate> Variants,
     IReadOnlyDictionary<string, CostEstimate> FixedCandidates,
     IReadOnlyDictionary<string, CostEstimate> DifferenceFromProcedure,
+    ComplianceCost? Compliance,
+    IReadOnlyList<float> ProcedurePd,
+    IReadOnlyList<float> RecalibratedPd,
     double WallSeconds)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
-    public static string FingerprintOf(TrainerOptions options, string dataSha256, IReadOnlyList<Candidate> grid) =>
+    public static string FingerprintOf(TrainerOptions options, DatasetSpec spec, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), "" /* was the excluded-attribute list, empty since protected attributes are never inputs; kept so cached results stay valid */, .. grid.Select(c => c.Name)]))))[..16];
+            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", spec.Inputs.Select(f => f.Name)), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -45,6 +48,12 @@ public sealed record NestedCvResult(
 }
 
 /// <summary>
+/// What leaving the protected attributes out costs: the same procedure with them as model inputs, on the same outer and
+/// inner folds. <see cref="Difference"/> is compliant minus with-protected, per applicant (paired).
+/// </summary>
+public sealed record ComplianceCost(IReadOnlyList<string> Attributes, CostEstimate WithProtected, double WithProtectedAuc, CostEstimate Difference, double AucDifference);
+
+/// <summary>
 /// Nested cross-validation of the whole procedure: in every outer training set, the inner stratified K-fold picks
 /// the ensemble's members and its threshold exactly as the default run does on all data (same folds × repeats, same
 /// rules); the outer test fold, never seen by that choice, is then scored. The seed's recipe (one 80/20 split, best
@@ -55,13 +64,16 @@ public static class NestedCv
     public const int InnerFolds = 5;
 
     /// <summary>Names the selection procedure in the fingerprint, so results of an earlier procedure are not reused.</summary>
-    public const string ProcedureId = "family-mean-v1";
+    public const string ProcedureId = "family-mean-v2";
 
     /// <summary>
-    /// Outer folds use seed + this. 104729 gives the fresh folds of the pre-registered confirmatory run
-    /// (docs/preregistration.md); the development of the procedure used seed + 7919, which are now spent.
+    /// Outer folds use seed + this: the fresh folds of the compliant procedure's pre-registered run (docs/preregistration.md).
+    /// Spent: seed + 7919 (development of the family ensemble) and seed + 104729 (its confirmatory run).
     /// </summary>
-    public const int OuterSeedOffset = 104729;
+    public const int OuterSeedOffset = 15485863;
+
+    /// <summary>The name of the pre-registered recalibrated variant (Platt on the ensemble's inner out-of-fold PDs).</summary>
+    public const string RecalibratedVariant = "family ensemble + Platt recalibration";
 
     public static NestedCvResult Run(
         IReadOnlyList<CreditRecord> rows,
@@ -80,9 +92,16 @@ public static class NestedCv
         var outerSeed = training.Seed + OuterSeedOffset;
         var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
         var procedurePd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        var recalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
         var seedCost = new double[repeats, rows.Count];
         var picks = new List<string>();
         var thresholds = new double[outer.Count];
+
+        // The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.
+        var protectedNames = training.Spec.Protected.Select(f => f.Name).ToArray();
+        var unconstrained = protectedNames.Length == 0 ? null : new Training(WithProtectedAsInputs(training.Spec), training.Seed);
+        var withProtectedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        var withProtectedCost = new double[repeats, rows.Count];
 
         // The procedure and its variants (members + threshold, chosen from the inner CV only), and every candidate
         // alone. The product uses the first variant.
@@ -100,13 +119,18 @@ public static class NestedCv
             // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
             // refit on the whole outer training set and scores the outer test fold.
             var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
-            var innerPd = grid.Select(c => training.OutOfFold(c, train, inner)).ToArray();
-            var testPd = grid.Select(c => Training.Predict(training.Fit(c, train), training.Spec, test)).ToArray();
-            var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
+            InnerResult Inner(Training t, out float[][] testPd)
+            {
+                var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
+                testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
+                var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
+                return new InnerResult(innerPd, trainBad, scores, costs);
+            }
 
-            var choices = variants.Select(v => v.Choose(new InnerResult(innerPd, trainBad, scores, costs))).ToArray();
-            var fixedChoices = scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
-            float[] TestPd(Choice c) => FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray());
+            var innerResult = Inner(training, out var testPd);
+            var choices = variants.Select(v => v.Choose(innerResult)).ToArray();
+            var fixedChoices = innerResult.Scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
+            static float[] TestPd(Choice c, float[][] testPd) => c.Recalibration.Apply(FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray()));
 
             // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
             var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
@@ -117,8 +141,21 @@ public static class NestedCv
                     costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
                 .ToArray());
 
-            var variantPd = choices.Select(TestPd).ToArray();
-            var fixedPd = fixedChoices.Select(TestPd).ToArray();
+            var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
+            var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
+            var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
+
+            // The same procedure (the first variant) with the protected attributes as inputs.
+            float[]? unconstrainedPd = null;
+            var unconstrainedThreshold = 0.0;
+            if (unconstrained is not null)
+            {
+                var innerWith = Inner(unconstrained, out var testPdWith);
+                var choice = variants[0].Choose(innerWith);
+                unconstrainedPd = TestPd(choice, testPdWith);
+                unconstrainedThreshold = choice.Threshold;
+            }
+
             lock (picks)
             {
                 picks.AddRange(choices[0].Members.Select(m => grid[m].Name));
@@ -127,6 +164,7 @@ public static class NestedCv
                 {
                     var i = fold.Test[j];
                     procedurePd[fold.Repeat][i] = variantPd[0][j];
+                    recalibratedPd[fold.Repeat][i] = variantPd[recalibrated][j];
                     seedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
                     for (var v = 0; v < variants.Count; v++)
                     {
@@ -137,6 +175,12 @@ public static class NestedCv
                     {
                         fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
                     }
+
+                    if (unconstrainedPd is not null)
+                    {
+                        withProtectedPd[fold.Repeat][i] = unconstrainedPd[j];
+                        withProtectedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(unconstrainedPd[j], unconstrainedThreshold));
+                    }
                 }
             }
 
@@ -146,6 +190,18 @@ public static class NestedCv
         double[] PerApplicant(double[,] c) =>
             Enumerable.Range(0, rows.Count).Select(i => Enumerable.Range(0, repeats).Average(r => c[r, i])).ToArray();
 
+        // One PD per applicant for the calibration tests: the mean over repeats of PDs from models that never saw it.
+        float[] MeanOverRepeats(float[][] pd) => FittedModel.Mean(pd);
+
+        var procedureCost = PerApplicant(variantCost[variants[0].Name]);
+        var procedureAuc = procedurePd.Average(pd => Metrics.Auc(pd, isBad));
+        ComplianceCost? compliance = unconstrained is null ? null : new ComplianceCost(
+            protectedNames,
+            CostEstimate.FromPerApplicant(PerApplicant(withProtectedCost)),
+            withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)),
+            CostEstimate.FromPerApplicant(procedureCost.Zip(PerApplicant(withProtectedCost), (a, b) => a - b).ToArray()),
+            procedureAuc - withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)));
+
         return new NestedCvResult(
             fingerprint,
             outerSeed,
@@ -153,9 +209,9 @@ public static class NestedCv
             repeats,
             InnerFolds,
             innerRepeats,
-            CostEstimate.FromPerApplicant(PerApplicant(variantCost[variants[0].Name])),
+            CostEstimate.FromPerApplicant(procedureCost),
             // AUC of the procedure's out-of-fold PDs, averaged over repeats (each repeat scores every row once).
-            procedurePd.Average(pd => Metrics.Auc(pd, isBad)),
+            procedureAuc,
             CostEstimate.FromPerApplicant(PerApplicant(seedCost)),
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: true)).ToArray()),
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: false)).ToArray()),
@@ -167,23 +223,45 @@ public static class NestedCv
             // Paired: the same applicants on the same folds, so the interval of a difference is far narrower than the
             // two intervals side by side suggest.
             variantCost.Skip(1).Concat(fixedCost.Select(f => KeyValuePair.Create("always " + f.Key, f.Value)))
-                .ToDictionary(v => v.Key, v => CostEstimate.FromPerApplicant(PerApplicant(v.Value).Zip(PerApplicant(variantCost[variants[0].Name]), (a, b) => a - b).ToArray())),
+                .ToDictionary(v => v.Key, v => CostEstimate.FromPerApplicant(PerApplicant(v.Value).Zip(procedureCost, (a, b) => a - b).ToArray())),
+            compliance,
+            MeanOverRepeats(procedurePd),
+            MeanOverRepeats(recalibratedPd),
             Math.Round(clock.Elapsed.TotalSeconds, 1));
     }
+
+    /// <summary>The spec as the previous procedure saw it: protected attributes as model inputs (for the comparison only).</summary>
+    private static DatasetSpec WithProtectedAsInputs(DatasetSpec spec) => spec with
+    {
+        Features = [.. spec.Features.Select(f => f.Role == FeatureRole.Protected ? f with { Role = FeatureRole.Feature } : f)],
+    };
 
     /// <summary>What the inner CV of one outer training set knows: every candidate's out-of-fold PDs and score.</summary>
     private sealed record InnerResult(float[][][] OutOfFold, bool[] IsBad, CandidateScore[] Scores, CostMatrix Costs)
     {
-        /// <summary>The smoothed cost-minimising threshold of the members' mean out-of-fold PD.</summary>
-        public double Threshold(int[] members, double smoothingShare)
+        /// <summary>The smoothed cost-minimising threshold of the members' mean out-of-fold PD (recalibrated first, if asked).</summary>
+        public double Threshold(int[] members, double smoothingShare, Platt? recalibration = null)
         {
-            var (pd, bad) = CandidateResult.Pool(FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray()), IsBad);
-            return CandidateResult.Search(pd, bad, Costs, smoothingShare).Best.Threshold;
+            var (pd, bad) = Pooled(members);
+            return CandidateResult.Search(recalibration?.Apply(pd) ?? pd, bad, Costs, smoothingShare).Best.Threshold;
         }
+
+        /// <summary>Platt recalibration fitted on the members' pooled mean out-of-fold PDs: inside the CV, never on the test fold.</summary>
+        public Platt Recalibration(int[] members)
+        {
+            var (pd, bad) = Pooled(members);
+            return Platt.Fit(pd, bad);
+        }
+
+        private (float[] Pd, bool[] IsBad) Pooled(int[] members) => CandidateResult.Pool(FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray()), IsBad);
     }
 
-    /// <summary>Members whose PDs are averaged (one for a single model) and the threshold applied to the mean.</summary>
-    private sealed record Choice(int[] Members, double Threshold);
+    /// <summary>Members whose PDs are averaged (one for a single model), the recalibration of the mean (identity unless
+    /// the variant recalibrates) and the threshold applied to the result.</summary>
+    private sealed record Choice(int[] Members, double Threshold)
+    {
+        public Platt Recalibration { get; init; } = Platt.Identity;
+    }
 
     /// <summary>A way to choose members and threshold from the inner CV.</summary>
     private sealed record Variant(string Name, Func<InnerResult, Choice> Choose);
@@ -192,6 +270,12 @@ public static class NestedCv
     {
         int[] Families(InnerResult r) => [.. SelectionRule.PerFamily(r.Scores, s => grid[s.Index].Kind).Select(s => s.Index)];
         Choice Ensemble(InnerResult r, int[] members, double share) => new(members, r.Threshold(members, share));
+        Choice Recalibrated(InnerResult r, int[] members, double share)
+        {
+            var platt = r.Recalibration(members);
+            return new Choice(members, r.Threshold(members, share, platt)) { Recalibration = platt };
+        }
+
         Choice Single(InnerResult r, Func<Candidate, bool> pool)
         {
             var best = SelectionRule.Select(r.Scores.Where(s => pool(grid[s.Index])).ToArray());
@@ -202,10 +286,12 @@ public static class NestedCv
         {
             new($"family ensemble, threshold smoothing {smoothingShare:R} (the procedure)", r => Ensemble(r, Families(r), smoothingShare)),
             new("family ensemble, threshold smoothing 0", r => Ensemble(r, Families(r), 0)),
-            new("family ensemble, Bayes threshold 1/6", r => new Choice(Families(r), CostMatrix.Default.BayesThreshold)),
+            new("family ensemble, Bayes threshold 1/6", r => new Choice(Families(r), r.Costs.BayesThreshold)),
+            new($"{RecalibratedVariant}, threshold smoothing {smoothingShare:R}", r => Recalibrated(r, Families(r), smoothingShare)),
+            new($"{RecalibratedVariant}, Bayes threshold 1/6", r => new Choice(Families(r), r.Costs.BayesThreshold) { Recalibration = r.Recalibration(Families(r)) }),
             new($"mean of all {grid.Count} candidates, threshold smoothing {smoothingShare:R}", r => Ensemble(r, [.. Enumerable.Range(0, grid.Count)], smoothingShare)),
             new("first procedure: the single best candidate", r => Single(r, _ => true)),
-            new("single best candidate, Bayes threshold 1/6", r => Single(r, _ => true) with { Threshold = CostMatrix.Default.BayesThreshold }),
+            new("single best candidate, Bayes threshold 1/6", r => Single(r, _ => true) with { Threshold = r.Costs.BayesThreshold }),
         };
         foreach (var kind in grid.Select(c => c.Kind).Distinct())
         {

@@ -53,19 +53,13 @@ public static class ThresholdSearch
         return points;
     }
 
-    public static ThresholdPoint Best(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad, CostMatrix costs, int smoothing = 0) =>
-        Best(Curve(pd, isBad, costs), costs.BayesThreshold, smoothing);
-
     /// <summary>
-    /// The cheapest point of the curve. With <paramref name="smoothing"/> &gt; 0 each point is judged by the mean cost
-    /// of itself and its <paramref name="smoothing"/> neighbours on either side, so a threshold that is cheap only by a
-    /// lucky handful of rows loses to one in a broad valley (less variance when the choice meets new data).
+    /// The cheapest point of the curve, and the smoothed cost per applicant it was judged by. With
+    /// <paramref name="smoothing"/> &gt; 0 each point is judged by the mean cost of itself and its
+    /// <paramref name="smoothing"/> neighbours on either side, so a threshold that is cheap only by a lucky handful of
+    /// rows loses to one in a broad valley (less variance when the choice meets new data); with 0 the judged cost is
+    /// the point's own.
     /// </summary>
-    public static ThresholdPoint Best(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing = 0) =>
-        BestSmoothed(curve, bayes, smoothing).Point;
-
-    /// <summary>As <see cref="Best(IReadOnlyList{ThresholdPoint}, double, int)"/>, also returning the smoothed cost per
-    /// applicant the point was judged by (equal to its own cost when <paramref name="smoothing"/> is 0).</summary>
     public static (ThresholdPoint Point, double SmoothedCostPerApplicant) BestSmoothed(IReadOnlyList<ThresholdPoint> curve, double bayes, int smoothing)
     {
         if (curve.Count == 0)

@@ -16,7 +16,10 @@ public sealed class Training(DatasetSpec spec, int seed)
 
     /// <summary>Fits a candidate, or every member of an ensemble.</summary>
     public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows) =>
-        new(Spec, candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)]);
+        new(Spec, candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)])
+        {
+            Recalibration = candidate.Recalibration,
+        };
 
     public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
     {

@@ -136,15 +136,17 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
     }
 
     [Fact]
-    public void Only_applicants_under_25_move_the_age_past_a_quarter_and_the_others_far_less()
+    public void Only_loans_under_a_year_move_the_duration_past_a_quarter_and_it_moves_most()
     {
-        var live = german.Applicants.Where(a => Number(a, "age") < 25).ToArray();
+        // Age is protected (not a model input), so it has no drift bins of its own; the loan duration is the input.
+        var live = german.Applicants.Where(a => Number(a, "durationMonths") < 12).ToArray();
 
         var report = Report(live);
 
-        var age = Feature(report, "age");
-        Assert.True(age.Psi > Psi.ActAbove, $"age PSI {age.Psi}");
-        Assert.Equal(PsiBand.Act, age.Band);
-        Assert.All(report.Features.Where(f => f.Name != "age"), f => Assert.True(f.Psi < age.Psi / 4, $"{f.Name} PSI {f.Psi} against age {age.Psi}"));
+        var duration = Feature(report, "durationMonths");
+        Assert.True(duration.Psi > Psi.ActAbove, $"durationMonths PSI {duration.Psi}");
+        Assert.Equal(PsiBand.Act, duration.Band);
+        Assert.DoesNotContain(report.Features, f => f.Name == "age");
+        Assert.All(report.Features.Where(f => f.Name != "durationMonths"), f => Assert.True(f.Psi < duration.Psi, $"{f.Name} PSI {f.Psi} against durationMonths {duration.Psi}"));
     }
 }

@@ -31,6 +31,10 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
     /// <summary>The averaged candidates of an ensemble; empty for a single learner.</summary>
     public IReadOnlyList<Candidate> Members { get; private init; } = [];
 
+    /// <summary>Platt recalibration of the ensemble's mean PD, when the pre-registered calibration rule added it (fitted
+    /// on out-of-fold PDs, so it is not part of the learners' fit); null = none.</summary>
+    public Platt? Recalibration { get; init; }
+
     public static Candidate MeanOf(IReadOnlyList<Candidate> members)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(members.Count, 1);
@@ -43,13 +47,14 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
     }
 
     public string Name => Kind == LearnerKind.Ensemble
-        ? $"Ensemble(mean PD of {string.Join("; ", Members.Select(m => m.Name))})"
+        ? $"Ensemble(mean PD of {string.Join("; ", Members.Select(m => m.Name))}){(Recalibration is null ? "" : " + Platt recalibration")}"
         : $"{Kind}({string.Join(", ", Hyperparameters.Select(h => $"{h.Key}={Format(h.Value)}"))})";
 
     /// <summary>Hyper-parameters as strings, as written into the model card; an ensemble lists its members.</summary>
     public IReadOnlyDictionary<string, string> HyperparameterStrings => Kind == LearnerKind.Ensemble
         ? new Dictionary<string, string> { ["combination"] = "mean PD" }
             .Concat(Members.Select((m, i) => KeyValuePair.Create($"member{i + 1}", m.Name)))
+            .Concat(Recalibration is { } p ? [KeyValuePair.Create("recalibration", p.Formula)] : [])
             .ToDictionary()
         : Hyperparameters.ToDictionary(h => h.Key, h => Format(h.Value));
 

@@ -1,18 +1,6 @@
 using CreditRisk.Contracts;
-namespace CreditRisk.Trainer;
 
-/// <summary>Cost per applicant with a normal-approximation 95 % interval over applicants.</summary>
-public sealed record CostEstimate(double Mean, double Ci95Low, double Ci95High)
-{
-    /// <summary>From per-applicant costs (each already averaged over repeats).</summary>
-    public static CostEstimate FromPerApplicant(IReadOnlyList<double> costs)
-    {
-        var mean = costs.Average();
-        var sd = Math.Sqrt(costs.Sum(c => (c - mean) * (c - mean)) / Math.Max(1, costs.Count - 1));
-        var half = 1.96 * sd / Math.Sqrt(costs.Count);
-        return new CostEstimate(mean, mean - half, mean + half);
-    }
-}
+namespace CreditRisk.Trainer;
 
 /// <summary>What cross-validation says about one candidate: pooled out-of-fold PDs over all repeats.</summary>
 public sealed record CandidateResult(
@@ -32,7 +20,7 @@ public sealed record CandidateResult(
     public CandidateScore Score => new(Index, Candidate.Name, SelectionCost, Best.Threshold);
 
     /// <param name="smoothingShare">Threshold smoothing: neighbours on either side as a share of the pooled rows
-    /// (see <see cref="ThresholdSearch.Best(IReadOnlyList{ThresholdPoint}, double, int)"/>).</param>
+    /// (see <see cref="ThresholdSearch.BestSmoothed"/>).</param>
     public static CandidateResult Evaluate(int index, Candidate candidate, float[][] outOfFold, IReadOnlyList<bool> isBad, CostMatrix costs, double smoothingShare)
     {
         var (pooledPd, pooledBad) = Pool(outOfFold, isBad);

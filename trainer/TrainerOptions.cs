@@ -1,4 +1,3 @@
-using System.CommandLine;
 using CreditRisk.Contracts;
 
 namespace CreditRisk.Trainer;

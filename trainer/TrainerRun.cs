@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
-using Microsoft.ML;
 using Spectre.Console;
 
 namespace CreditRisk.Trainer;

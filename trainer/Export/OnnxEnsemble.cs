@@ -13,7 +13,7 @@ namespace CreditRisk.Trainer;
 /// on the same rows, so their one-hot encoders are the same and the merged file encodes each field once;</item>
 /// <item>a <c>Mean</c> node averages the members' outputs into an output of the same name.</item>
 /// </list>
-/// The result is checked by <see cref="OnnxExport.Verify"/> like any other export: ONNX Runtime must reproduce the
+/// The result is checked by <c>OnnxExport.Verify</c> like any other export: ONNX Runtime must reproduce the
 /// ML.NET mean on every golden row.
 /// </summary>
 public static class OnnxEnsemble

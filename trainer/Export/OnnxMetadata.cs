@@ -163,7 +163,7 @@ public static class OnnxMetadata
         return values;
     }
 
-    /// <summary>Reads the metadata_props back. Only tests call it: the export's self-check (<see cref="OnnxExport.Verify"/>) scores the file in ONNX Runtime and does not reread its metadata.</summary>
+    /// <summary>Reads the metadata_props back. Only tests call it: the export's self-check (<c>OnnxExport.Verify</c>) scores the file in ONNX Runtime and does not reread its metadata.</summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ReadMetadata(byte[] model)
     {
         var result = new List<KeyValuePair<string, string>>();
@@ -184,9 +184,15 @@ public static class OnnxMetadata
                 var entryTag = entry.ReadTag();
                 switch (WireFormat.GetTagFieldNumber(entryTag))
                 {
-                    case 1: key = entry.ReadString(); break;
-                    case 2: value = entry.ReadString(); break;
-                    default: entry.SkipLastField(); break;
+                    case 1:
+                        key = entry.ReadString();
+                        break;
+                    case 2:
+                        value = entry.ReadString();
+                        break;
+                    default:
+                        entry.SkipLastField();
+                        break;
                 }
             }
 

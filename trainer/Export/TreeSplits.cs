@@ -1,7 +1,7 @@
 using CreditRisk.Contracts;
 using Microsoft.ML;
-using Microsoft.ML.Data;
 using Microsoft.ML.Calibrators;
+using Microsoft.ML.Data;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 

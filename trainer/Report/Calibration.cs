@@ -96,10 +96,10 @@ public sealed record CalibrationReport(
             return (double.NaN, double.NaN);
         }
 
-        const double z = 1.96;
+        const double Z = 1.96;
         var p = successes / (double)n;
-        var centre = (p + z * z / (2 * n)) / (1 + z * z / n);
-        var half = z * Math.Sqrt(p * (1 - p) / n + z * z / (4.0 * n * n)) / (1 + z * z / n);
+        var centre = (p + Z * Z / (2 * n)) / (1 + Z * Z / n);
+        var half = Z * Math.Sqrt(p * (1 - p) / n + Z * Z / (4.0 * n * n)) / (1 + Z * Z / n);
         return (Math.Max(0, centre - half), Math.Min(1, centre + half));
     }
 }

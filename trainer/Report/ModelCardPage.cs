@@ -1,5 +1,4 @@
 using System.Text;
-using CreditRisk.Contracts;
 using static CreditRisk.Trainer.Report;
 
 namespace CreditRisk.Trainer;

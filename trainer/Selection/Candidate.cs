@@ -100,12 +100,12 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
 
         pipeline = pipeline.Append(ml.Transforms.Concatenate(Features, [.. oneHot.Select(p => p.OutputColumnName), .. numeric, .. indicators]));
 
-        const string label = CreditDataView.LabelColumn;
+        const string Label = CreditDataView.LabelColumn;
         return Kind switch
         {
             LearnerKind.LightGbm => pipeline.Append(ml.BinaryClassification.Trainers.LightGbm(new LightGbmBinaryTrainer.Options
             {
-                LabelColumnName = label,
+                LabelColumnName = Label,
                 FeatureColumnName = Features,
                 NumberOfLeaves = Int("leaves"),
                 LearningRate = Real("learningRate"),
@@ -118,7 +118,7 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
             })),
             LearnerKind.FastTree => pipeline.Append(ml.BinaryClassification.Trainers.FastTree(new FastTreeBinaryTrainer.Options
             {
-                LabelColumnName = label,
+                LabelColumnName = Label,
                 FeatureColumnName = Features,
                 NumberOfLeaves = Int("leaves"),
                 LearningRate = Real("learningRate"),
@@ -129,19 +129,19 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
             LearnerKind.FastForest => pipeline
                 .Append(ml.BinaryClassification.Trainers.FastForest(new FastForestBinaryTrainer.Options
                 {
-                    LabelColumnName = label,
+                    LabelColumnName = Label,
                     FeatureColumnName = Features,
                     NumberOfLeaves = Int("leaves"),
                     NumberOfTrees = Int("trees"),
                     MinimumExampleCountPerLeaf = Int("minRowsPerLeaf"),
                     NumberOfThreads = 1,
                 }))
-                .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: label)),
+                .Append(ml.BinaryClassification.Calibrators.Platt(labelColumnName: Label)),
             LearnerKind.LogisticRegression => pipeline
                 .Append(ml.Transforms.NormalizeMinMax(Features))
                 .Append(ml.BinaryClassification.Trainers.LbfgsLogisticRegression(new LbfgsLogisticRegressionBinaryTrainer.Options
                 {
-                    LabelColumnName = label,
+                    LabelColumnName = Label,
                     FeatureColumnName = Features,
                     L1Regularization = (float)Real("l1"),
                     L2Regularization = (float)Real("l2"),

@@ -48,7 +48,10 @@ public sealed record CostMatrix(double FalseNegative, double FalsePositive)
             var rejected = Decisions.Rejects(pd[i], threshold);
             if (isBad[i])
             {
-                if (rejected) { tp++; } else { fn++; }
+                if (rejected)
+                { tp++; }
+                else
+                { fn++; }
             }
             else if (rejected)
             {

@@ -1,5 +1,5 @@
-using CreditRisk.Contracts;
 using System.Text.Json;
+using CreditRisk.Contracts;
 
 namespace CreditRisk.Trainer;
 

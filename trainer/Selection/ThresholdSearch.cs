@@ -34,7 +34,10 @@ public static class ThresholdSearch
             var value = pd[order[k]];
             while (k >= 0 && pd[order[k]] == value)
             {
-                if (isBad[order[k]]) { tp++; } else { fp++; }
+                if (isBad[order[k]])
+                { tp++; }
+                else
+                { fp++; }
                 k--;
             }
 

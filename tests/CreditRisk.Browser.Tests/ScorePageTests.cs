@@ -121,6 +121,12 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         using var report = await fixture.Http.GetAsync(new Uri($"artifacts/{fixture.Dataset}/report.md", UriKind.Relative));
         Assert.True(report.IsSuccessStatusCode, $"GET artifacts/{fixture.Dataset}/report.md answered {(int)report.StatusCode}");
         await page.Locator("#charts img").First.WaitForAsync();
+        // The charts load lazily (the report has four): bring each into view, as a reader scrolling the tab would.
+        foreach (var chart in await page.Locator("#charts img").AllAsync())
+        {
+            await chart.ScrollIntoViewIfNeededAsync();
+        }
+
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
         Assert.True(await page.EvaluateAsync<bool>("() => [...document.querySelectorAll('#charts img')].every(i => i.complete && i.naturalWidth > 0)"),
             "A chart of the training report did not load.");

@@ -33,7 +33,7 @@ public sealed class ClientTests(LiveServer server) : IClassFixture<LiveServer>
     {
         var applicants = new List<Applicant> { Example(), Example(), Example() };
         applicants[1].CreditAmount = 15000;
-        applicants[2].Age = 22;
+        applicants[2].DurationMonths = 48;
 
         var batch = await _client.ScoreBatchAsync(new BatchScoreRequest { Applicants = applicants });
 

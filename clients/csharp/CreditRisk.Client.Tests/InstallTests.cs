@@ -75,12 +75,12 @@ public sealed class InstallTests(LiveServer server) : IClassFixture<LiveServer>
             Assert.True(run.Code == 0, run.Output);
             Assert.Matches(@"scored 0\.\d+ (Approve|Reject)", run.Output);
 
-            // Leave out Age: a compile error naming the member, so no program exists that could send it.
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program.Replace(" Age = 67,", "", StringComparison.Ordinal));
+            // Leave out DurationMonths (a model input): a compile error naming the member, so no program exists that could send it.
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program.Replace(" DurationMonths = 6,", "", StringComparison.Ordinal));
             var build = await Dotnet(app, "build", "-nologo");
             Assert.NotEqual(0, build.Code);
             Assert.Contains("CS9035", build.Output, StringComparison.Ordinal);
-            Assert.Contains("Applicant.Age", build.Output, StringComparison.Ordinal);
+            Assert.Contains("Applicant.DurationMonths", build.Output, StringComparison.Ordinal);
         }
         finally
         {

@@ -170,10 +170,13 @@ if [ "$SEED" != off ] && [ -d "$SEED_DIR" ]; then
 fi
 echo "load average after: $(load)" | tee -a "$out/load.txt"
 
+recording=SQLite
+[ -n "${Records__ConnectionString:-}" ] && recording=PostgreSQL
+[ "${Records__Enabled:-true}" = false ] && recording=off
 # One table, the realistic mix first; ratios are against the seed (same connections) and the Node peer (8 connections).
 {
 echo
-echo "wrk: ${THREADS} thread(s), ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release (log level $LOG_LEVEL, decisions recorded in SQLite); seed = gunicorn 2 sync workers; Node peer = node:http + onnxruntime-node."
+echo "wrk: ${THREADS} thread(s), ${DURATION} s per row after a ${WARMUP} s warm-up, loopback; CreditRisk Release (log level $LOG_LEVEL, decision recording: $recording); seed = gunicorn 2 sync workers; Node peer = node:http + onnxruntime-node."
 echo "Mix = every German Credit training applicant in turn (657 of 1,000 rejected, each with reasons)."
 echo
 echo "| server and traffic | conns | req/s | p50 ms | p99 ms | errors | vs seed (req/s) | vs Node peer (req/s) |"

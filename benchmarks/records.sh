@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The cost of decision records (issue 16 §6): benchmarks/http.sh's HTTP mix (single approve, single reject with
-# reasons, 100-row batch; CONNS connections for the single approve) three times against the Release server:
+# The cost of decision records (issue 16 §6): benchmarks/http.sh's rows (the realistic mix, approve-only,
+# reject-only, a 100-row batch, the mix without reasons, Lending Club's mix) against the Release server:
 # recording off, on SQLite (a temporary data folder; synchronous=FULL, the default, and NORMAL), and on PostgreSQL (a throwaway cluster from Debian's
 # postgresql on loopback: initdb + pg_ctl, as the postgres user when run as root). Prints req/s and p99 per mode and
 # the ratios to recording off. Load only ever targets 127.0.0.1; every run is bounded in time.
@@ -20,7 +20,7 @@ tmp=$(mktemp -d)
 chmod 755 "$tmp"
 as_pg=()
 [ "$(id -u)" -ne 0 ] || { as_pg=(runuser -u postgres --); chown postgres "$tmp"; }
-pg_port=$((PORT + 1))
+pg_port=$((PORT + 2)) # http.sh runs its Node peer on PORT+1
 cleanup() {
   "${as_pg[@]}" "$pg_bin/pg_ctl" -D "$tmp/pg" -m fast -w stop >/dev/null 2>&1 || true
   rm -rf "$tmp"
@@ -53,9 +53,10 @@ out = pathlib.Path(sys.argv[1])
 def rows(mode):
     result = {}
     for line in (out / f"records-{mode}.md").read_text().splitlines():
-        if line.startswith("| POST"):
+        # http.sh's table: one row per server and traffic; CreditRisk's rows are the ones recording changes.
+        if line.startswith("| CreditRisk"):
             cells = [c.strip() for c in line.strip("|").split("|")]
-            endpoint = cells[0].split(" (")[0] + (" (reject)" if "rejected" in cells[0] else " (batch 100)" if "batch" in cells[0] else "")
+            endpoint = cells[0].replace("CreditRisk, ", "").split(" (")[0]
             result[(endpoint, cells[1])] = (float(cells[2]), float(cells[4]), int(cells[5]))
     return result
 modes = ["off", "sqlite", "sqlite-normal", "postgresql"]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -55,44 +56,36 @@ public static class Problems
     /// </summary>
     public sealed class ExceptionHandler(IProblemDetailsService problems, ModelFaults faults, ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
+        /// <summary>A 503 problem that says when to retry (the header the OpenAPI document promises on every 503).</summary>
+        private ValueTask<bool> Unavailable(HttpContext httpContext, int retryAfterSeconds, string title, string detail)
+        {
+            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+            return problems.TryWriteAsync(new ProblemDetailsContext
+            {
+                HttpContext = httpContext,
+                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
+            });
+        }
+
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
             if (exception is ModelOutputException output)
             {
                 faults.Record(output, httpContext.Request.Path);
-                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
                 // Another instance may be healthy: readiness turns off after Model:MaxBadOutputs of these.
-                httpContext.Response.Headers.RetryAfter = "5";
-                return await problems.TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = httpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status503ServiceUnavailable,
-                        Title = "Model output rejected",
-                        Detail = "The model returned a value that is not a probability; nothing was scored.",
-                    },
-                });
+                return await Unavailable(httpContext, retryAfterSeconds: 5, "Model output rejected",
+                    "The model returned a value that is not a probability; nothing was scored.");
             }
 
             // The writer's refusal, or a read of the decision endpoints failing on the database (SQLite, Npgsql).
             if (exception is Records.StoreUnavailableException or System.Data.Common.DbException)
             {
                 // No 200 without its record: the client retries, here or on another instance.
-                httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                httpContext.Response.Headers.RetryAfter = "1";
-                return await problems.TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = httpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status503ServiceUnavailable,
-                        Title = "Decision store unavailable",
-                        Detail = exception is Records.StoreUnavailableException
-                            ? "The decision could not be recorded, so none is returned; retry later."
-                            : "The decision store could not be reached; retry later.",
-                    },
-                });
+                return await Unavailable(httpContext, retryAfterSeconds: 1, "Decision store unavailable",
+                    exception is Records.StoreUnavailableException
+                        ? "The decision could not be recorded, so none is returned; retry later."
+                        : "The decision store could not be reached; retry later.");
             }
 
             var status = exception switch

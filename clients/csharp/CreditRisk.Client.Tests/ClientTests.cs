@@ -7,16 +7,7 @@ public sealed class ClientTests(LiveServer server) : IClassFixture<LiveServer>
 {
     private readonly CreditRiskClient _client = new(server.Http);
 
-    /// <summary>Row 1 of german.data, as JSON a user would send; the generated model reads it with its own attributes.</summary>
-    private static Applicant Example() => JsonSerializer.Deserialize<Applicant>("""
-        {
-          "checkingAccount": "below0", "durationMonths": 6, "creditHistory": "critical", "purpose": "radioTv",
-          "creditAmount": 1169, "savings": "unknown", "employmentSince": "7yOrMore", "installmentRate": 4,
-          "personalStatusSex": "maleSingle", "otherDebtors": "none", "residenceSince": 4, "property": "realEstate",
-          "age": 67, "otherInstallmentPlans": "none", "housing": "own", "existingCredits": 2, "job": "skilled",
-          "dependents": 1, "telephone": "registered", "foreignWorker": "yes"
-        }
-        """)!;
+    private static Applicant Example() => JsonSerializer.Deserialize<Applicant>(Row1.Json)!;
 
     [Fact]
     public async Task Score_returns_a_probability_and_the_decision_its_threshold_implies()

@@ -8,15 +8,7 @@ namespace CreditRisk.Client.Tests;
 /// </summary>
 public sealed class IncompleteApplicantTests(LiveServer server) : IClassFixture<LiveServer>
 {
-    private const string Complete = """
-        {
-          "checkingAccount": "below0", "durationMonths": 6, "creditHistory": "critical", "purpose": "radioTv",
-          "creditAmount": 1169, "savings": "unknown", "employmentSince": "7yOrMore", "installmentRate": 4,
-          "personalStatusSex": "maleSingle", "otherDebtors": "none", "residenceSince": 4, "property": "realEstate",
-          "age": 67, "otherInstallmentPlans": "none", "housing": "own", "existingCredits": 2, "job": "skilled",
-          "dependents": 1, "telephone": "registered", "foreignWorker": "yes"
-        }
-        """;
+    private const string Complete = Row1.Json;
 
     [Fact]
     public async Task An_applicant_with_fields_left_out_is_refused_before_any_request()

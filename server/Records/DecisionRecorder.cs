@@ -1,7 +1,7 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
@@ -22,7 +22,9 @@ public sealed class DecisionRecorder : BackgroundService
     private readonly DecisionStore _store;
     private readonly CreditModel _model;
     private readonly ILogger<DecisionRecorder> _logger;
-    private readonly Channel<Pending> _queue;
+    // A blocking queue, not a Channel: the writer's thread waits on it directly, and a request's add wakes it with no
+    // thread-pool hop in between.
+    private readonly BlockingCollection<Pending> _queue;
     private readonly TimeSpan _commitTimeout;
 
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
@@ -35,11 +37,7 @@ public sealed class DecisionRecorder : BackgroundService
         _model = model;
         _logger = logger;
         _commitTimeout = TimeSpan.FromSeconds(_options.CommitTimeoutSeconds);
-        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.QueueLimit)
-        {
-            SingleReader = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+        _queue = new BlockingCollection<Pending>(new ConcurrentQueue<Pending>(), _options.QueueLimit);
     }
 
     public bool Enabled => _options.Enabled;
@@ -69,14 +67,11 @@ public sealed class DecisionRecorder : BackgroundService
             var r = results[i];
             var id = Guid.CreateVersion7(now);
             stamped[i] = r with { DecisionId = id, ApplicationId = applicants[i].ApplicationId };
-            records[i] = new StoredDecision(
-                id, applicants[i].ApplicationId, now, r.ModelVersion, r.Threshold, r.ProbabilityOfDefault, r.Decision,
-                JsonSerializer.Serialize(r.Reasons, RecordsJson.Default.IReadOnlyListReason),
-                ApplicantJson(applicants[i]));
+            records[i] = ToRecord(applicants[i], r, id, now);
         }
 
         var pending = new Pending(records);
-        if (!_queue.Writer.TryWrite(pending))
+        if (!TryQueue(pending))
         {
             RecordsMetrics.Refused.WithLabels("saturated").Inc();
             throw new StoreUnavailableException("the decision store's queue is full");
@@ -94,6 +89,19 @@ public sealed class DecisionRecorder : BackgroundService
         }
 
         return stamped;
+    }
+
+    private bool TryQueue(Pending pending)
+    {
+        try
+        {
+            return _queue.TryAdd(pending);
+        }
+        catch (InvalidOperationException)
+        {
+            // Completed by StopAsync: a request that raced the shutdown is refused, never answered unrecorded.
+            return false;
+        }
     }
 
     /// <summary>Whether the store has been failing for longer than Records:UnreadyAfterSeconds (readiness).</summary>
@@ -120,21 +128,49 @@ public sealed class DecisionRecorder : BackgroundService
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled)
         {
-            return;
+            return Task.CompletedTask;
         }
 
+        // The writer has a thread of its own: a commit blocks (SQLite's calls are synchronous, and a FULL commit waits
+        // for the disk), and on a thread-pool thread that block took a worker from the requests on a small machine.
+        // Not stoppingToken: after SIGTERM the loop runs until the queue is completed and empty (StopAsync).
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                WriteUntilCompleted();
+                done.TrySetResult();
+            }
+            catch (Exception e)
+            {
+                done.TrySetException(e);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "decision-writer",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void WriteUntilCompleted()
+    {
         var batch = new List<Pending>();
         var records = new List<StoredDecision>();
-        // Not stoppingToken: after SIGTERM the loop runs until the queue is completed and empty (StopAsync).
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        // Blocks until a request queues records, or returns false once the queue is completed and drained.
+        while (_queue.TryTake(out var first, Timeout.Infinite))
         {
             batch.Clear();
             records.Clear();
-            while (records.Count < _options.MaxRecordsPerCommit && _queue.Reader.TryRead(out var pending))
+            batch.Add(first);
+            records.AddRange(first.Records);
+            while (records.Count < _options.MaxRecordsPerCommit && _queue.TryTake(out var pending))
             {
                 batch.Add(pending);
                 records.AddRange(pending.Records);
@@ -144,10 +180,12 @@ public sealed class DecisionRecorder : BackgroundService
             try
             {
                 using var timeout = new CancellationTokenSource(_commitTimeout);
-                await _store.InsertAsync(records, timeout.Token);
+                // SQLite completes synchronously; PostgreSQL's network I/O is awaited here, on the writer's own thread.
+                _store.InsertAsync(records, timeout.Token).GetAwaiter().GetResult();
                 Succeeded();
                 RecordsMetrics.Committed.Inc(records.Count);
                 RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                RecordsMetrics.RecordsPerCommit.Observe(records.Count);
                 foreach (var p in batch)
                 {
                     p.Committed.TrySetResult();
@@ -169,13 +207,19 @@ public sealed class DecisionRecorder : BackgroundService
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         // Kestrel has stopped by now (it stops before the app's hosted services): no new records, flush the queue.
-        _queue.Writer.TryComplete();
+        _queue.CompleteAdding();
         if (ExecuteTask is { } running)
         {
             await running.WaitAsync(cancellationToken);
         }
 
         Log.RecordsFlushed(_logger, _store.Provider);
+    }
+
+    public override void Dispose()
+    {
+        _queue.Dispose();
+        base.Dispose();
     }
 
     private void Succeeded()
@@ -194,6 +238,12 @@ public sealed class DecisionRecorder : BackgroundService
             Log.StoreFailing(_logger, e, _store.Provider);
         }
     }
+
+    /// <summary>One decision as the store keeps it: the response's values, the reasons and the applicant as JSON.</summary>
+    public StoredDecision ToRecord(ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
+        id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
+        JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
+        ApplicantJson(applicant));
 
     /// <summary>
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of

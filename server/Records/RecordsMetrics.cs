@@ -14,4 +14,8 @@ public static class RecordsMetrics
     public static readonly Histogram CommitSeconds = Metrics.CreateHistogram(
         "creditrisk_records_commit_duration_seconds", "Time of one group commit.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(0.0001, 2, 16) });
+
+    public static readonly Histogram RecordsPerCommit = Metrics.CreateHistogram(
+        "creditrisk_records_per_commit", "Records one group commit gathered from concurrent requests.",
+        new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 10) });
 }

@@ -101,10 +101,12 @@ public sealed class SqliteDecisionStore : DecisionStore
                 p[6].Value = r.Decision;
                 p[7].Value = r.ReasonsJson;
                 p[8].Value = r.ApplicantJson;
-                await _insert.ExecuteNonQueryAsync(cancellationToken);
+                // Microsoft.Data.Sqlite's async methods run synchronously anyway; the plain calls skip their wrapping.
+                cancellationToken.ThrowIfCancellationRequested();
+                _insert.ExecuteNonQuery();
             }
 
-            await transaction.CommitAsync(cancellationToken);
+            transaction.Commit();
         }
         catch
         {

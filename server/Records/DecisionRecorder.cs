@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
@@ -11,21 +10,27 @@ namespace CreditRisk.Server.Records;
 
 /// <summary>
 /// The one way a decision leaves the server: <see cref="RecordAsync"/> queues the records of a response and returns
-/// once they are committed, so no decision is answered that is not recorded. A single background writer gathers the
-/// records of concurrent requests into one transaction (group commit: one disk flush for many requests). When the
-/// store fails, is saturated or too slow, the request gets <see cref="StoreUnavailableException"/> (503 with
-/// Retry-After), never a 200. On SIGTERM the server stops taking requests first; the writer then commits what is queued.
+/// once they are committed, so no decision is answered that is not recorded. Group commit with a leader: the request
+/// that finds no commit running commits, on its own thread, everything queued by then in one transaction (one disk
+/// flush for many requests); requests arriving meanwhile queue up and the next round commits them. No hand-off to a
+/// writer thread and back: the leader answers as soon as its commit is done. When the store fails, is saturated or too
+/// slow, the request gets <see cref="StoreUnavailableException"/> (503 with Retry-After), never a 200. On SIGTERM the
+/// server stops taking requests first; <see cref="StopAsync"/> then waits until every queued record is committed.
 /// </summary>
-public sealed class DecisionRecorder : BackgroundService
+public sealed class DecisionRecorder : IHostedService
 {
     private readonly RecordsOptions _options;
     private readonly DecisionStore _store;
     private readonly CreditModel _model;
     private readonly ILogger<DecisionRecorder> _logger;
-    // A blocking queue, not a Channel: the writer's thread waits on it directly, and a request's add wakes it with no
-    // thread-pool hop in between.
-    private readonly BlockingCollection<Pending> _queue;
     private readonly TimeSpan _commitTimeout;
+
+    // Requests waiting for a commit, whether a round is committing (at most one: the store has one writer), and what
+    // StopAsync waits on; all guarded by _lock.
+    private readonly Lock _lock = new();
+    private readonly Queue<Pending> _queue = new();
+    private bool _committing;
+    private TaskCompletionSource? _idle;
 
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
     private long _failingSince;
@@ -37,7 +42,6 @@ public sealed class DecisionRecorder : BackgroundService
         _model = model;
         _logger = logger;
         _commitTimeout = TimeSpan.FromSeconds(_options.CommitTimeoutSeconds);
-        _queue = new BlockingCollection<Pending>(new ConcurrentQueue<Pending>(), _options.QueueLimit);
     }
 
     public bool Enabled => _options.Enabled;
@@ -71,10 +75,24 @@ public sealed class DecisionRecorder : BackgroundService
         }
 
         var pending = new Pending(records);
-        if (!TryQueue(pending))
+        bool lead;
+        lock (_lock)
         {
-            RecordsMetrics.Refused.WithLabels("saturated").Inc();
-            throw new StoreUnavailableException("the decision store's queue is full");
+            if (_queue.Count >= _options.QueueLimit)
+            {
+                RecordsMetrics.Refused.WithLabels("saturated").Inc();
+                throw new StoreUnavailableException("the decision store's queue is full");
+            }
+
+            _queue.Enqueue(pending);
+            lead = !_committing;
+            _committing = true;
+        }
+
+        if (lead)
+        {
+            // Its own records are in this round (the queue was empty: a round ends only when it is).
+            await CommitRoundAsync();
         }
 
         try
@@ -89,19 +107,6 @@ public sealed class DecisionRecorder : BackgroundService
         }
 
         return stamped;
-    }
-
-    private bool TryQueue(Pending pending)
-    {
-        try
-        {
-            return _queue.TryAdd(pending);
-        }
-        catch (InvalidOperationException)
-        {
-            // Completed by StopAsync: a request that raced the shutdown is refused, never answered unrecorded.
-            return false;
-        }
     }
 
     /// <summary>Whether the store has been failing for longer than Records:UnreadyAfterSeconds (readiness).</summary>
@@ -128,98 +133,87 @@ public sealed class DecisionRecorder : BackgroundService
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (!_options.Enabled)
         {
-            return Task.CompletedTask;
+            return;
         }
 
-        // The writer has a thread of its own: a commit blocks (SQLite's calls are synchronous, and a FULL commit waits
-        // for the disk), and on a thread-pool thread that block took a worker from the requests on a small machine.
-        // Not stoppingToken: after SIGTERM the loop runs until the queue is completed and empty (StopAsync).
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
+        // Kestrel has stopped by now (it stops before the app's hosted services): wait for the rounds still committing.
+        Task idle;
+        lock (_lock)
         {
-            try
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (!_committing)
             {
-                WriteUntilCompleted();
-                done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                done.TrySetException(e);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "decision-writer",
-        };
-        thread.Start();
-        return done.Task;
-    }
-
-    private void WriteUntilCompleted()
-    {
-        var batch = new List<Pending>();
-        var records = new List<StoredDecision>();
-        // Blocks until a request queues records, or returns false once the queue is completed and drained.
-        while (_queue.TryTake(out var first, Timeout.Infinite))
-        {
-            batch.Clear();
-            records.Clear();
-            batch.Add(first);
-            records.AddRange(first.Records);
-            while (records.Count < _options.MaxRecordsPerCommit && _queue.TryTake(out var pending))
-            {
-                batch.Add(pending);
-                records.AddRange(pending.Records);
+                _idle.TrySetResult();
             }
 
-            var started = Stopwatch.GetTimestamp();
-            try
-            {
-                using var timeout = new CancellationTokenSource(_commitTimeout);
-                // SQLite completes synchronously; PostgreSQL's network I/O is awaited here, on the writer's own thread.
-                _store.InsertAsync(records, timeout.Token).GetAwaiter().GetResult();
-                Succeeded();
-                RecordsMetrics.Committed.Inc(records.Count);
-                RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-                RecordsMetrics.RecordsPerCommit.Observe(records.Count);
-                foreach (var p in batch)
-                {
-                    p.Committed.TrySetResult();
-                }
-            }
-            catch (Exception e)
-            {
-                Failed(e);
-                RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
-                var unavailable = new StoreUnavailableException("the decision store failed to commit");
-                foreach (var p in batch)
-                {
-                    p.Committed.TrySetException(unavailable);
-                }
-            }
-        }
-    }
-
-    public override async Task StopAsync(CancellationToken cancellationToken)
-    {
-        // Kestrel has stopped by now (it stops before the app's hosted services): no new records, flush the queue.
-        _queue.CompleteAdding();
-        if (ExecuteTask is { } running)
-        {
-            await running.WaitAsync(cancellationToken);
+            idle = _idle.Task;
         }
 
+        await idle.WaitAsync(cancellationToken);
         Log.RecordsFlushed(_logger, _store.Provider);
     }
 
-    public override void Dispose()
+    /// <summary>
+    /// One group commit of what is queued (up to Records:MaxRecordsPerCommit records), by the round's leader. When more
+    /// requests queued meanwhile, the next round runs on the thread pool, so the leader's own response is not held up.
+    /// Never throws: a failure goes to the requests of the round.
+    /// </summary>
+    private async Task CommitRoundAsync()
     {
-        _queue.Dispose();
-        base.Dispose();
+        var batch = new List<Pending>();
+        var records = new List<StoredDecision>();
+        lock (_lock)
+        {
+            while (_queue.TryPeek(out var next) && (batch.Count == 0 || records.Count + next.Records.Length <= _options.MaxRecordsPerCommit))
+            {
+                batch.Add(_queue.Dequeue());
+                records.AddRange(next.Records);
+            }
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var timeout = new CancellationTokenSource(_commitTimeout);
+            await _store.InsertAsync(records, timeout.Token);
+            Succeeded();
+            RecordsMetrics.Committed.Inc(records.Count);
+            RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            RecordsMetrics.RecordsPerCommit.Observe(records.Count);
+            foreach (var p in batch)
+            {
+                p.Committed.TrySetResult();
+            }
+        }
+        catch (Exception e)
+        {
+            Failed(e);
+            RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
+            var unavailable = new StoreUnavailableException("the decision store failed to commit");
+            foreach (var p in batch)
+            {
+                p.Committed.TrySetException(unavailable);
+            }
+        }
+
+        lock (_lock)
+        {
+            if (_queue.Count == 0)
+            {
+                _committing = false;
+                _idle?.TrySetResult();
+                return;
+            }
+        }
+
+        // _committing stays true: this work item is the next round's leader.
+        _ = Task.Run(CommitRoundAsync);
     }
 
     private void Succeeded()
@@ -290,7 +284,7 @@ public sealed class DecisionRecorder : BackgroundService
     {
         public StoredDecision[] Records { get; } = records;
 
-        // Continuations off the writer's thread: it goes straight back to the next batch.
+        // Continuations off the leader's thread: it answers its own request, and the others resume on the thread pool.
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
@@ -10,27 +11,19 @@ namespace CreditRisk.Server.Records;
 
 /// <summary>
 /// The one way a decision leaves the server: <see cref="RecordAsync"/> queues the records of a response and returns
-/// once they are committed, so no decision is answered that is not recorded. Group commit with a leader: the request
-/// that finds no commit running commits, on its own thread, everything queued by then in one transaction (one disk
-/// flush for many requests); requests arriving meanwhile queue up and the next round commits them. No hand-off to a
-/// writer thread and back: the leader answers as soon as its commit is done. When the store fails, is saturated or too
-/// slow, the request gets <see cref="StoreUnavailableException"/> (503 with Retry-After), never a 200. On SIGTERM the
-/// server stops taking requests first; <see cref="StopAsync"/> then waits until every queued record is committed.
+/// once they are committed, so no decision is answered that is not recorded. A single background writer gathers the
+/// records of concurrent requests into one transaction (group commit: one disk flush for many requests). When the
+/// store fails, is saturated or too slow, the request gets <see cref="StoreUnavailableException"/> (503 with
+/// Retry-After), never a 200. On SIGTERM the server stops taking requests first; the writer then commits what is queued.
 /// </summary>
-public sealed class DecisionRecorder : IHostedService
+public sealed class DecisionRecorder : BackgroundService
 {
     private readonly RecordsOptions _options;
     private readonly DecisionStore _store;
     private readonly CreditModel _model;
     private readonly ILogger<DecisionRecorder> _logger;
+    private readonly Channel<Pending> _queue;
     private readonly TimeSpan _commitTimeout;
-
-    // Requests waiting for a commit, whether a round is committing (at most one: the store has one writer), and what
-    // StopAsync waits on; all guarded by _lock.
-    private readonly Lock _lock = new();
-    private readonly Queue<Pending> _queue = new();
-    private bool _committing;
-    private TaskCompletionSource? _idle;
 
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
     private long _failingSince;
@@ -42,6 +35,11 @@ public sealed class DecisionRecorder : IHostedService
         _model = model;
         _logger = logger;
         _commitTimeout = TimeSpan.FromSeconds(_options.CommitTimeoutSeconds);
+        _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.QueueLimit)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
     }
 
     public bool Enabled => _options.Enabled;
@@ -75,24 +73,10 @@ public sealed class DecisionRecorder : IHostedService
         }
 
         var pending = new Pending(records);
-        bool lead;
-        lock (_lock)
+        if (!_queue.Writer.TryWrite(pending))
         {
-            if (_queue.Count >= _options.QueueLimit)
-            {
-                RecordsMetrics.Refused.WithLabels("saturated").Inc();
-                throw new StoreUnavailableException("the decision store's queue is full");
-            }
-
-            _queue.Enqueue(pending);
-            lead = !_committing;
-            _committing = true;
-        }
-
-        if (lead)
-        {
-            // Its own records are in this round (the queue was empty: a round ends only when it is).
-            await CommitRoundAsync();
+            RecordsMetrics.Refused.WithLabels("saturated").Inc();
+            throw new StoreUnavailableException("the decision store's queue is full");
         }
 
         try
@@ -133,87 +117,63 @@ public sealed class DecisionRecorder : IHostedService
         }
     }
 
-    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-    public async Task StopAsync(CancellationToken cancellationToken)
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!_options.Enabled)
         {
             return;
         }
 
-        // Kestrel has stopped by now (it stops before the app's hosted services): wait for the rounds still committing.
-        Task idle;
-        lock (_lock)
-        {
-            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            if (!_committing)
-            {
-                _idle.TrySetResult();
-            }
-
-            idle = _idle.Task;
-        }
-
-        await idle.WaitAsync(cancellationToken);
-        Log.RecordsFlushed(_logger, _store.Provider);
-    }
-
-    /// <summary>
-    /// One group commit of what is queued (up to Records:MaxRecordsPerCommit records), by the round's leader. When more
-    /// requests queued meanwhile, the next round runs on the thread pool, so the leader's own response is not held up.
-    /// Never throws: a failure goes to the requests of the round.
-    /// </summary>
-    private async Task CommitRoundAsync()
-    {
         var batch = new List<Pending>();
         var records = new List<StoredDecision>();
-        lock (_lock)
+        // Not stoppingToken: after SIGTERM the loop runs until the queue is completed and empty (StopAsync).
+        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
-            while (_queue.TryPeek(out var next) && (batch.Count == 0 || records.Count + next.Records.Length <= _options.MaxRecordsPerCommit))
+            batch.Clear();
+            records.Clear();
+            while (records.Count < _options.MaxRecordsPerCommit && _queue.Reader.TryRead(out var pending))
             {
-                batch.Add(_queue.Dequeue());
-                records.AddRange(next.Records);
+                batch.Add(pending);
+                records.AddRange(pending.Records);
             }
+
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                using var timeout = new CancellationTokenSource(_commitTimeout);
+                await _store.InsertAsync(records, timeout.Token);
+                Succeeded();
+                RecordsMetrics.Committed.Inc(records.Count);
+                RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                RecordsMetrics.RecordsPerCommit.Observe(records.Count);
+                foreach (var p in batch)
+                {
+                    p.Committed.TrySetResult();
+                }
+            }
+            catch (Exception e)
+            {
+                Failed(e);
+                RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
+                var unavailable = new StoreUnavailableException("the decision store failed to commit");
+                foreach (var p in batch)
+                {
+                    p.Committed.TrySetException(unavailable);
+                }
+            }
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        // Kestrel has stopped by now (it stops before the app's hosted services): no new records, flush the queue.
+        _queue.Writer.TryComplete();
+        if (ExecuteTask is { } running)
+        {
+            await running.WaitAsync(cancellationToken);
         }
 
-        var started = Stopwatch.GetTimestamp();
-        try
-        {
-            using var timeout = new CancellationTokenSource(_commitTimeout);
-            await _store.InsertAsync(records, timeout.Token);
-            Succeeded();
-            RecordsMetrics.Committed.Inc(records.Count);
-            RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
-            RecordsMetrics.RecordsPerCommit.Observe(records.Count);
-            foreach (var p in batch)
-            {
-                p.Committed.TrySetResult();
-            }
-        }
-        catch (Exception e)
-        {
-            Failed(e);
-            RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
-            var unavailable = new StoreUnavailableException("the decision store failed to commit");
-            foreach (var p in batch)
-            {
-                p.Committed.TrySetException(unavailable);
-            }
-        }
-
-        lock (_lock)
-        {
-            if (_queue.Count == 0)
-            {
-                _committing = false;
-                _idle?.TrySetResult();
-                return;
-            }
-        }
-
-        // _committing stays true: this work item is the next round's leader.
-        _ = Task.Run(CommitRoundAsync);
+        Log.RecordsFlushed(_logger, _store.Provider);
     }
 
     private void Succeeded()
@@ -284,7 +244,7 @@ public sealed class DecisionRecorder : IHostedService
     {
         public StoredDecision[] Records { get; } = records;
 
-        // Continuations off the leader's thread: it answers its own request, and the others resume on the thread pool.
+        // Continuations off the writer's thread: it goes straight back to the next batch.
         public TaskCompletionSource Committed { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

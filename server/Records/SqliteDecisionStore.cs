@@ -101,12 +101,10 @@ public sealed class SqliteDecisionStore : DecisionStore
                 p[6].Value = r.Decision;
                 p[7].Value = r.ReasonsJson;
                 p[8].Value = r.ApplicantJson;
-                // Microsoft.Data.Sqlite's async methods run synchronously anyway; the plain calls skip their wrapping.
-                cancellationToken.ThrowIfCancellationRequested();
-                _insert.ExecuteNonQuery();
+                await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
 
-            transaction.Commit();
+            await transaction.CommitAsync(cancellationToken);
         }
         catch
         {

@@ -99,10 +99,7 @@ public sealed partial class ShadowScorer : BackgroundService
 
         var pairs = await _store.ReadPairsAsync(_champion.Version, challenger.Version, _options.WindowDecisions, cancellationToken);
         var comparison = ChampionChallenger.Compare(pairs, _champion.Threshold, _champion.Card.CostFalseNegative, _champion.Card.CostFalsePositive);
-        ChallengerMetrics.DisagreementRate.Set(comparison.DisagreementRate);
-        ChallengerMetrics.RealisedCost.WithLabels("champion").Set(comparison.ChampionCostPerApplicant);
-        ChallengerMetrics.RealisedCost.WithLabels("challenger").Set(comparison.ChallengerCostPerApplicant);
-        ChallengerMetrics.Matured.Set(comparison.Matured);
+        ChallengerMetrics.Set(_champion.Version, challenger.Version, comparison);
         Interlocked.Exchange(ref _gaugesAt, Stopwatch.GetTimestamp());
         return new ChallengerReport(
             _champion.Version, _champion.Card.Learner, _champion.Threshold,

@@ -104,9 +104,11 @@ public abstract class ChallengerContract<TApp>(TApp app)
 
         // The gauges carry the same figures.
         var metrics = await app.Factory.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));
-        Assert.Equal(champion.Average(), ChallengerIsolationTests.Sample(metrics, "creditrisk_challenger_realised_cost{model=\"champion\"}")!.Value, 12);
-        Assert.Equal(other.Average(), ChallengerIsolationTests.Sample(metrics, "creditrisk_challenger_realised_cost{model=\"challenger\"}")!.Value, 12);
-        Assert.Equal(c.DisagreementRate, ChallengerIsolationTests.Sample(metrics, "creditrisk_challenger_disagreement_rate")!.Value, 12);
+        var labels = $"version=\"{report.ChampionVersion}\",challenger=\"{report.ChallengerVersion}\"";
+        Assert.Equal(champion.Average(), ChallengerIsolationTests.Sample(metrics, $"creditrisk_challenger_realised_cost{{{labels},model=\"champion\"}}")!.Value, 12);
+        Assert.Equal(other.Average(), ChallengerIsolationTests.Sample(metrics, $"creditrisk_challenger_realised_cost{{{labels},model=\"challenger\"}}")!.Value, 12);
+        Assert.Equal(c.DisagreementRate, ChallengerIsolationTests.Sample(metrics, $"creditrisk_challenger_disagreement_rate{{{labels}}}")!.Value, 12);
+        Assert.Equal(mean - half, ChallengerIsolationTests.Sample(metrics, $"creditrisk_challenger_cost_difference{{{labels},stat=\"ci95_low\"}}")!.Value, 12);
     }
 
     private async Task<ScoreResult[]> ScoreBatch(IEnumerable<JsonObject> applicants)

@@ -24,6 +24,8 @@ public sealed partial class ShadowScorer : BackgroundService
     private readonly ILogger<ShadowScorer> _logger;
     private readonly Channel<Item> _queue;
 
+    private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
+
     // Set while decisions are being dropped, so a burst of drops is logged once (cleared by the next success).
     private int _dropping;
     private long _gaugesAt;
@@ -145,6 +147,13 @@ public sealed partial class ShadowScorer : BackgroundService
         // Not stoppingToken: after SIGTERM the loop scores what is queued (StopAsync completes the queue).
         while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // Let a batch gather unless it is full already: fewer, larger runs and transactions, so the worker takes
+            // the cores and the store's write lock less often. Only the challenger's rows wait.
+            if (_queue.Reader.Count < _options.MaxRowsPerRun && !stoppingToken.IsCancellationRequested)
+            {
+                await Task.Delay(Linger, CancellationToken.None);
+            }
+
             items.Clear();
             rows.Clear();
             ids.Clear();

@@ -19,6 +19,10 @@ public abstract class DecisionStore : IDisposable
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>A connection for the challenger's rows: derived data, not the system of record, so a provider may
+    /// trade durability for a shorter hold of the write lock the champion's writer needs.</summary>
+    protected virtual ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     public abstract void Dispose();
 
     /// <summary>All records in one transaction: committed together or not at all. Called by the one writer only; each
@@ -117,7 +121,7 @@ public abstract class DecisionStore : IDisposable
     /// <summary>The challenger's scores of committed decisions, in one transaction (the shadow worker, off the hot path).</summary>
     public async Task InsertChallengerAsync(IReadOnlyList<ChallengerDecision> rows, CancellationToken cancellationToken)
     {
-        await using var connection = await OpenAsync(cancellationToken);
+        await using var connection = await OpenForShadowAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         // One statement re-run per row, like SetOutcomeAsync: the same SQL on both providers. A decision purged
         // meanwhile has no row to sit beside and is skipped; a row already there (a retry) is kept.

@@ -29,6 +29,7 @@ public sealed partial class ShadowScorer : BackgroundService
     // Set while decisions are being dropped, so a burst of drops is logged once (cleared by the next success).
     private int _dropping;
     private long _gaugesAt;
+    private int _disposed;
 
     public ShadowScorer(
         IOptions<ModelOptions> model, IOptions<ChallengerOptions> options, IOptions<RecordsOptions> records, CreditModel champion, DecisionStore store, ILogger<ShadowScorer> logger)
@@ -230,7 +231,12 @@ public sealed partial class ShadowScorer : BackgroundService
 
     public override void Dispose()
     {
-        Challenger?.Dispose();
+        // Registered as itself and as a hosted service (one instance), so the container may dispose it twice.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            Challenger?.Dispose();
+        }
+
         base.Dispose();
     }
 

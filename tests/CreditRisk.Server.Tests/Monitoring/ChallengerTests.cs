@@ -256,6 +256,19 @@ public sealed class ChallengerIsolationTests
         StartupTests.AssertOneLineExit1(exitCode, stdout, stderr, "the challenger must take the served model's inputs");
     }
 
+    [Fact]
+    public async Task A_challenger_without_decision_records_is_refused_at_start_with_one_line()
+    {
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["Model__ChallengerPath"] = ChallengerApp.ChallengerPath,
+            ["Records__Enabled"] = "false",
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        });
+
+        StartupTests.AssertOneLineExit1(exitCode, stdout, stderr, "Model:ChallengerPath needs Records:Enabled=true");
+    }
+
     /// <summary>Each response's body without its decision ids (new per decision): single, batch, CSV.</summary>
     private static async Task<string[]> Responses(AppFactory app, JsonObject[] applicants)
     {

@@ -3,6 +3,7 @@ using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Inference;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.OpenApi;
 using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
@@ -25,6 +26,9 @@ builder.AddServerLogging();
 // The model: one ONNX Runtime session, checked and warmed up before the server listens.
 builder.Services.AddCreditModel();
 builder.Services.AddScoring();
+
+// A challenger (Model:ChallengerPath), scored in shadow off the hot path and compared with the served model (docs/monitoring.md).
+builder.Services.AddChallenger();
 
 // The Open Inference Protocol (KServe V2): REST under /v2, gRPC on its own HTTP/2 port (Inference:GrpcPort).
 builder.AddInference();
@@ -52,7 +56,7 @@ catch (Exception e) when (StartupErrors.Report(e))
     return StartupErrors.ExitCode;
 }
 
-if (!app.TryLoadModel() || !app.TryOpenRecords())
+if (!app.TryLoadModel() || !app.TryLoadChallenger() || !app.TryOpenRecords())
 {
     return StartupErrors.ExitCode;
 }

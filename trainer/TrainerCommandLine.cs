@@ -21,6 +21,7 @@ public static class TrainerCommandLine
     private static readonly Option<int> NestedRepeats = new("--nested-repeats") { Description = "outer repeats of the nested CV", DefaultValueFactory = _ => 10 };
     private static readonly Option<int> Repeats = new("--repeats") { Description = "repeats of the selection CV", DefaultValueFactory = _ => 2 };
     private static readonly Option<bool> Quick = new("--quick") { Description = "one candidate per learner family, one repeat (tests)" };
+    private static readonly Option<LearnerKind?> Family = new("--family") { Description = "only this learner family's candidates (LightGbm, FastTree, FastForest, LogisticRegression): a single-family model, e.g. a challenger" };
     private static readonly Option<double> Smoothing = new("--smoothing") { Description = "cost-curve smoothing for threshold and selection, share of rows each side", DefaultValueFactory = _ => 0.03 };
     private static readonly Option<bool> NoReport = new("--no-report") { Description = "skip report and charts" };
 
@@ -36,7 +37,7 @@ public static class TrainerCommandLine
     {
         var root = new RootCommand("CreditRisk trainer: cross-validate, select, refit, export ONNX and report for the data set a spec describes.")
         {
-            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Smoothing, NoReport,
+            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Family, Smoothing, NoReport,
         };
         root.SetAction(result => Guard(() =>
         {
@@ -116,6 +117,7 @@ public static class TrainerCommandLine
             OutputRoot = result.GetValue(Out),
             Nested = result.GetValue(Nested),
             Quick = quick,
+            Family = result.GetValue(Family),
             // --quick means one repeat unless a count is given.
             Repeats = quick && result.GetResult(Repeats) is null or { Implicit: true } ? 1 : result.GetValue(Repeats),
             NestedRepeats = quick && result.GetResult(NestedRepeats) is null or { Implicit: true } ? 1 : result.GetValue(NestedRepeats),

@@ -18,6 +18,13 @@ public sealed record TrainerOptions
     /// <summary>One candidate per learner family and fewer repeats: for tests.</summary>
     public bool Quick { get; init; }
 
+    /// <summary>Only this learner family's candidates (a single-family model, e.g. a challenger); null = every family.</summary>
+    public LearnerKind? Family { get; init; }
+
+    /// <summary>The candidates this run cross-validates: the grid, cut to <see cref="Family"/> when one is given.</summary>
+    public IReadOnlyList<Candidate> Grid() =>
+        Family is { } family ? [.. Candidate.Grid(Quick).Where(c => c.Kind == family)] : Candidate.Grid(Quick);
+
     /// <summary>Run the nested cross-validation (its own command) and write <c>nested-cv.json</c>.</summary>
     public bool Nested { get; init; }
 

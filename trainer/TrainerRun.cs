@@ -30,7 +30,7 @@ public static class TrainerRun
         Directory.CreateDirectory(output);
         var costs = CostMatrix.Of(spec);
         var isBad = data.Rows.Select(r => r.IsBad).ToArray();
-        var grid = Candidate.Grid(options.Quick);
+        var grid = options.Grid();
         var training = new Training(spec, options.Seed);
 
         // 2. Cross-validate every candidate on the same stratified, repeated folds.
@@ -135,7 +135,7 @@ public static class TrainerRun
         var data = CreditData.Load(options.DatasetPath);
         var output = options.OutputFor(data.Spec);
         Directory.CreateDirectory(output);
-        var grid = Candidate.Grid(options.Quick);
+        var grid = options.Grid();
         var training = new Training(data.Spec, options.Seed);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,

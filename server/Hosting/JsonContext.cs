@@ -10,6 +10,7 @@ namespace CreditRisk.Server.Hosting;
 [JsonSerializable(typeof(BatchScoreResponse))]
 [JsonSerializable(typeof(ModelInfo))]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
+[JsonSerializable(typeof(Monitoring.ChallengerReport))]
 [JsonSerializable(typeof(Inference.ServerMetadata))]
 [JsonSerializable(typeof(Inference.ModelMetadata))]
 [JsonSerializable(typeof(Inference.InferResponse))]

@@ -16,6 +16,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Information, "Serving model {ModelVersion} ({Learner}) from {ModelPath}, threshold {Threshold}")]
     public static partial void ServingModel(ILogger logger, string modelVersion, string learner, string modelPath, double threshold);
 
+    [LoggerMessage(17, LogLevel.Information, "Challenger in shadow: {ModelVersion} ({Learner}) from {ModelPath}, threshold {Threshold}; responses are the served model's alone")]
+    public static partial void ShadowChallenger(ILogger logger, string modelVersion, string learner, string modelPath, double threshold);
+
     [LoggerMessage(4, LogLevel.Information, "Scoring page at {PageUrls} and Swagger UI at {SwaggerUrls}")]
     public static partial void Listening(ILogger logger, string pageUrls, string swaggerUrls);
 

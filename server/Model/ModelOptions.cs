@@ -13,6 +13,13 @@ public sealed class ModelOptions
 
     public string ResolvedPath => System.IO.Path.GetFullPath(Path, AppContext.BaseDirectory);
 
+    /// <summary>Optional second ONNX file scored in shadow beside the served one (champion and challenger,
+    /// docs/monitoring.md); it must take the same model inputs. Empty = no challenger.</summary>
+    public string? ChallengerPath { get; set; }
+
+    public string? ResolvedChallengerPath =>
+        string.IsNullOrWhiteSpace(ChallengerPath) ? null : System.IO.Path.GetFullPath(ChallengerPath, AppContext.BaseDirectory);
+
     /// <summary>Model runs with an output that is not a probability per row (each answered 503) before readiness turns 503.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int MaxBadOutputs { get; set; } = 10;

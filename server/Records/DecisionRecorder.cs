@@ -21,6 +21,7 @@ public sealed class DecisionRecorder : BackgroundService
     private readonly RecordsOptions _options;
     private readonly DecisionStore _store;
     private readonly CreditModel _model;
+    private readonly Monitoring.ShadowScorer _shadow;
     private readonly ILogger<DecisionRecorder> _logger;
     private readonly Channel<Pending> _queue;
     private readonly TimeSpan _commitTimeout;
@@ -28,8 +29,9 @@ public sealed class DecisionRecorder : BackgroundService
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
     private long _failingSince;
 
-    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, ILogger<DecisionRecorder> logger)
+    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, Monitoring.ShadowScorer shadow, ILogger<DecisionRecorder> logger)
     {
+        _shadow = shadow;
         _options = options.Value;
         _store = store;
         _model = model;
@@ -90,6 +92,8 @@ public sealed class DecisionRecorder : BackgroundService
             throw new StoreUnavailableException($"the decision store did not commit within {_options.CommitTimeoutSeconds} s");
         }
 
+        // Committed: the challenger may score them now, in shadow (TryWrite: never waits, never throws).
+        _shadow.Offer(applicants, stamped);
         return stamped;
     }
 

@@ -19,6 +19,10 @@ public abstract class DecisionStore : IDisposable
 
     protected abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>A connection for the challenger's rows: derived data, not the system of record, so a provider may
+    /// trade durability for a shorter hold of the write lock the champion's writer needs.</summary>
+    protected virtual ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken) => OpenAsync(cancellationToken);
+
     public abstract void Dispose();
 
     /// <summary>All records in one transaction: committed together or not at all. Called by the one writer only; each
@@ -114,6 +118,76 @@ public abstract class DecisionStore : IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
     }
 
+    /// <summary>The challenger's scores of committed decisions, in one transaction (the shadow worker, off the hot path).</summary>
+    public async Task InsertChallengerAsync(IReadOnlyList<ChallengerDecision> rows, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenForShadowAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        // One statement re-run per row, like SetOutcomeAsync: the same SQL on both providers. A decision purged
+        // meanwhile has no row to sit beside and is skipped; a row already there (a retry) is kept.
+        await using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            "INSERT INTO challenger_decisions (decision_id, model_version, threshold, probability_of_default, decision) " +
+            "SELECT @id, @version, @threshold, @pd, @decision WHERE EXISTS (SELECT 1 FROM decisions WHERE id = @id) " +
+            "ON CONFLICT (decision_id) DO NOTHING";
+        foreach (var r in rows)
+        {
+            command.Parameters.Clear();
+            Add(command, "id", r.DecisionId.ToString());
+            Add(command, "version", r.ModelVersion);
+            Add(command, "threshold", r.Threshold);
+            Add(command, "pd", r.ProbabilityOfDefault);
+            Add(command, "decision", r.Decision);
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>The challenger's score of one decision, or null (none configured then, or dropped).</summary>
+    public async Task<ChallengerDecision?> GetChallengerAsync(Guid decisionId, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT model_version, threshold, probability_of_default, decision FROM challenger_decisions WHERE decision_id = @id";
+        Add(command, "id", decisionId.ToString());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ChallengerDecision(decisionId, reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3))
+            : null;
+    }
+
+    /// <summary>
+    /// The latest <paramref name="window"/> decisions of this champion that this challenger also scored, newest first,
+    /// with their outcomes when they have matured.
+    /// </summary>
+    public async Task<List<Monitoring.PairedDecision>> ReadPairsAsync(string championVersion, string challengerVersion, int window, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT d.probability_of_default, d.decision, c.probability_of_default, c.decision, o.defaulted " +
+            "FROM challenger_decisions c JOIN decisions d ON d.id = c.decision_id LEFT JOIN outcomes o ON o.decision_id = c.decision_id " +
+            "WHERE c.model_version = @challenger AND d.model_version = @champion ORDER BY c.decision_id DESC LIMIT @window";
+        Add(command, "challenger", challengerVersion);
+        Add(command, "champion", championVersion);
+        Add(command, "window", window);
+        var pairs = new List<Monitoring.PairedDecision>(Math.Min(window, 10_000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            pairs.Add(new Monitoring.PairedDecision(
+                reader.GetDouble(0),
+                reader.GetString(1) == Decisions.Reject,
+                reader.GetDouble(2),
+                reader.GetString(3) == Decisions.Reject,
+                reader.IsDBNull(4) ? null : reader.GetBoolean(4)));
+        }
+
+        return pairs;
+    }
+
     /// <summary>Deletes the decisions made before <paramref name="cutoff"/> and their outcomes; returns how many decisions.</summary>
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
@@ -124,6 +198,11 @@ public abstract class DecisionStore : IDisposable
         outcomes.CommandText = "DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
         Add(outcomes, "cutoff", cutoff.ToUnixTimeMilliseconds());
         await outcomes.ExecuteNonQueryAsync(cancellationToken);
+        await using var challenger = connection.CreateCommand();
+        challenger.Transaction = transaction;
+        challenger.CommandText = "DELETE FROM challenger_decisions WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        Add(challenger, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        await challenger.ExecuteNonQueryAsync(cancellationToken);
         await using var decisions = connection.CreateCommand();
         decisions.Transaction = transaction;
         decisions.CommandText = "DELETE FROM decisions WHERE decided_at < @cutoff";
@@ -170,6 +249,9 @@ public abstract class DecisionStore : IDisposable
         command.Parameters.Add(parameter);
     }
 }
+
+/// <summary>The challenger's score of a recorded decision: its version, threshold, PD and the decision it would have served.</summary>
+public sealed record ChallengerDecision(Guid DecisionId, string ModelVersion, double Threshold, double ProbabilityOfDefault, string Decision);
 
 /// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text.</summary>
 public sealed record StoredDecision(

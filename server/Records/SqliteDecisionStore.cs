@@ -72,6 +72,21 @@ public sealed class SqliteDecisionStore : DecisionStore
         return connection;
     }
 
+    /// <summary>
+    /// synchronous=NORMAL for the challenger's rows: in WAL mode its commits then skip the disk flush, so it holds
+    /// SQLite's one write lock (which the decision writer needs) only briefly. A power loss may lose its last rows;
+    /// the decisions themselves keep the configured durability.
+    /// </summary>
+    protected override async ValueTask<DbConnection> OpenForShadowAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var pragma = connection.CreateCommand();
+        pragma.CommandText = "PRAGMA synchronous=NORMAL";
+        await pragma.ExecuteNonQueryAsync(cancellationToken);
+        return connection;
+    }
+
     public override async Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken)
     {
         if (_writer is null || _insert is null)

@@ -432,9 +432,10 @@ public static class Report
     }
 
     private static string ArgsText(TrainerOptions o) =>
-        (o.Seed != 42 || o.DatasetPath != TrainerOptions.DefaultDataset || o.Quick ? " --" : "") +
+        (o.Seed != 42 || o.DatasetPath != TrainerOptions.DefaultDataset || o.Quick || o.Family is not null || o.OutputRoot is not null ? " --" : "") +
         (o.DatasetPath != TrainerOptions.DefaultDataset ? $" --dataset {o.DatasetPath.Replace('\\', '/')}" : "") +
-        (o.Seed != 42 ? $" --seed {o.Seed}" : "") + (o.Quick ? " --quick" : "");
+        (o.Seed != 42 ? $" --seed {o.Seed}" : "") + (o.Quick ? " --quick" : "") +
+        (o.Family is { } family ? $" --family {family}" : "") + (o.OutputRoot is { } output ? $" --out {output.Replace('\\', '/')}" : "");
 
     /// <summary>The model's value in plain words, against the better of accepting and rejecting everyone, with both CIs.</summary>
     internal static string ValueOverBaseline(NestedCvResult nested)

@@ -1,0 +1,36 @@
+using Carter;
+using CreditRisk.Server.Hosting;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CreditRisk.Server.Monitoring;
+
+/// <summary>GET /api/v1/monitoring/challenger: champion against challenger on the decisions both scored.</summary>
+public sealed class ChallengerModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/monitoring/challenger", GetChallenger)
+            .WithName("GetChallengerComparison")
+            .WithTags("Monitoring")
+            .WithSummary("Champion against challenger")
+            .WithDescription(
+                "The served model (champion) against the challenger scored in shadow (Model:ChallengerPath), over the latest " +
+                "Challenger:WindowDecisions decisions both scored, read from the decision store (so every instance sharing it agrees): " +
+                "the disagreement rate; once outcomes are fed back, the realised cost per matured applicant of each (the champion's " +
+                "cost weights), the paired mean difference challenger minus champion with its 95 % interval (negative = the challenger " +
+                "is cheaper; null below two matured applicants), and the challenger's cost with its PDs cut at the champion's threshold. " +
+                "Aggregates only, no applicant data. 404 when no challenger is configured. Promotion is a deployment step (docs/monitoring.md).")
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .RequireRateLimiting(Hardening.ApiRateLimit);
+    }
+
+    public static async Task<Results<Ok<ChallengerReport>, ProblemHttpResult>> GetChallenger(ShadowScorer shadow, CancellationToken cancellationToken) =>
+        await shadow.CompareAsync(cancellationToken) is { } report
+            ? TypedResults.Ok(report)
+            : TypedResults.Problem(
+                statusCode: StatusCodes.Status404NotFound,
+                title: "No challenger configured",
+                detail: "This server scores no challenger in shadow; set Model:ChallengerPath to the ONNX file of one with the served model's inputs.");
+}

@@ -2,6 +2,7 @@ using BenchmarkDotNet.Attributes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
+using CreditRisk.Server.Monitoring;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -27,11 +28,19 @@ public class RecordBuild
         _applicant = Fixtures.GoldenApplicants(_model, Fixtures.German).First(a => scorer.Score(a).Decision == Decisions.Reject);
         _result = scorer.Score(_applicant);
         // Building a record opens no store: the recorder's store is never touched here.
-        _recorder = new DecisionRecorder(Options.Create(new RecordsOptions()), new SqliteDecisionStore(Path.GetTempPath()), _model, NullLogger<DecisionRecorder>.Instance);
+        _recorder = NewRecorder(new RecordsOptions(), new SqliteDecisionStore(Path.GetTempPath()), _model);
     }
 
     [GlobalCleanup]
     public void Cleanup() => _model.Dispose();
+
+    /// <summary>A recorder without a challenger (its shadow scorer stays idle), as the server builds it by default.</summary>
+    internal static DecisionRecorder NewRecorder(RecordsOptions options, DecisionStore store, CreditModel model) => new(
+        Options.Create(options),
+        store,
+        model,
+        new ShadowScorer(Options.Create(new ModelOptions()), Options.Create(new ChallengerOptions()), Options.Create(options), model, store, NullLogger<ShadowScorer>.Instance),
+        NullLogger<DecisionRecorder>.Instance);
 
     [Benchmark(Description = "record: build (UUIDv7 + reasons JSON + applicant JSON)")]
     public StoredDecision Build() => _recorder.ToRecord(_applicant, _result, Guid.CreateVersion7(), DateTimeOffset.UtcNow);
@@ -67,7 +76,7 @@ public class RecordCommit
         _folder = Directory.CreateTempSubdirectory("creditrisk-bench-records-").FullName;
         _store = new SqliteDecisionStore(_folder, Synchronous);
         _store.Migrate();
-        var recorder = new DecisionRecorder(Options.Create(new RecordsOptions { DataFolder = _folder }), _store, _model, NullLogger<DecisionRecorder>.Instance);
+        var recorder = RecordBuild.NewRecorder(new RecordsOptions { DataFolder = _folder }, _store, _model);
         _records = [.. Enumerable.Range(0, Rows).Select(_ => recorder.ToRecord(applicant, result, Guid.CreateVersion7(), DateTimeOffset.UtcNow))];
     }
 

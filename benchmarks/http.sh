@@ -30,6 +30,12 @@ fi
 out=$root/benchmarks/results
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+# Checked before anything runs: a missing peer dependency otherwise ends the run after minutes of measurement.
+[ -d node_modules/onnxruntime-node ] || { echo "the Node peer needs onnxruntime-node: npm ci at the repository root" >&2; exit 1; }
+if [ "$SEED" != off ] && [ -d "$SEED_DIR" ]; then
+  { /usr/bin/python3 -c 'import flask, sklearn, pandas' 2>/dev/null && [ -x /usr/bin/gunicorn ]; } ||
+    { echo "the seed needs: apt-get install python3-flask python3-sklearn python3-pandas gunicorn (or SEED=off)" >&2; exit 1; }
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }

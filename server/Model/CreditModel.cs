@@ -27,7 +27,7 @@ public sealed class CreditModel : IDisposable
     // per call). Inputs are only read by Run, so concurrent runs can share them. Indexed by input number.
     private Dictionary<string, OrtValue>?[] _oneRowCategories = [];
 
-    /// <summary>Default of <see cref="ModelOptions.ParallelRunRows"/>: below it, a second run's fixed cost and the hand-off outweigh the second core (benchmarks/RESULTS.md).</summary>
+    /// <summary>Default of <see cref="ModelOptions.ParallelRunRows"/>: below it, a second run's fixed cost and the hand-off weigh more than the second core (provisional until the idle run: docs/performance.md).</summary>
     public const int DefaultParallelRunRows = 256;
 
     private readonly int _parallelRunRows;

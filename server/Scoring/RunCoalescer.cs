@@ -17,6 +17,10 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
     private readonly List<Pending> _queue = [];
     private readonly int _maxRuns = Environment.ProcessorCount;
     private int _running;
+    private long _gatheredRuns;
+
+    /// <summary>Runs that scored queued requests (the dynamic batches), since start.</summary>
+    public long GatheredRuns => Interlocked.Read(ref _gatheredRuns);
 
     /// <summary>Scores <paramref name="rows"/> into <paramref name="probabilities"/> (same length), alone or with other callers' rows.</summary>
     public Task PredictAsync(ArraySegment<ModelRow> rows, ArraySegment<float> probabilities)
@@ -98,6 +102,7 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
 
     private void RunTogether(List<Pending> batch)
     {
+        Interlocked.Increment(ref _gatheredRuns);
         var count = batch.Sum(p => p.Rows.Count);
         var rows = ArrayPool<ModelRow>.Shared.Rent(count);
         var probabilities = ArrayPool<float>.Shared.Rent(count);

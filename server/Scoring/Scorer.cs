@@ -18,6 +18,9 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
 
     public CreditModel Model => model;
 
+    /// <summary>Model runs that scored requests queued while every core was busy (<see cref="RunCoalescer"/>).</summary>
+    public long GatheredRuns => _coalescer.GatheredRuns;
+
     public ScoreResult Score(ApplicantRow applicant) => Score([applicant])[0];
 
     /// <summary>One applicant, as <see cref="Score(ApplicantRow)"/>, its runs shared with concurrent requests (dynamic batching).</summary>

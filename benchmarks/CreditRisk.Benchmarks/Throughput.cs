@@ -83,7 +83,12 @@ public class ConcurrentSingles
     }
 
     [GlobalCleanup]
-    public void Cleanup() => _model.Dispose();
+    public void Cleanup()
+    {
+        // How often requests actually queued and shared a run: with thread-pool callers, seldom (docs/performance.md).
+        Console.WriteLine($"// gathered runs: {_scorer.GatheredRuns}");
+        _model.Dispose();
+    }
 
     [Benchmark(OperationsPerInvoke = Applicants, Description = "8 callers, the mix one by one")]
     public void Mix()

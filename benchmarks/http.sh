@@ -2,7 +2,7 @@
 # Loopback HTTP benchmark on the realistic mix: every German Credit training applicant in turn (mix.lua), so approves
 # and rejects (each reject with its reasons) come in the data's proportion. Builds and starts CreditRisk in Release on
 # 127.0.0.1 and runs wrk: the mix at 1, 8 and 32 connections, then beside it approve-only, reject-only, a 100-row
-# batch, the mix with reasons off and Lending Club's own mix (8 connections). The bare Node/ONNX Runtime peer
+# batch, the mix with reasons off, the mix without dynamic batching and Lending Club's own mix (8 connections). The bare Node/ONNX Runtime peer
 # (benchmarks/peers/node-ort) and, when present (../shared/peers/seed-python, or $SEED_DIR), the seed's Flask/gunicorn
 # service get the same mix. One table, mix first, with ratios against the seed and the Node peer.
 # Load only ever targets 127.0.0.1 and every run is bounded in time.
@@ -30,6 +30,12 @@ fi
 out=$root/benchmarks/results
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
+# Checked before anything runs: a missing peer dependency otherwise ends the run after minutes of measurement.
+[ -d node_modules/onnxruntime-node ] || { echo "the Node peer needs onnxruntime-node: npm ci at the repository root" >&2; exit 1; }
+if [ "$SEED" != off ] && [ -d "$SEED_DIR" ]; then
+  { /usr/bin/python3 -c 'import flask, sklearn, pandas' 2>/dev/null && [ -x /usr/bin/gunicorn ]; } ||
+    { echo "the seed needs: apt-get install python3-flask python3-sklearn python3-pandas gunicorn (or SEED=off)" >&2; exit 1; }
+fi
 
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; }
@@ -135,6 +141,12 @@ warm "$score" "$mix"
 rows+=("$(run_wrk mix-no-reasons "$score" "$mix" 8)")
 cleanup; pids=()
 
+# The mix without dynamic batching (Scoring:CoalesceMaxRows=0): what gathering concurrent requests into one run gives.
+start_server german-credit Scoring__CoalesceMaxRows=0
+warm "$score" "$mix"
+rows+=("$(run_wrk mix-no-coalescing "$score" "$mix" 8)")
+cleanup; pids=()
+
 # Lending Club on its own mix (9,857 loans, 54 rejects).
 start_server lending-club
 warm "$score" "$lc_mix"
@@ -196,6 +208,7 @@ for r in "${rows[@]}" "${node_rows[@]}" "${seed_rows[@]}"; do
     reject-only) what="CreditRisk, one rejected applicant (with reasons)" ;;
     batch100) what="CreditRisk, batch of 100 from the mix ($((rps * 100)) rows/s)" ;;
     mix-no-reasons) what="CreditRisk, the mix with Scoring:Reasons=false" ;;
+    mix-no-coalescing) what="CreditRisk, the mix with Scoring:CoalesceMaxRows=0 (no dynamic batching)" ;;
     lc-mix) what="CreditRisk, Lending Club's mix" ;;
     node-ort-mix) what="bare Node/ONNX Runtime peer, the mix" ;;
     seed-mix) what="the seed (Flask/gunicorn), the mix" ;;

@@ -73,13 +73,16 @@ public static class Fixtures
     }
 
     /// <summary>One applicant as plain ONNX Runtime inputs (new tensors, no server cache): for the ORT floor and profile.</summary>
-    public static (string[] Names, OrtValue[] Values) OrtInputs(CreditModel model, ApplicantRow applicant)
+    public static (string[] Names, OrtValue[] Values) OrtInputs(CreditModel model, ApplicantRow applicant) => OrtInputs(model, [applicant]);
+
+    /// <summary>Applicants as plain ONNX Runtime inputs of shape [N,1] (new tensors, no server cache).</summary>
+    public static (string[] Names, OrtValue[] Values) OrtInputs(CreditModel model, IReadOnlyList<ApplicantRow> applicants)
     {
-        long[] shape = [1, 1];
+        long[] shape = [applicants.Count, 1];
         var names = model.Inputs.Select(p => model.Features[p].Name).ToArray();
         var values = model.Inputs.Select(p => model.Features[p].IsCategory
-            ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(new[] { applicant.Categories[p] ?? "" }, [1, 1]))
-            : OrtValue.CreateTensorValueFromMemory(new float[] { applicant.Numbers[p] }, shape)).ToArray();
+            ? OrtValue.CreateFromStringTensor(new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<string>(applicants.Select(a => a.Categories[p] ?? "").ToArray(), [applicants.Count, 1]))
+            : OrtValue.CreateTensorValueFromMemory(applicants.Select(a => a.Numbers[p]).ToArray(), shape)).ToArray();
         return (names, values);
     }
 

@@ -5,18 +5,20 @@ using Microsoft.ML.OnnxRuntime;
 namespace CreditRisk.Benchmarks;
 
 /// <summary>
-/// `-- --ort-profile`: runs one row 2 000 times with ONNX Runtime's own profiler on and prints where a run's time
-/// goes, by operator type (what bounds "model: 1 row").
+/// `-- --ort-profile [rows]`: runs one row (or a batch of that many golden applicants) 2 000 times (fewer for big
+/// batches) with ONNX Runtime's own profiler on and prints where a run's time goes, by operator type. The profiler
+/// adds a fixed cost per kernel, so 1 row shows the kernel count's weight and 1 000 rows the per-row cost of each op.
 /// </summary>
 internal static class OrtProfile
 {
-    public static void Run()
+    public static void Run(int rows)
     {
         var prefix = Path.Combine(Path.GetTempPath(), "creditrisk-ort-profile");
         string file;
         var dataset = Fixtures.DefaultDataset;
         using var model = Fixtures.LoadModel(dataset);
-        var (names, inputs) = Fixtures.OrtInputs(model, Fixtures.GoldenApplicants(model, dataset)[0]);
+        var (names, inputs) = Fixtures.OrtInputs(model, Fixtures.Applicants(model, dataset, rows));
+        var repeats = Math.Max(20, 2000 / rows);
         using (var options = new SessionOptions
         {
             IntraOpNumThreads = 1,
@@ -31,7 +33,7 @@ internal static class OrtProfile
             using var session = new InferenceSession(Fixtures.ModelPath(dataset), options);
             string[] outputs = [ModelMetadataKeys.ProbabilityOutput];
             using var run = new RunOptions();
-            for (var i = 0; i < 2000; i++)
+            for (var i = 0; i < repeats; i++)
             {
                 using var result = session.Run(run, names, inputs, outputs);
             }
@@ -54,7 +56,7 @@ internal static class OrtProfile
             .Order()
             .ToList();
         var perRun = runs.Count;
-        Console.WriteLine($"ORT profile: {perRun} runs, median model_run {runs[runs.Count / 2]:F1} µs; {nodes.Select(n => n.Name).Distinct().Count()} kernels per run");
+        Console.WriteLine($"ORT profile ({dataset}, {rows} rows per run): {perRun} runs, median model_run {runs[runs.Count / 2]:F1} µs; {nodes.Select(n => n.Name).Distinct().Count()} kernels per run");
         Console.WriteLine("| op type | kernels | µs per run (mean) |");
         Console.WriteLine("|---|---:|---:|");
         foreach (var g in nodes.GroupBy(n => n.Op).OrderByDescending(g => g.Sum(n => n.Us)))

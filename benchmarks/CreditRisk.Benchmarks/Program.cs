@@ -7,10 +7,11 @@ using CreditRisk.Benchmarks;
 
 // Runs in process by default (no generated project to build: reliable on a small shared box); pass --outOfProcess
 // to let BenchmarkDotNet build and run each benchmark in its own process instead. Any BenchmarkDotNet option works,
-// e.g. --filter '*Batch*' or --job short for a quick run. --ort-profile prints ONNX Runtime's per-operator time instead.
+// e.g. --filter '*Batch*' or --job short for a quick run. --ort-profile [rows] prints ONNX Runtime's per-operator time instead.
 if (args.Contains("--ort-profile"))
 {
-    OrtProfile.Run();
+    var at = Array.IndexOf(args, "--ort-profile");
+    OrtProfile.Run(at + 1 < args.Length && int.TryParse(args[at + 1], CultureInfo.InvariantCulture, out var rows) ? rows : 1);
     return;
 }
 

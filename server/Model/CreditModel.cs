@@ -27,14 +27,20 @@ public sealed class CreditModel : IDisposable
     // per call). Inputs are only read by Run, so concurrent runs can share them. Indexed by input number.
     private Dictionary<string, OrtValue>?[] _oneRowCategories = [];
 
+    /// <summary>Default of <see cref="ModelOptions.ParallelRunRows"/>: below it, a second run's fixed cost and the hand-off weigh more than the second core (provisional until the idle run: docs/performance.md).</summary>
+    public const int DefaultParallelRunRows = 256;
+
+    private readonly int _parallelRunRows;
+
     public CreditModel(IOptions<ModelOptions> options)
-        : this(options.Value.ResolvedPath)
+        : this(options.Value.ResolvedPath, options.Value.ParallelRunRows)
     {
     }
 
-    public CreditModel(string path)
+    public CreditModel(string path, int parallelRunRows = DefaultParallelRunRows)
     {
         Path = path;
+        _parallelRunRows = parallelRunRows;
         ModelChecks.RefuseDirectory(path);
         if (!File.Exists(path))
         {
@@ -166,8 +172,58 @@ public sealed class CreditModel : IDisposable
         return feature.IsNumber ? feature.NumberRule() : null;
     }
 
-    /// <summary>Scores rows in one ONNX Runtime run, writing P(bad) for each row into <paramref name="probabilities"/>.</summary>
+    /// <summary>
+    /// Scores rows, writing P(bad) for each row into <paramref name="probabilities"/>: in one ONNX Runtime run, or, from
+    /// <see cref="ModelOptions.ParallelRunRows"/> rows on, in one run per core in parallel (the tree kernels cost ~10 µs
+    /// per row on one core, so a big batch is bound by the cores, not by the fixed cost of a run).
+    /// </summary>
     public void Predict(ReadOnlySpan<ModelRow> rows, Span<float> probabilities)
+    {
+        var parts = Environment.ProcessorCount;
+        if (_parallelRunRows == 0 || rows.Length < _parallelRunRows || parts < 2)
+        {
+            PredictOneRun(rows, probabilities);
+            return;
+        }
+
+        // Spans cannot cross into the parallel loop: the rows go through pooled arrays.
+        var count = rows.Length;
+        var pooledRows = ArrayPool<ModelRow>.Shared.Rent(count);
+        var pooledProbabilities = ArrayPool<float>.Shared.Rent(count);
+        try
+        {
+            rows.CopyTo(pooledRows);
+            var size = (count + parts - 1) / parts;
+            try
+            {
+                RunParts();
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count > 0)
+            {
+                // Callers handle a bad output (ModelOutputException) as from one run: unwrap the first, keeping its stack.
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(e.InnerExceptions[0]);
+            }
+
+            pooledProbabilities.AsSpan(0, count).CopyTo(probabilities);
+
+            void RunParts() => Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
+            {
+                var start = part * size;
+                var length = Math.Min(size, count - start);
+                if (length > 0)
+                {
+                    PredictOneRun(pooledRows.AsSpan(start, length), pooledProbabilities.AsSpan(start, length));
+                }
+            });
+        }
+        finally
+        {
+            ArrayPool<ModelRow>.Shared.Return(pooledRows, clearArray: true);
+            ArrayPool<float>.Shared.Return(pooledProbabilities);
+        }
+    }
+
+    private void PredictOneRun(ReadOnlySpan<ModelRow> rows, Span<float> probabilities)
     {
         if (rows.Length == 0)
         {

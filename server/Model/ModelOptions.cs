@@ -23,4 +23,11 @@ public sealed class ModelOptions
     /// <summary>Model runs with an output that is not a probability per row (each answered 503) before readiness turns 503.</summary>
     [System.ComponentModel.DataAnnotations.Range(1, 1_000_000)]
     public int MaxBadOutputs { get; set; } = 10;
+
+    /// <summary>
+    /// A run of at least this many rows is split into one ONNX Runtime run per core, run in parallel on the one session
+    /// (a 1 000-row batch then uses both cores; singles queue behind it meanwhile). 0 = never split.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.Range(0, 1_000_000)]
+    public int ParallelRunRows { get; set; } = CreditModel.DefaultParallelRunRows;
 }

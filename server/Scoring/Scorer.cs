@@ -8,15 +8,39 @@ namespace CreditRisk.Server.Scoring;
 /// <summary>
 /// Turns model probabilities into decisions, expected costs and, for rejects, adverse-action reasons
 /// (<see cref="ReferenceSwapReasons"/>): the applicants in one ONNX Runtime run, all rejects' reason variants in a second.
+/// A single request's two runs go through the <see cref="RunCoalescer"/>, so concurrent requests share runs.
 /// </summary>
 public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
 {
     private readonly ScoringOptions _options = options.Value;
     private readonly ReferenceSwapReasons _reasons = new(model, options.Value.MaxReasons);
+    private readonly RunCoalescer _coalescer = new(model, options.Value.CoalesceMaxRows);
 
     public CreditModel Model => model;
 
+    /// <summary>Model runs that scored requests queued while every core was busy (<see cref="RunCoalescer"/>).</summary>
+    public long GatheredRuns => _coalescer.GatheredRuns;
+
     public ScoreResult Score(ApplicantRow applicant) => Score([applicant])[0];
+
+    /// <summary>One applicant, as <see cref="Score(ApplicantRow)"/>, its runs shared with concurrent requests (dynamic batching).</summary>
+    public async Task<ScoreResult> ScoreAsync(ApplicantRow applicant)
+    {
+        var rows = new ModelRow[_options.Reasons ? 1 + _reasons.MaxVariants : 1];
+        var probabilities = new float[rows.Length];
+        rows[0] = new ModelRow(applicant);
+        await _coalescer.PredictAsync(new(rows, 0, 1), new(probabilities, 0, 1));
+        double pd = probabilities[0];
+        IReadOnlyList<Reason> why = [];
+        if (_options.Reasons && Decisions.Rejects(pd, model.Threshold))
+        {
+            var count = _reasons.AddVariants(applicant, rows.AsSpan(1));
+            await _coalescer.PredictAsync(new(rows, 1, count), new(probabilities, 1, count));
+            why = _reasons.Rank(pd, rows.AsSpan(1, count), probabilities.AsSpan(1, count));
+        }
+
+        return Result(applicant, pd, why);
+    }
 
     public ScoreResult[] Score(IReadOnlyList<ApplicantRow> applicants)
     {
@@ -67,14 +91,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                     variant += variantCounts[i];
                 }
 
-                results[i] = new ScoreResult(
-                    pd,
-                    decision,
-                    model.Threshold,
-                    new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
-                    model.Version,
-                    why,
-                    applicants[i].Ids);
+                results[i] = Result(applicants[i], pd, why);
             }
 
             return results;
@@ -86,4 +103,13 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             ArrayPool<int>.Shared.Return(variantCounts);
         }
     }
+
+    private ScoreResult Result(ApplicantRow applicant, double pd, IReadOnlyList<Reason> why) => new(
+        pd,
+        Decisions.Decide(pd, model.Threshold),
+        model.Threshold,
+        new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
+        model.Version,
+        why,
+        applicant.Ids);
 }

@@ -72,7 +72,7 @@ public sealed class ScoringModule : ICarterModule
             return Invalid(errors);
         }
 
-        var result = (await recorder.RecordAsync([applicant], [scorer.Score(applicant)]))[0];
+        var result = (await recorder.RecordAsync([applicant], [await scorer.ScoreAsync(applicant)]))[0];
         var elapsed = Stopwatch.GetElapsedTime(started);
         ScoringMetrics.Scores.WithLabels(result.Decision).Inc();
         ScoringMetrics.ScoringSeconds.WithLabels("score").Observe(elapsed.TotalSeconds);

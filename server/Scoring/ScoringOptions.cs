@@ -30,4 +30,12 @@ public sealed class ScoringOptions
     /// <summary>How many reasons a reject carries at most (Regulation B practice caps it at <see cref="Reason.MaxPerReject"/>).</summary>
     [Range(1, Reason.MaxPerReject)]
     public int MaxReasons { get; set; } = Reason.MaxPerReject;
+
+    /// <summary>
+    /// Dynamic batching of single scores (<see cref="RunCoalescer"/>): most rows (applicants and rejects' reason
+    /// variants) gathered into one model run while every core is busy, which bounds a queued request's added wait to one
+    /// run in progress plus one run of this many rows. 0 = every request runs alone.
+    /// </summary>
+    [Range(0, 10_000)]
+    public int CoalesceMaxRows { get; set; } = 64;
 }

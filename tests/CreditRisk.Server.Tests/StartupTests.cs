@@ -17,6 +17,8 @@ public sealed class StartupTests
     [InlineData("Inference__GrpcPort", "abc", "Inference:GrpcPort")]
     [InlineData("Model__Path", "", "Path")]
     [InlineData("Scoring__MaxReasons", "5", "MaxReasons")] // Regulation B practice: at most 4 reasons per reject
+    [InlineData("Scoring__CoalesceMaxRows", "-1", "CoalesceMaxRows")]
+    [InlineData("Model__ParallelRunRows", "-1", "ParallelRunRows")]
     [InlineData("Records__CommitTimeoutSeconds", "0", "CommitTimeoutSeconds")]
     [InlineData("Records__Enabled", "maybe", "Records:Enabled")]
     [InlineData("Records__ConnectionString", "Host=127.0.0.1;Bogus Keyword=1", "Records:ConnectionString")]

@@ -18,7 +18,7 @@ public static class MonitoringFigures
     public static MonitoringReport Of(ModelCard card, string version, IReadOnlyList<WindowDecision> window, MonitoringOptions options, DateTimeOffset now)
     {
         var baseline = card.Monitoring;
-        var applicants = window.Select(d => ApplicantOf(d.Applicant)).ToArray();
+        var applicants = window.Select(d => (IReadOnlyDictionary<string, JsonElement>)ApplicantOf(d.Applicant)).ToArray();
         var pd = window.Select(d => d.Pd).ToArray();
         var inputs = card.Dataset.Inputs.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
 
@@ -151,7 +151,7 @@ public static class MonitoringFigures
             : $"({F(edges[bin - 1])}, {F(edges[bin])}]";
     }
 
-    private static IReadOnlyDictionary<string, JsonElement> ApplicantOf(JsonElement applicant)
+    private static Dictionary<string, JsonElement> ApplicantOf(JsonElement applicant)
     {
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         if (applicant.ValueKind == JsonValueKind.Object)

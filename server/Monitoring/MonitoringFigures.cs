@@ -119,7 +119,12 @@ public static class MonitoringFigures
 
             if (sent.Count > 0)
             {
+                // A category's groups in spec order, a number's from the lowest bin up.
+                var order = f.Distribution.IsCategory
+                    ? [.. f.Distribution.Levels!]
+                    : Enumerable.Range(0, f.Distribution.Edges!.Count + 1).Select(b => BinLabel(f.Distribution.Edges!, b)).ToList();
                 var groups = Outcomes.ApprovalByGroup(sent)
+                    .OrderBy(g => order.IndexOf(g.Group))
                     .Select(g => new GroupFigure(g.Group, g.Decisions, g.Approved, g.ApprovalRate, g.AdverseImpactRatio))
                     .ToArray();
                 figures.Add(new GroupFigures(f.Name, sent.Count, groups));
@@ -129,7 +134,7 @@ public static class MonitoringFigures
         return [.. figures];
     }
 
-    /// <summary>A category's value, or the number's training bin as "(low, high]" (open ends as "≤ high" and "> low"); null when not sent.</summary>
+    /// <summary>A category's value, or the number's training bin (<see cref="BinLabel"/>); null when not sent.</summary>
     private static string? GroupOf(Distribution distribution, IReadOnlyDictionary<string, JsonElement> applicant, string name)
     {
         if (distribution.IsCategory)
@@ -142,8 +147,12 @@ public static class MonitoringFigures
             return null;
         }
 
-        var edges = distribution.Edges!;
-        var bin = Distribution.BinOf(edges, x);
+        return BinLabel(distribution.Edges!, Distribution.BinOf(distribution.Edges!, x));
+    }
+
+    /// <summary>A number's training bin as "(low, high]", the open ends as "≤ high" and "> low".</summary>
+    private static string BinLabel(IReadOnlyList<double> edges, int bin)
+    {
         string F(double v) => v.ToString("0.####", CultureInfo.InvariantCulture);
         return edges.Count == 0 ? "all"
             : bin == 0 ? $"≤ {F(edges[0])}"

@@ -646,7 +646,9 @@ function barChart({ title, summary, rows, series, max, format, lines = [] }) {
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}. ${summary}`, class: 'chart' });
   rows.forEach((row, i) => {
     const y = top + i * rowHeight;
-    chart.append(svg('text', { x: labelWidth - 6, y: y + (series.length * barHeight) / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, row.label));
+    // Long labels are shortened to fit; the full one is the text's tooltip and is in the table below.
+    const short = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
+    chart.append(svg('text', { x: labelWidth - 6, y: y + (series.length * barHeight) / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, svg('title', {}, row.label), short));
     series.forEach((s, k) => {
       const value = row.values[k];
       if (value === null || value === undefined) return;
@@ -655,10 +657,11 @@ function barChart({ title, summary, rows, series, max, format, lines = [] }) {
       chart.append(svg('text', { x: x(value) + 3, y: by + barHeight - 3, class: 'chart-value' }, format(value)));
     });
   });
-  for (const line of lines) {
+  // Two reference lines may sit close together: the first's label ends at its line, the second's starts there.
+  lines.forEach((line, i) => {
     chart.append(svg('line', { x1: x(line.value), x2: x(line.value), y1: top - 4, y2: height - 4, class: 'chart-line' }));
-    chart.append(svg('text', { x: x(line.value), y: 11, 'text-anchor': 'middle', class: 'chart-value' }, line.label));
-  }
+    chart.append(svg('text', { x: x(line.value) + (i === 0 && lines.length > 1 ? -2 : 2), y: 11, 'text-anchor': i === 0 && lines.length > 1 ? 'end' : 'start', class: 'chart-value' }, line.label));
+  });
   const legend = el('ul', { class: 'legend' }, series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), s.name)));
   const table = el('table', { class: 'results' },
     el('caption', { class: 'small muted' }, `${title}: the figures`),

@@ -23,7 +23,7 @@ public sealed record MonitoringReport(
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in
-/// the last <see cref="Days"/> days (0 = no age limit); <see cref="From"/> and <see cref="To"/> are the oldest and newest
+/// the last <see cref="Days"/> days (0 = no limit in time); <see cref="From"/> and <see cref="To"/> are the oldest and newest
 /// decision times in it (null when it is empty).
 /// </summary>
 public sealed record MonitoringWindow(int Decisions, int MaxDecisions, int Days, DateTimeOffset? From, DateTimeOffset? To);

@@ -11,7 +11,7 @@ public sealed class MonitoringOptions
     [Range(1, 1_000_000)]
     public int WindowDecisions { get; set; } = 10_000;
 
-    /// <summary>…made in the last this many days; 0 = no age limit.</summary>
+    /// <summary>…made in the last this many days; 0 = however old.</summary>
     [Range(0, 36_500)]
     public int WindowDays { get; set; } = 90;
 

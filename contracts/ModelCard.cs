@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace CreditRisk.Contracts;
 
@@ -42,6 +43,14 @@ public sealed record ModelCard
 
     /// <summary>Per number that may be missing, the value the graph imputes (the training mean).</summary>
     public IReadOnlyDictionary<string, double> ImputedValues { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>
+    /// The training distribution of every attribute but ids (protected ones too, for the group figures) and of the PD,
+    /// with the bad rate per PD band: what monitoring compares production with. Null on a card written before it
+    /// existed; the server then reports no drift.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public MonitoringBaseline? Monitoring { get; init; }
 }
 
 /// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.</summary>

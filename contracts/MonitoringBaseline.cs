@@ -13,6 +13,10 @@ namespace CreditRisk.Contracts;
 /// live mean PD and approval rate are shown against.</remarks>
 public sealed record MonitoringBaseline(int Rows, double MeanPd, double ApprovalRate, IReadOnlyList<FeatureBaseline> Features, Distribution Pd)
 {
+    /// <summary>Per PD bin of <see cref="Pd"/> (same edges), the bad rate among the fitted rows: what a band's realised
+    /// bad rate in production is compared with. Empty when the fit was given no outcomes.</summary>
+    public IReadOnlyList<BandBaseline> PdBands { get; init; } = [];
+
     /// <summary>Deciles: the usual PSI binning, coarse enough that a few hundred live applicants fill every bin.</summary>
     public const int DefaultBins = 10;
 
@@ -26,21 +30,31 @@ public sealed record MonitoringBaseline(int Rows, double MeanPd, double Approval
         IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> applicants,
         IReadOnlyList<double> pd,
         double threshold,
-        int bins = DefaultBins)
+        int bins = DefaultBins,
+        IReadOnlyList<bool>? isBad = null)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, applicants.Count, nameof(pd));
+        if (isBad is not null)
+        {
+            ArgumentOutOfRangeException.ThrowIfNotEqual(isBad.Count, pd.Count, nameof(isBad));
+        }
+
         ArgumentOutOfRangeException.ThrowIfZero(pd.Count, nameof(pd));
         var fitted = features
             .Select(f => new FeatureBaseline(f.Name, f.IsCategory
                 ? Distribution.OfCategories(f.Values.Select(v => v.Value).ToArray(), applicants.Select(a => Distribution.CategoryOf(a, f.Name)).ToArray())
                 : Distribution.OfNumbers(applicants.Select(a => Distribution.NumberOf(a, f.Name)).ToArray(), bins)))
             .ToArray();
+        var pdDistribution = Distribution.OfNumbers(pd.Select(p => (double?)p).ToArray(), bins);
         return new MonitoringBaseline(
             applicants.Count,
             pd.Average(),
             (double)pd.Count(p => !Decisions.Rejects(p, threshold)) / pd.Count,
             fitted,
-            Distribution.OfNumbers(pd.Select(p => (double?)p).ToArray(), bins));
+            pdDistribution)
+        {
+            PdBands = isBad is null ? [] : BandBaseline.Of(pdDistribution.Edges!, pd, isBad),
+        };
     }
 
     /// <summary>PSI of a live sample against this baseline, per feature (in baseline order) and for the PD.</summary>
@@ -56,6 +70,35 @@ public sealed record MonitoringBaseline(int Rows, double MeanPd, double Approval
 }
 
 public sealed record FeatureBaseline(string Name, Distribution Distribution);
+
+/// <summary>One PD band, (<see cref="Low"/>, <see cref="High"/>] (null = open end), in training: its rows, their bad
+/// rate and their mean PD.</summary>
+public sealed record BandBaseline(double? Low, double? High, int Rows, double BadRate, double MeanPd)
+{
+    /// <summary>Bands cut at <paramref name="edges"/> by <see cref="Distribution.BinOf"/>, the rule every PD band uses.</summary>
+    public static BandBaseline[] Of(IReadOnlyList<double> edges, IReadOnlyList<double> pd, IReadOnlyList<bool> isBad)
+    {
+        var rows = new int[edges.Count + 1];
+        var bad = new int[edges.Count + 1];
+        var pdSum = new double[edges.Count + 1];
+        for (var i = 0; i < pd.Count; i++)
+        {
+            var b = Distribution.BinOf(edges, pd[i]);
+            rows[b]++;
+            pdSum[b] += pd[i];
+            bad[b] += isBad[i] ? 1 : 0;
+        }
+
+        return Enumerable.Range(0, edges.Count + 1)
+            .Select(b => new BandBaseline(
+                b == 0 ? null : edges[b - 1],
+                b == edges.Count ? null : edges[b],
+                rows[b],
+                rows[b] == 0 ? 0 : (double)bad[b] / rows[b],
+                rows[b] == 0 ? 0 : pdSum[b] / rows[b]))
+            .ToArray();
+    }
+}
 
 /// <summary>
 /// Shares of a sample over fixed bins. A number: <see cref="Edges"/> are ascending cut points, bin <c>i</c> holds
@@ -186,10 +229,10 @@ public sealed record Distribution
         return -1;
     }
 
-    internal static string? CategoryOf(IReadOnlyDictionary<string, JsonElement> applicant, string name) =>
+    public static string? CategoryOf(IReadOnlyDictionary<string, JsonElement> applicant, string name) =>
         applicant.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
 
-    internal static double? NumberOf(IReadOnlyDictionary<string, JsonElement> applicant, string name) =>
+    public static double? NumberOf(IReadOnlyDictionary<string, JsonElement> applicant, string name) =>
         applicant.TryGetValue(name, out var v) && v.ValueKind == JsonValueKind.Number ? v.GetDouble() : null;
 }
 

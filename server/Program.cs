@@ -36,6 +36,9 @@ builder.AddInference();
 // Decision records: each decision committed (SQLite by default, PostgreSQL when configured) before it is answered; outcomes fed back.
 builder.Services.AddRecords();
 
+// Monitoring: drift, calibration and realised cost over a window of recorded decisions, cached, never on the scoring path.
+builder.Services.AddMonitoring();
+
 // Limits and refusals: body/header size, timeouts, rate limiting, the API key, problem+json for every error.
 builder.AddHardening();
 
@@ -76,6 +79,7 @@ app.UseRequestLimits();
 app.MapCarter();
 app.MapInference();
 app.MapHealth();
+app.PublishMonitoringOnScrape();
 app.MapMetrics("/metrics").ReadOnly();
 
 app.Lifetime.ApplicationStarted.Register(() => Log.Listening(

@@ -84,6 +84,7 @@ public static class TrainerRun
             ReferenceApplicant = ReferenceValues.Find(model, data.Rows),
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
+            Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
         };
         var ml = training.NewContext();
         var graph = OnnxExport.Convert(ml, model, data.Rows);

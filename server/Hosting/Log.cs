@@ -57,4 +57,7 @@ internal static partial class Log
 
     [LoggerMessage(16, LogLevel.Warning, "Retention purge failed; retrying at the next interval")]
     public static partial void PurgeFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Warning, "Monitoring figures not recomputed (decision store failed); /metrics keeps the last ones")]
+    public static partial void MonitoringFailed(ILogger logger, Exception exception);
 }

@@ -1,6 +1,8 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Monitoring;
+using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -76,6 +78,11 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
                 SetResponseExample(operation, "404", Problem(404, "No challenger configured",
                     "This server scores no challenger in shadow; set Model:ChallengerPath to the ONNX file of one with the served model's inputs."));
                 break;
+            case "GetMonitoring":
+                SetResponseExample(operation, "200", MonitoringExample(reject, approve));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Recording is off", "This server records no decisions (Records:Enabled=false)."));
+                break;
             default:
                 return;
         }
@@ -110,6 +117,19 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         result.DecisionId!.Value, "A-2026-000123", ExampleTime, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault,
         result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
         new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)));
+
+    /// <summary>The report of a window of two decisions (the examples above, both with an outcome): real arithmetic on
+    /// the card's baseline, fixed inputs, so the document changes only with the card.</summary>
+    private MonitoringReport MonitoringExample(ScoreResult reject, ScoreResult approve)
+    {
+        var applicant = JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json);
+        WindowDecision[] window =
+        [
+            new(ExampleTime, approve.ProbabilityOfDefault, false, applicant, false),
+            new(ExampleTime.AddMinutes(5), reject.ProbabilityOfDefault, true, applicant, true),
+        ];
+        return MonitoringFigures.Of(model.Card, "0123456789ab", window, new MonitoringOptions(), ExampleTime.AddMonths(9));
+    }
 
     /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec.</summary>
     private Dictionary<string, string[]> SampleErrors(string prefix)

@@ -12,6 +12,7 @@ public sealed class TagDescriptions : IDocumentFilter
         {
             new() { Name = "Scoring", Description = "Probability of default, decision and reasons for one applicant or a batch." },
             new() { Name = "Model", Description = "The model being served: version, threshold, training metrics, and the data set spec it reads." },
+            new() { Name = "Monitoring", Description = "The model in production: drift against training, calibration and realised cost on the outcomes fed back; aggregates only." },
             new() { Name = "Decisions", Description = "The record of every decision (inputs, model, reasons) and the outcomes fed back; API key only." },
             new() { Name = "Monitoring", Description = "The model in production: the challenger scored in shadow against the served model, from the decision store." },
         };

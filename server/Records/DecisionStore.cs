@@ -212,6 +212,41 @@ public abstract class DecisionStore : IDisposable
         return deleted;
     }
 
+    /// <summary>
+    /// The monitoring window: <paramref name="modelVersion"/>'s latest <paramref name="limit"/> decisions made at or
+    /// after <paramref name="since"/> (null = any time), newest first, with their outcomes. Read from the store, not
+    /// from this instance's memory, so every instance sharing one database computes the same figures.
+    /// </summary>
+    public async Task<IReadOnlyList<WindowDecision>> ReadWindowAsync(string modelVersion, int limit, DateTimeOffset? since, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText =
+            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted " +
+            "FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.model_version = @version" +
+            (since is null ? "" : " AND d.decided_at >= @since") + " ORDER BY d.id DESC LIMIT @limit";
+        Add(command, "version", modelVersion);
+        if (since is { } s)
+        {
+            Add(command, "since", s.ToUnixTimeMilliseconds());
+        }
+
+        Add(command, "limit", limit);
+        var window = new List<WindowDecision>(Math.Min(limit, 10_000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            window.Add(new WindowDecision(
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(0)),
+                reader.GetDouble(1),
+                reader.GetString(2) == Decisions.Reject,
+                JsonElement.Parse(reader.GetString(3)),
+                reader.IsDBNull(4) ? null : reader.GetBoolean(4)));
+        }
+
+        return window;
+    }
+
     /// <summary>Whether the store answers a trivial query (readiness).</summary>
     public async Task PingAsync(CancellationToken cancellationToken)
     {
@@ -252,6 +287,10 @@ public abstract class DecisionStore : IDisposable
 
 /// <summary>The challenger's score of a recorded decision: its version, threshold, PD and the decision it would have served.</summary>
 public sealed record ChallengerDecision(Guid DecisionId, string ModelVersion, double Threshold, double ProbabilityOfDefault, string Decision);
+
+/// <summary>A decision of the monitoring window: when, the PD and decision as served, the applicant's fields, and the
+/// outcome (null until it has matured).</summary>
+public sealed record WindowDecision(DateTimeOffset DecidedAt, double Pd, bool Rejected, JsonElement Applicant, bool? Defaulted);
 
 /// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text.</summary>
 public sealed record StoredDecision(

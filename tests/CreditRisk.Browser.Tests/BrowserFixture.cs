@@ -28,6 +28,11 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
     /// <summary>The repository root (where CreditRisk.sln is); screenshots go under its test-results/.</summary>
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
+    public const string ApiKey = "browser-test-key-0123456789";
+
+    /// <summary>The server's SQLite folder (the decision store), deleted with the fixture.</summary>
+    public string DataFolder { get; } = Directory.CreateTempSubdirectory("creditrisk-browser-records-").FullName;
+
     public static string ScreenshotDirectory => Path.Combine(RepositoryRoot, "test-results", "screenshots");
 
     /// <summary>The shipped data set whose model the server runs (artifacts/&lt;dataset&gt;/model.onnx).</summary>
@@ -55,7 +60,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
             var model = Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, "model.onnx");
             _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model)
                 // The rate limiter is on by default; the page tests are not about it.
-                .UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0"));
+                .UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0")
+                // Its own decision store (deleted after), a key for posting outcomes, monitoring figures fresh each second.
+                .UseSetting("Records:DataFolder", DataFolder).UseSetting("ApiKey:Key", ApiKey).UseSetting("Monitoring:RefreshSeconds", "1"));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
@@ -110,6 +117,12 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
     {
         Http?.Dispose();
         _factory?.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (Directory.Exists(DataFolder))
+        {
+            Directory.Delete(DataFolder, recursive: true);
+        }
+
         GC.SuppressFinalize(this);
     }
 

@@ -22,6 +22,9 @@ public sealed class StartupTests
     [InlineData("Records__CommitTimeoutSeconds", "0", "CommitTimeoutSeconds")]
     [InlineData("Records__Enabled", "maybe", "Records:Enabled")]
     [InlineData("Records__ConnectionString", "Host=127.0.0.1;Bogus Keyword=1", "Records:ConnectionString")]
+    [InlineData("Monitoring__WindowDecisions", "0", "WindowDecisions")]
+    [InlineData("Monitoring__WindowDays", "-1", "WindowDays")]
+    [InlineData("Monitoring__RefreshSeconds", "abc", "Monitoring:RefreshSeconds")]
     [InlineData("ApiKey__Key", "short", "ApiKey:Key")]
     [InlineData("ApiKey__RequiredForScoring", "true", "ApiKey:Key")]
     public async Task Bad_setting_exits_1_with_one_line_naming_it(string key, string value, string named)

@@ -89,4 +89,38 @@ public class EveryShippedModelTests
             Assert.Equal(rows[i].Decision, Decisions.Decide(pd[i], threshold));
         }
     }
+
+    /// <summary>
+    /// The monitoring baseline in the card: every attribute but ids, with shares that add up, and PD bands whose rows
+    /// are every out-of-fold PD (rows × repeats), whose pooled bad rate is therefore the data's, and which cut the PDs
+    /// at the baseline's own PD edges.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Datasets))]
+    public void The_shipped_card_carries_the_monitoring_baseline(string name)
+    {
+        var folder = Path.Combine(Paths.Root, "artifacts", name);
+        var spec = DatasetSpecSchema.Load(Path.Combine(Paths.Root, "data", name, "dataset.json"));
+        using var scorer = new OnnxScorer(File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
+        var card = JsonSerializer.Deserialize<ModelCard>(scorer.Metadata[ModelMetadataKeys.ModelCard], ModelFile.CardJson)!;
+        var baseline = Assert.IsType<MonitoringBaseline>(card.Monitoring);
+
+        Assert.Equal(card.TrainingRows, baseline.Rows);
+        Assert.Equal(spec.Features.Where(f => f.Role != FeatureRole.Id).Select(f => f.Name), baseline.Features.Select(f => f.Name));
+        Assert.All(baseline.Features, f => Assert.Equal(1.0, f.Distribution.Shares.Sum(), 9));
+        Assert.Equal(baseline.Pd.Shares.Count, baseline.PdBands.Count);
+        var pooled = baseline.PdBands.Sum(b => b.Rows);
+        Assert.Equal(0, pooled % card.TrainingRows);
+        var data = CreditData.Load(Path.Combine(Paths.Root, "data", name, "dataset.json"));
+        var badRate = (double)data.Rows.Count(r => r.IsBad) / data.Rows.Count;
+        Assert.Equal(badRate, baseline.PdBands.Sum(b => b.BadRate * b.Rows) / pooled, 9);
+        for (var b = 0; b < baseline.PdBands.Count; b++)
+        {
+            Assert.Equal(baseline.Pd.Shares[b], (double)baseline.PdBands[b].Rows / pooled, 9);
+            Assert.InRange(baseline.PdBands[b].MeanPd, baseline.PdBands[b].Low ?? 0, baseline.PdBands[b].High ?? 1);
+        }
+
+        // Calibrated out of fold: the mean PD is the data's bad rate within a few points.
+        Assert.InRange(baseline.MeanPd, badRate - 0.05, badRate + 0.05);
+    }
 }

@@ -35,7 +35,7 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
         public void Dispose() => Model.Dispose();
 
         /// <summary>german.data through its spec: the spec's column names, UCI codes resolved to the spec's values.</summary>
-        private static IReadOnlyDictionary<string, JsonElement>[] Read(DatasetSpec spec)
+        internal static IReadOnlyDictionary<string, JsonElement>[] Read(DatasetSpec spec)
         {
             var columns = spec.Source.Columns!.ToList();
             return File.ReadLines(Path.Combine(Paths.RepoRoot, "data", spec.Name, spec.Source.Path))

@@ -1,0 +1,54 @@
+using CreditRisk.Contracts;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Monitoring;
+
+/// <summary>
+/// The latest monitoring report, recomputed from the store at most once per <see cref="MonitoringOptions.RefreshSeconds"/>
+/// and only when someone asks (GET /api/v1/monitoring or a /metrics scrape): never on the scoring path. One computation
+/// at a time; callers during it wait for its result instead of starting their own.
+/// </summary>
+public sealed class MonitoringCache(CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly MonitoringOptions _options = options.Value;
+    private MonitoringReport? _report;
+    private long _computedAt;
+
+    public async Task<MonitoringReport> GetAsync(CancellationToken cancellationToken)
+    {
+        if (Fresh() is { } cached)
+        {
+            return cached;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (Fresh() is { } computedMeanwhile)
+            {
+                return computedMeanwhile;
+            }
+
+            var now = TimeProvider.System.GetUtcNow();
+            var since = _options.WindowDays == 0 ? (DateTimeOffset?)null : now.AddDays(-_options.WindowDays);
+            var window = await store.ReadWindowAsync(model.Version, _options.WindowDecisions, since, cancellationToken);
+            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now);
+            MonitoringMetrics.Publish(report);
+            _report = report;
+            _computedAt = Environment.TickCount64;
+            return report;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private MonitoringReport? Fresh() =>
+        _report is { } r && Environment.TickCount64 - Volatile.Read(ref _computedAt) < _options.RefreshSeconds * 1000L ? r : null;
+
+    public void Dispose() => _gate.Dispose();
+}

@@ -1,0 +1,44 @@
+using Carter;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Records;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Monitoring;
+
+/// <summary>
+/// GET /api/v1/monitoring: drift, calibration, realised cost and group figures over the monitoring window. Aggregates
+/// only (no applicant row), so it is as open as scoring: it needs the API key exactly when scoring does
+/// (docs/security.md).
+/// </summary>
+public sealed class MonitoringModule : ICarterModule
+{
+    public void AddRoutes(IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/v1/monitoring", GetMonitoring)
+            .WithName("GetMonitoring")
+            .WithTags("Monitoring")
+            .WithSummary("The model in production: drift, calibration, realised cost")
+            .WithDescription(
+                "Over the monitoring window (this model's last Monitoring:WindowDecisions decisions of the last " +
+                "Monitoring:WindowDays days, read from the decision store, so every instance sharing it agrees): PSI of each " +
+                "model input and of the PD against the training baseline in the model card (bands: stable below 0.1, watch " +
+                "to 0.25, act above), approval rate and mean PD against training, and once outcomes have been posted the " +
+                "realised bad rate per PD band against the predicted one, the realised cost per applicant against the " +
+                "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
+                "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
+                "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data.")
+            .RequireApiKeyForScoring()
+            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .ProducesProblem(StatusCodes.Status404NotFound)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+    }
+
+    public static async Task<Results<Ok<MonitoringReport>, ProblemHttpResult>> GetMonitoring(
+        MonitoringCache cache, IOptions<RecordsOptions> records, CancellationToken cancellationToken) =>
+        records.Value.Enabled
+            ? TypedResults.Ok(await cache.GetAsync(cancellationToken))
+            : DecisionsModule.RecordingOff();
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace CreditRisk.Server.Monitoring;
+
+/// <summary>The monitoring window and how often it is recomputed. Section <c>Monitoring</c>.</summary>
+public sealed class MonitoringOptions
+{
+    public const string Section = "Monitoring";
+
+    /// <summary>The window holds at most this many of the model's latest decisions.</summary>
+    [Range(1, 1_000_000)]
+    public int WindowDecisions { get; set; } = 10_000;
+
+    /// <summary>…made in the last this many days; 0 = however old.</summary>
+    [Range(0, 36_500)]
+    public int WindowDays { get; set; } = 90;
+
+    /// <summary>The figures are computed at most once per this many seconds and served from a cache in between, so a
+    /// busy dashboard or a scrape every few seconds costs one store read per period.</summary>
+    [Range(1, 86_400)]
+    public int RefreshSeconds { get; set; } = 60;
+}

@@ -1,0 +1,43 @@
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Records;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace CreditRisk.Server.Monitoring;
+
+public static class MonitoringRegistration
+{
+    /// <summary>The monitoring settings (validated at start) and the cached report.</summary>
+    public static IServiceCollection AddMonitoring(this IServiceCollection services)
+    {
+        services.AddOptions<MonitoringOptions>().BindConfiguration(MonitoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<MonitoringCache>();
+        return services;
+    }
+
+    /// <summary>
+    /// Brings the monitoring gauges up to date before each /metrics scrape (from the cache, so at most one store read
+    /// per refresh period). A failing store fails no scrape: the last figures stay and a warning is logged.
+    /// </summary>
+    public static void PublishMonitoringOnScrape(this WebApplication app)
+    {
+        if (!app.Services.GetRequiredService<IOptions<RecordsOptions>>().Value.Enabled)
+        {
+            return;
+        }
+
+        var cache = app.Services.GetRequiredService<MonitoringCache>();
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MonitoringCache).FullName!);
+        Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
+        {
+            try
+            {
+                await cache.GetAsync(cancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                Log.MonitoringFailed(logger, e);
+            }
+        });
+    }
+}

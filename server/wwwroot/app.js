@@ -7,6 +7,7 @@ const api = {
   score: 'api/v1/score',
   batch: 'api/v1/score/batch',
   monitoring: 'api/v1/monitoring',
+  challenger: 'api/v1/monitoring/challenger',
 };
 
 const batchChunk = 500;
@@ -647,7 +648,7 @@ function barChart({ title, summary, rows, series, max, format, lines = [] }) {
   rows.forEach((row, i) => {
     const y = top + i * rowHeight;
     // Long labels are shortened to fit; the full one is the text's tooltip and is in the table below.
-    const short = row.label.length > 26 ? `${row.label.slice(0, 25)}…` : row.label;
+    const short = row.label.length > 21 ? `${row.label.slice(0, 20)}…` : row.label;
     chart.append(svg('text', { x: labelWidth - 6, y: y + (series.length * barHeight) / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, svg('title', {}, row.label), short));
     series.forEach((s, k) => {
       const value = row.values[k];
@@ -692,7 +693,59 @@ async function loadMonitoring() {
     return;
   }
   showMonitoring(report);
+  await loadChallenger();
 }
+
+// The challenger in shadow (GET /api/v1/monitoring/challenger): a 404 means none is configured, which is normal.
+async function loadChallenger() {
+  const section = $('#monitoring-challenger');
+  let report = null;
+  try {
+    const response = await fetch(api.challenger, { headers: { Accept: 'application/json' } });
+    if (response.ok) report = await response.json();
+    else if (response.status !== 404) throw new Error((await readProblem(response)).detail ?? `answered ${response.status}`);
+  } catch (error) {
+    section.replaceChildren(el('p', { class: 'status' }, `The challenger figures could not be loaded: ${error.message}.`));
+    section.hidden = false;
+    return;
+  }
+  if (report === null) {
+    section.replaceChildren(el('p', { class: 'muted small' }, 'No challenger is scored in shadow (Model:ChallengerPath is not set).'));
+    section.hidden = false;
+    document.body.dataset.challenger = 'none';
+    return;
+  }
+  const c = report.comparison;
+  const difference = c.ci95Low === null
+    ? `${signed(c.meanCostDifference)} per applicant (too few outcomes for an interval)`
+    : `${signed(c.meanCostDifference)} per applicant, 95% CI ${signed(c.ci95Low)} to ${signed(c.ci95High)}` +
+      (c.ci95High < 0 ? ': the challenger is cheaper' : c.ci95Low > 0 ? ': the challenger is dearer' : ': no clear difference yet');
+  const facts = [
+    ['Challenger', `${report.challengerLearner}, model ${report.challengerVersion}, threshold ${percent(report.challengerThreshold)}`],
+    ['Champion', `${report.championLearner}, model ${report.championVersion}, threshold ${percent(report.championThreshold)}`],
+    ['Decisions scored by both', `${c.decisions} (the latest ${report.windowDecisions} at most)`],
+    ['Disagreement rate', `${percent(c.disagreementRate)} of decisions would have gone the other way`],
+    ['Outcomes fed back', String(c.matured)],
+  ];
+  if (c.matured > 0) facts.push(['Challenger minus champion', difference]);
+  const list = el('dl', { class: 'facts' }, facts.map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', {}, value))));
+  const chart = c.matured === 0 ? el('p', { class: 'muted small' }, 'The realised costs appear once outcomes are fed back.') : barChart({
+    title: 'Realised cost: champion and challenger',
+    summary: `Cost per applicant on the ${c.matured} decisions with an outcome, each model at its own threshold, and the challenger's PDs cut at the champion's threshold (a better ranking rather than a better threshold).`,
+    rows: [
+      { label: 'champion', values: [c.championCostPerApplicant] },
+      { label: 'challenger', values: [c.challengerCostPerApplicant] },
+      { label: "challenger, champion's cut", values: [c.challengerCostAtChampionThreshold] },
+    ],
+    series: [{ name: 'cost per applicant', cls: 'series-live' }],
+    max: Math.max(1, c.championCostPerApplicant, c.challengerCostPerApplicant, c.challengerCostAtChampionThreshold), format: cost,
+  });
+  section.replaceChildren(el('h3', { id: 'challenger-heading' }, 'Challenger in shadow'), list, chart);
+  section.hidden = false;
+  document.body.dataset.challenger = 'shown';
+}
+
+const signed = (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${cost(Math.abs(v))}`;
 
 function showMonitoring(report) {
   const w = report.window, o = report.outcomes, cv = o.nestedCv;

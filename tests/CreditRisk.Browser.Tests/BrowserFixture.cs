@@ -38,6 +38,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
     /// <summary>The shipped data set whose model the server runs (artifacts/&lt;dataset&gt;/model.onnx).</summary>
     public virtual string Dataset => "german-credit";
 
+    /// <summary>The challenger scored in shadow, relative to the model's folder; none for a data set that ships none.</summary>
+    public virtual string? Challenger => "challenger/model.onnx";
+
     /// <summary>The served data set's spec (data/&lt;dataset&gt;/dataset.json, the same spec the model card carries).</summary>
     public CreditRisk.Contracts.DatasetSpec Spec => CreditRisk.Contracts.DatasetSpec.Load(Path.Combine(RepositoryRoot, "data", Dataset, "dataset.json"));
 
@@ -62,7 +65,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
                 // The rate limiter is on by default; the page tests are not about it.
                 .UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0")
                 // Its own decision store (deleted after), a key for posting outcomes, monitoring figures fresh each second.
-                .UseSetting("Records:DataFolder", DataFolder).UseSetting("ApiKey:Key", ApiKey).UseSetting("Monitoring:RefreshSeconds", "1"));
+                .UseSetting("Records:DataFolder", DataFolder).UseSetting("ApiKey:Key", ApiKey).UseSetting("Monitoring:RefreshSeconds", "1")
+                // German Credit's shipped challenger in shadow, for the Monitoring tab's challenger panel.
+                .UseSetting("Model:ChallengerPath", Challenger is null ? "" : Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, Challenger)));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()
@@ -186,6 +191,8 @@ public sealed class BrowserSuite : ICollectionFixture<BrowserFixture>
 public sealed class LendingClubBrowserFixture : BrowserFixture
 {
     public override string Dataset => "lending-club";
+
+    public override string? Challenger => null;
 }
 
 [CollectionDefinition(Name)]

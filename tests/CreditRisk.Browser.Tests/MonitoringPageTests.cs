@@ -58,6 +58,12 @@ public sealed class MonitoringPageTests(BrowserFixture fixture)
         Assert.Contains("Realised cost over time", captions);
         // One bar per input in the PSI chart, drawn as SVG.
         Assert.Equal(fixture.Spec.Inputs.Count(), await page.Locator("#monitoring-charts figure").First.Locator("svg rect").CountAsync());
+        // The shipped challenger, scored in shadow beside every decision above, with the same outcomes.
+        await page.Locator("body[data-challenger='shown']").WaitForAsync();
+        var challenger = await page.Locator("#monitoring-challenger").InnerTextAsync();
+        Assert.Matches(@"Disagreement rate\s+\d+\.\d% of decisions", challenger);
+        Assert.Matches(@"Challenger minus champion\s+[+−]?\d\.\d{3} per applicant, 95% CI", challenger);
+        Assert.Contains("Realised cost: champion and challenger", challenger, StringComparison.Ordinal);
         // Nothing wider than the screen.
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
 

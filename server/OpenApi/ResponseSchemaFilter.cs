@@ -14,8 +14,6 @@ namespace CreditRisk.Server.OpenApi;
 /// </summary>
 public sealed class ResponseSchemaFilter : ISchemaFilter
 {
-    private static readonly NullabilityInfoContext Nullability = new();
-
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
         if (schema is not OpenApiSchema target || target.Properties is null
@@ -25,11 +23,14 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
         }
 
         var required = new HashSet<string>();
+        // One per call: NullabilityInfoContext caches without locks and is not thread-safe, and documents are generated
+        // concurrently (several servers in one test process did so and got a 500 on /swagger when the caches raced).
+        var nullability = new NullabilityInfoContext();
         foreach (var member in context.Type.GetProperties(BindingFlags.Public | BindingFlags.Instance))
         {
             var name = JsonNamingPolicy.CamelCase.ConvertName(member.Name);
             if (!target.Properties.TryGetValue(name, out var propertySchema)
-                || Nullability.Create(member).ReadState == NullabilityState.Nullable)
+                || nullability.Create(member).ReadState == NullabilityState.Nullable)
             {
                 continue;
             }

@@ -347,6 +347,9 @@ public sealed class RecordsSettingsTests
         using var anonymous = closed.CreateClient();
         await (await anonymous.PostJson("/api/v1/score", Http.ApplicantJson())).AssertProblem(401);
         await (await anonymous.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray(Http.ApplicantJson()) })).AssertProblem(401);
+        // The monitoring aggregates follow the scoring rule.
+        await (await anonymous.GetAsync(new Uri("/api/v1/monitoring", UriKind.Relative))).AssertProblem(401);
+        await (await anonymous.GetAsync(new Uri("/api/v1/monitoring/challenger", UriKind.Relative))).AssertProblem(401);
         using var keyed = closed.CreateClient();
         keyed.DefaultRequestHeaders.Add("X-API-Key", RecordsApp.Key);
         Assert.Equal(HttpStatusCode.OK, (await keyed.PostJson("/api/v1/score", Http.ApplicantJson())).StatusCode);

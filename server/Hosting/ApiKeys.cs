@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
+using CreditRisk.Server.Api;
 using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Hosting;
@@ -16,7 +17,7 @@ public sealed class ApiKeyOptions : IValidatableObject
     /// <summary>The key (at least 16 characters); unset = the decision endpoints answer every request 401.</summary>
     public string? Key { get; set; }
 
-    /// <summary>Scoring needs the key too. Off by default: the score endpoints are open, as before.</summary>
+    /// <summary>Scoring (REST, Open Inference REST and gRPC) needs the key too. Off by default: the score endpoints are open, as before.</summary>
     public bool RequiredForScoring { get; set; }
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
@@ -34,7 +35,7 @@ public sealed class ApiKeyOptions : IValidatableObject
 }
 
 /// <summary>
-/// Endpoint filters that refuse a missing or wrong <c>X-API-Key</c> with a 401 problem. The comparison is of SHA-256
+/// The key rule: a missing or wrong <c>X-API-Key</c> is refused (401 problem, or UNAUTHENTICATED over gRPC). The comparison is of SHA-256
 /// digests in constant time, so neither the key's content nor its length leaks through timing.
 /// </summary>
 public static class ApiKeys
@@ -45,48 +46,49 @@ public static class ApiKeys
         return services;
     }
 
-    /// <summary>Always needs the key (endpoints that return applicant data).</summary>
-    public static TBuilder RequireApiKey<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-            Refusal(context.HttpContext) is { } refusal ? refusal : await next(context))
-            .WithMetadata(new Required())
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
-
-    /// <summary>Needs the key when ApiKey:RequiredForScoring is set (the score endpoints).</summary>
-    public static TBuilder RequireApiKeyForScoring<TBuilder>(this TBuilder builder)
-        where TBuilder : IEndpointConventionBuilder =>
-        builder.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.RequestServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value.RequiredForScoring
-                && Refusal(context.HttpContext) is { } refusal
-                ? refusal
-                : await next(context));
-
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult? Refusal(HttpContext http)
+    /// <summary>
+    /// Why a request to an endpoint of this access is refused (the 401's detail; for gRPC, UNAUTHENTICATED's), or null
+    /// when it may pass. The key rule of every API endpoint, REST and gRPC (whose <c>x-api-key</c> metadata is this header).
+    /// </summary>
+    public static string? Refusal(HttpContext http, ApiAccess access)
     {
-        var key = http.RequestServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Key;
+        var options = http.RequestServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
+        var key = options.Key;
+        var needed = access switch
+        {
+            ApiAccess.Records => true,
+            // Aggregates only, but of every applicant's decision: closed whenever a key exists to close them with.
+            ApiAccess.Aggregates => !string.IsNullOrWhiteSpace(key),
+            ApiAccess.Scoring => options.RequiredForScoring,
+            _ => false,
+        };
+        if (!needed)
+        {
+            return null;
+        }
+
         if (string.IsNullOrWhiteSpace(key))
         {
-            return Unauthorized("No API key is configured on this server (ApiKey:Key), so these endpoints are closed.");
+            return "No API key is configured on this server (ApiKey:Key), so these endpoints are closed.";
         }
 
         var sent = http.Request.Headers[ApiKeyOptions.Header];
         if (sent.Count != 1 || string.IsNullOrEmpty(sent[0]))
         {
-            return Unauthorized($"Send the API key in the {ApiKeyOptions.Header} header.");
+            return $"Send the API key in the {ApiKeyOptions.Header} header.";
         }
 
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(sent[0]!));
         return CryptographicOperations.FixedTimeEquals(expected, given)
             ? null
-            : Unauthorized($"The {ApiKeyOptions.Header} header does not hold the right key.");
+            : $"The {ApiKeyOptions.Header} header does not hold the right key.";
     }
 
     /// <summary>Endpoint metadata: this endpoint always needs the key (the OpenAPI document states it).</summary>
     public sealed class Required;
 
-    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unauthorized(string detail) => TypedResults.Problem(
+    public static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult Unauthorized(string detail) => TypedResults.Problem(
         statusCode: StatusCodes.Status401Unauthorized,
         title: "Unauthorized",
         detail: detail);

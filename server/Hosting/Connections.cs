@@ -49,17 +49,45 @@ public static class Connections
         AddListener(builder, $"http://127.0.0.1:{port}");
     }
 
-    /// <summary>Adds a listener to the server URLs (each public URL keeps its own listener), for the health and gRPC ports.</summary>
-    public static void AddListener(WebApplicationBuilder builder, string url)
+    /// <summary>Adds listeners to the server URLs (each public URL keeps its own listener), for the health and gRPC ports.</summary>
+    public static void AddListeners(WebApplicationBuilder builder, params string[] urls)
     {
-        var configuration = builder.Configuration;
-        var urls = configuration["urls"] is { Length: > 0 } configured
+        builder.WebHost.UseUrls([.. ServerUrls(builder.Configuration), .. urls]);
+        // Now carried by the URLs; left set, ASP.NET Core would warn that the URLs override it.
+        builder.WebHost.UseSetting("http_ports", "");
+    }
+
+    /// <summary>Adds a listener to the server URLs (each public URL keeps its own listener), for the health and gRPC ports.</summary>
+    public static void AddListener(WebApplicationBuilder builder, string url) => AddListeners(builder, url);
+
+    /// <summary>
+    /// The hosts the public HTTP URLs bind (not the loopback health listener): "127.0.0.1" or "localhost" when they bind
+    /// loopback only, "*" when any binds every interface (one wildcard covers the rest, and two listeners on one port
+    /// would collide). For a listener that must be reachable exactly where the API is (the gRPC port).
+    /// </summary>
+    public static string[] PublicHosts(IConfiguration configuration)
+    {
+        var health = int.TryParse(configuration[$"{LimitsOptions.Section}:{nameof(LimitsOptions.HealthPort)}"], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? $"http://127.0.0.1:{port}"
+            : null;
+        var hosts = ServerUrls(configuration)
+            .Where(url => !string.Equals(url.TrimEnd('/'), health, StringComparison.OrdinalIgnoreCase))
+            .Select(BindingAddress.Parse)
+            .Where(address => !address.IsNamedPipe && !address.IsUnixPipe)
+            .Select(address => address.Host)
+            .Distinct(StringComparer.OrdinalIgnoreCase)
+            .ToArray();
+        string[] wildcards = ["*", "+", "0.0.0.0", "[::]"];
+        return hosts.FirstOrDefault(h => wildcards.Contains(h)) is { } any ? [any]
+            : hosts.Length > 0 ? hosts
+            : ["localhost"];
+    }
+
+    /// <summary>The server URLs as configured (urls, else http_ports, else ASP.NET Core's default).</summary>
+    private static string[] ServerUrls(IConfiguration configuration) =>
+        configuration["urls"] is { Length: > 0 } configured
             ? configured.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             : configuration["http_ports"] is { Length: > 0 } ports
                 ? [.. ports.Split([',', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(p => $"http://*:{p}")]
                 : ["http://localhost:5000"];
-        builder.WebHost.UseUrls([.. urls, url]);
-        // Now carried by the URLs; left set, ASP.NET Core would warn that the URLs override it.
-        builder.WebHost.UseSetting("http_ports", "");
-    }
 }

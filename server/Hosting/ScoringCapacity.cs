@@ -1,5 +1,5 @@
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.Metadata;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -15,10 +15,6 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 public sealed class ScoringCapacity : IDisposable
 {
-    /// <summary>The scoring endpoints' tag, and the batch endpoint's name (both set in ScoringModule).</summary>
-    private const string ScoringTag = "Scoring";
-    private const string BatchEndpoint = "ScoreBatch";
-
     private static readonly Counter Shed = Metrics.CreateCounter(
         "creditrisk_scoring_shed_total", "Scoring requests refused with 503 because the scoring capacity and its queue were full.", "lane");
 
@@ -43,9 +39,11 @@ public sealed class ScoringCapacity : IDisposable
     /// <summary>After routing (it needs the endpoint) and the rate limiter.</summary>
     public async Task InvokeAsync(HttpContext context, RequestDelegate next)
     {
+        // Every endpoint that scores carries the Scoring policy (ApiGroups). gRPC takes its permit in GrpcPolicy instead,
+        // once gRPC has read the whole message, so a slow upload holds none there either.
         var endpoint = context.GetEndpoint();
-        var batchLane = endpoint?.Metadata.GetMetadata<BatchLane>() is not null;
-        if (endpoint is null || (!batchLane && endpoint.Metadata.GetMetadata<ITagsMetadata>()?.Tags.Contains(ScoringTag) != true))
+        if (endpoint?.Metadata.GetMetadata<ApiPolicy>()?.Access != ApiAccess.Scoring
+            || endpoint.Metadata.GetMetadata<Grpc.AspNetCore.Server.GrpcMethodMetadata>() is not null)
         {
             await next(context);
             return;
@@ -67,7 +65,7 @@ public sealed class ScoringCapacity : IDisposable
             return;
         }
 
-        var batch = batchLane || endpoint.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName == BatchEndpoint;
+        var batch = endpoint.Metadata.GetMetadata<BatchLane>() is not null;
         using var lease = await (batch ? _batches : _singles).AcquireAsync(1, context.RequestAborted);
         if (!lease.IsAcquired)
         {
@@ -148,8 +146,8 @@ public sealed class ScoringCapacity : IDisposable
 }
 
 /// <summary>
-/// Endpoint metadata: scored in <see cref="ScoringCapacity"/>'s batch lane. Carried by the Open Inference Protocol's
-/// infer, REST and gRPC, which score whole batches but are neither tagged nor named like /api/v1/score/batch.
+/// Endpoint metadata: a scoring endpoint scored in <see cref="ScoringCapacity"/>'s batch lane, not the single scores'
+/// (/api/v1/score/batch and the Open Inference Protocol's infer, REST and gRPC, which score whole batches).
 /// </summary>
 public sealed class BatchLane
 {

@@ -1,4 +1,5 @@
 using System.Globalization;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
@@ -13,14 +14,19 @@ public static class InferenceRegistration
         builder.Services.AddSingleton<V2Scoring>();
         // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
         // the 405 of POST /health/ready into a 404.
-        builder.Services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
+        builder.Services.AddGrpc(grpc =>
+        {
+            grpc.IgnoreUnknownServices = true;
+            grpc.Interceptors.Add<GrpcPolicy>();
+        });
 
         // Added to the server URLs like the health port (binding in code would make Kestrel ignore the URL settings);
         // a value that is not a port is left for option validation to report at start.
         if (int.TryParse(builder.Configuration[$"{InferenceOptions.Section}:{nameof(InferenceOptions.GrpcPort)}"], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
             && port is > 0 and <= 65535)
         {
-            Connections.AddListener(builder, $"http://*:{port}");
+            // On the hosts the HTTP URLs bind (ASPNETCORE_URLS, --urls, ASPNETCORE_HTTP_PORTS): loopback stays loopback.
+            Connections.AddListeners(builder, [.. Connections.PublicHosts(builder.Configuration).Select(host => $"http://{host}:{port}")]);
             builder.Services.AddOptions<KestrelServerOptions>().Configure(kestrel => kestrel.ConfigureEndpointDefaults(listen =>
             {
                 if (listen.IPEndPoint?.Port == port)
@@ -36,18 +42,29 @@ public static class InferenceRegistration
     /// <summary>The gRPC service (the REST routes are a Carter module, <see cref="V2Module"/>).</summary>
     public static WebApplication MapInference(this WebApplication app)
     {
-        // Rate-limited per client like the /api routes (a refusal is HTTP 429, which gRPC clients see as UNAVAILABLE).
-        // ModelInfer scores whole batches: it takes a permit of ScoringCapacity's batch lane (a refusal is HTTP 503,
-        // UNAVAILABLE to gRPC clients); health and metadata calls stay outside the lanes.
+        // Each method's API policy, as MapApiGroup gives REST endpoints: rate-limited per client like /api (a refusal is
+        // HTTP 429, which gRPC clients see as UNAVAILABLE); the key rule and the batch lane in GrpcPolicy. ModelInfer
+        // scores and records like /api/v1/score/batch; health and metadata are open. A method added to the service
+        // must be classified here: the server refuses to start otherwise.
         app.MapGrpcService<GrpcInference>()
             .RequireRateLimiting(Hardening.ApiRateLimit)
             .Add(endpoint =>
             {
-                if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.EndsWith("/" + nameof(GrpcInference.ModelInfer), StringComparison.Ordinal) == true)
+                var method = endpoint is RouteEndpointBuilder route ? route.RoutePattern.RawText?.Split('/')[^1] : null;
+                endpoint.Metadata.Add(new ApiPolicy(method switch
+                {
+                    nameof(GrpcInference.ModelInfer) => ApiAccess.Scoring,
+                    nameof(GrpcInference.ServerLive) or nameof(GrpcInference.ServerReady) or nameof(GrpcInference.ModelReady)
+                        or nameof(GrpcInference.ServerMetadata) or nameof(GrpcInference.ModelMetadata) => ApiAccess.Open,
+                    _ => throw new InvalidOperationException($"The gRPC method {method} has no API policy; classify it in MapInference."),
+                }));
+                if (method == nameof(GrpcInference.ModelInfer))
                 {
                     endpoint.Metadata.Add(BatchLane.Instance);
                 }
             });
+        // Before gRPC reads a message: one over the body limit is RESOURCE_EXHAUSTED, not a handler exception.
+        app.Use(GrpcPolicy.RefuseOversizedMessagesAsync);
         return app;
     }
 }

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using Carter;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -35,13 +36,15 @@ public sealed class V2Module : ICarterModule
         v2.MapGet("/health/ready", Ready).WithName("V2ServerReady").WithSummary("Server ready (Open Inference Protocol)");
         v2.MapGet("", GetServerMetadata).WithName("V2ServerMetadata").WithSummary("Server metadata (Open Inference Protocol)");
 
-        foreach (var (prefix, suffix) in new[] { ("/models/{name}", ""), ("/models/{name}/versions/{version}", "Version") })
+        foreach (var (prefix, suffix) in new[] { ("/v2/models/{name}", ""), ("/v2/models/{name}/versions/{version}", "Version") })
         {
-            var model = v2.MapGroup(prefix).RequireRateLimiting(Hardening.ApiRateLimit);
+            var model = app.MapApiGroup(prefix, ApiAccess.Open).WithTags(Tag).ExcludeFromDescription();
             model.MapGet("", GetModelMetadata).WithName("V2ModelMetadata" + suffix)
                 .WithSummary("Model metadata: its inputs and outputs with name, datatype and shape (Open Inference Protocol)");
             model.MapGet("/ready", ModelReady).WithName("V2ModelReady" + suffix).WithSummary("Model ready (Open Inference Protocol)");
-            model.MapPost("/infer", Infer).WithName("V2ModelInfer" + suffix).WithMetadata(BatchLane.Instance)
+            // Infer scores and records like /api/v1/score/batch, so it carries the same key rule and the batch lane.
+            var infer = app.MapApiGroup(prefix, ApiAccess.Scoring).WithTags(Tag).ExcludeFromDescription();
+            infer.MapPost("/infer", Infer).WithName("V2ModelInfer" + suffix).WithMetadata(BatchLane.Instance)
                 .WithSummary("Score a batch of applicants given as V2 tensors (Open Inference Protocol)")
                 .WithDescription(
                     "One tensor per model input, shape [N, 1] (or [N]): BYTES for categories, FP32, FP64, INT32 or INT64 for " +

@@ -1,5 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Model;
@@ -9,7 +10,7 @@ public sealed class ModelModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/model", GetModel)
+        app.MapApiGroup("/api/v1", ApiAccess.Open).MapGet("/model", GetModel)
             .WithName("GetModel")
             .WithTags("Model")
             .WithSummary("Describe the served model")
@@ -17,8 +18,7 @@ public sealed class ModelModule : ICarterModule
                 "The model version (the hash of the ONNX graph and model card, verified at load), learner, decision threshold, " +
                 "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
                 "data set spec it expects (every attribute with its kind, role, values, range, missing rule, label and reason code) and an example applicant.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     public static Ok<ModelInfo> GetModel(CreditModel model) => TypedResults.Ok(Describe(model));

@@ -1,5 +1,5 @@
 using Carter;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Monitoring;
@@ -9,7 +9,7 @@ public sealed class ChallengerModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/monitoring/challenger", GetChallenger)
+        app.MapApiGroup("/api/v1", ApiAccess.Aggregates).MapGet("/monitoring/challenger", GetChallenger)
             .WithName("GetChallengerComparison")
             .WithTags("Monitoring")
             .WithSummary("Champion against challenger")
@@ -24,9 +24,7 @@ public sealed class ChallengerModule : ICarterModule
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .RequireApiKeyForScoring()
-            .RequireRateLimiting(Hardening.ApiRateLimit);
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
     public static async Task<Results<Ok<ChallengerReport>, ProblemHttpResult>> GetChallenger(ShadowScorer shadow, CancellationToken cancellationToken) =>

@@ -1,6 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -9,14 +9,14 @@ namespace CreditRisk.Server.Monitoring;
 
 /// <summary>
 /// GET /api/v1/monitoring: drift, calibration, realised cost and group figures over the monitoring window. Aggregates
-/// only (no applicant row), so it is as open as scoring: it needs the API key exactly when scoring does
+/// only (no applicant row), but of every applicant's decision: it needs the API key whenever one is configured
 /// (docs/security.md).
 /// </summary>
 public sealed class MonitoringModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/monitoring", GetMonitoring)
+        app.MapApiGroup("/api/v1", ApiAccess.Aggregates).MapGet("/monitoring", GetMonitoring)
             .WithName("GetMonitoring")
             .WithTags("Monitoring")
             .WithSummary("The model in production: drift, calibration, realised cost")
@@ -29,8 +29,6 @@ public sealed class MonitoringModule : ICarterModule
                 "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
                 "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data.")
-            .RequireApiKeyForScoring()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -1,5 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -13,10 +14,8 @@ public sealed class DecisionsModule : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        var decisions = app.MapGroup("/api/v1/decisions")
+        var decisions = app.MapApiGroup("/api/v1/decisions", ApiAccess.Records)
             .WithTags("Decisions")
-            .RequireApiKey()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,7 @@ public sealed class OutcomesModule : ICarterModule
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/outcomes", PostOutcomes)
+        app.MapApiGroup("/api/v1", ApiAccess.Records).MapPost("/outcomes", PostOutcomes)
             .WithName("PostOutcomes")
             .WithTags("Decisions")
             .WithSummary("Feed back outcomes")
@@ -27,8 +28,6 @@ public sealed class OutcomesModule : ICarterModule
                 "nothing; a corrected one replaces it. A single outcome for an unknown id is a 404; in a batch, each item gets its own status. " +
                 $"Needs the {ApiKeyOptions.Header} header.")
             .Accepts<OutcomeBatchRequest>("application/json")
-            .RequireApiKey()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

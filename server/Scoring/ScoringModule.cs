@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
@@ -16,10 +17,8 @@ public sealed class ScoringModule : ICarterModule
     {
         // Group "/api/v1" with route "/score", not group "/api/v1/score" with route "": the latter's pattern (and so the
         // /metrics route label) is "/api/v1/score/".
-        var score = app.MapGroup("/api/v1")
+        var score = app.MapApiGroup("/api/v1", ApiAccess.Scoring)
             .WithTags("Scoring")
-            .RequireRateLimiting(Hardening.ApiRateLimit)
-            .RequireApiKeyForScoring()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -40,6 +39,7 @@ public sealed class ScoringModule : ICarterModule
 
         score.MapPost("/score/batch", ScoreBatch)
             .WithName("ScoreBatch")
+            .WithMetadata(BatchLane.Instance)
             .WithSummary("Score a batch of applicants")
             .WithDescription(
                 "Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +

@@ -19,8 +19,8 @@ public sealed class ChallengerModule : ICarterModule
                 "the disagreement rate; once outcomes are fed back, the realised cost per matured applicant of each (the champion's " +
                 "cost weights), the paired mean difference challenger minus champion with its 95 % interval (negative = the challenger " +
                 "is cheaper; null below two matured applicants), and the challenger's cost with its PDs cut at the champion's threshold. " +
-                "Aggregates only, no applicant data; like GET /api/v1/monitoring it needs the X-API-Key exactly when scoring does " +
-                "(ApiKey:RequiredForScoring). 404 when no challenger is configured. Promotion is a deployment step (docs/monitoring.md).")
+                "Aggregates only, no applicant data; like GET /api/v1/monitoring it needs the X-API-Key whenever a key is configured " +
+                "(ApiKey:Key). 404 when no challenger is configured. Promotion is a deployment step (docs/monitoring.md).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)

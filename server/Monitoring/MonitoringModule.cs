@@ -28,7 +28,9 @@ public sealed class MonitoringModule : ICarterModule
                 "realised bad rate per PD band against the predicted one, the realised cost per applicant against the " +
                 "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
                 "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
-                "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data.")
+                "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data. Needs the X-API-Key header " +
+                "whenever a key is configured (ApiKey:Key).")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

@@ -45,7 +45,7 @@ public sealed class RecordsDocs : IOperationFilter, IDocumentFilter
             Type = SecuritySchemeType.ApiKey,
             In = ParameterLocation.Header,
             Name = ApiKeyOptions.Header,
-            Description = "ApiKey:Key. Always needed by the decision endpoints; by the score endpoints only when ApiKey:RequiredForScoring is set.",
+            Description = "ApiKey:Key. Always needed by the decision endpoints; by the monitoring endpoints whenever a key is configured; by the score endpoints (REST, Open Inference REST and gRPC) only when ApiKey:RequiredForScoring is set.",
         };
     }
 

@@ -317,7 +317,7 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     /// <summary>The same tensors for gRPC, in the typed contents or as Triton's clients send them (raw_input_contents).</summary>
-    private static V2.ModelInferRequest GrpcRequest(List<JsonObject> rows, bool raw)
+    internal static V2.ModelInferRequest GrpcRequest(List<JsonObject> rows, bool raw)
     {
         var spec = TestModels.Spec(Model);
         var request = new V2.ModelInferRequest { ModelName = Model };
@@ -482,7 +482,7 @@ public sealed class LendingClubOpenInferenceTests(LendingClubApp app)
 public sealed class OpenInferenceCapacityTests(SharedApp app)
 {
     [Fact]
-    public void Rest_and_grpc_infer_and_only_they_take_the_batch_lane()
+    public void The_batch_and_rest_and_grpc_infer_and_only_they_take_the_batch_lane()
     {
         var endpoints = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
@@ -493,7 +493,7 @@ public sealed class OpenInferenceCapacityTests(SharedApp app)
             .Order()
             .ToList();
         Assert.Equal(
-            ["/inference.GRPCInferenceService/ModelInfer", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"],
+            ["/api/v1/score/batch", "/inference.GRPCInferenceService/ModelInfer", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"],
             inBatchLane);
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/inference.GRPCInferenceService/ServerLive");
     }

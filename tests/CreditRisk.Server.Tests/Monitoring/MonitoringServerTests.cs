@@ -155,7 +155,9 @@ public abstract partial class MonitoringContract<TServer>(TServer server, ITestO
         var after = DateTimeOffset.UtcNow;
         for (var attempt = 0; attempt < 100; attempt++)
         {
-            using var response = await server.Server.Client.GetAsync(new Uri("/api/v1/monitoring", UriKind.Relative));
+            // The server has a key, so the monitoring report needs it (issue 26).
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/monitoring") { Headers = { { "X-API-Key", MonitoringServer.Key } } };
+            using var response = await server.Server.Client.SendAsync(request);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var report = (await response.Content.ReadFromJsonAsync<MonitoringReport>(Http.Json))!;
             if (report.ComputedAt > after)

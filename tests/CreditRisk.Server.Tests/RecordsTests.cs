@@ -28,6 +28,10 @@ public abstract class RecordsContract<TApp>(TApp app)
         return client;
     }
 
+    /// <summary>An observedAt for an outcome of a decision just made: now, to the millisecond the store keeps (an
+    /// outcome may not be observed before its decision, nor in the future).</summary>
+    private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
     private static JsonObject Applicant(int n, string? applicationId)
     {
         var body = JsonSerializer.SerializeToNode(TestModels.SpecApplicant(SpecDrivenTests.AwkwardSpec(), n % 2), Http.Json)!.AsObject();
@@ -122,7 +126,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         var id = (await Score(Applicant(2, null))).DecisionId!.Value;
         using var wrong = app.Factory.CreateClient();
         wrong.DefaultRequestHeaders.Add("X-API-Key", RecordsApp.Key + "x");
-        var outcome = $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""";
+        var outcome = $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""";
 
         foreach (var client in new[] { _client, wrong })
         {
@@ -181,7 +185,8 @@ public abstract class RecordsContract<TApp>(TApp app)
         var second = (await Score(Applicant(4, applicationId + "-b"))).DecisionId!.Value;
         using var keyed = Keyed();
 
-        var byDecision = $$"""{"decisionId":"{{first}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""";
+        var observed = Now();
+        var byDecision = $$"""{"decisionId":"{{first}}","defaulted":true,"observedAt":"{{observed}}"}""";
         for (var i = 0; i < 2; i++)
         {
             using var posted = await keyed.PostJson("/api/v1/outcomes", byDecision);
@@ -192,10 +197,10 @@ public abstract class RecordsContract<TApp>(TApp app)
 
         var recorded = (await Get(first)).Outcome!;
         Assert.True(recorded.Defaulted);
-        Assert.Equal(DateTimeOffset.Parse("2026-06-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), recorded.ObservedAt);
+        Assert.Equal(DateTimeOffset.Parse(observed, System.Globalization.CultureInfo.InvariantCulture), recorded.ObservedAt);
 
         var unknown = Guid.NewGuid();
-        var batch = $$"""{"outcomes":[{"decisionId":"{{unknown}}","defaulted":false,"observedAt":"2026-06-02T00:00:00Z"},{"applicationId":"{{applicationId}}-b","defaulted":false,"observedAt":"2026-06-02T00:00:00Z"}]}""";
+        var batch = $$"""{"outcomes":[{"decisionId":"{{unknown}}","defaulted":false,"observedAt":"{{Now()}}"},{"applicationId":"{{applicationId}}-b","defaulted":false,"observedAt":"{{Now()}}"}]}""";
         using (var posted = await keyed.PostJson("/api/v1/outcomes", batch))
         {
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
@@ -208,7 +213,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         Assert.False((await Get(second)).Outcome!.Defaulted);
         Assert.True((await Get(first)).Outcome!.Defaulted);
 
-        await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{unknown}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""")).AssertProblem(404);
+        await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{unknown}}","defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(404);
         var invalid = await (await keyed.PostJson("/api/v1/outcomes", """{"defaulted":"yes","observedAt":"June","extra":1}""")).AssertProblem(400);
         Assert.NotEmpty(invalid.ErrorsFor("defaulted"));
         Assert.NotEmpty(invalid.ErrorsFor("observedAt"));
@@ -235,7 +240,7 @@ public abstract class RecordsContract<TApp>(TApp app)
             Assert.Equal([FreeText.Rule], problem.ErrorsFor("loanId"));
 
             using var keyed = Keyed();
-            problem = await (await keyed.PostJson("/api/v1/outcomes", new JsonObject { ["applicationId"] = bad, ["defaulted"] = true, ["observedAt"] = "2026-06-01T00:00:00Z" })).AssertProblem(400);
+            problem = await (await keyed.PostJson("/api/v1/outcomes", new JsonObject { ["applicationId"] = bad, ["defaulted"] = true, ["observedAt"] = Now() })).AssertProblem(400);
             Assert.Equal([FreeText.Rule], problem.ErrorsFor("applicationId"));
         }
 
@@ -315,7 +320,9 @@ public abstract class RecordsContract<TApp>(TApp app)
         var scored = await Score(Applicant(10, "history-" + Guid.NewGuid()));
         var id = scored.DecisionId!.Value;
         using var keyed = Keyed();
-        foreach (var (defaulted, observed) in new[] { (true, "2026-06-01T00:00:00Z"), (true, "2026-06-01T00:00:00Z"), (false, "2026-06-03T10:00:00+02:00") })
+        var first = Now();
+        var corrected = DateTimeOffset.UtcNow.AddMilliseconds(20).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (defaulted, observed) in new[] { (true, first), (true, first), (false, corrected) })
         {
             using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":{{(defaulted ? "true" : "false")}},"observedAt":"{{observed}}"}""");
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
@@ -324,7 +331,7 @@ public abstract class RecordsContract<TApp>(TApp app)
 
         var record = await Get(id);
         Assert.False(record.Outcome!.Defaulted);
-        Assert.Equal(DateTimeOffset.Parse("2026-06-03T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), record.Outcome.ObservedAt);
+        Assert.Equal(DateTimeOffset.Parse(corrected, System.Globalization.CultureInfo.InvariantCulture), record.Outcome.ObservedAt);
         var history = record.OutcomeHistory!;
         // The repeated first outcome changed nothing; the correction is a second entry, and the latest is the outcome.
         Assert.Equal([true, false], history.Select(h => h.Defaulted));
@@ -379,7 +386,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         var id = result.DecisionId!.Value;
         using (var keyed = Keyed())
         {
-            using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""");
+            using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""");
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
 
@@ -393,7 +400,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         Assert.True(await purge.PurgeAsync(decidedAt.AddDays(30).AddSeconds(1), CancellationToken.None) >= 1);
         using var gone = Keyed();
         await (await gone.GetAsync(new Uri($"/api/v1/decisions/{id}", UriKind.Relative))).AssertProblem(404);
-        await (await gone.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""")).AssertProblem(404);
+        await (await gone.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(404);
     }
 }
 

@@ -6,7 +6,8 @@ namespace CreditRisk.Contracts;
 /// <summary>
 /// One decision as the store holds it (GET /api/v1/decisions/{id}): what was decided, by which model, on which inputs
 /// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request
-/// sent, protected attributes and ids included.
+/// sent, protected attributes and ids included. <c>Outcome</c> is the latest outcome recorded (what monitoring uses);
+/// <c>OutcomeHistory</c>, in GET /api/v1/decisions/{id} only, is every outcome posted, oldest first, corrections included.
 /// </summary>
 public sealed record DecisionRecord(
     Guid DecisionId,
@@ -18,7 +19,8 @@ public sealed record DecisionRecord(
     string Decision,
     IReadOnlyList<Reason> Reasons,
     JsonElement Applicant,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null);
 
 /// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes.</summary>
 public sealed record RecordedOutcome(bool Defaulted, DateTimeOffset ObservedAt, DateTimeOffset RecordedAt);
@@ -35,7 +37,8 @@ public sealed record OutcomeRequest(Guid? DecisionId, string? ApplicationId, boo
 public sealed record OutcomeBatchRequest(IReadOnlyList<OutcomeRequest> Outcomes);
 
 /// <summary>
-/// One outcome's fate: <c>Status</c> 200 with the decision it joined, or 404 with <c>Detail</c> naming the unknown id.
+/// One outcome's fate: <c>Status</c> 200 with the decision it joined, 400 with <c>Detail</c> when it was observed before
+/// that decision, or 404 with <c>Detail</c> naming the unknown id.
 /// Posting the same outcome again gives the same answer and changes nothing.
 /// </summary>
 public sealed record OutcomeResult(

@@ -46,6 +46,10 @@ internal static partial class Log
     [LoggerMessage(12, LogLevel.Error, "Decision store ({Provider}) failing: scoring answers 503 until it works again")]
     public static partial void StoreFailing(ILogger logger, Exception exception, string provider);
 
+    // The code names the rule broken (a SQLSTATE, or the exception's type), never the value: it is applicant data.
+    [LoggerMessage(2603, LogLevel.Warning, "Decision store ({Provider}) refused one request's records ({Code}); the rest of its group commit was committed")]
+    public static partial void RecordRefused(ILogger logger, string code, string provider);
+
     [LoggerMessage(13, LogLevel.Information, "Decision store ({Provider}) works again")]
     public static partial void StoreRecovered(ILogger logger, string provider);
 

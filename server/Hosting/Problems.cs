@@ -78,6 +78,22 @@ public static class Problems
                     "The model returned a value that is not a probability; nothing was scored.");
             }
 
+            if (exception is Records.RecordRefusedException)
+            {
+                // The store works but refused this request's data: a retry would be refused again, so not a 503.
+                httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
+                return await problems.TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = httpContext,
+                    ProblemDetails = new ProblemDetails
+                    {
+                        Status = StatusCodes.Status400BadRequest,
+                        Title = "Record refused",
+                        Detail = "The decision store refused this request's data, so no decision is returned; other requests are not affected.",
+                    },
+                });
+            }
+
             // The writer's refusal, or a read of the decision endpoints failing on the database (SQLite, Npgsql).
             if (exception is Records.StoreUnavailableException or System.Data.Common.DbException)
             {

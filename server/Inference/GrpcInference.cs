@@ -51,6 +51,11 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
     public override async Task<V2.ModelInferResponse> ModelInfer(V2.ModelInferRequest request, ServerCallContext context)
     {
         Known(request.ModelName, request.ModelVersion);
+        if (Scoring.FreeText.HasControlCharacter(request.Id))
+        {
+            throw Invalid("id " + Scoring.FreeText.Rule);
+        }
+
         if (request.RawInputContents.Count > 0 && request.RawInputContents.Count != request.Inputs.Count)
         {
             throw Invalid($"raw_input_contents must hold one entry per input ({request.Inputs.Count}; got {request.RawInputContents.Count})");

@@ -160,6 +160,11 @@ public sealed class V2Module : ICarterModule
                 {
                     case "id" when member.Value.ValueKind == JsonValueKind.String:
                         id = member.Value.GetString();
+                        if (Scoring.FreeText.HasControlCharacter(id))
+                        {
+                            return Fail("'id' " + Scoring.FreeText.Rule);
+                        }
+
                         break;
                     case "parameters" when member.Value.ValueKind == JsonValueKind.Object:
                         break;

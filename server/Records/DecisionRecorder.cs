@@ -97,7 +97,8 @@ public sealed class DecisionRecorder : BackgroundService
         return stamped;
     }
 
-    /// <summary>Whether the store has been failing for longer than Records:UnreadyAfterSeconds (readiness).</summary>
+    /// <summary>Whether writes have been failing for Records:UnreadyAfterSeconds or longer (readiness). Only a write
+    /// (a commit, or the probe's write) ends a failure: a store that answers reads but cannot write is not ready.</summary>
     public bool FailingTooLong
     {
         get
@@ -107,13 +108,25 @@ public sealed class DecisionRecorder : BackgroundService
         }
     }
 
-    /// <summary>A probe of the store by readiness counts like a write: success clears a failure, failure starts one.</summary>
+    /// <summary>
+    /// Readiness asks the store: while writes work, a read (cheap; a failure starts the clock, e.g. PostgreSQL down);
+    /// while they fail, a write, so that a read that still works cannot hide a store that cannot commit, and one that
+    /// can write again turns ready without waiting for traffic a load balancer no longer sends.
+    /// </summary>
     public async Task ProbeAsync(CancellationToken cancellationToken)
     {
+        var failing = Interlocked.Read(ref _failingSince) != 0;
         try
         {
-            await _store.PingAsync(cancellationToken);
-            Succeeded();
+            if (failing)
+            {
+                await _store.ProbeWriteAsync(cancellationToken);
+                Succeeded();
+            }
+            else
+            {
+                await _store.PingAsync(cancellationToken);
+            }
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -144,10 +157,8 @@ public sealed class DecisionRecorder : BackgroundService
             var started = Stopwatch.GetTimestamp();
             try
             {
-                using var timeout = new CancellationTokenSource(_commitTimeout);
-                await _store.InsertAsync(records, timeout.Token);
+                await CommitAsync(records);
                 Succeeded();
-                RecordsMetrics.Committed.Inc(records.Count);
                 RecordsMetrics.CommitSeconds.Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 RecordsMetrics.RecordsPerCommit.Observe(records.Count);
                 foreach (var p in batch)
@@ -155,16 +166,61 @@ public sealed class DecisionRecorder : BackgroundService
                     p.Committed.TrySetResult();
                 }
             }
+            catch (Exception e) when (_store.IsRefusal(e))
+            {
+                // One record's data, not the store: commit each request's records on their own, so only the
+                // request that carries the bad record fails.
+                await CommitEachAsync(batch);
+            }
             catch (Exception e)
             {
-                Failed(e);
-                RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
-                var unavailable = new StoreUnavailableException("the decision store failed to commit");
-                foreach (var p in batch)
-                {
-                    p.Committed.TrySetException(unavailable);
-                }
+                FailAll(batch, e);
             }
+        }
+    }
+
+    private async Task CommitAsync(IReadOnlyList<StoredDecision> records)
+    {
+        using var timeout = new CancellationTokenSource(_commitTimeout);
+        await _store.InsertAsync(records, timeout.Token);
+        RecordsMetrics.Committed.Inc(records.Count);
+    }
+
+    private async Task CommitEachAsync(List<Pending> batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var p = batch[i];
+            try
+            {
+                await CommitAsync(p.Records);
+                Succeeded();
+                p.Committed.TrySetResult();
+            }
+            catch (Exception e) when (_store.IsRefusal(e))
+            {
+                // The store works; this request's data does not fit it. The message names no value (applicant data).
+                Log.RecordRefused(_logger, (e as System.Data.Common.DbException)?.SqlState ?? e.GetType().Name, _store.Provider);
+                RecordsMetrics.Refused.WithLabels("refused").Inc();
+                p.Committed.TrySetException(new RecordRefusedException());
+            }
+            catch (Exception e)
+            {
+                // The store itself failed meanwhile: the rest of the batch fails with it, without more tries.
+                FailAll(batch[i..], e);
+                return;
+            }
+        }
+    }
+
+    private void FailAll(List<Pending> batch, Exception e)
+    {
+        Failed(e);
+        RecordsMetrics.Refused.WithLabels("store").Inc(batch.Count);
+        var unavailable = new StoreUnavailableException("the decision store failed to commit");
+        foreach (var p in batch)
+        {
+            p.Committed.TrySetException(unavailable);
         }
     }
 
@@ -254,7 +310,11 @@ public sealed class DecisionRecorder : BackgroundService
 }
 
 /// <summary>The store could not take a record in time (down, saturated, slow): the request is answered 503 with Retry-After.</summary>
-public sealed class StoreUnavailableException(string message) : Exception(message);
+public class StoreUnavailableException(string message) : Exception(message);
+
+/// <summary>The store refused this request's records for their data (not because it is down): the one request fails, the
+/// others of its group commit are committed. Validation refuses what a store is known to refuse, so this is a backstop.</summary>
+public sealed class RecordRefusedException() : StoreUnavailableException("the decision store refused this request's record");
 
 /// <summary>The store cannot be opened or migrated at start: one line on stderr, exit 1 (StartupErrors).</summary>
 public sealed class RecordsStoreException(string message, Exception? inner = null) : Exception(message, inner);

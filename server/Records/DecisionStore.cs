@@ -29,14 +29,58 @@ public abstract class DecisionStore : IDisposable
     /// provider writes them its fastest way.</summary>
     public abstract Task InsertAsync(IReadOnlyList<StoredDecision> records, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Whether <paramref name="e"/> is the store refusing a record's data (a constraint, a value its types cannot hold)
+    /// rather than the store failing (down, disk full, timeout): then the other records of a group commit can still go in.
+    /// </summary>
+    public abstract bool IsRefusal(Exception e);
+
+    /// <summary>A write that stores nothing of value (one row rewritten): readiness asks it while commits fail, because a
+    /// store that still answers reads may be unable to write (a full disk).</summary>
+    public virtual async Task ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO store_probe (id, probed_at) VALUES (1, @now) ON CONFLICT (id) DO UPDATE SET probed_at = excluded.probed_at";
+        Add(command, "now", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async Task<DecisionRecord?> GetAsync(Guid id, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT {Columns} FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
         Add(command, "id", id.ToString());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
+        DecisionRecord record;
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return null;
+            }
+
+            record = Read(reader);
+        }
+
+        if (record.Outcome is null)
+        {
+            return record;
+        }
+
+        await using var history = connection.CreateCommand();
+        history.CommandText = "SELECT defaulted, observed_at, recorded_at FROM outcome_history WHERE decision_id = @id ORDER BY recorded_at, observed_at";
+        Add(history, "id", id.ToString());
+        var outcomes = new List<RecordedOutcome>();
+        await using (var reader = await history.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                outcomes.Add(new RecordedOutcome(reader.GetBoolean(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+            }
+        }
+
+        return record with { OutcomeHistory = outcomes };
     }
 
     /// <summary>Keyset pagination by id (UUIDv7, so roughly by time): the page after <paramref name="after"/>.</summary>
@@ -100,22 +144,48 @@ public abstract class DecisionStore : IDisposable
     }
 
     /// <summary>
-    /// Stores the outcome beside its decision; false when there is no such decision. Idempotent: the same outcome again
-    /// changes nothing, a corrected one replaces it (the first recording time is kept).
+    /// Stores an outcome of a decision. The same outcome as the latest changes nothing; a different one (a correction)
+    /// is a new row of the decision's history and becomes the latest, which monitoring reads. An outcome observed before
+    /// its decision was made is refused.
     /// </summary>
-    public async Task<bool> SetOutcomeAsync(Guid decisionId, bool defaulted, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<OutcomeWrite> SetOutcomeAsync(Guid decisionId, bool defaulted, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        command.CommandText =
-            "INSERT INTO outcomes (decision_id, defaulted, observed_at, recorded_at) " +
-            "SELECT @id, @defaulted, @observed, @now WHERE EXISTS (SELECT 1 FROM decisions WHERE id = @id) " +
-            "ON CONFLICT (decision_id) DO UPDATE SET defaulted = excluded.defaulted, observed_at = excluded.observed_at";
+        command.Transaction = transaction;
+        command.CommandText = "SELECT d.decided_at, o.defaulted, o.observed_at FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
         Add(command, "id", decisionId.ToString());
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            if (!await reader.ReadAsync(cancellationToken))
+            {
+                return OutcomeWrite.UnknownDecision;
+            }
+
+            if (observedAt.ToUnixTimeMilliseconds() < reader.GetInt64(0))
+            {
+                return OutcomeWrite.BeforeDecision;
+            }
+
+            if (!reader.IsDBNull(1) && reader.GetBoolean(1) == defaulted && reader.GetInt64(2) == observedAt.ToUnixTimeMilliseconds())
+            {
+                return OutcomeWrite.Unchanged;
+            }
+        }
+
         Add(command, "defaulted", defaulted);
         Add(command, "observed", observedAt.ToUnixTimeMilliseconds());
         Add(command, "now", now.ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken) > 0;
+        command.CommandText =
+            "INSERT INTO outcome_history (decision_id, defaulted, observed_at, recorded_at) VALUES (@id, @defaulted, @observed, @now)";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        command.CommandText =
+            "INSERT INTO outcomes (decision_id, defaulted, observed_at, recorded_at) VALUES (@id, @defaulted, @observed, @now) " +
+            "ON CONFLICT (decision_id) DO UPDATE SET defaulted = excluded.defaulted, observed_at = excluded.observed_at, recorded_at = excluded.recorded_at";
+        await command.ExecuteNonQueryAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return OutcomeWrite.Recorded;
     }
 
     /// <summary>The challenger's scores of committed decisions, in one transaction (the shadow worker, off the hot path).</summary>
@@ -198,6 +268,11 @@ public abstract class DecisionStore : IDisposable
         outcomes.CommandText = "DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
         Add(outcomes, "cutoff", cutoff.ToUnixTimeMilliseconds());
         await outcomes.ExecuteNonQueryAsync(cancellationToken);
+        await using var history = connection.CreateCommand();
+        history.Transaction = transaction;
+        history.CommandText = "DELETE FROM outcome_history WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        Add(history, "cutoff", cutoff.ToUnixTimeMilliseconds());
+        await history.ExecuteNonQueryAsync(cancellationToken);
         await using var challenger = connection.CreateCommand();
         challenger.Transaction = transaction;
         challenger.CommandText = "DELETE FROM challenger_decisions WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
@@ -270,7 +345,7 @@ public abstract class DecisionStore : IDisposable
             ? null
             : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
 
-    private static void Add(DbCommand command, string name, object? value)
+    protected static void Add(DbCommand command, string name, object? value)
     {
         var parameter = command.CreateParameter();
         parameter.ParameterName = name;
@@ -283,6 +358,15 @@ public abstract class DecisionStore : IDisposable
 
         command.Parameters.Add(parameter);
     }
+}
+
+/// <summary>What <see cref="DecisionStore.SetOutcomeAsync"/> did with an outcome.</summary>
+public enum OutcomeWrite
+{
+    Recorded,
+    Unchanged,
+    UnknownDecision,
+    BeforeDecision,
 }
 
 /// <summary>The challenger's score of a recorded decision: its version, threshold, PD and the decision it would have served.</summary>

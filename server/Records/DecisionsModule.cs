@@ -24,7 +24,8 @@ public sealed class DecisionsModule : ICarterModule
             .WithSummary("One decision record")
             .WithDescription(
                 "What was decided for one application: time, model version, threshold, PD, decision, reasons, every field " +
-                $"the request sent (protected attributes included) and its outcome once fed back. Needs the {ApiKeyOptions.Header} header.")
+                $"the request sent (protected attributes included), its outcome once fed back (the latest, which monitoring counts) and " +
+                $"outcomeHistory: every outcome posted for it, oldest first, corrections included. Needs the {ApiKeyOptions.Header} header.")
             .ProducesProblem(StatusCodes.Status404NotFound);
 
         decisions.MapGet("", ListDecisions)

@@ -25,7 +25,9 @@ public sealed class OutcomesModule : ICarterModule
             .WithDescription(
                 "One outcome {decisionId | applicationId, defaulted, observedAt} or a batch {\"outcomes\": [ … ]} of up to " +
                 $"{MaxOutcomes}. An applicationId joins that application's latest decision. Idempotent: the same outcome again changes " +
-                "nothing; a corrected one replaces it. A single outcome for an unknown id is a 404; in a batch, each item gets its own status. " +
+                "nothing; a corrected one is kept as a new entry of the decision's outcome history, and the latest counts in monitoring. " +
+                $"observedAt needs an offset, may not be before the decision nor more than {MaxClockSkew.TotalMinutes:0} minutes in the future (400). " +
+                "A single outcome for an unknown id is a 404; in a batch, each item gets its own status. " +
                 $"Needs the {ApiKeyOptions.Header} header.")
             .Accepts<OutcomeBatchRequest>("application/json")
             .ProducesValidationProblem()
@@ -45,7 +47,8 @@ public sealed class OutcomesModule : ICarterModule
         }
 
         var errors = new ValidationErrors();
-        var (parsed, problem) = await JsonBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes, body => Read(body, errors), cancellationToken);
+        var now = DateTimeOffset.UtcNow;
+        var (parsed, problem) = await JsonBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes, body => Read(body, now, errors), cancellationToken);
         if (problem is not null)
         {
             return problem;
@@ -57,17 +60,20 @@ public sealed class OutcomesModule : ICarterModule
                 detail: "Each entry of 'errors' names a field and the rule it breaks; '$' is the body as a whole.");
         }
 
-        var now = DateTimeOffset.UtcNow;
         var results = new OutcomeResult[outcomes.Items.Count];
         for (var i = 0; i < results.Length; i++)
         {
             var o = outcomes.Items[i];
             var id = o.DecisionId ?? await store.FindLatestAsync(o.ApplicationId!, cancellationToken);
-            results[i] = id is { } known && await store.SetOutcomeAsync(known, o.Defaulted, o.ObservedAt, now, cancellationToken)
-                ? new OutcomeResult(StatusCodes.Status200OK, known)
-                : new OutcomeResult(StatusCodes.Status404NotFound, null, o.DecisionId is { } d
+            var written = id is { } known ? await store.SetOutcomeAsync(known, o.Defaulted, o.ObservedAt, now, cancellationToken) : OutcomeWrite.UnknownDecision;
+            results[i] = written switch
+            {
+                OutcomeWrite.Recorded or OutcomeWrite.Unchanged => new OutcomeResult(StatusCodes.Status200OK, id),
+                OutcomeWrite.BeforeDecision => new OutcomeResult(StatusCodes.Status400BadRequest, id, $"observedAt {BeforeDecisionRule}"),
+                _ => new OutcomeResult(StatusCodes.Status404NotFound, null, o.DecisionId is { } d
                     ? $"No decision has the id {d}."
-                    : "No decision has this applicationId.");
+                    : "No decision has this applicationId."),
+            };
         }
 
         if (outcomes.Batch)
@@ -75,14 +81,28 @@ public sealed class OutcomesModule : ICarterModule
             return TypedResults.Ok(new OutcomeBatchResponse(results));
         }
 
-        return results[0].Status == StatusCodes.Status200OK
-            ? TypedResults.Ok(results[0])
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown decision", detail: results[0].Detail);
+        return results[0].Status switch
+        {
+            StatusCodes.Status200OK => TypedResults.Ok(results[0]),
+            StatusCodes.Status400BadRequest => TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["observedAt"] = [BeforeDecisionRule] }, title: "The request is not a valid outcome"),
+            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Unknown decision", detail: results[0].Detail),
+        };
     }
+
+    /// <summary>How far in the future an observedAt may be: the clocks of the lender's systems and of this server differ a little.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    private const string BeforeDecisionRule = "must not be before the decision's time (decidedAt): an outcome follows its decision";
+
+    /// <summary>RFC 3339 needs the offset ('Z' or ±hh:mm); without one the time would be read in the server's zone.</summary>
+    private static bool HasOffset(string text) =>
+        text.IndexOf('T', StringComparison.OrdinalIgnoreCase) > 0
+        && (text[^1] is 'Z' or 'z' || (text.Length > 6 && text[^6] is '+' or '-' && text[^3] == ':'));
 
     private sealed record Parsed(List<OutcomeRequest> Items, bool Batch);
 
-    private static Parsed? Read(ReadOnlySequence<byte> body, ValidationErrors errors)
+    private static Parsed? Read(ReadOnlySequence<byte> body, DateTimeOffset now, ValidationErrors errors)
     {
         JsonDocument document;
         try
@@ -111,7 +131,7 @@ public sealed class OutcomesModule : ICarterModule
 
             if (!root.TryGetProperty("outcomes", out var list))
             {
-                return ReadOne(root, "", errors) is { } one ? new Parsed([one], Batch: false) : null;
+                return ReadOne(root, "", now, errors) is { } one ? new Parsed([one], Batch: false) : null;
             }
 
             foreach (var p in root.EnumerateObject())
@@ -132,7 +152,7 @@ public sealed class OutcomesModule : ICarterModule
             var index = 0;
             foreach (var item in list.EnumerateArray())
             {
-                if (ReadOne(item, $"outcomes[{index}].", errors) is { } outcome)
+                if (ReadOne(item, $"outcomes[{index}].", now, errors) is { } outcome)
                 {
                     items.Add(outcome);
                 }
@@ -144,7 +164,7 @@ public sealed class OutcomesModule : ICarterModule
         }
     }
 
-    private static OutcomeRequest? ReadOne(JsonElement element, string prefix, ValidationErrors errors)
+    private static OutcomeRequest? ReadOne(JsonElement element, string prefix, DateTimeOffset now, ValidationErrors errors)
     {
         if (element.ValueKind != JsonValueKind.Object)
         {
@@ -179,6 +199,12 @@ public sealed class OutcomesModule : ICarterModule
                     break;
                 case "applicationId" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 and <= MaxApplicationIdLength } app:
                     applicationId = app;
+                    if (FreeText.HasControlCharacter(app))
+                    {
+                        errors.Add(field, FreeText.Rule);
+                        valid = false;
+                    }
+
                     break;
                 case "applicationId":
                     errors.Add(field, $"must be a string of 1 to {MaxApplicationIdLength} characters");
@@ -191,8 +217,14 @@ public sealed class OutcomesModule : ICarterModule
                     errors.Add(field, "must be true or false");
                     valid = false;
                     break;
-                case "observedAt" when p.Value.ValueKind == JsonValueKind.String && p.Value.TryGetDateTimeOffset(out var at):
+                case "observedAt" when p.Value.ValueKind == JsonValueKind.String && p.Value.TryGetDateTimeOffset(out var at) && HasOffset(p.Value.GetString()!):
                     observedAt = at;
+                    if (at > now + MaxClockSkew)
+                    {
+                        errors.Add(field, $"must not be in the future (more than {MaxClockSkew.TotalMinutes:0} minutes of clock skew); an outcome is observed, not predicted");
+                        valid = false;
+                    }
+
                     break;
                 case "observedAt":
                     errors.Add(field, "must be an RFC 3339 date-time string with an offset, e.g. 2026-03-01T00:00:00Z");

@@ -87,6 +87,10 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>Class 22 (data exception: a NUL in text, a value out of range) and 23 (integrity constraint): the
+    /// record's data. Anything else (connection refused, disk full, timeout) is the store's.</summary>
+    public override bool IsRefusal(Exception e) => e is PostgresException { SqlState: ['2', '2' or '3', ..] };
+
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
         await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -9,7 +9,7 @@ public static class RecordsMetrics
         "creditrisk_records_committed_total", "Decision records committed.");
 
     public static readonly Counter Refused = Metrics.CreateCounter(
-        "creditrisk_records_refused_total", "Requests answered 503 because their records were not committed, by cause.", "cause");
+        "creditrisk_records_refused_total", "Requests answered without a decision because their records were not committed, by cause (refused: the store refused their data, 400).", "cause");
 
     public static readonly Histogram CommitSeconds = Metrics.CreateHistogram(
         "creditrisk_records_commit_duration_seconds", "Time of one group commit.",

@@ -20,6 +20,10 @@ public sealed class RecordsOptions : IValidatableObject
     /// against a process crash (kill -9), not against power loss, and much cheaper per commit (see benchmarks/RESULTS.md).</summary>
     public SqliteSynchronous SqliteSynchronous { get; set; } = SqliteSynchronous.Full;
 
+    /// <summary>SQLite: start an empty store although this folder has held one (its marker file is there but decisions.db
+    /// is gone). Off by default, so a lost or unmounted file stops the start instead of every acknowledged id turning 404.</summary>
+    public bool CreateIfMissing { get; set; }
+
     /// <summary>Most records one commit gathers from concurrent requests (group commit).</summary>
     [Range(1, 10_000)]
     public int MaxRecordsPerCommit { get; set; } = 512;
@@ -32,7 +36,8 @@ public sealed class RecordsOptions : IValidatableObject
     [Range(1, 300)]
     public int CommitTimeoutSeconds { get; set; } = 10;
 
-    /// <summary>Store failing for this long (writes or probes) → /health/ready answers 503 until it works again.</summary>
+    /// <summary>Commits failing for this long → /health/ready answers 503 until a write (a commit, or readiness's own write
+    /// probe) succeeds again; reads that still work do not count.</summary>
     [Range(0, 3600)]
     public int UnreadyAfterSeconds { get; set; } = 10;
 

@@ -13,7 +13,7 @@ public static class RecordsRegistration
         // Creating a store opens nothing: with recording off it is never used.
         services.AddSingleton<DecisionStore>(provider => provider.GetRequiredService<IOptions<RecordsOptions>>().Value is var options && options.UsesPostgres
             ? new PostgresDecisionStore(options.ConnectionString!)
-            : new SqliteDecisionStore(options.ResolvedDataFolder, options.SqliteSynchronous));
+            : new SqliteDecisionStore(options.ResolvedDataFolder, options.SqliteSynchronous, options.CreateIfMissing));
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<RetentionPurge>();

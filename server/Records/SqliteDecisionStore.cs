@@ -19,9 +19,23 @@ public sealed class SqliteDecisionStore : DecisionStore
     private SqliteConnection? _writer;
     private SqliteCommand? _insert;
 
-    public SqliteDecisionStore(string folder, SqliteSynchronous synchronous = SqliteSynchronous.Full)
+    /// <summary>Written beside decisions.db when the store is created: this folder has held a store, so a missing file
+    /// is a loss to report, not a first start.</summary>
+    public const string MarkerFile = "decisions.db.created";
+
+    // The WAL's bounds. SQLite checkpoints the WAL into decisions.db once it holds this many pages (4 KiB each; its
+    // default is 1000), and truncates it to JournalSizeLimitBytes when it starts over, so the WAL stays near 1 MiB
+    // instead of keeping whatever size a burst or a failing checkpoint gave it: on a full disk that space came back
+    // only with a restart.
+    private const int WalAutocheckpointPages = 256;
+    private const long JournalSizeLimitBytes = 1 << 20;
+
+    private readonly bool _createIfMissing;
+
+    public SqliteDecisionStore(string folder, SqliteSynchronous synchronous = SqliteSynchronous.Full, bool createIfMissing = false)
     {
         Folder = folder;
+        _createIfMissing = createIfMissing;
         _synchronous = synchronous == SqliteSynchronous.Normal ? "NORMAL" : "FULL";
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -40,6 +54,14 @@ public sealed class SqliteDecisionStore : DecisionStore
     public override void Migrate()
     {
         Directory.CreateDirectory(Folder);
+        var database = Path.Combine(Folder, "decisions.db");
+        var marker = Path.Combine(Folder, MarkerFile);
+        if (!File.Exists(database) && File.Exists(marker) && !_createIfMissing)
+        {
+            // Every decision acknowledged so far is in the missing file: an empty new store would answer 404 for all of them.
+            throw new RecordsStoreException($"SQLite store {database} is missing, but this folder has held one ({MarkerFile} is there); restore the file, or set Records:CreateIfMissing=true to start an empty store.");
+        }
+
         using (var connection = new SqliteConnection(_connectionString))
         {
             connection.Open();
@@ -57,8 +79,30 @@ public sealed class SqliteDecisionStore : DecisionStore
             .PerformUpgrade();
         if (!result.Successful)
         {
-            throw new RecordsStoreException($"SQLite store {Path.Combine(Folder, "decisions.db")}: migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
+            throw new RecordsStoreException($"SQLite store {database}: migration {result.ErrorScript?.Name} failed: {result.Error.Message}", result.Error);
         }
+
+        if (!File.Exists(marker))
+        {
+            File.WriteAllText(marker, $"decisions.db created here by CreditRisk at {DateTimeOffset.UtcNow:O}; while this file exists, a missing decisions.db stops the server at start (Records:CreateIfMissing).\n");
+        }
+    }
+
+    /// <summary>Constraint, too big, type mismatch: the record's data. Disk full, I/O error, busy, read-only: the store's.</summary>
+    public override bool IsRefusal(Exception e) => e is SqliteException { SqliteErrorCode: 18 or 19 or 20 or 25 };
+
+    /// <summary>A checkpoint that truncates the WAL first: after a full disk, it gives back the WAL's space once
+    /// decisions.db can take its pages again.</summary>
+    public override async Task ProbeWriteAsync(CancellationToken cancellationToken)
+    {
+        await using (var connection = await OpenAsync(cancellationToken))
+        await using (var checkpoint = connection.CreateCommand())
+        {
+            checkpoint.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            await checkpoint.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await base.ProbeWriteAsync(cancellationToken);
     }
 
     // The same bound as the connection's DefaultTimeout (5 s): past it the writer fails and the request gets its 503.
@@ -72,7 +116,8 @@ public sealed class SqliteDecisionStore : DecisionStore
         // Per connection, not stored in the file. busy_timeout: a writer that finds the write lock taken (the challenger's
         // rows, a purge) waits in SQLite's own handler, a few ms at a time, instead of Microsoft.Data.Sqlite's retry
         // loop, which sleeps 150 ms between tries and showed as a 145 ms p99 with a challenger in shadow.
-        pragma.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={BusyTimeoutMs}";
+        pragma.CommandText = $"PRAGMA synchronous={_synchronous}; PRAGMA busy_timeout={BusyTimeoutMs}; " +
+            $"PRAGMA wal_autocheckpoint={WalAutocheckpointPages}; PRAGMA journal_size_limit={JournalSizeLimitBytes}";
         await pragma.ExecuteNonQueryAsync(cancellationToken);
         return connection;
     }

@@ -258,9 +258,9 @@ public sealed class ApplicantReader
             ? "is given more than once"
             : reader.TokenType != JsonTokenType.String
                 ? $"must be a string of 1 to {MaxApplicationIdLength} characters (got {Describe(reader.TokenType)})"
-                : reader.GetString() is { Length: > 0 and <= MaxApplicationIdLength }
-                    ? null
-                    : $"must be a string of 1 to {MaxApplicationIdLength} characters";
+                : reader.GetString() is not { Length: > 0 and <= MaxApplicationIdLength } text
+                    ? $"must be a string of 1 to {MaxApplicationIdLength} characters"
+                    : FreeText.HasControlCharacter(text) ? FreeText.Rule : null;
         if (problem is not null)
         {
             errors.Add(prefix + ApplicationIdField, problem);
@@ -280,6 +280,11 @@ public sealed class ApplicantReader
         if (!ok)
         {
             return $"{rule.Rule} (got {Describe(reader.TokenType)})";
+        }
+
+        if (reader.TokenType == JsonTokenType.String && FreeText.HasControlCharacter(reader.GetString()))
+        {
+            return FreeText.Rule;
         }
 
         // Ids are rare and small: a copy of the value, echoed as sent.

@@ -272,6 +272,11 @@ public static class CsvBatch
 
             if (feature.Role == FeatureRole.Id)
             {
+                if (FreeText.HasControlCharacter(cell))
+                {
+                    return FreeText.Rule;
+                }
+
                 // Carried through in the output as sent; held as the JSON batch holds it, for whatever records results.
                 (applicant.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[feature.Name] =
                     JsonSerializer.SerializeToElement(cell.ToString());

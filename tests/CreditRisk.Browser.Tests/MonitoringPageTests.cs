@@ -32,7 +32,7 @@ public sealed class MonitoringPageTests(BrowserFixture fixture)
             {
                 ["decisionId"] = results[i].DecisionId!.Value.ToString(),
                 ["defaulted"] = defaulted[i],
-                ["observedAt"] = "2026-11-30T00:00:00Z",
+                ["observedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             })]),
         };
         using (var posted = await keyed.PostAsync(new Uri("api/v1/outcomes", UriKind.Relative), new StringContent(outcomes.ToJsonString(), System.Text.Encoding.UTF8, "application/json")))

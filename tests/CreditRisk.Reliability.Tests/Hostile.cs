@@ -94,7 +94,8 @@ public static class Hostile
         (5, Truncated(pool)),
         (8, BadBatch(pool)),
         (1, HugeBatch(pool)),
-        (3, Oddities(pool)));
+        (3, Oddities(pool)),
+        (4, ControlCharacters(pool)));
 
     private static Gen<int> PoolIndex(Row[] pool) => Gen.Choose(0, pool.Length - 1);
 
@@ -426,6 +427,21 @@ public static class Hostile
         select junk
             ? Text("huge-junk-array", Batch, "{\"applicants\":[" + string.Join(",", Enumerable.Repeat("0", items)) + "]}", Expect.Refused)
             : Text("huge-batch", Batch, "{\"applicants\":[" + string.Join(",", Enumerable.Repeat(ObjectText(Members(pool[i])), n)) + "]}", Expect.Refused);
+
+    /// <summary>
+    /// An applicationId with a control character (U+0000 to U+001F, U+007F), JSON-escaped, alone or in a batch. Each must
+    /// be a 400: a NUL used to pass validation and then fail PostgreSQL's whole group commit, other clients' requests included.
+    /// </summary>
+    private static Gen<FuzzCase> ControlCharacters(Row[] pool) =>
+        from i in PoolIndex(pool)
+        from code in Gen.Frequency((3, Gen.Constant(0)), (6, Gen.Choose(1, 0x1F)), (1, Gen.Constant(0x7F)))
+        from at in Gen.Choose(0, 2)
+        from batch in Gen.Elements(false, true)
+        let id = Str(at switch { 0 => $"{(char)code}app", 1 => $"app{(char)code}id", _ => $"app{(char)code}" })
+        let applicant = ObjectText([.. Members(pool[i]), ("applicationId", id)])
+        select batch
+            ? Text("control-char-application-id-batch", Batch, "{\"applicants\":[" + ObjectText(Members(pool[i])) + "," + applicant + "]}", Expect.Refused)
+            : Text("control-char-application-id", Score, applicant, Expect.Refused);
 
     /// <summary>Whitespace, a BOM, comments, single quotes, JSON with escapes in the key names.</summary>
     private static Gen<FuzzCase> Oddities(Row[] pool) =>

@@ -163,6 +163,69 @@ public sealed class RecordsDurabilityTests(ITestOutputHelper output)
         Assert.True(missing.Count == 0, $"{missing.Count} of {load.Recorded.Count} decisions answered 200 are not in PostgreSQL");
     }
 
+    [Fact]
+    public async Task PostgreSQL_that_answers_reads_but_refuses_writes_turns_readiness_off_and_back_on()
+    {
+        await using var postgres = await PostgresServer.StartAsync();
+        var connection = await postgres.CreateDatabaseAsync("readonly");
+        var settings = Settings(new Dictionary<string, string>
+        {
+            ["Records__ConnectionString"] = connection,
+            ["Records__UnreadyAfterSeconds"] = "1",
+            ["Records__CommitTimeoutSeconds"] = "2",
+        });
+        await using var server = await ServerProcess.StartAsync(BuiltServer.Dll, settings);
+        var body = new System.Text.Json.Nodes.JsonObject(BuiltServer.Example("german-credit")
+            .Select(p => KeyValuePair.Create(p.Key, System.Text.Json.Nodes.JsonNode.Parse(p.Value.GetRawText())))).ToJsonString();
+        using var client = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        client.DefaultRequestHeaders.Add("X-API-Key", RecordLoad.Key);
+        async Task<HttpStatusCode> Score()
+        {
+            using var response = await client.PostAsync(new Uri("/api/v1/score", UriKind.Relative), new StringContent(body, System.Text.Encoding.UTF8, "application/json"));
+            Assert.True(response.StatusCode is HttpStatusCode.OK or HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return response.StatusCode;
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await Score());
+
+        // Every session of the database read-only from now on (its existing ones closed): SELECT works, INSERT fails,
+        // as on a full disk or a replica promoted the wrong way round.
+        async Task ReadOnly(bool on)
+        {
+            await postgres.QueryAsync("postgres", on
+                ? "ALTER DATABASE readonly SET default_transaction_read_only = on"
+                : "ALTER DATABASE readonly RESET default_transaction_read_only");
+            await postgres.QueryAsync("postgres", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = 'readonly'");
+        }
+
+        await ReadOnly(true);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var refused = 0;
+        while (refused == 0 && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            refused += await Score() == HttpStatusCode.ServiceUnavailable ? 1 : 0;
+        }
+
+        Assert.True(refused > 0, "a read-only database still took commits");
+        Assert.True(await ReadinessBecomes(server, HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(15)), "readiness stayed 200 while no commit could succeed");
+        using (var read = await client.GetAsync(new Uri("/api/v1/decisions?limit=1", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        }
+
+        await Task.Delay(1500);
+        Assert.False(await ReadinessBecomes(server, HttpStatusCode.OK, TimeSpan.FromSeconds(2)), "a working read turned readiness back on while writes still fail");
+
+        await ReadOnly(false);
+        Assert.True(await ReadinessBecomes(server, HttpStatusCode.OK, TimeSpan.FromSeconds(30)), "readiness did not recover once writes worked again");
+        for (var i = 0; i < 20; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, await Score());
+        }
+
+        Assert.DoesNotContain("Unhandled exception", server.Output, StringComparison.Ordinal);
+    }
+
     private static async Task<bool> ReadinessBecomes(ServerProcess server, HttpStatusCode status, TimeSpan within)
     {
         using var probe = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(5) };

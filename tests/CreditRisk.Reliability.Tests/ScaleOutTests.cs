@@ -73,8 +73,8 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
             {
                 Content = new StringContent(
                     index % 3 == 0
-                        ? $$"""{"applicationId":"{{applicationId}}","defaulted":{{(index % 2 == 0 ? "true" : "false")}},"observedAt":"2026-09-01T00:00:00Z"}"""
-                        : $$"""{"decisionId":"{{decisionId}}","defaulted":{{(index % 2 == 0 ? "true" : "false")}},"observedAt":"2026-09-01T00:00:00Z"}""",
+                        ? $$"""{"applicationId":"{{applicationId}}","defaulted":{{(index % 2 == 0 ? "true" : "false")}},"observedAt":"{{DateTimeOffset.UtcNow:O}}"}"""
+                        : $$"""{"decisionId":"{{decisionId}}","defaulted":{{(index % 2 == 0 ? "true" : "false")}},"observedAt":"{{DateTimeOffset.UtcNow:O}}"}""",
                     System.Text.Encoding.UTF8, "application/json"),
             };
             keyed.Headers.Add("X-API-Key", RecordLoad.Key);

@@ -237,6 +237,20 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task A_request_id_with_a_control_character_is_refused_over_v2_and_grpc()
+    {
+        List<JsonObject> rows = [Golden.Load(Model).Rows.First(r => r.Kind == "data").Input];
+        await AssertError(await _client.PostJson($"/v2/models/{Model}/infer", InferRequest(rows, id: "req\u0000id")),
+            HttpStatusCode.BadRequest, "inference_error_response", Server.Scoring.FreeText.Rule);
+
+        var request = GrpcRequest(rows, raw: false);
+        request.Id = "req\u001bid";
+        var bad = await Assert.ThrowsAsync<RpcException>(() => fixture.Grpc.ModelInferAsync(request).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
+        Assert.Contains(Server.Scoring.FreeText.Rule, bad.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task V2_and_grpc_scores_are_counted_in_the_scoring_metrics()
     {
         var before = await Count();

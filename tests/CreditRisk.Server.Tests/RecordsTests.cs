@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring;
 using CreditRisk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -26,6 +27,10 @@ public abstract class RecordsContract<TApp>(TApp app)
         client.DefaultRequestHeaders.Add("X-API-Key", RecordsApp.Key);
         return client;
     }
+
+    /// <summary>An observedAt for an outcome of a decision just made: now, to the millisecond the store keeps (an
+    /// outcome may not be observed before its decision, nor in the future).</summary>
+    private static string Now() => DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 
     private static JsonObject Applicant(int n, string? applicationId)
     {
@@ -121,7 +126,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         var id = (await Score(Applicant(2, null))).DecisionId!.Value;
         using var wrong = app.Factory.CreateClient();
         wrong.DefaultRequestHeaders.Add("X-API-Key", RecordsApp.Key + "x");
-        var outcome = $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""";
+        var outcome = $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""";
 
         foreach (var client in new[] { _client, wrong })
         {
@@ -180,7 +185,8 @@ public abstract class RecordsContract<TApp>(TApp app)
         var second = (await Score(Applicant(4, applicationId + "-b"))).DecisionId!.Value;
         using var keyed = Keyed();
 
-        var byDecision = $$"""{"decisionId":"{{first}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""";
+        var observed = Now();
+        var byDecision = $$"""{"decisionId":"{{first}}","defaulted":true,"observedAt":"{{observed}}"}""";
         for (var i = 0; i < 2; i++)
         {
             using var posted = await keyed.PostJson("/api/v1/outcomes", byDecision);
@@ -191,10 +197,10 @@ public abstract class RecordsContract<TApp>(TApp app)
 
         var recorded = (await Get(first)).Outcome!;
         Assert.True(recorded.Defaulted);
-        Assert.Equal(DateTimeOffset.Parse("2026-06-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), recorded.ObservedAt);
+        Assert.Equal(DateTimeOffset.Parse(observed, System.Globalization.CultureInfo.InvariantCulture), recorded.ObservedAt);
 
         var unknown = Guid.NewGuid();
-        var batch = $$"""{"outcomes":[{"decisionId":"{{unknown}}","defaulted":false,"observedAt":"2026-06-02T00:00:00Z"},{"applicationId":"{{applicationId}}-b","defaulted":false,"observedAt":"2026-06-02T00:00:00Z"}]}""";
+        var batch = $$"""{"outcomes":[{"decisionId":"{{unknown}}","defaulted":false,"observedAt":"{{Now()}}"},{"applicationId":"{{applicationId}}-b","defaulted":false,"observedAt":"{{Now()}}"}]}""";
         using (var posted = await keyed.PostJson("/api/v1/outcomes", batch))
         {
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
@@ -207,12 +213,170 @@ public abstract class RecordsContract<TApp>(TApp app)
         Assert.False((await Get(second)).Outcome!.Defaulted);
         Assert.True((await Get(first)).Outcome!.Defaulted);
 
-        await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{unknown}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""")).AssertProblem(404);
+        await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{unknown}}","defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(404);
         var invalid = await (await keyed.PostJson("/api/v1/outcomes", """{"defaulted":"yes","observedAt":"June","extra":1}""")).AssertProblem(400);
         Assert.NotEmpty(invalid.ErrorsFor("defaulted"));
         Assert.NotEmpty(invalid.ErrorsFor("observedAt"));
         Assert.NotEmpty(invalid.ErrorsFor("decisionId"));
         Assert.NotEmpty(invalid.ErrorsFor("extra"));
+    }
+
+    [Fact]
+    public async Task Control_characters_in_any_free_text_field_are_a_400_naming_the_field_and_the_rule()
+    {
+        foreach (var bad in new[] { "x\u0000y", "tab\there", "\u001b[31mred", "del\u007f" })
+        {
+            var body = Applicant(6, bad);
+            var problem = await (await _client.PostJson("/api/v1/score", body)).AssertProblem(400);
+            Assert.Equal([FreeText.Rule], problem.ErrorsFor("applicationId"));
+
+            problem = await (await _client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray(Applicant(7, "fine"), Applicant(8, bad)) })).AssertProblem(400);
+            Assert.Equal([FreeText.Rule], problem.ErrorsFor("applicants[1].applicationId"));
+
+            // An id attribute is free text too; it is recorded with the decision.
+            body = Applicant(6, null);
+            body["loanId"] = bad;
+            problem = await (await _client.PostJson("/api/v1/score", body)).AssertProblem(400);
+            Assert.Equal([FreeText.Rule], problem.ErrorsFor("loanId"));
+
+            using var keyed = Keyed();
+            problem = await (await keyed.PostJson("/api/v1/outcomes", new JsonObject { ["applicationId"] = bad, ["defaulted"] = true, ["observedAt"] = Now() })).AssertProblem(400);
+            Assert.Equal([FreeText.Rule], problem.ErrorsFor("applicationId"));
+        }
+
+        // The same rule in a CSV batch's id column.
+        var row = Applicant(9, null);
+        row["loanId"] = "loan\u0001x";
+        var csv = string.Join(",", row.Select(p => p.Key)) + "\n" + string.Join(",", row.Select(p => p.Value!.GetValueKind() == JsonValueKind.String ? p.Value.GetValue<string>() : p.Value.ToJsonString())) + "\n";
+        using var content = new StringContent(csv, System.Text.Encoding.UTF8, "text/csv");
+        var csvProblem = await (await _client.PostAsync(new Uri("/api/v1/score/batch", UriKind.Relative), content)).AssertProblem(400);
+        var errors = csvProblem["errors"]!.AsObject();
+        var entry = Assert.Single(errors);
+        Assert.Contains("loanId", entry.Key, StringComparison.Ordinal);
+        Assert.Equal(FreeText.Rule, (string?)entry.Value![0]);
+    }
+
+    [Fact]
+    public async Task A_record_the_store_refuses_fails_only_its_own_request_while_other_clients_score()
+    {
+        var poison = await app.PoisonApplicationIdAsync();
+        var recorder = app.Factory.Services.GetRequiredService<DecisionRecorder>();
+        var features = app.Factory.Services.GetRequiredService<CreditRisk.Server.Model.CreditModel>().Features.Count;
+        var result = new ScoreResult(0.1, Decisions.Approve, 0.5, new ExpectedCost(1, 1), "poison-test", []);
+        CreditRisk.Server.Model.ApplicantRow Row(string applicationId) => new(features) { ApplicationId = applicationId };
+
+        // Clients scoring through HTTP the whole time, and bursts straight into the recorder (validation bypassed):
+        // each burst is one poison record among good ones, queued together so that they share a group commit.
+        using var stop = new CancellationTokenSource();
+        var http = Enumerable.Range(0, 4).Select(c => Task.Run(async () =>
+        {
+            var statuses = new List<HttpStatusCode>();
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                using var response = await _client.PostJson("/api/v1/score", Applicant(i, $"bystander-{c}-{i}"));
+                statuses.Add(response.StatusCode);
+            }
+
+            return statuses;
+        })).ToList();
+
+        var refused = 0;
+        var good = new List<Guid>();
+        for (var round = 0; round < 30; round++)
+        {
+            var burst = Enumerable.Range(0, 9).Select(i => Task.Run(() => recorder.RecordAsync([Row(i == 4 ? poison : $"good-{round}-{i}")], [result]))).ToList();
+            foreach (var (task, i) in burst.Select((t, i) => (t, i)))
+            {
+                if (i == 4)
+                {
+                    await Assert.ThrowsAsync<RecordRefusedException>(() => task);
+                    refused++;
+                }
+                else
+                {
+                    good.Add((await task)[0].DecisionId!.Value);
+                }
+            }
+        }
+
+        await stop.CancelAsync();
+        var answered = (await Task.WhenAll(http)).SelectMany(s => s).ToList();
+        Assert.Equal(30, refused);
+        Assert.True(answered.Count > 30, $"only {answered.Count} bystander requests ran");
+        Assert.All(answered, status => Assert.Equal(HttpStatusCode.OK, status));
+        foreach (var id in good)
+        {
+            Assert.NotNull(await app.Factory.Services.GetRequiredService<DecisionStore>().GetAsync(id, CancellationToken.None));
+        }
+
+        // The store was never "failing": readiness stayed up.
+        using var ready = await _client.GetAsync(new Uri("/health/ready", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_corrected_outcome_is_a_new_history_entry_and_the_latest_counts_for_monitoring()
+    {
+        var scored = await Score(Applicant(10, "history-" + Guid.NewGuid()));
+        var id = scored.DecisionId!.Value;
+        using var keyed = Keyed();
+        var first = Now();
+        var corrected = DateTimeOffset.UtcNow.AddMilliseconds(20).ToOffset(TimeSpan.FromHours(2)).ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var (defaulted, observed) in new[] { (true, first), (true, first), (false, corrected) })
+        {
+            using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":{{(defaulted ? "true" : "false")}},"observedAt":"{{observed}}"}""");
+            Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
+            await Task.Delay(5);
+        }
+
+        var record = await Get(id);
+        Assert.False(record.Outcome!.Defaulted);
+        Assert.Equal(DateTimeOffset.Parse(corrected, System.Globalization.CultureInfo.InvariantCulture), record.Outcome.ObservedAt);
+        var history = record.OutcomeHistory!;
+        // The repeated first outcome changed nothing; the correction is a second entry, and the latest is the outcome.
+        Assert.Equal([true, false], history.Select(h => h.Defaulted));
+        Assert.True(history[1].RecordedAt > history[0].RecordedAt);
+        Assert.Equal(record.Outcome, history[^1]);
+
+        // Monitoring reads the latest outcome (this class's decisions are made one at a time: the newest is ours).
+        var store = app.Factory.Services.GetRequiredService<DecisionStore>();
+        var window = await store.ReadWindowAsync(scored.ModelVersion, 1, record.DecidedAt, CancellationToken.None);
+        Assert.False(Assert.Single(window).Defaulted);
+    }
+
+    [Fact]
+    public async Task ObservedAt_without_an_offset_before_the_decision_or_in_the_future_is_a_400_naming_it()
+    {
+        var id = (await Score(Applicant(11, null))).DecisionId!.Value;
+        var decidedAt = (await Get(id)).DecidedAt;
+        using var keyed = Keyed();
+        string Body(string observedAt) => $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{observedAt}}"}""";
+
+        var noOffset = await (await keyed.PostJson("/api/v1/outcomes", Body("2026-06-01T00:00:00"))).AssertProblem(400);
+        Assert.Contains("offset", Assert.Single(noOffset.ErrorsFor("observedAt")), StringComparison.Ordinal);
+        var dateOnly = await (await keyed.PostJson("/api/v1/outcomes", Body("2099-06-01"))).AssertProblem(400);
+        Assert.NotEmpty(dateOnly.ErrorsFor("observedAt"));
+
+        var future = await (await keyed.PostJson("/api/v1/outcomes", Body("9999-12-31T00:00:00Z"))).AssertProblem(400);
+        Assert.Contains("future", Assert.Single(future.ErrorsFor("observedAt")), StringComparison.Ordinal);
+        var soon = DateTimeOffset.UtcNow.Add(OutcomesModule.MaxClockSkew).AddMinutes(2).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        await (await keyed.PostJson("/api/v1/outcomes", Body(soon))).AssertProblem(400);
+
+        var before = decidedAt.AddSeconds(-1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        var early = await (await keyed.PostJson("/api/v1/outcomes", Body(before))).AssertProblem(400);
+        Assert.Contains("before the decision", Assert.Single(early.ErrorsFor("observedAt")), StringComparison.Ordinal);
+        using (var batch = await keyed.PostJson("/api/v1/outcomes", $$"""{"outcomes":[{{Body(before)}}]}"""))
+        {
+            var results = (await batch.Content.ReadFromJsonAsync<OutcomeBatchResponse>(Http.Json))!.Results;
+            Assert.Equal(400, results[0].Status);
+            Assert.Contains("observedAt", results[0].Detail, StringComparison.Ordinal);
+        }
+
+        // Nothing of that was stored; a time just within the clock skew is an outcome.
+        Assert.Null((await Get(id)).Outcome);
+        var skewed = DateTimeOffset.UtcNow.AddMinutes(1).ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+        using var ok = await keyed.PostJson("/api/v1/outcomes", Body(skewed));
+        Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
     }
 
     [Fact]
@@ -222,7 +386,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         var id = result.DecisionId!.Value;
         using (var keyed = Keyed())
         {
-            using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""");
+            using var posted = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""");
             Assert.Equal(HttpStatusCode.OK, posted.StatusCode);
         }
 
@@ -236,7 +400,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         Assert.True(await purge.PurgeAsync(decidedAt.AddDays(30).AddSeconds(1), CancellationToken.None) >= 1);
         using var gone = Keyed();
         await (await gone.GetAsync(new Uri($"/api/v1/decisions/{id}", UriKind.Relative))).AssertProblem(404);
-        await (await gone.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"2026-06-01T00:00:00Z"}""")).AssertProblem(404);
+        await (await gone.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(404);
     }
 }
 
@@ -250,6 +414,10 @@ public abstract class RecordsApp : IAsyncLifetime
     public AppFactory Factory { get; private set; } = null!;
 
     protected abstract Task<Dictionary<string, string?>> StoreSettingsAsync();
+
+    /// <summary>An applicationId this store refuses to store (validation would refuse it first; the recorder test
+    /// bypasses validation to see what a group commit does with it).</summary>
+    public abstract Task<string> PoisonApplicationIdAsync();
 
     public async Task InitializeAsync()
     {
@@ -271,6 +439,19 @@ public abstract class RecordsApp : IAsyncLifetime
 public sealed class SqliteRecordsApp : RecordsApp
 {
     protected override Task<Dictionary<string, string?>> StoreSettingsAsync() => Task.FromResult(new Dictionary<string, string?>());
+
+    /// <summary>SQLite stores a NUL without complaint, so the test database gets a trigger that refuses one id
+    /// (RAISE(ABORT): SQLITE_CONSTRAINT, as a constraint on the record's data would).</summary>
+    public override async Task<string> PoisonApplicationIdAsync()
+    {
+        const string Poison = "poison-record";
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(Factory.DataFolder, "decisions.db")};Pooling=False");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"CREATE TRIGGER IF NOT EXISTS refuse_poison BEFORE INSERT ON decisions WHEN NEW.application_id = '{Poison}' BEGIN SELECT RAISE(ABORT, 'poison record'); END";
+        await command.ExecuteNonQueryAsync();
+        return Poison;
+    }
 }
 
 public sealed class PostgresRecordsApp : RecordsApp
@@ -282,6 +463,9 @@ public sealed class PostgresRecordsApp : RecordsApp
         _postgres = await PostgresServer.StartAsync();
         return new() { ["Records:ConnectionString"] = await _postgres.CreateDatabaseAsync("records") };
     }
+
+    /// <summary>PostgreSQL's text type cannot hold a NUL (SQLSTATE 22021), the red-team run's finding.</summary>
+    public override Task<string> PoisonApplicationIdAsync() => Task.FromResult("x\0y");
 
     public override async Task DisposeAsync()
     {

@@ -73,6 +73,49 @@ public sealed class StartupTests
         Assert.DoesNotContain("s3cret-pw", stdout + stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_missing_decisions_db_where_a_store_was_is_refused_at_start_unless_CreateIfMissing()
+    {
+        var folder = Directory.CreateTempSubdirectory("creditrisk-missing-").FullName;
+        try
+        {
+            var settings = new Dictionary<string, string> { ["Records__DataFolder"] = folder };
+            Guid id;
+            await using (var first = await CreditRisk.Testing.ServerProcess.StartAsync(Paths.ServerDll, settings))
+            {
+                using var scored = await first.Client.PostJson("/api/v1/score", Http.ApplicantJson());
+                Assert.Equal(HttpStatusCode.OK, scored.StatusCode);
+                id = (await scored.Content.ReadFromJsonAsync<CreditRisk.Contracts.ScoreResult>(Http.Json))!.DecisionId!.Value;
+            }
+
+            // The file goes (a volume not mounted, a wrong path, a deletion); the folder still says a store was here.
+            foreach (var file in Directory.GetFiles(folder, "decisions.db*").Where(f => !f.EndsWith(".created", StringComparison.Ordinal)))
+            {
+                File.Delete(file);
+            }
+
+            var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+            {
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["Records__DataFolder"] = folder,
+            });
+            AssertOneLineExit1(exitCode, stdout, stderr, Path.Combine(folder, "decisions.db"));
+            Assert.Contains("Records:CreateIfMissing", stderr, StringComparison.Ordinal);
+            Assert.False(File.Exists(Path.Combine(folder, "decisions.db")), "the refused start created an empty store anyway");
+
+            // The operator's explicit choice: an empty store, in which the old decision is unknown.
+            settings["Records__CreateIfMissing"] = "true";
+            await using var fresh = await CreditRisk.Testing.ServerProcess.StartAsync(Paths.ServerDll, settings);
+            using var score = await fresh.Client.PostJson("/api/v1/score", Http.ApplicantJson());
+            Assert.Equal(HttpStatusCode.OK, score.StatusCode);
+            Assert.True(File.Exists(Path.Combine(folder, "decisions.db")));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     internal static void AssertOneLineExit1(int exitCode, string stdout, string stderr, string named)
     {
         Assert.Equal(1, exitCode);

@@ -56,7 +56,7 @@ public abstract class ChallengerContract<TApp>(TApp app)
         {
             ["decisionId"] = results[i].DecisionId.ToString(),
             ["defaulted"] = bad[i]!.Value,
-            ["observedAt"] = "2026-06-01T00:00:00Z",
+            ["observedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
         })]);
         using (var posted = await keyed.PostJson("/api/v1/outcomes", new JsonObject { ["outcomes"] = outcomes }))
         {

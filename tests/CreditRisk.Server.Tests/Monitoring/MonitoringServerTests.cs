@@ -67,7 +67,7 @@ public abstract partial class MonitoringContract<TServer>(TServer server, ITestO
             {
                 ["decisionId"] = results[i].DecisionId!.Value.ToString(),
                 ["defaulted"] = defaulted[i],
-                ["observedAt"] = "2026-11-30T00:00:00Z",
+                ["observedAt"] = DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             })]),
         };
         using var keyed = new HttpClient { BaseAddress = server.Server.BaseAddress };

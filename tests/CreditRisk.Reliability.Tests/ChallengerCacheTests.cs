@@ -32,8 +32,8 @@ public sealed partial class ChallengerCacheTests
         var again = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => ReportAsync(server)));
         Assert.All(again, report =>
         {
-            Assert.Equal(first.GetProperty("computedAt").GetString(), report.GetProperty("computedAt").GetString());
             Assert.Equal(20, report.GetProperty("comparison").GetProperty("decisions").GetInt32());
+            Assert.Equal(first.GetProperty("computedAt").GetString(), report.GetProperty("computedAt").GetString());
         });
     }
 

@@ -30,6 +30,10 @@ public static class Hardening
             Connections.Configure(kestrel, limits.Value, logs.CreateLogger(typeof(Connections).FullName!));
         });
 
+        // The client's address for the per-IP rate limit: the socket's, or what a known proxy forwarded (ProxyOptions).
+        services.AddOptions<ProxyOptions>().BindConfiguration(ProxyOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ForwardedHeadersOptions>().PostConfigure<IOptions<ProxyOptions>>((forwarded, proxies) => proxies.Value.ApplyTo(forwarded));
+
         services.AddApiKeys();
         services.AddSingleton<ScoringCapacity>();
         services.AddSingleton<Draining>();
@@ -80,6 +84,13 @@ public static class Hardening
 
     public static WebApplication UseHardening(this WebApplication app)
     {
+        // First, so everything after sees the client's address. With ASPNETCORE_FORWARDEDHEADERS_ENABLED=true the
+        // framework has added this middleware already (with the same options, so the same proxies).
+        if (!app.Configuration.GetValue<bool>("FORWARDEDHEADERS_ENABLED"))
+        {
+            app.UseForwardedHeaders();
+        }
+
         app.UseExceptionHandler();
         app.UseKnownHttpMethods();
         Draining.UseConnectionCloseWhileDraining(app);

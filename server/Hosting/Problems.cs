@@ -35,6 +35,11 @@ public static class Problems
         title: "File too large",
         detail: $"A CSV file may hold at most {maxBytes} bytes (Scoring:MaxCsvBytes); split it into smaller files.");
 
+    public static ProblemHttpResult CsvSpoolFull(long budgetBytes) => TypedResults.Problem(
+        statusCode: StatusCodes.Status503ServiceUnavailable,
+        title: "Server busy",
+        detail: $"The uploads being scored hold the disk budget for CSV files ({budgetBytes} bytes, Scoring:MaxCsvSpoolBytes); retry later.");
+
     public static ProblemHttpResult CsvTooManyRows(int maxRows) => TypedResults.Problem(
         statusCode: StatusCodes.Status413PayloadTooLarge,
         title: "File too long",

@@ -19,6 +19,7 @@ public sealed class ChallengerModule : ICarterModule
                 "the disagreement rate; once outcomes are fed back, the realised cost per matured applicant of each (the champion's " +
                 "cost weights), the paired mean difference challenger minus champion with its 95 % interval (negative = the challenger " +
                 "is cheaper; null below two matured applicants), and the challenger's cost with its PDs cut at the champion's threshold. " +
+                "Recomputed at most every Monitoring:RefreshSeconds, like GET /api/v1/monitoring; computedAt says when. " +
                 "Aggregates only, no applicant data; like GET /api/v1/monitoring it needs the X-API-Key whenever a key is configured " +
                 "(ApiKey:Key). 404 when no challenger is configured. Promotion is a deployment step (docs/monitoring.md).")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -27,8 +28,8 @@ public sealed class ChallengerModule : ICarterModule
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Results<Ok<ChallengerReport>, ProblemHttpResult>> GetChallenger(ShadowScorer shadow, CancellationToken cancellationToken) =>
-        await shadow.CompareAsync(cancellationToken) is { } report
+    public static async Task<Results<Ok<ChallengerReport>, ProblemHttpResult>> GetChallenger(ChallengerCache cache, CancellationToken cancellationToken) =>
+        await cache.GetAsync(cancellationToken) is { } report
             ? TypedResults.Ok(report)
             : TypedResults.Problem(
                 statusCode: StatusCodes.Status404NotFound,

@@ -10,6 +10,7 @@ public static class ChallengerRegistration
         services.AddOptions<ChallengerOptions>().BindConfiguration(ChallengerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(provider => provider.GetRequiredService<ShadowScorer>());
+        services.AddSingleton<ChallengerCache>();
         return services;
     }
 

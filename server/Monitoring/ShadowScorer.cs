@@ -107,7 +107,7 @@ public sealed partial class ShadowScorer : BackgroundService
         return new ChallengerReport(
             _champion.Version, _champion.Card.Learner, _champion.Threshold,
             challenger.Version, challenger.Card.Learner, challenger.Threshold,
-            _options.WindowDecisions, comparison);
+            TimeProvider.System.GetUtcNow(), _options.WindowDecisions, comparison);
     }
 
     /// <summary>Null when the challenger reads the same inputs as the champion (names, kinds, categories, order), else what differs.</summary>
@@ -279,7 +279,8 @@ public sealed partial class ShadowScorer : BackgroundService
 
 /// <summary>
 /// GET /api/v1/monitoring/challenger: the two models and their comparison over the latest
-/// <see cref="WindowDecisions"/> decisions both scored. Costs use the champion's cost weights.
+/// <see cref="WindowDecisions"/> decisions both scored, as computed at <see cref="ComputedAt"/> (served from a cache
+/// for up to Monitoring:RefreshSeconds). Costs use the champion's cost weights.
 /// </summary>
 public sealed record ChallengerReport(
     string ChampionVersion,
@@ -288,5 +289,6 @@ public sealed record ChallengerReport(
     string ChallengerVersion,
     string ChallengerLearner,
     double ChallengerThreshold,
+    DateTimeOffset ComputedAt,
     int WindowDecisions,
     ChallengerComparison Comparison);

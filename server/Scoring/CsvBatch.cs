@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
@@ -21,7 +22,7 @@ namespace CreditRisk.Server.Scoring;
 /// then in chunks of <see cref="ScoringOptions.MaxBatchSize"/> through the same <see cref="Scorer"/> as the JSON batch,
 /// each chunk written out as it is scored. So 100 000 rows never sit in memory as rows or as JSON.
 /// </summary>
-public static class CsvBatch
+public static partial class CsvBatch
 {
     public const string MediaType = "text/csv";
 
@@ -55,6 +56,23 @@ public static class CsvBatch
             size.MaxRequestBodySize = options.MaxCsvBytes;
         }
 
+        // The permit first, then the disk: a request holds spool space only while it holds a batch permit, so at most
+        // Limits:MaxConcurrentBatches uploads spool at once, and never more than Scoring:MaxCsvSpoolBytes between them.
+        var lease = await capacity.AcquireBatchAsync(cancel.Token);
+        context.Response.RegisterForDispose(lease);
+        if (!lease.IsAcquired)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return Problems.Busy();
+        }
+
+        var budget = capacity.ReserveSpool();
+        context.Response.RegisterForDispose(budget);
+        if (request.ContentLength is { } declared && !budget.TryGrowTo(declared))
+        {
+            return SpoolFull(context, options);
+        }
+
         var spool = new FileStream(
             Path.GetTempFileName(), FileMode.Create, FileAccess.ReadWrite, FileShare.None, 64 * 1024,
             FileOptions.DeleteOnClose | FileOptions.Asynchronous);
@@ -72,6 +90,13 @@ public static class CsvBatch
                     return Problems.CsvTooLarge(options.MaxCsvBytes);
                 }
 
+                // A chunked upload (no Content-Length) takes its share of the budget as it arrives.
+                if (!budget.TryGrowTo(spool.Length + result.Buffer.Length))
+                {
+                    body.AdvanceTo(result.Buffer.End);
+                    return SpoolFull(context, options);
+                }
+
                 foreach (var segment in result.Buffer)
                 {
                     await spool.WriteAsync(segment, cancel.Token);
@@ -87,15 +112,6 @@ public static class CsvBatch
         catch (BadHttpRequestException e)
         {
             return Problems.FromBadRequest(e);
-        }
-
-        // Only now, with the whole file on disk, does it wait for a batch permit: a slow upload holds none.
-        var lease = await capacity.AcquireBatchAsync(cancel.Token);
-        context.Response.RegisterForDispose(lease);
-        if (!lease.IsAcquired)
-        {
-            context.Response.Headers.RetryAfter = "1";
-            return Problems.Busy();
         }
 
         await spool.FlushAsync(cancel.Token);
@@ -117,6 +133,28 @@ public static class CsvBatch
 
         return new Scores(spool, file, rows, scorer, recorder, options.MaxBatchSize, logger, cancel.Token);
     }
+
+    private static ProblemHttpResult SpoolFull(HttpContext context, ScoringOptions options)
+    {
+        // Space comes back as the uploads being scored finish, which takes seconds, not milliseconds.
+        context.Response.Headers.RetryAfter = "5";
+        return Problems.CsvSpoolFull(options.MaxCsvSpoolBytes);
+    }
+
+    /// <summary>
+    /// OWASP's rule against CSV injection: a cell starting with =, +, -, @, a tab or a carriage return may be run as a
+    /// formula by a spreadsheet, so it gets a leading apostrophe (the spreadsheet shows the rest as text). The one
+    /// exemption: in a numeric column (<paramref name="numeric"/>) a plain decimal number such as -0.5 is data, which a
+    /// spreadsheet reads as that number and cannot run. The page's download applies the same rule (app.js).
+    /// </summary>
+    public static string SpreadsheetSafe(string cell, bool numeric) =>
+        cell.Length == 0 || cell[0] is not ('=' or '+' or '-' or '@' or '\t' or '\r') || (numeric && PlainNumber().IsMatch(cell))
+            ? cell
+            : "'" + cell;
+
+    /// <summary>Sign, digits with one decimal point or comma (German-locale files), exponent: nothing a spreadsheet could evaluate.</summary>
+    [GeneratedRegex(@"^[+-]?([0-9]+([.,][0-9]*)?|[.,][0-9]+)([eE][+-]?[0-9]+)?$")]
+    private static partial Regex PlainNumber();
 
     /// <summary>Reads the header and checks every row. Null when the file cannot be scored (errors say why).</summary>
     private static Layout? Check(Stream csv, CreditModel model, int maxRows, ValidationErrors errors, out int rows, out bool tooMany)
@@ -187,6 +225,12 @@ public static class CsvBatch
         public string[] Header { get; }
 
         public char Separator { get; }
+
+        /// <summary>
+        /// A numeric column: one of the spec's number attributes (not an id). Every cell in it passed the number check
+        /// before anything was scored, so it holds a number or nothing.
+        /// </summary>
+        public bool IsNumber(int column) => _featureOfColumn[column] >= 0 && _features[_featureOfColumn[column]].IsNumber;
 
         /// <summary>Input columns copied to the output: all but those the result columns replace.</summary>
         public int[] Carried => [.. Enumerable.Range(0, Header.Length).Where(c => !ResultColumns.Contains(Header[c], StringComparer.OrdinalIgnoreCase))];
@@ -410,25 +454,39 @@ public static class CsvBatch
             Log.ScoredBatch(_logger, httpContext.TraceIdentifier, Rows, rejects, elapsed.TotalMilliseconds);
         }
 
-        /// <summary>One chunk's rows as CSV text (the writer owns and closes its TextWriter, so one per chunk).</summary>
+        /// <summary>
+        /// One chunk's rows as CSV text (the writer owns and closes its TextWriter, so one per chunk). Every cell, the
+        /// header's included, is made safe to open in a spreadsheet (<see cref="SpreadsheetSafe"/>); the numeric columns
+        /// are the model's number attributes and probabilityOfDefault.
+        /// </summary>
         private string Write(List<string[]> cells, ScoreResult[] results, int[] carried, bool header)
         {
             var text = new StringWriter(CultureInfo.InvariantCulture);
-            using (var writer = Sep.New(_layout.Separator).Writer(o => o with { WriteHeader = header, Escape = true }).To(text))
+            // The header as a row of its own: Sep writes its column names as given, and a column name can be a formula too.
+            using (var writer = Sep.New(_layout.Separator).Writer(o => o with { WriteHeader = false, Escape = true }).To(text))
             {
+                if (header)
+                {
+                    using var names = writer.NewRow();
+                    foreach (var name in carried.Select(c => _layout.Header[c]).Concat(ResultColumns))
+                    {
+                        names[name].Set(SpreadsheetSafe(name, numeric: false));
+                    }
+                }
+
                 for (var i = 0; i < results.Length; i++)
                 {
                     using var row = writer.NewRow();
                     for (var c = 0; c < carried.Length; c++)
                     {
-                        row[_layout.Header[carried[c]]].Set(cells[i][c]);
+                        row[_layout.Header[carried[c]]].Set(SpreadsheetSafe(cells[i][c], _layout.IsNumber(carried[c])));
                     }
 
                     var result = results[i];
                     row[ResultColumns[0]].Set(result.ProbabilityOfDefault.ToString("R", CultureInfo.InvariantCulture));
-                    row[ResultColumns[1]].Set(result.Decision);
-                    row[ResultColumns[2]].Set(string.Join(' ', result.Reasons.Select(r => r.Code)));
-                    row[ResultColumns[3]].Set(string.Join("; ", result.Reasons.Select(r => r.Text)));
+                    row[ResultColumns[1]].Set(SpreadsheetSafe(result.Decision, numeric: false));
+                    row[ResultColumns[2]].Set(SpreadsheetSafe(string.Join(' ', result.Reasons.Select(r => r.Code)), numeric: false));
+                    row[ResultColumns[3]].Set(SpreadsheetSafe(string.Join("; ", result.Reasons.Select(r => r.Text)), numeric: false));
                     // Empty when recording is off (Records:Enabled=false).
                     row[ResultColumns[4]].Set(result.DecisionId?.ToString() ?? "");
                 }

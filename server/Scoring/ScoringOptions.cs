@@ -4,7 +4,7 @@ using CreditRisk.Contracts;
 namespace CreditRisk.Server.Scoring;
 
 /// <summary>How requests are scored. Section <c>Scoring</c>.</summary>
-public sealed class ScoringOptions
+public sealed class ScoringOptions : IValidatableObject
 {
     public const string Section = "Scoring";
 
@@ -19,6 +19,14 @@ public sealed class ScoringOptions
     /// <summary>Largest text/csv body accepted, in bytes (the JSON limit is Limits:MaxRequestBodyBytes); spooled to a temporary file, not memory.</summary>
     [Range(1024, 1L << 32)]
     public long MaxCsvBytes { get; set; } = 32L * 1024 * 1024;
+
+    /// <summary>
+    /// Disk all text/csv uploads being spooled may hold between them; an upload that would go beyond it → 503 with
+    /// Retry-After. Four full files (Scoring:MaxCsvBytes), as many as the default Limits:MaxConcurrentBatches lets
+    /// spool at once. At least MaxCsvBytes, so a file of the largest size can always be taken.
+    /// </summary>
+    [Range(1024, 1L << 40)]
+    public long MaxCsvSpoolBytes { get; set; } = 4 * 32L * 1024 * 1024;
 
     /// <summary>Time budget of one text/csv batch, upload to last row written (it replaces Limits:RequestTimeoutSeconds for that request).</summary>
     [Range(1, 3600)]
@@ -38,4 +46,14 @@ public sealed class ScoringOptions
     /// </summary>
     [Range(0, 10_000)]
     public int CoalesceMaxRows { get; set; } = 64;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (MaxCsvSpoolBytes < MaxCsvBytes)
+        {
+            yield return new ValidationResult(
+                $"Scoring:MaxCsvSpoolBytes ({MaxCsvSpoolBytes}) must be at least Scoring:MaxCsvBytes ({MaxCsvBytes}), or a file of the largest size could never be taken",
+                [nameof(MaxCsvSpoolBytes)]);
+        }
+    }
 }

@@ -516,15 +516,33 @@ function showBatchResult(fileName) {
   $('#batch-result').hidden = false;
 }
 
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * OWASP's rule against CSV injection, as the server's text/csv answer applies it (docs/security.md): a text cell
+ * starting with = + - @, a tab or a carriage return gets a leading apostrophe, so a spreadsheet shows it instead of
+ * running it. Exempt: a plain number in a numeric column (e.g. -0.5), and the scores, which are numbers, not text.
+ */
+function spreadsheetSafe(cell, numeric, decimalComma) {
+  if (typeof cell !== 'string' || !formulaStart.test(cell)) return cell;
+  return numeric && numberCell.test(decimalComma ? cell.replace(',', '.') : cell) ? cell : `'${cell}`;
+}
+
 /** The file as it came, every column in its place, then the scores; with the file's own separator. */
 function downloadBatch() {
   const { header, rows, delimiter, response } = state.batch;
+  // The numeric columns: the spec's number attributes (the scores are numbers already).
+  const numeric = header.map((h) => {
+    const feature = state.features.find((f) => f.name.toLowerCase() === h.toLowerCase());
+    return !!feature && !isCategory(feature) && !isId(feature);
+  });
+  const decimalComma = delimiter !== ',';
   const out = [...header, 'probabilityOfDefault', 'decision', 'threshold', 'expectedCostApprove',
-    'expectedCostReject', 'reasonCodes', 'modelVersion'];
+    'expectedCostReject', 'reasonCodes', 'modelVersion'].map((name) => spreadsheetSafe(name, false, decimalComma));
   const lines = response.results.map((r, n) => [
-    ...header.map((_, i) => rows[n][i] ?? ''),
-    r.probabilityOfDefault, r.decision, r.threshold, r.expectedCost.approve, r.expectedCost.reject,
-    (r.reasons ?? []).map((reason) => reason.code).join(' '), response.modelVersion,
+    ...header.map((_, i) => spreadsheetSafe(rows[n][i] ?? '', numeric[i], decimalComma)),
+    r.probabilityOfDefault, spreadsheetSafe(r.decision, false), r.threshold, r.expectedCost.approve, r.expectedCost.reject,
+    spreadsheetSafe((r.reasons ?? []).map((reason) => reason.code).join(' '), false), spreadsheetSafe(response.modelVersion, false),
   ]);
   download('creditrisk-scores.csv', `${window.Papa.unparse([out, ...lines], { delimiter, newline: '\r\n' })}\r\n`);
 }

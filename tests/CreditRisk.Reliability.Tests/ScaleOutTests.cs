@@ -111,8 +111,11 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
     [GeneratedRegex(@"^creditrisk_records_committed_total (\S+)$", RegexOptions.Multiline)]
     private static partial Regex CommittedMetric();
 
-    /// <summary>Debian's nginx in the foreground with the committed site file, its upstreams and listener rewritten to the test's ports.</summary>
-    private sealed partial class Nginx : IAsyncDisposable
+    /// <summary>
+    /// Debian's nginx in the foreground with the committed site file, its upstreams and listener rewritten to the test's
+    /// ports; with <c>proxyBind</c>, its connections to the servers come from that loopback address (ForwardedHeadersTests).
+    /// </summary>
+    internal sealed partial class Nginx : IAsyncDisposable
     {
         private readonly Process _process;
         private readonly string _folder;
@@ -126,7 +129,7 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
 
         public Uri BaseAddress { get; }
 
-        public static async Task<Nginx> StartAsync(int firstPort, int secondPort)
+        public static async Task<Nginx> StartAsync(int firstPort, int secondPort, string? proxyBind = null)
         {
             var exe = File.Exists("/usr/sbin/nginx") ? "/usr/sbin/nginx" : "nginx";
             var folder = Directory.CreateTempSubdirectory("creditrisk-nginx-").FullName;
@@ -136,6 +139,11 @@ public sealed partial class ScaleOutTests(ITestOutputHelper output)
             site = UpstreamServer().Replace(site, m => $"server 127.0.0.1:{(upstreams++ == 0 ? firstPort : secondPort)}{m.Groups[1].Value};");
             site = site.Replace("listen 127.0.0.1:80;", $"listen 127.0.0.1:{port};", StringComparison.Ordinal);
             Assert.Equal(2, upstreams);
+            if (proxyBind is not null)
+            {
+                site = site.Replace("proxy_pass http://creditrisk;", $"proxy_pass http://creditrisk;\n        proxy_bind {proxyBind};", StringComparison.Ordinal);
+            }
+
             await File.WriteAllTextAsync(Path.Combine(folder, "creditrisk.conf"), site);
             // The main file a distribution's nginx.conf would be, with everything inside the test's folder.
             await File.WriteAllTextAsync(Path.Combine(folder, "nginx.conf"), $$"""

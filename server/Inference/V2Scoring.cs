@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Health;
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
+using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring.Input;
 
@@ -19,7 +21,7 @@ public sealed class ApplicantReader
     private const int MaxEchoedNameLength = 64;
 
     /// <summary>The longest <c>applicationId</c> accepted.</summary>
-    public const int MaxApplicationIdLength = 128;
+    public const int MaxApplicationIdLength = ApplicationIds.MaxLength;
 
     /// <summary>The member that carries the client's application id; a spec attribute of the same name takes precedence.</summary>
     public const string ApplicationIdField = "applicationId";

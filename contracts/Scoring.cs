@@ -58,3 +58,12 @@ public sealed record ScoreResult(
     string? ApplicationId = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);
+
+/// <summary>
+/// The input rules of the served model, as the server applies them (GET /api/v1/model/rules): the cell texts besides
+/// an empty cell that mean "missing" in a CSV file (the spec's <c>source.missingValues</c>), and each attribute's rule.
+/// </summary>
+public sealed record InputRulesInfo(IReadOnlyList<string> MissingValues, IReadOnlyList<FieldRuleInfo> Fields);
+
+/// <summary>One attribute's rule: whether a value is required, and the rule in words for JSON (and tensors) and for a CSV cell.</summary>
+public sealed record FieldRuleInfo(string Name, bool Required, string Rule, string CellRule);

@@ -20,9 +20,9 @@ public sealed class InputRules
 
     public InputRules(DatasetSpec spec)
     {
-        // The trainer compares missing tokens after trimming, and an empty cell is always missing.
+        // Cells are trimmed before they are compared (the trainer's rule); an empty cell is always missing in a request.
         MissingTokens = [.. spec.Source.MissingValues.Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal)];
-        Fields = [.. spec.Features.Select(f => new InputRule(f, MissingTokens))];
+        Fields = [.. spec.Features.Select(f => new InputRule(f, spec.Source, MissingTokens))];
         Required = Fields.Count(f => f.Required);
     }
 
@@ -42,11 +42,11 @@ public sealed class InputRules
 /// <summary>One attribute's rule (see <see cref="InputRules"/>).</summary>
 public sealed class InputRule
 {
-    private readonly IReadOnlyList<string> _missingTokens;
+    private readonly SourceSpec _source;
 
-    public InputRule(FeatureSpec feature, IReadOnlyList<string> missingTokens)
+    public InputRule(FeatureSpec feature, SourceSpec source, IReadOnlyList<string> missingTokens)
     {
-        _missingTokens = missingTokens;
+        _source = source;
         Feature = feature;
         Name = feature.Name;
         NameUtf8 = Encoding.UTF8.GetBytes(feature.Name);
@@ -97,24 +97,8 @@ public sealed class InputRule
     /// <summary>The rule in words for a CSV cell (values or their codes; an empty cell or a missing token is missing).</summary>
     public string CellText { get; }
 
-    /// <summary>Whether a CSV cell (already trimmed) means "no value": empty, or one of the spec's missing tokens.</summary>
-    public bool IsMissingCell(ReadOnlySpan<char> cell)
-    {
-        if (cell.IsEmpty)
-        {
-            return true;
-        }
-
-        foreach (var token in _missingTokens)
-        {
-            if (cell.SequenceEqual(token))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    /// <summary>Whether a CSV cell (already trimmed) means "no value": empty, or one of the spec's missing tokens as the trainer reads them.</summary>
+    public bool IsMissingCell(ReadOnlySpan<char> cell) => cell.IsEmpty || _source.IsMissing(cell);
 
     /// <summary>A category value by name (JSON, tensors): the spec's instance, or null when it is not listed.</summary>
     public string? Value(string? text)

@@ -65,5 +65,5 @@ public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<Score
 /// </summary>
 public sealed record InputRulesInfo(IReadOnlyList<string> MissingValues, IReadOnlyList<FieldRuleInfo> Fields);
 
-/// <summary>One attribute's rule: whether a value is required, and the rule in words for JSON (and tensors) and for a CSV cell.</summary>
+/// <summary>One attribute's rule: whether a value is required; the rule in words (where a value may be missing, JSON and tensors also take null); and the rule of a CSV cell (values or their codes; an empty cell or a missing token).</summary>
 public sealed record FieldRuleInfo(string Name, bool Required, string Rule, string CellRule);

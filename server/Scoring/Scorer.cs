@@ -38,6 +38,10 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             var count = _reasons.AddVariants(applicant, rows.AsSpan(1));
             await _coalescer.PredictAsync(new(rows, 1, count), new(probabilities, 1, count));
             why = _reasons.Rank(pd, rows.AsSpan(1, count), probabilities.AsSpan(1, count));
+        }
+
+        if (_options.Reasons)
+        {
             clock?.Lap(ScoringMetrics.ReasonsStage);
         }
 

@@ -64,6 +64,7 @@ public sealed class InputRule
             ? $"must be one of: {string.Join(", ", feature.Values.Select(v => v.Aliases.Count > 0 ? $"{v.Value} ({string.Join("/", v.Aliases)})" : v.Value))}"
             : values;
         var optionalInput = !Required && !IsId && feature.Role == FeatureRole.Feature;
+        Words = values;
         Text = optionalInput ? values + ", or null when unknown" : values;
         var missingCell = string.Join(" or ", missingTokens.Prepend("empty"));
         CellText = optionalInput ? $"{codes}, or {missingCell} when unknown" : codes;
@@ -90,6 +91,9 @@ public sealed class InputRule
     public string[] Values { get; }
 
     public byte[][] ValuesUtf8 { get; }
+
+    /// <summary>The rule in words, without what stands for a missing value: "must be a whole number from 1 to 120".</summary>
+    public string Words { get; }
 
     /// <summary>The rule in words for JSON and tensors (values by name; null is missing), as a 400 states it.</summary>
     public string Text { get; }

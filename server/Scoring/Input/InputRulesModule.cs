@@ -14,8 +14,8 @@ public sealed class InputRulesModule : ICarterModule
             .WithTags("Model")
             .WithSummary("The served model's input rules")
             .WithDescription(
-                "Each attribute of the data set spec: whether a value is required, and its rule in words as a 400 states it, " +
-                "for JSON (and Open Inference tensors) and for a CSV cell; and the cell texts that mean a missing value in a CSV " +
+                "Each attribute of the data set spec: whether a value is required, its rule in words as a 400 states it (for JSON and " +
+                "Open Inference tensors, a value that may be missing may also be null) and its rule for a CSV cell; and the cell texts that mean a missing value in a CSV " +
                 "file besides an empty cell (the spec's source.missingValues, as the trainer reads them).")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
@@ -25,5 +25,5 @@ public sealed class InputRulesModule : ICarterModule
 
     public static InputRulesInfo Describe(InputRules rules) => new(
         rules.MissingTokens,
-        [.. rules.Fields.Select(f => new FieldRuleInfo(f.Name, f.Required, f.Text, f.CellText))]);
+        [.. rules.Fields.Select(f => new FieldRuleInfo(f.Name, f.Required, f.Words, f.CellText))]);
 }

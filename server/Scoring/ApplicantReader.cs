@@ -323,49 +323,13 @@ public sealed class ApplicantReader
 
         // 6.0 and 6e0 are whole numbers too; 6.5 is not. IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0
         // but are not whole numbers either.
-        if (rule.NumberProblem(d, !rule.IsInteger || IsWholeLiteral(reader.ValueSpan)) is { } problem)
+        if (rule.NumberProblem(d, !rule.IsInteger || JsonNumbers.IsWholeLiteral(reader.ValueSpan)) is { } problem)
         {
             return $"{rule.Text} {problem}";
         }
 
         value = (float)d;
         return null;
-    }
-
-    /// <summary>Whether a JSON number literal (ASCII, already validated by the reader) is exactly a whole number.</summary>
-    private static bool IsWholeLiteral(ReadOnlySpan<byte> literal)
-    {
-        var e = literal.IndexOfAny((byte)'e', (byte)'E');
-        var mantissa = e < 0 ? literal : literal[..e];
-        long exponent = 0;
-        if (e >= 0 && !long.TryParse(literal[(e + 1)..], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out exponent))
-        {
-            return false;
-        }
-
-        var point = mantissa.IndexOf((byte)'.');
-        var fractionDigits = point < 0 ? 0 : mantissa.Length - point - 1;
-
-        // Digits after the decimal point once the exponent is applied; each of them must be 0.
-        var scale = fractionDigits - exponent;
-        var trailingZeros = 0L;
-        var text = mantissa.TrimStart((byte)'-');
-        for (var i = text.Length - 1; i >= 0 && trailingZeros < scale; i--)
-        {
-            if (text[i] == (byte)'.')
-            {
-                continue;
-            }
-
-            if (text[i] != (byte)'0')
-            {
-                break;
-            }
-
-            trailingZeros++;
-        }
-
-        return text.IndexOfAnyExcept((byte)'0', (byte)'.') < 0 || trailingZeros >= scale;
     }
 
     /// <summary>Finds the attribute a JSON member names, trying <paramref name="expected"/> first: clients usually send spec order.</summary>

@@ -140,6 +140,20 @@ public sealed record SourceSpec
 
     /// <summary>Cell values that mean "no value" (compared after trimming).</summary>
     public IReadOnlyList<string> MissingValues { get; init; } = ["", "NA"];
+
+    /// <summary>Whether a (trimmed) cell is one of <see cref="MissingValues"/>: the one test the trainer and the server's CSV reader share.</summary>
+    public bool IsMissing(ReadOnlySpan<char> cell)
+    {
+        foreach (var token in MissingValues)
+        {
+            if (cell.SequenceEqual(token.AsSpan().Trim()))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }
 
 /// <summary>The outcome column and which of its values mean "bad" (defaulted, charged off) and "good".</summary>

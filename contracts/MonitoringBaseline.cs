@@ -56,17 +56,6 @@ public sealed record MonitoringBaseline(int Rows, double MeanPd, double Approval
             PdBands = isBad is null ? [] : BandBaseline.Of(pdDistribution.Edges!, pd, isBad),
         };
     }
-
-    /// <summary>PSI of a live sample against this baseline, per feature (in baseline order) and for the PD.</summary>
-    public DriftReport Drift(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> applicants, IReadOnlyList<double> pd)
-    {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, applicants.Count, nameof(pd));
-        var features = Features
-            .Select(f => FeatureDrift.Of(f.Name, f.Distribution, f.Distribution.Count(applicants, f.Name)))
-            .ToArray();
-        var pdDrift = FeatureDrift.Of("pd", Pd, Pd.CountNumbers(pd.Select(p => (double?)p).ToArray()));
-        return new DriftReport(applicants.Count, pd.Count == 0 ? 0 : pd.Average(), features, pdDrift);
-    }
 }
 
 public sealed record FeatureBaseline(string Name, Distribution Distribution);
@@ -288,16 +277,3 @@ public static class Psi
 
     public static PsiBand Band(double psi) => psi > ActAbove ? PsiBand.Act : psi >= WatchFrom ? PsiBand.Watch : PsiBand.Stable;
 }
-
-/// <summary>One feature's (or the PD's) PSI against training, with the live shares that produced it.</summary>
-public sealed record FeatureDrift(string Name, double Psi, PsiBand Band, Distribution Live)
-{
-    public static FeatureDrift Of(string name, Distribution baseline, Distribution live)
-    {
-        var psi = Contracts.Psi.Of(baseline, live);
-        return new FeatureDrift(name, psi, Contracts.Psi.Band(psi), live);
-    }
-}
-
-/// <summary>A live window against the baseline: its size, its mean PD (against <see cref="MonitoringBaseline.MeanPd"/>), and the PSIs.</summary>
-public sealed record DriftReport(int Applicants, double MeanPd, IReadOnlyList<FeatureDrift> Features, FeatureDrift Pd);

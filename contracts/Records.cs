@@ -3,6 +3,13 @@ using System.Text.Json.Serialization;
 
 namespace CreditRisk.Contracts;
 
+/// <summary>The client's application id, sent with a decision and with its outcome: one limit for both.</summary>
+public static class ApplicationIds
+{
+    /// <summary>The longest <c>applicationId</c> accepted.</summary>
+    public const int MaxLength = 128;
+}
+
 /// <summary>
 /// One decision as the store holds it (GET /api/v1/decisions/{id}): what was decided, by which model, on which inputs
 /// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request

@@ -58,3 +58,12 @@ public sealed record ScoreResult(
     string? ApplicationId = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);
+
+/// <summary>
+/// The input rules of the served model, as the server applies them (GET /api/v1/model/rules): the cell texts besides
+/// an empty cell that mean "missing" in a CSV file (the spec's <c>source.missingValues</c>), and each attribute's rule.
+/// </summary>
+public sealed record InputRulesInfo(IReadOnlyList<string> MissingValues, IReadOnlyList<FieldRuleInfo> Fields);
+
+/// <summary>One attribute's rule: whether a value is required; the rule in words (where a value may be missing, JSON and tensors also take null); and the rule of a CSV cell (values or their codes; an empty cell or a missing token).</summary>
+public sealed record FieldRuleInfo(string Name, bool Required, string Rule, string CellRule);

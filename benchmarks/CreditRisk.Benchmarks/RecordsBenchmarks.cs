@@ -2,7 +2,6 @@ using BenchmarkDotNet.Attributes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
-using CreditRisk.Server.Monitoring;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -34,12 +33,12 @@ public class RecordBuild
     [GlobalCleanup]
     public void Cleanup() => _model.Dispose();
 
-    /// <summary>A recorder without a challenger (its shadow scorer stays idle), as the server builds it by default.</summary>
+    /// <summary>A recorder without a challenger (nobody reads its committed decisions), as the server builds it by default.</summary>
     internal static DecisionRecorder NewRecorder(RecordsOptions options, DecisionStore store, CreditModel model) => new(
         Options.Create(options),
         store,
         model,
-        new ShadowScorer(Options.Create(new ModelOptions()), Options.Create(new ChallengerOptions()), Options.Create(options), model, store, NullLogger<ShadowScorer>.Instance),
+        new CommittedDecisions(),
         NullLogger<DecisionRecorder>.Instance);
 
     [Benchmark(Description = "record: build (UUIDv7 + reasons JSON + applicant JSON)")]

@@ -9,6 +9,7 @@ namespace CreditRisk.Server.Hosting;
 [JsonSerializable(typeof(ScoreResult))]
 [JsonSerializable(typeof(BatchScoreResponse))]
 [JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(InputRulesInfo))]
 [JsonSerializable(typeof(MonitoringReport))]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
 [JsonSerializable(typeof(Monitoring.ChallengerReport))]

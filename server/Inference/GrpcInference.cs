@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.Json;
@@ -51,9 +52,9 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
     public override async Task<V2.ModelInferResponse> ModelInfer(V2.ModelInferRequest request, ServerCallContext context)
     {
         Known(request.ModelName, request.ModelVersion);
-        if (Scoring.FreeText.HasControlCharacter(request.Id))
+        if (FreeText.HasControlCharacter(request.Id))
         {
-            throw Invalid("id " + Scoring.FreeText.Rule);
+            throw Invalid("id " + FreeText.Rule);
         }
 
         if (request.RawInputContents.Count > 0 && request.RawInputContents.Count != request.Inputs.Count)

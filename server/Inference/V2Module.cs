@@ -1,3 +1,4 @@
+using CreditRisk.Contracts;
 using System.Buffers;
 using System.Text.Json;
 using Carter;
@@ -160,9 +161,9 @@ public sealed class V2Module : ICarterModule
                 {
                     case "id" when member.Value.ValueKind == JsonValueKind.String:
                         id = member.Value.GetString();
-                        if (Scoring.FreeText.HasControlCharacter(id))
+                        if (FreeText.HasControlCharacter(id))
                         {
-                            return Fail("'id' " + Scoring.FreeText.Rule);
+                            return Fail("'id' " + FreeText.Rule);
                         }
 
                         break;

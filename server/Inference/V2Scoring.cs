@@ -3,8 +3,8 @@ using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Health;
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
-using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -17,7 +17,7 @@ namespace CreditRisk.Server.Inference;
 /// rules, named per input and row) and the same scoring call, so a V2 batch scores bit for bit like a v1 batch.
 /// </summary>
 public sealed class V2Scoring(
-    CreditModel model, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, HealthCheckService health, IOptions<ScoringOptions> scoring, ILogger<V2Scoring> logger)
+    DecisionPipeline pipeline, ApplicantReader reader, HealthCheckService health, IOptions<ScoringOptions> scoring)
 {
     /// <summary>The outputs, in the order a response carries them when the request names none.</summary>
     public const string ProbabilityOutput = "probability_of_default";
@@ -34,7 +34,9 @@ public sealed class V2Scoring(
     private static readonly string[] NumberTypes = [Fp32, "FP64", "INT32", "INT64"];
     private static readonly string[] Outputs = [ProbabilityOutput, DecisionOutput, ReasonsOutput];
 
-    public CreditModel Model => model;
+    private readonly CreditModel _model = pipeline.Model;
+
+    public CreditModel Model => _model;
 
     public static ServerMetadata Server { get; } = new(
         "creditrisk", typeof(V2Scoring).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", []);
@@ -46,21 +48,21 @@ public sealed class V2Scoring(
     /// <summary>Why the model name and version do not name the served model, or null when they do (an empty version is "any").</summary>
     public string? UnknownModel(string name, string? version)
     {
-        if (!string.Equals(name, model.Spec.Name, StringComparison.Ordinal))
+        if (!string.Equals(name, _model.Spec.Name, StringComparison.Ordinal))
         {
-            return $"unknown model '{Truncate(name)}'; this server serves '{model.Spec.Name}'";
+            return $"unknown model '{Truncate(name)}'; this server serves '{_model.Spec.Name}'";
         }
 
-        return string.IsNullOrEmpty(version) || string.Equals(version, model.Version, StringComparison.Ordinal)
+        return string.IsNullOrEmpty(version) || string.Equals(version, _model.Version, StringComparison.Ordinal)
             ? null
-            : $"unknown version '{Truncate(version)}' of model '{model.Spec.Name}'; the served version is '{model.Version}'";
+            : $"unknown version '{Truncate(version)}' of model '{_model.Spec.Name}'; the served version is '{_model.Version}'";
     }
 
     public ModelMetadata Metadata() => new(
-        model.Spec.Name,
-        [model.Version],
+        _model.Spec.Name,
+        [_model.Version],
         Platform,
-        [.. model.Inputs.Select(i => model.Features[i]).Select(f => new TensorMetadata(f.Name, f.IsCategory ? Bytes : Fp32, [-1, 1]))],
+        [.. _model.Inputs.Select(i => _model.Features[i]).Select(f => new TensorMetadata(f.Name, f.IsCategory ? Bytes : Fp32, [-1, 1]))],
         [
             new(ProbabilityOutput, Fp32, [-1, 1]),
             new(DecisionOutput, Bytes, [-1, 1]),
@@ -68,12 +70,12 @@ public sealed class V2Scoring(
         ],
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["threshold"] = model.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-            ["title"] = model.Spec.Title,
+            ["threshold"] = _model.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
+            ["title"] = _model.Spec.Title,
         });
 
     /// <summary>Validates and scores the tensors of one infer request; <paramref name="endpoint"/> labels the metrics.</summary>
-    /// <exception cref="StoreUnavailableException">The decisions could not be recorded: nothing may be answered.</exception>
+    /// <exception cref="Records.StoreUnavailableException">The decisions could not be recorded: nothing may be answered.</exception>
     public async Task<InferOutcome> InferAsync(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, string endpoint, string requestId)
     {
         var started = Stopwatch.GetTimestamp();
@@ -111,7 +113,7 @@ public sealed class V2Scoring(
             return InferOutcome.Invalid(Describe(errors));
         }
 
-        var results = await ScoringModule.RunBatchAsync(scorer, recorder, applicants, endpoint, requestId, started, logger);
+        var results = await pipeline.DecideAsync(applicants, endpoint, requestId, started);
         return InferOutcome.Scored(results, outputs.Count == 0 ? Outputs : outputs);
     }
 
@@ -124,7 +126,7 @@ public sealed class V2Scoring(
         rows = 0;
         if (inputs.Count == 0)
         {
-            return InferOutcome.Invalid($"'inputs' must hold the model's inputs as tensors; see GET /v2/models/{model.Spec.Name}");
+            return InferOutcome.Invalid($"'inputs' must hold the model's inputs as tensors; see GET /v2/models/{_model.Spec.Name}");
         }
 
         var problems = new List<string>();
@@ -133,11 +135,11 @@ public sealed class V2Scoring(
         foreach (var input in inputs)
         {
             var name = Truncate(input.Name);
-            var feature = model.Spec.Find(input.Name);
+            var feature = _model.Spec.Find(input.Name);
             // Protected and id attributes are accepted as in /api/v1 (never fed to the model; ids are not echoed here).
             if (feature is null)
             {
-                problems.Add($"input '{name}' is not an input of model '{model.Spec.Name}'; unknown inputs are rejected");
+                problems.Add($"input '{name}' is not an input of model '{_model.Spec.Name}'; unknown inputs are rejected");
                 continue;
             }
 
@@ -179,7 +181,7 @@ public sealed class V2Scoring(
         {
             if (!Outputs.Contains(output))
             {
-                problems.Add($"output '{Truncate(output)}' is not an output of model '{model.Spec.Name}' (it has {string.Join(", ", Outputs)})");
+                problems.Add($"output '{Truncate(output)}' is not an output of model '{_model.Spec.Name}' (it has {string.Join(", ", Outputs)})");
             }
         }
 

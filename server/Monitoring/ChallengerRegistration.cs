@@ -8,6 +8,7 @@ public static class ChallengerRegistration
     public static IServiceCollection AddChallenger(this IServiceCollection services)
     {
         services.AddOptions<ChallengerOptions>().BindConfiguration(ChallengerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ChallengerModel>();
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(provider => provider.GetRequiredService<ShadowScorer>());
         services.AddSingleton<ChallengerCache>();
@@ -22,7 +23,7 @@ public static class ChallengerRegistration
     {
         try
         {
-            if (app.Services.GetRequiredService<ShadowScorer>().Challenger is { } challenger)
+            if (app.Services.GetRequiredService<ChallengerModel>().Model is { } challenger)
             {
                 Log.ShadowChallenger(app.Logger, challenger.Version, challenger.Card.Learner, challenger.Path, challenger.Threshold);
             }

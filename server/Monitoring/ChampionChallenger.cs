@@ -1,12 +1,7 @@
 using CreditRisk.Contracts;
+using CreditRisk.Server.Records;
 
 namespace CreditRisk.Server.Monitoring;
-
-/// <summary>
-/// One applicant scored by both models: each model's PD and served decision (each at its own threshold), and the
-/// outcome once it has matured (null before).
-/// </summary>
-public readonly record struct PairedDecision(double ChampionPd, bool ChampionRejects, double ChallengerPd, bool ChallengerRejects, bool? IsBad);
 
 /// <summary>
 /// Champion against challenger on the same applicants. Costs are per matured applicant; the difference is challenger

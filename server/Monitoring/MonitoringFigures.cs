@@ -26,11 +26,7 @@ public static class MonitoringFigures
         StabilityFigure? pdFigure = null;
         if (baseline is not null && window.Count > 0)
         {
-            features = baseline.Features
-                .Where(f => inputs.Contains(f.Name))
-                .Select(f => Stability(f.Name, f.Distribution, f.Distribution.Count(applicants, f.Name)))
-                .ToArray();
-            pdFigure = Stability("pd", baseline.Pd, baseline.Pd.CountNumbers(pd.Select(p => (double?)p).ToArray()));
+            (features, pdFigure) = Stability(baseline, inputs, applicants, pd);
         }
 
         return new MonitoringReport(
@@ -46,6 +42,18 @@ public static class MonitoringFigures
             pdFigure,
             OutcomesOf(card, window),
             baseline is null ? [] : GroupsOf(card, baseline, window, applicants));
+    }
+
+    /// <summary>PSI of a live sample against the card's baseline: each of <paramref name="inputs"/> in baseline order, then the PD.</summary>
+    public static (IReadOnlyList<StabilityFigure> Features, StabilityFigure Pd) Stability(
+        MonitoringBaseline baseline, IReadOnlySet<string> inputs, IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> applicants, IReadOnlyList<double> pd)
+    {
+        ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, applicants.Count, nameof(pd));
+        var features = baseline.Features
+            .Where(f => inputs.Contains(f.Name))
+            .Select(f => Stability(f.Name, f.Distribution, f.Distribution.Count(applicants, f.Name)))
+            .ToArray();
+        return (features, Stability("pd", baseline.Pd, baseline.Pd.CountNumbers(pd.Select(p => (double?)p).ToArray())));
     }
 
     private static StabilityFigure Stability(string name, Distribution training, Distribution live)

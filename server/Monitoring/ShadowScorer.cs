@@ -8,11 +8,11 @@ using Microsoft.Extensions.Options;
 namespace CreditRisk.Server.Monitoring;
 
 /// <summary>
-/// The challenger (Model:ChallengerPath), scored in shadow. Off the hot path by construction: once the champion's
-/// records are committed, <see cref="Offer"/> hands the response's decision ids and applicant rows to a bounded queue
-/// with TryWrite (O(1), never waits, never throws); one background worker scores them in batches (one ONNX Runtime
-/// run per batch, no reasons) and writes the challenger's PD and decision beside the champion's. When the queue is
-/// full, the challenger throws or its rows cannot be written, those decisions are dropped and counted
+/// The challenger (<see cref="ChallengerModel"/>) scored in shadow. Off the hot path by construction: the recorder
+/// publishes each response's committed decisions on a bounded queue (<see cref="CommittedDecisions"/>, TryWrite: O(1),
+/// never waits, never throws); this worker reads them and scores them in batches (one ONNX Runtime run per batch, no
+/// reasons), writing the challenger's PD and decision beside the champion's. When the queue is full, the challenger
+/// throws or its rows cannot be written, those decisions are dropped and counted
 /// (creditrisk_challenger_dropped_total{reason}) and logged once per burst, without applicant data. The response was
 /// already built from the champion alone, so it cannot depend on the challenger.
 /// </summary>
@@ -21,73 +21,33 @@ public sealed partial class ShadowScorer : BackgroundService
     private readonly ChallengerOptions _options;
     private readonly CreditModel _champion;
     private readonly DecisionStore _store;
+    private readonly CommittedDecisions _committed;
     private readonly ILogger<ShadowScorer> _logger;
-    private readonly Channel<Item> _queue;
+    private readonly ChannelReader<CommittedBatch>? _queue;
 
     private static readonly TimeSpan Linger = TimeSpan.FromMilliseconds(100);
 
     // Set while decisions are being dropped, so a burst of drops is logged once (cleared by the next success).
     private int _dropping;
     private long _gaugesAt;
-    private int _disposed;
 
     public ShadowScorer(
-        IOptions<ModelOptions> model, IOptions<ChallengerOptions> options, IOptions<RecordsOptions> records, CreditModel champion, DecisionStore store, ILogger<ShadowScorer> logger)
+        IOptions<ChallengerOptions> options, ChallengerModel challenger, CreditModel champion, DecisionStore store, CommittedDecisions committed, ILogger<ShadowScorer> logger)
     {
         _options = options.Value;
         _champion = champion;
         _store = store;
+        _committed = committed;
         _logger = logger;
-        _queue = Channel.CreateBounded<Item>(new BoundedChannelOptions(_options.QueueLimit) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
-        if (model.Value.ResolvedChallengerPath is not { } path)
+        Challenger = challenger.Model;
+        if (Challenger is not null)
         {
-            return;
+            _queue = committed.Subscribe(_options.QueueLimit, count => Dropped("queue_full", count, null));
         }
-
-        if (!records.Value.Enabled)
-        {
-            throw new ModelLoadException(path, "a challenger is scored beside recorded decisions: Model:ChallengerPath needs Records:Enabled=true");
-        }
-
-        var challenger = new CreditModel(path);
-        try
-        {
-            if (SameInputs(champion, challenger) is { } difference)
-            {
-                throw new ModelLoadException(path, $"the challenger must take the served model's inputs, but {difference}");
-            }
-
-            ModelChecks.CheckGolden(challenger);
-        }
-        catch
-        {
-            challenger.Dispose();
-            throw;
-        }
-
-        Challenger = challenger;
-        ChallengerMetrics.Info.WithLabels(challenger.Version, challenger.Card.Learner).Set(1);
     }
 
     /// <summary>The challenger, loaded and checked like the champion; null when none is configured.</summary>
     public CreditModel? Challenger { get; }
-
-    /// <summary>
-    /// Hands a response's committed decisions to the challenger. O(1) and never blocks: a full queue drops them.
-    /// The rows are only read afterwards (each request builds its own), so they are not copied.
-    /// </summary>
-    public void Offer(IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results)
-    {
-        if (Challenger is null || results.Length == 0)
-        {
-            return;
-        }
-
-        if (!_queue.Writer.TryWrite(new Item([.. applicants], results)))
-        {
-            Dropped("queue_full", results.Length, null);
-        }
-    }
 
     /// <summary>
     /// Reads the window's pairs and compares them (<see cref="ChampionChallenger.Compare"/>), refreshing the gauges.
@@ -110,47 +70,23 @@ public sealed partial class ShadowScorer : BackgroundService
             TimeProvider.System.GetUtcNow(), _options.WindowDecisions, comparison);
     }
 
-    /// <summary>Null when the challenger reads the same inputs as the champion (names, kinds, categories, order), else what differs.</summary>
-    public static string? SameInputs(CreditModel champion, CreditModel challenger)
-    {
-        var served = champion.Inputs.Select(p => champion.Features[p]).ToArray();
-        var other = challenger.Inputs.Select(p => challenger.Features[p]).ToArray();
-        if (!served.Select(f => f.Name).SequenceEqual(other.Select(f => f.Name), StringComparer.Ordinal))
-        {
-            return $"it takes [{string.Join(", ", other.Select(f => f.Name))}] and the served model [{string.Join(", ", served.Select(f => f.Name))}]";
-        }
-
-        for (var i = 0; i < served.Length; i++)
-        {
-            var (a, b) = (served[i], other[i]);
-            // Rows are laid out by the champion's spec positions: the challenger must read each input at the same one.
-            if (champion.Inputs[i] != challenger.Inputs[i] || a.Kind != b.Kind ||
-                !(a.IsCategory ? a.Values.Select(v => v.Value) : []).SequenceEqual(b.IsCategory ? b.Values.Select(v => v.Value) : [], StringComparer.Ordinal))
-            {
-                return $"its input '{b.Name}' differs (kind, categories or position in the spec)";
-            }
-        }
-
-        return null;
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (Challenger is not { } challenger)
+        if (Challenger is not { } challenger || _queue is null)
         {
             return;
         }
 
-        var items = new List<Item>();
+        var items = new List<CommittedBatch>();
         var rows = new List<ModelRow>();
         var ids = new List<Guid>();
         var pd = new float[_options.MaxRowsPerRun];
         // Not stoppingToken: after SIGTERM the loop scores what is queued (StopAsync completes the queue).
-        while (await _queue.Reader.WaitToReadAsync(CancellationToken.None))
+        while (await _queue.WaitToReadAsync(CancellationToken.None))
         {
             // Let a batch gather unless it is full already: fewer, larger runs and transactions, so the worker takes
             // the cores and the store's write lock less often. Only the challenger's rows wait.
-            if (_queue.Reader.Count < _options.MaxRowsPerRun && !stoppingToken.IsCancellationRequested)
+            if (_queue.Count < _options.MaxRowsPerRun && !stoppingToken.IsCancellationRequested)
             {
                 await Task.Delay(Linger, CancellationToken.None);
             }
@@ -158,8 +94,8 @@ public sealed partial class ShadowScorer : BackgroundService
             items.Clear();
             rows.Clear();
             ids.Clear();
-            while (rows.Count < _options.MaxRowsPerRun && _queue.Reader.TryPeek(out var next) &&
-                (rows.Count == 0 || rows.Count + next.Results.Length <= _options.MaxRowsPerRun) && _queue.Reader.TryRead(out var item))
+            while (rows.Count < _options.MaxRowsPerRun && _queue.TryPeek(out var next) &&
+                (rows.Count == 0 || rows.Count + next.Results.Length <= _options.MaxRowsPerRun) && _queue.TryRead(out var item))
             {
                 items.Add(item);
                 for (var i = 0; i < item.Results.Length; i++)
@@ -222,22 +158,12 @@ public sealed partial class ShadowScorer : BackgroundService
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        _queue.Writer.TryComplete();
+        // The recorder completes the queue once it has flushed; this makes sure, whatever the order of stopping.
+        _committed.Complete();
         if (ExecuteTask is { } running)
         {
             await running.WaitAsync(cancellationToken);
         }
-    }
-
-    public override void Dispose()
-    {
-        // Registered as itself and as a hosted service (one instance), so the container may dispose it twice.
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
-        {
-            Challenger?.Dispose();
-        }
-
-        base.Dispose();
     }
 
     private async Task RefreshGauges()
@@ -273,8 +199,6 @@ public sealed partial class ShadowScorer : BackgroundService
 
     [LoggerMessage(201, LogLevel.Information, "Challenger in shadow: scoring again")]
     private static partial void Recovered(ILogger logger);
-
-    private sealed record Item(ApplicantRow[] Applicants, ScoreResult[] Results);
 }
 
 /// <summary>

@@ -3,6 +3,7 @@ using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -14,7 +15,7 @@ namespace CreditRisk.Server.OpenApi;
 /// reasons and validation errors naming its own attributes. The result figures are fixed illustrations, not live
 /// model output.
 /// </summary>
-public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
+public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOperationFilter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -133,24 +134,24 @@ public sealed class ExamplesFilter(CreditModel model) : IOperationFilter
         return MonitoringFigures.Of(model.Card, "0123456789ab", window, new MonitoringOptions(), ExampleTime.AddMonths(9));
     }
 
-    /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec.</summary>
+    /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec (the readers' own rule texts).</summary>
     private Dictionary<string, string[]> SampleErrors(string prefix)
     {
         var errors = new Dictionary<string, string[]>();
-        var inputs = model.Spec.Inputs.ToList();
-        if (inputs.FirstOrDefault(f => f.IsNumber) is { } number)
+        var inputs = rules.Fields.Where(f => f.Feature.Role == FeatureRole.Feature).ToList();
+        if (inputs.FirstOrDefault(f => !f.IsCategory) is { } number)
         {
-            errors[prefix + number.Name] = [$"{number.NumberRule()} (got a number out of range)"];
+            errors[prefix + number.Name] = [$"{number.Text} (got a number out of range)"];
         }
 
         if (inputs.FirstOrDefault(f => f.IsCategory) is { } category)
         {
-            errors[prefix + category.Name] = [$"must be one of: {string.Join(", ", category.Values.Select(v => v.Value))} (got an unknown value)"];
+            errors[prefix + category.Name] = [$"{category.Text} (got an unknown value)"];
         }
 
-        if (inputs.LastOrDefault(f => !f.MayBeMissing && !errors.ContainsKey(prefix + f.Name)) is { } required)
+        if (inputs.LastOrDefault(f => f.Required && !errors.ContainsKey(prefix + f.Name)) is { } required)
         {
-            errors[prefix + required.Name] = [$"is required; {(required.IsNumber ? required.NumberRule() : "must be one of: " + string.Join(", ", required.Values.Select(v => v.Value)))}"];
+            errors[prefix + required.Name] = [required.RequiredText];
         }
 
         errors[prefix + "colour"] = ["is not a known attribute; unknown fields are rejected"];

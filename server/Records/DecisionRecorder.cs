@@ -21,7 +21,7 @@ public sealed class DecisionRecorder : BackgroundService
     private readonly RecordsOptions _options;
     private readonly DecisionStore _store;
     private readonly CreditModel _model;
-    private readonly Monitoring.ShadowScorer _shadow;
+    private readonly CommittedDecisions _committed;
     private readonly ILogger<DecisionRecorder> _logger;
     private readonly Channel<Pending> _queue;
     private readonly TimeSpan _commitTimeout;
@@ -29,9 +29,9 @@ public sealed class DecisionRecorder : BackgroundService
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
     private long _failingSince;
 
-    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, Monitoring.ShadowScorer shadow, ILogger<DecisionRecorder> logger)
+    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, CommittedDecisions committed, ILogger<DecisionRecorder> logger)
     {
-        _shadow = shadow;
+        _committed = committed;
         _options = options.Value;
         _store = store;
         _model = model;
@@ -92,8 +92,8 @@ public sealed class DecisionRecorder : BackgroundService
             throw new StoreUnavailableException($"the decision store did not commit within {_options.CommitTimeoutSeconds} s");
         }
 
-        // Committed: the challenger may score them now, in shadow (TryWrite: never waits, never throws).
-        _shadow.Offer(applicants, stamped);
+        // Committed: published for whoever reads decisions after the answer (the challenger, in shadow); never waits, never throws.
+        _committed.Publish(applicants, stamped);
         return stamped;
     }
 
@@ -233,6 +233,7 @@ public sealed class DecisionRecorder : BackgroundService
             await running.WaitAsync(cancellationToken);
         }
 
+        _committed.Complete();
         Log.RecordsFlushed(_logger, _store.Provider);
     }
 

@@ -215,24 +215,11 @@ public abstract class DecisionStore : IDisposable
         await transaction.CommitAsync(cancellationToken);
     }
 
-    /// <summary>The challenger's score of one decision, or null (none configured then, or dropped).</summary>
-    public async Task<ChallengerDecision?> GetChallengerAsync(Guid decisionId, CancellationToken cancellationToken)
-    {
-        await using var connection = await OpenAsync(cancellationToken);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT model_version, threshold, probability_of_default, decision FROM challenger_decisions WHERE decision_id = @id";
-        Add(command, "id", decisionId.ToString());
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ChallengerDecision(decisionId, reader.GetString(0), reader.GetDouble(1), reader.GetDouble(2), reader.GetString(3))
-            : null;
-    }
-
     /// <summary>
     /// The latest <paramref name="window"/> decisions of this champion that this challenger also scored, newest first,
     /// with their outcomes when they have matured.
     /// </summary>
-    public async Task<List<Monitoring.PairedDecision>> ReadPairsAsync(string championVersion, string challengerVersion, int window, CancellationToken cancellationToken)
+    public async Task<List<PairedDecision>> ReadPairsAsync(string championVersion, string challengerVersion, int window, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
@@ -243,11 +230,11 @@ public abstract class DecisionStore : IDisposable
         Add(command, "challenger", challengerVersion);
         Add(command, "champion", championVersion);
         Add(command, "window", window);
-        var pairs = new List<Monitoring.PairedDecision>(Math.Min(window, 10_000));
+        var pairs = new List<PairedDecision>(Math.Min(window, 10_000));
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {
-            pairs.Add(new Monitoring.PairedDecision(
+            pairs.Add(new PairedDecision(
                 reader.GetDouble(0),
                 reader.GetString(1) == Decisions.Reject,
                 reader.GetDouble(2),

@@ -4,7 +4,6 @@ using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Scoring;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +13,7 @@ namespace CreditRisk.Server.Records;
 public sealed class OutcomesModule : ICarterModule
 {
     public const int MaxOutcomes = 1000;
-    private const int MaxApplicationIdLength = ApplicantReader.MaxApplicationIdLength;
+    private const int MaxApplicationIdLength = ApplicationIds.MaxLength;
 
     public void AddRoutes(IEndpointRouteBuilder app)
     {

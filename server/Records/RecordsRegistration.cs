@@ -14,6 +14,7 @@ public static class RecordsRegistration
         services.AddSingleton<DecisionStore>(provider => provider.GetRequiredService<IOptions<RecordsOptions>>().Value is var options && options.UsesPostgres
             ? new PostgresDecisionStore(options.ConnectionString!)
             : new SqliteDecisionStore(options.ResolvedDataFolder, options.SqliteSynchronous, options.CreateIfMissing));
+        services.AddSingleton<CommittedDecisions>();
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<RetentionPurge>();

@@ -1,8 +1,9 @@
 using System.Buffers;
-using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Scoring.Input;
 
 namespace CreditRisk.Server.Scoring;
 
@@ -20,7 +21,7 @@ public sealed class ApplicantReader
     private const int MaxEchoedNameLength = 64;
 
     /// <summary>The longest <c>applicationId</c> accepted.</summary>
-    public const int MaxApplicationIdLength = 128;
+    public const int MaxApplicationIdLength = ApplicationIds.MaxLength;
 
     /// <summary>The member that carries the client's application id; a spec attribute of the same name takes precedence.</summary>
     public const string ApplicationIdField = "applicationId";
@@ -34,19 +35,18 @@ public sealed class ApplicantReader
 
     private static readonly byte[] ApplicantsProperty = "applicants"u8.ToArray();
     private static readonly byte[] ApplicationIdProperty = "applicationId"u8.ToArray();
-    private readonly FieldRule[] _rules;
+    private readonly InputRule[] _rules;
     private readonly string _objectRule;
 
     public ApplicantReader(CreditModel model)
-        : this(model.Features)
+        : this(new InputRules(model))
     {
     }
 
-    public ApplicantReader(IReadOnlyList<FeatureSpec> features)
+    public ApplicantReader(InputRules rules)
     {
-        _rules = [.. features.Select(f => new FieldRule(f))];
-        var required = features.Count(f => f.Role == FeatureRole.Feature && !f.MayBeMissing);
-        _objectRule = $"must be a JSON object with the applicant's attributes ({required} required)";
+        _rules = [.. rules.Fields];
+        _objectRule = rules.ObjectRule;
     }
 
     /// <summary>Reads one applicant (the body of POST /api/v1/score).</summary>
@@ -211,7 +211,7 @@ public sealed class ApplicantReader
             if (reader.TokenType == JsonTokenType.Null)
             {
                 // null is "missing": allowed where the spec lets the value be missing, and for optional attributes.
-                problem = rule.MayBeMissing ? null : $"may not be null; {rule.Rule} (got null)";
+                problem = rule.MayBeMissing ? null : $"may not be null; {rule.Text} (got null)";
             }
             else if (rule.IsId)
             {
@@ -236,7 +236,7 @@ public sealed class ApplicantReader
         {
             if (!given[i] && _rules[i].Required)
             {
-                errors.Add(prefix + _rules[i].Name, $"is required; {_rules[i].Rule}");
+                errors.Add(prefix + _rules[i].Name, _rules[i].RequiredText);
                 valid = false;
             }
         }
@@ -272,14 +272,14 @@ public sealed class ApplicantReader
         return true;
     }
 
-    private static string? ReadId(ref Utf8JsonReader reader, FieldRule rule, ApplicantRow row)
+    private static string? ReadId(ref Utf8JsonReader reader, InputRule rule, ApplicantRow row)
     {
         var ok = rule.IsCategory
             ? reader.TokenType == JsonTokenType.String
             : reader.TokenType == JsonTokenType.Number && ReadNumber(ref reader, rule, out _) is null;
         if (!ok)
         {
-            return $"{rule.Rule} (got {Describe(reader.TokenType)})";
+            return $"{rule.Text} (got {Describe(reader.TokenType)})";
         }
 
         if (reader.TokenType == JsonTokenType.String && FreeText.HasControlCharacter(reader.GetString()))
@@ -292,12 +292,12 @@ public sealed class ApplicantReader
         return null;
     }
 
-    private static string? ReadCategory(ref Utf8JsonReader reader, FieldRule rule, out string? value)
+    private static string? ReadCategory(ref Utf8JsonReader reader, InputRule rule, out string? value)
     {
         value = null;
         if (reader.TokenType != JsonTokenType.String)
         {
-            return $"{rule.Rule} (got {Describe(reader.TokenType)})";
+            return $"{rule.Text} (got {Describe(reader.TokenType)})";
         }
 
         for (var i = 0; i < rule.ValuesUtf8.Length; i++)
@@ -309,73 +309,32 @@ public sealed class ApplicantReader
             }
         }
 
-        return $"{rule.Rule} (got an unknown value)";
+        return $"{rule.Text} (got an unknown value)";
     }
 
-    private static string? ReadNumber(ref Utf8JsonReader reader, FieldRule rule, out float value)
+    private static string? ReadNumber(ref Utf8JsonReader reader, InputRule rule, out float value)
     {
         value = float.NaN;
         if (reader.TokenType != JsonTokenType.Number)
         {
-            return $"{rule.Rule} (got {Describe(reader.TokenType)})";
+            return $"{rule.Text} (got {Describe(reader.TokenType)})";
         }
 
         if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
         {
             // 1e400 and 99999999999999999999…: no whole number a client meant, and above any range a spec can give.
-            return rule.IsInteger ? $"{rule.Rule} (got a number that is not a whole number)" : $"{rule.Rule} (got a number out of range)";
+            return rule.IsInteger ? $"{rule.Text} (got a number that is not a whole number)" : $"{rule.Text} (got a number out of range)";
         }
 
         // 6.0 and 6e0 are whole numbers too; 6.5 is not. IsWholeLiteral: 1e-400 and 0.000…1 round to the double 0
         // but are not whole numbers either.
-        if (rule.IsInteger && (d != Math.Floor(d) || !IsWholeLiteral(reader.ValueSpan)))
+        if (rule.NumberProblem(d, !rule.IsInteger || JsonNumbers.IsWholeLiteral(reader.ValueSpan)) is { } problem)
         {
-            return $"{rule.Rule} (got a number that is not a whole number)";
-        }
-
-        if (!rule.Feature.Accepts(d))
-        {
-            return $"{rule.Rule} (got a number out of range)";
+            return $"{rule.Text} {problem}";
         }
 
         value = (float)d;
         return null;
-    }
-
-    /// <summary>Whether a JSON number literal (ASCII, already validated by the reader) is exactly a whole number.</summary>
-    private static bool IsWholeLiteral(ReadOnlySpan<byte> literal)
-    {
-        var e = literal.IndexOfAny((byte)'e', (byte)'E');
-        var mantissa = e < 0 ? literal : literal[..e];
-        long exponent = 0;
-        if (e >= 0 && !long.TryParse(literal[(e + 1)..], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out exponent))
-        {
-            return false;
-        }
-
-        var point = mantissa.IndexOf((byte)'.');
-        var fractionDigits = point < 0 ? 0 : mantissa.Length - point - 1;
-
-        // Digits after the decimal point once the exponent is applied; each of them must be 0.
-        var scale = fractionDigits - exponent;
-        var trailingZeros = 0L;
-        var text = mantissa.TrimStart((byte)'-');
-        for (var i = text.Length - 1; i >= 0 && trailingZeros < scale; i--)
-        {
-            if (text[i] == (byte)'.')
-            {
-                continue;
-            }
-
-            if (text[i] != (byte)'0')
-            {
-                break;
-            }
-
-            trailingZeros++;
-        }
-
-        return text.IndexOfAnyExcept((byte)'0', (byte)'.') < 0 || trailingZeros >= scale;
     }
 
     /// <summary>Finds the attribute a JSON member names, trying <paramref name="expected"/> first: clients usually send spec order.</summary>
@@ -426,50 +385,4 @@ public sealed class ApplicantReader
 
     private static string Malformed(Exception e) =>
         "the body is not valid JSON: " + (e is JsonException { Message: { } m } ? m : "invalid text");
-
-    private sealed class FieldRule
-    {
-        public FieldRule(FeatureSpec feature)
-        {
-            Feature = feature;
-            Name = feature.Name;
-            NameUtf8 = Encoding.UTF8.GetBytes(feature.Name);
-            IsId = feature.Role == FeatureRole.Id;
-            IsCategory = feature.Kind == FeatureKind.Category;
-            IsInteger = feature.Kind == FeatureKind.Integer;
-            Required = feature.Role == FeatureRole.Feature && !feature.MayBeMissing;
-            MayBeMissing = !Required;
-            // The spec's own instances: a parsed applicant holds references, not copies.
-            Values = [.. feature.Values.Select(v => v.Value)];
-            ValuesUtf8 = [.. Values.Select(Encoding.UTF8.GetBytes)];
-            var rule = IsId
-                ? (IsCategory ? "must be a string" : feature.NumberRule())
-                : IsCategory ? $"must be one of: {string.Join(", ", Values)}" : feature.NumberRule();
-            Rule = MayBeMissing && !IsId && feature.Role == FeatureRole.Feature ? rule + ", or null when unknown" : rule;
-        }
-
-        public FeatureSpec Feature { get; }
-
-        public string Name { get; }
-
-        public byte[] NameUtf8 { get; }
-
-        public bool IsId { get; }
-
-        public bool IsCategory { get; }
-
-        public bool IsInteger { get; }
-
-        /// <summary>Model inputs that may not be missing; everything else may be absent (= missing) or null.</summary>
-        public bool Required { get; }
-
-        public bool MayBeMissing { get; }
-
-        public string[] Values { get; }
-
-        public byte[][] ValuesUtf8 { get; }
-
-        /// <summary>The rule in words, as clients read it in a 400 response.</summary>
-        public string Rule { get; }
-    }
 }

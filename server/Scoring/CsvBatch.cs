@@ -1,12 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
-using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Timeouts;
@@ -35,8 +34,9 @@ public static partial class CsvBatch
 
     /// <summary>Spools and checks the file; the result scores and writes it when executed.</summary>
     public static async Task<Results<Scores, ValidationProblem, ProblemHttpResult>> ReadAsync(
-        HttpRequest request, Scorer scorer, DecisionRecorder recorder, ScoringCapacity capacity, ScoringOptions options, ILogger logger)
+        HttpRequest request, DecisionPipeline pipeline, InputRules rules, ScoringCapacity capacity, ScoringOptions options)
     {
+        var started = Stopwatch.GetTimestamp();
         var context = request.HttpContext;
         // A file of 100 000 rows takes longer than an API call: this request has its own budget (Scoring:CsvTimeoutSeconds),
         // not Limits:RequestTimeoutSeconds; it still waits in the batch lane of ScoringCapacity like a JSON batch.
@@ -117,7 +117,7 @@ public static partial class CsvBatch
         await spool.FlushAsync(cancel.Token);
         var errors = new ValidationErrors();
         spool.Position = 0;
-        var file = Check(spool, scorer.Model, options.MaxCsvRows, errors, out var rows, out var tooMany);
+        var file = Check(spool, rules, options.MaxCsvRows, errors, out var rows, out var tooMany);
         if (tooMany)
         {
             return Problems.CsvTooManyRows(options.MaxCsvRows);
@@ -131,7 +131,7 @@ public static partial class CsvBatch
                 detail: "Each entry of 'errors' names a line of the file (the header is line 1) and a column, and the rule it breaks; nothing was scored.");
         }
 
-        return new Scores(spool, file, rows, scorer, recorder, options.MaxBatchSize, logger, cancel.Token);
+        return new Scores(spool, file, rows, pipeline, options.MaxBatchSize, started, cancel.Token);
     }
 
     private static ProblemHttpResult SpoolFull(HttpContext context, ScoringOptions options)
@@ -145,7 +145,7 @@ public static partial class CsvBatch
     /// OWASP's rule against CSV injection: a cell starting with =, +, -, @, a tab or a carriage return may be run as a
     /// formula by a spreadsheet, so it gets a leading apostrophe (the spreadsheet shows the rest as text). The one
     /// exemption: in a numeric column (<paramref name="numeric"/>) a plain decimal number such as -0.5 is data, which a
-    /// spreadsheet reads as that number and cannot run. The page's download applies the same rule (app.js).
+    /// spreadsheet reads as that number and cannot run. The page downloads this answer as it is.
     /// </summary>
     public static string SpreadsheetSafe(string cell, bool numeric) =>
         cell.Length == 0 || cell[0] is not ('=' or '+' or '-' or '@' or '\t' or '\r') || (numeric && PlainNumber().IsMatch(cell))
@@ -157,7 +157,7 @@ public static partial class CsvBatch
     private static partial Regex PlainNumber();
 
     /// <summary>Reads the header and checks every row. Null when the file cannot be scored (errors say why).</summary>
-    private static Layout? Check(Stream csv, CreditModel model, int maxRows, ValidationErrors errors, out int rows, out bool tooMany)
+    private static CsvLayout? Check(Stream csv, InputRules rules, int maxRows, ValidationErrors errors, out int rows, out bool tooMany)
     {
         rows = 0;
         tooMany = false;
@@ -168,13 +168,13 @@ public static partial class CsvBatch
             return null;
         }
 
-        var layout = Layout.FromHeader(reader.Current, reader.Spec.Sep.Separator, model.Features, errors);
+        var layout = CsvLayout.FromHeader(reader.Current, reader.Spec.Sep.Separator, rules, errors);
         if (layout is null)
         {
             return null;
         }
 
-        var applicant = new ApplicantRow(model.Features.Count);
+        var applicant = new ApplicantRow(rules.Fields.Count);
         foreach (var row in reader)
         {
             if (rows == maxRows)
@@ -199,198 +199,31 @@ public static partial class CsvBatch
         return errors.IsEmpty ? layout : null;
     }
 
-    private static SepReader OpenReader(Stream csv) =>
+    internal static SepReader OpenReader(Stream csv) =>
         // The separator is detected from the header row: ',' or ';' (what German-locale Excel writes) or a tab.
         Sep.Reader(o => o with { HasHeader = false, Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true })
             // Read twice: the reader disposes its TextReader, which must leave the spooled file open.
             .From(new StreamReader(csv, Encoding.UTF8, detectEncodingFromByteOrderMarks: true, bufferSize: 64 * 1024, leaveOpen: true));
 
-    /// <summary>Where each attribute is in the file, and how its cells are read.</summary>
-    internal sealed class Layout
-    {
-        private readonly IReadOnlyList<FeatureSpec> _features;
-        private readonly int[] _featureOfColumn;
-        private readonly bool _decimalComma;
-
-        private Layout(IReadOnlyList<FeatureSpec> features, string[] header, int[] featureOfColumn, char separator)
-        {
-            _features = features;
-            Header = header;
-            _featureOfColumn = featureOfColumn;
-            Separator = separator;
-            // With ';' or a tab as separator a ',' in a number can only be a decimal comma (German-locale Excel).
-            _decimalComma = separator != ',';
-        }
-
-        public string[] Header { get; }
-
-        public char Separator { get; }
-
-        /// <summary>
-        /// A numeric column: one of the spec's number attributes (not an id). Every cell in it passed the number check
-        /// before anything was scored, so it holds a number or nothing.
-        /// </summary>
-        public bool IsNumber(int column) => _featureOfColumn[column] >= 0 && _features[_featureOfColumn[column]].IsNumber;
-
-        /// <summary>Input columns copied to the output: all but those the result columns replace.</summary>
-        public int[] Carried => [.. Enumerable.Range(0, Header.Length).Where(c => !ResultColumns.Contains(Header[c], StringComparer.OrdinalIgnoreCase))];
-
-        public static Layout? FromHeader(SepReader.Row header, char separator, IReadOnlyList<FeatureSpec> features, ValidationErrors errors)
-        {
-            var names = new string[header.ColCount];
-            var featureOfColumn = new int[header.ColCount];
-            var columnOfFeature = new int[features.Count];
-            columnOfFeature.AsSpan().Fill(-1);
-            for (var c = 0; c < names.Length; c++)
-            {
-                names[c] = header[c].ToString().TrimStart('\uFEFF');
-                featureOfColumn[c] = -1;
-                if (names[c].Length == 0)
-                {
-                    errors.Add(Key(1, $"#{c + 1}"), "the header names no column here; every column needs a name");
-                    continue;
-                }
-
-                if (Array.FindIndex(names, 0, c, n => n.Equals(names[c], StringComparison.OrdinalIgnoreCase)) >= 0)
-                {
-                    errors.Add(Key(1, names[c]), "is named twice in the header");
-                    continue;
-                }
-
-                // Attribute columns by the API's attribute name (any case); every other column is carried through as sent.
-                for (var f = 0; f < features.Count; f++)
-                {
-                    if (features[f].Name.Equals(names[c], StringComparison.OrdinalIgnoreCase))
-                    {
-                        featureOfColumn[c] = f;
-                        columnOfFeature[f] = c;
-                    }
-                }
-            }
-
-            for (var f = 0; f < features.Count; f++)
-            {
-                if (columnOfFeature[f] < 0 && Required(features[f]))
-                {
-                    errors.Add(Key(1, features[f].Name), $"is a required column; {Rule(features[f])}");
-                }
-            }
-
-            return errors.IsEmpty ? new Layout(features, names, featureOfColumn, separator) : null;
-        }
-
-        /// <summary>Reads one row into <paramref name="applicant"/> (reset first), adding an error per bad cell.</summary>
-        public bool Read(SepReader.Row row, ApplicantRow applicant, ValidationErrors errors)
-        {
-            Array.Clear(applicant.Categories);
-            applicant.Numbers.AsSpan().Fill(float.NaN);
-            applicant.Ids = null;
-            var line = row.LineNumberFrom;
-            var valid = true;
-            for (var c = 0; c < _featureOfColumn.Length; c++)
-            {
-                var f = _featureOfColumn[c];
-                if (f < 0)
-                {
-                    continue;
-                }
-
-                var feature = _features[f];
-                var cell = c < row.ColCount ? row[c].Span : [];
-                if (Cell(feature, cell, applicant, f) is { } problem)
-                {
-                    errors.Add(Key(line, Header[c]), problem);
-                    valid = false;
-                }
-            }
-
-            return valid;
-        }
-
-        private string? Cell(FeatureSpec feature, ReadOnlySpan<char> cell, ApplicantRow applicant, int position)
-        {
-            if (cell.IsEmpty)
-            {
-                return Required(feature) ? $"is required; {Rule(feature)}" : null;
-            }
-
-            if (feature.Role == FeatureRole.Id)
-            {
-                if (FreeText.HasControlCharacter(cell))
-                {
-                    return FreeText.Rule;
-                }
-
-                // Carried through in the output as sent; held as the JSON batch holds it, for whatever records results.
-                (applicant.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[feature.Name] =
-                    JsonSerializer.SerializeToElement(cell.ToString());
-                return null;
-            }
-
-            if (feature.IsCategory)
-            {
-                // The value as the API names it, or one of its codes (e.g. UCI's "A11"); the spec's own instance.
-                applicant.Categories[position] = feature.Resolve(cell.ToString());
-                return applicant.Categories[position] is null ? $"{Rule(feature)} (got an unknown value)" : null;
-            }
-
-            Span<char> text = stackalloc char[Math.Min(cell.Length, 64)];
-            if (cell.Length > text.Length)
-            {
-                return $"{Rule(feature)} (got text that is not a number)";
-            }
-
-            cell.CopyTo(text);
-            if (_decimalComma)
-            {
-                text.Replace(',', '.');
-            }
-
-            if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
-            {
-                return $"{Rule(feature)} (got text that is not a number)";
-            }
-
-            if (!feature.Accepts(number))
-            {
-                return $"{Rule(feature)} (got a number out of range)";
-            }
-
-            applicant.Numbers[position] = (float)number;
-            return null;
-        }
-    }
-
-    private static bool Required(FeatureSpec feature) => feature.Role == FeatureRole.Feature && !feature.MayBeMissing;
-
-    private static string Rule(FeatureSpec feature) => feature.IsCategory
-        ? $"must be one of: {string.Join(", ", feature.Values.Select(v => v.Aliases.Count > 0 ? $"{v.Value} ({string.Join("/", v.Aliases)})" : v.Value))}"
-        : feature.IsNumber ? feature.NumberRule() : "any text";
-
-    /// <summary>Problem keys name the line of the file (the header is line 1) and the column: "line 7, &lt;column name&gt;".</summary>
-    public static string Key(int line, string column) => $"line {line}, {column}";
-
     /// <summary>Scores the checked file and streams it back, chunk by chunk, with the result columns appended.</summary>
     public sealed class Scores : IResult
     {
         private readonly FileStream _file;
-        private readonly Layout _layout;
-        private readonly Scorer _scorer;
-        private readonly DecisionRecorder _recorder;
+        private readonly CsvLayout _layout;
+        private readonly DecisionPipeline _pipeline;
         private readonly int _chunk;
+        private readonly long _started;
         private readonly CancellationToken _cancel;
-        private readonly ILogger _logger;
 
-        internal Scores(FileStream file, Layout layout, int rows, Scorer scorer, DecisionRecorder recorder, int chunk, ILogger logger, CancellationToken cancel)
+        internal Scores(FileStream file, CsvLayout layout, int rows, DecisionPipeline pipeline, int chunk, long started, CancellationToken cancel)
         {
-            _recorder = recorder;
             _file = file;
             _layout = layout;
             Rows = rows;
-            _scorer = scorer;
+            _pipeline = pipeline;
             _chunk = chunk;
+            _started = started;
             _cancel = cancel;
-            _logger = logger;
         }
 
         /// <summary>Applicant rows in the file.</summary>
@@ -398,17 +231,17 @@ public static partial class CsvBatch
 
         public async Task ExecuteAsync(HttpContext httpContext)
         {
-            var started = Stopwatch.GetTimestamp();
             var response = httpContext.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "text/csv; charset=utf-8";
-            response.Headers["X-Model-Version"] = _scorer.Model.Version;
+            response.Headers["X-Model-Version"] = _pipeline.Model.Version;
 
-            var carried = _layout.Carried;
-            var features = _scorer.Model.Features;
+            // Input columns copied to the output: all but those the result columns replace.
+            var carried = Enumerable.Range(0, _layout.Header.Length).Where(c => !ResultColumns.Contains(_layout.Header[c], StringComparer.OrdinalIgnoreCase)).ToArray();
+            var features = _pipeline.Model.Features;
+            var run = _pipeline.Start(DecisionPipeline.Csv, httpContext.TraceIdentifier, _started);
             var cells = new List<string[]>(_chunk);
             var applicants = new List<ApplicantRow>(_chunk);
-            var rejects = 0;
             var first = true;
             _file.Position = 0;
             using var reader = OpenReader(_file);
@@ -441,17 +274,12 @@ public static partial class CsvBatch
 
                 // Each chunk is committed before it is written: no row leaves the server unrecorded. A store failure on
                 // the first chunk is a 503 (nothing sent yet); later, the response is cut short after the recorded rows.
-                var results = await _recorder.RecordAsync(applicants, _scorer.Score(applicants));
-                rejects += results.Count(r => r.Decision == Decisions.Reject);
+                var results = await run.DecideAsync(applicants);
                 await response.WriteAsync(Write(cells, results, carried, header: first), Encoding.UTF8, _cancel);
                 first = false;
             }
 
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
-            ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(Rows - rejects);
-            ScoringMetrics.ScoringSeconds.WithLabels("csv").Observe(elapsed.TotalSeconds);
-            Log.ScoredBatch(_logger, httpContext.TraceIdentifier, Rows, rejects, elapsed.TotalMilliseconds);
+            run.Finish();
         }
 
         /// <summary>

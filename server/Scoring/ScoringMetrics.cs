@@ -15,4 +15,19 @@ public static class ScoringMetrics
             LabelNames = ["endpoint"],
             Buckets = Histogram.ExponentialBuckets(0.00001, 2, 16),
         });
+
+    /// <summary>The stages of <see cref="DecisionPipeline"/>, the label values of <see cref="StageSeconds"/>.</summary>
+    public const string ReadStage = "read";
+    public const string ScoreStage = "score";
+    public const string ReasonsStage = "reasons";
+    public const string RecordStage = "record";
+
+    public static readonly Histogram StageSeconds = Metrics.CreateHistogram(
+        "creditrisk_pipeline_stage_duration_seconds",
+        "Time in each stage of the decision pipeline (read: the transport's reading and validation; score; reasons; record: the commit), by transport.",
+        new HistogramConfiguration
+        {
+            LabelNames = ["transport", "stage"],
+            Buckets = Histogram.ExponentialBuckets(0.00001, 2, 16),
+        });
 }

@@ -3,8 +3,7 @@ using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Model;
-using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -56,7 +55,7 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
-        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, IOptions<LimitsOptions> limits, ILogger<ScoringModule> logger)
+        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, IOptions<LimitsOptions> limits)
     {
         var started = Stopwatch.GetTimestamp();
         var errors = new ValidationErrors();
@@ -72,22 +71,16 @@ public sealed class ScoringModule : ICarterModule
             return Invalid(errors);
         }
 
-        var result = (await recorder.RecordAsync([applicant], [await scorer.ScoreAsync(applicant)]))[0];
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        ScoringMetrics.Scores.WithLabels(result.Decision).Inc();
-        ScoringMetrics.ScoringSeconds.WithLabels("score").Observe(elapsed.TotalSeconds);
-        // Never log applicant attributes: only the outcome, coarsely.
-        Log.Scored(logger, request.HttpContext.TraceIdentifier, result.Decision, Logging.Bucket(result.ProbabilityOfDefault), elapsed.TotalMilliseconds);
-        return TypedResults.Ok(result);
+        return TypedResults.Ok(await pipeline.DecideAsync(applicant, DecisionPipeline.One, request.HttpContext.TraceIdentifier, started));
     }
 
     public static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, Scorer scorer, ApplicantReader reader, DecisionRecorder recorder, ScoringCapacity capacity, IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring,
-        ILogger<ScoringModule> logger)
+        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, InputRules rules, ScoringCapacity capacity, IOptions<LimitsOptions> limits,
+        IOptions<ScoringOptions> scoring)
     {
         if (CsvBatch.IsCsv(request))
         {
-            return (await CsvBatch.ReadAsync(request, scorer, recorder, capacity, scoring.Value, logger)).Result switch
+            return (await CsvBatch.ReadAsync(request, pipeline, rules, capacity, scoring.Value)).Result switch
             {
                 CsvBatch.Scores scores => scores,
                 ValidationProblem invalid => invalid,
@@ -117,26 +110,8 @@ public sealed class ScoringModule : ICarterModule
             return Invalid(errors);
         }
 
-        var results = await RunBatchAsync(scorer, recorder, applicants, "batch", request.HttpContext.TraceIdentifier, started, logger);
-        return TypedResults.Ok(new BatchScoreResponse(scorer.Model.Version, results));
-    }
-
-    /// <summary>
-    /// Scores a validated batch, records it (the results come back only once their records are committed, stamped with
-    /// their decision ids) and counts it in the metrics and the log: the one path of every route that scores a batch
-    /// (this one, the CSV batch and the Open Inference Protocol's REST and gRPC infer), so they score, record and count alike.
-    /// </summary>
-    public static async Task<ScoreResult[]> RunBatchAsync(
-        Scorer scorer, DecisionRecorder recorder, List<ApplicantRow> applicants, string endpoint, string requestId, long started, ILogger logger)
-    {
-        var results = await recorder.RecordAsync(applicants, scorer.Score(applicants));
-        var elapsed = Stopwatch.GetElapsedTime(started);
-        var rejects = results.Count(r => r.Decision == Decisions.Reject);
-        ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
-        ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects);
-        ScoringMetrics.ScoringSeconds.WithLabels(endpoint).Observe(elapsed.TotalSeconds);
-        Log.ScoredBatch(logger, requestId, results.Length, rejects, elapsed.TotalMilliseconds);
-        return results;
+        var results = await pipeline.DecideAsync(applicants, DecisionPipeline.Batch, request.HttpContext.TraceIdentifier, started);
+        return TypedResults.Ok(new BatchScoreResponse(pipeline.Model.Version, results));
     }
 
     private static ValidationProblem Invalid(ValidationErrors errors) => TypedResults.ValidationProblem(

@@ -7,7 +7,9 @@ public static class ScoringRegistration
     {
         services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Scorer>();
-        services.AddSingleton(provider => new ApplicantReader(provider.GetRequiredService<Model.CreditModel>()));
+        services.AddSingleton<DecisionPipeline>();
+        services.AddSingleton(provider => new Input.InputRules(provider.GetRequiredService<Model.CreditModel>()));
+        services.AddSingleton(provider => new ApplicantReader(provider.GetRequiredService<Input.InputRules>()));
         return services;
     }
 }

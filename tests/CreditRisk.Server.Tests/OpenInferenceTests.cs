@@ -241,13 +241,13 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     {
         List<JsonObject> rows = [Golden.Load(Model).Rows.First(r => r.Kind == "data").Input];
         await AssertError(await _client.PostJson($"/v2/models/{Model}/infer", InferRequest(rows, id: "req\u0000id")),
-            HttpStatusCode.BadRequest, "inference_error_response", Server.Scoring.FreeText.Rule);
+            HttpStatusCode.BadRequest, "inference_error_response", Contracts.FreeText.Rule);
 
         var request = GrpcRequest(rows, raw: false);
         request.Id = "req\u001bid";
         var bad = await Assert.ThrowsAsync<RpcException>(() => fixture.Grpc.ModelInferAsync(request).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, bad.StatusCode);
-        Assert.Contains(Server.Scoring.FreeText.Rule, bad.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(Contracts.FreeText.Rule, bad.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Records;
-using CreditRisk.Server.Scoring;
 using CreditRisk.Testing;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -84,7 +84,6 @@ public sealed partial class CreditData
         var features = spec.Features;
         var slots = features.Select((f, i) => Column(f.CsvColumn, $"features[{i}].column")).ToArray();
         var target = Column(spec.Target.Column, "target.column");
-        var missing = source.MissingValues.ToHashSet(StringComparer.Ordinal);
         var rows = new List<CreditRecord>();
         foreach (var row in reader)
         {
@@ -110,7 +109,7 @@ public sealed partial class CreditData
             {
                 var f = features[i];
                 var raw = Cell(slots[i], f.CsvColumn);
-                if (missing.Contains(raw))
+                if (source.IsMissing(raw))
                 {
                     if (!f.MayBeMissing && f.Role != FeatureRole.Id)
                     {

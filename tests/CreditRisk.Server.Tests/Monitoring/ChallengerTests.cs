@@ -119,27 +119,31 @@ public abstract class ChallengerContract<TApp>(TApp app)
         return [.. (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!.Results];
     }
 
-    /// <summary>Waits for the shadow worker to have recorded every decision (the test's deadline, not an assertion on time).</summary>
-    private async Task<ChallengerDecision[]> WaitForChallenger(ScoreResult[] results)
+    /// <summary>
+    /// Waits for the shadow worker to have recorded every decision (the test's deadline, not an assertion on time), read
+    /// as the comparison reads them (<see cref="DecisionStore.ReadPairsAsync"/>): the latest pairs of this champion and
+    /// the shipped challenger, matched to the results by the champion's PD.
+    /// </summary>
+    private async Task<RecordedChallenger[]> WaitForChallenger(ScoreResult[] results)
     {
         var store = app.Factory.Services.GetRequiredService<DecisionStore>();
-        var found = new ChallengerDecision?[results.Length];
+        var version = TestModels.SidecarVersion(Path.Combine("german-credit", "challenger"));
+        var expected = results.Select(r => r.ProbabilityOfDefault).Order().ToArray();
         using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (true)
         {
-            for (var i = 0; i < results.Length; i++)
+            var pairs = await store.ReadPairsAsync(results[0].ModelVersion, version, results.Length, deadline.Token);
+            if (pairs.Select(p => p.ChampionPd).Order().SequenceEqual(expected))
             {
-                found[i] ??= await store.GetChallengerAsync(results[i].DecisionId!.Value, deadline.Token);
-            }
-
-            if (found.All(f => f is not null))
-            {
-                return found!;
+                return [.. results.Select(r => pairs.First(p => p.ChampionPd == r.ProbabilityOfDefault)).Select(p =>
+                    new RecordedChallenger(version, p.ChallengerPd, p.ChallengerRejects ? Decisions.Reject : Decisions.Approve))];
             }
 
             await Task.Delay(50, deadline.Token);
         }
     }
+
+    private sealed record RecordedChallenger(string ModelVersion, double ProbabilityOfDefault, string Decision);
 
     internal static IEnumerable<(JsonObject Input, double Pd, string Decision)> Golden(string modelPath)
     {

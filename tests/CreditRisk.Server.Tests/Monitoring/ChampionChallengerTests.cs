@@ -1,4 +1,5 @@
 using CreditRisk.Server.Monitoring;
+using CreditRisk.Server.Records;
 
 namespace CreditRisk.Server.Tests.Monitoring;
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Monitoring;
 using Xunit.Abstractions;
 
 namespace CreditRisk.Server.Tests.Monitoring;
@@ -30,7 +31,12 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
         public double[] Score(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> applicants) =>
             applicants.Select(a => (double)Model.Predict(Model.ReadRow("applicant", a))).ToArray();
 
-        public DriftReport Drift(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> live) => Baseline.Drift(live, Score(live));
+        /// <summary>The PSIs as the monitoring report computes them (<see cref="MonitoringFigures.Stability"/>).</summary>
+        public Drift Drift(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> live)
+        {
+            var (features, pd) = MonitoringFigures.Stability(Baseline, Spec.Inputs.Select(f => f.Name).ToHashSet(StringComparer.Ordinal), live, Score(live));
+            return new Drift(features, pd);
+        }
 
         public void Dispose() => Model.Dispose();
 
@@ -59,7 +65,9 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
 
     private static double Number(IReadOnlyDictionary<string, JsonElement> applicant, string name) => applicant[name].GetDouble();
 
-    private DriftReport Report(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> live)
+    public sealed record Drift(IReadOnlyList<StabilityFigure> Features, StabilityFigure Pd);
+
+    private Drift Report(IReadOnlyList<IReadOnlyDictionary<string, JsonElement>> live)
     {
         var report = german.Drift(live);
         foreach (var f in report.Features.Append(report.Pd))
@@ -70,7 +78,7 @@ public sealed class GermanDriftTests(GermanDriftTests.German german, ITestOutput
         return report;
     }
 
-    private static FeatureDrift Feature(DriftReport report, string name) => report.Features.Single(f => f.Name == name);
+    private static StabilityFigure Feature(Drift report, string name) => report.Features.Single(f => f.Name == name);
 
     [Fact]
     public void The_baseline_has_a_bin_layout_for_every_input_and_the_pd()

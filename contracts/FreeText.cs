@@ -1,4 +1,4 @@
-namespace CreditRisk.Server.Scoring;
+namespace CreditRisk.Contracts;
 
 /// <summary>
 /// The one rule for the free text a request carries (applicationId, id attributes, request ids): no control

@@ -1,4 +1,4 @@
-namespace CreditRisk.Server.Scoring;
+namespace CreditRisk.Server.Hosting;
 
 /// <summary>Field path → rules broken, as in RFC 9457 validation problems. Capped so a hostile batch cannot make a huge reply.</summary>
 public sealed class ValidationErrors

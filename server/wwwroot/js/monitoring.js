@@ -1,0 +1,205 @@
+// Monitoring: GET /api/v1/monitoring drawn as inline SVG bar charts (no chart library). Each chart is an image with
+// a text summary for screen readers, followed by the same figures as a table.
+
+import { api, state } from './state.js';
+import { $, el, percent, cost } from './dom.js';
+import { labelOf } from './features.js';
+import { readProblem } from './http.js';
+
+const svgNs = 'http://www.w3.org/2000/svg';
+
+function svg(tag, attributes = {}, ...children) {
+  const node = document.createElementNS(svgNs, tag);
+  for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, String(value));
+  for (const child of children) node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  return node;
+}
+
+/**
+ * Horizontal grouped bars: one row per label, one bar per series (class names give the colours), optional vertical
+ * reference lines. Values are clipped at `max`, the printed figure is not.
+ */
+function barChart({ title, summary, rows, series, max, format, lines = [] }) {
+  const labelWidth = 150, valueWidth = 56, width = 420, barHeight = 12, gap = 8;
+  const plot = width - labelWidth - valueWidth;
+  const rowHeight = series.length * barHeight + gap;
+  const top = 18, height = top + rows.length * rowHeight + 6;
+  const x = (v) => labelWidth + Math.min(Math.max(v, 0), max) / max * plot;
+  const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}. ${summary}`, class: 'chart' });
+  rows.forEach((row, i) => {
+    const y = top + i * rowHeight;
+    // Long labels are shortened to fit; the full one is the text's tooltip and is in the table below.
+    const short = row.label.length > 21 ? `${row.label.slice(0, 20)}…` : row.label;
+    chart.append(svg('text', { x: labelWidth - 6, y: y + (series.length * barHeight) / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, svg('title', {}, row.label), short));
+    series.forEach((s, k) => {
+      const value = row.values[k];
+      if (value === null || value === undefined) return;
+      const by = y + k * barHeight;
+      chart.append(svg('rect', { x: labelWidth, y: by, width: Math.max(x(value) - labelWidth, 1), height: barHeight - 2, class: `bar ${s.cls}${row.flag?.[k] ? ' bar-alert' : ''}` }));
+      chart.append(svg('text', { x: x(value) + 3, y: by + barHeight - 3, class: 'chart-value' }, format(value)));
+    });
+  });
+  // Two reference lines may sit close together: the first's label ends at its line, the second's starts there.
+  lines.forEach((line, i) => {
+    chart.append(svg('line', { x1: x(line.value), x2: x(line.value), y1: top - 4, y2: height - 4, class: 'chart-line' }));
+    chart.append(svg('text', { x: x(line.value) + (i === 0 && lines.length > 1 ? -2 : 2), y: 11, 'text-anchor': i === 0 && lines.length > 1 ? 'end' : 'start', class: 'chart-value' }, line.label));
+  });
+  const legend = el('ul', { class: 'legend' }, series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), s.name)));
+  const table = el('table', { class: 'results' },
+    el('caption', { class: 'small muted' }, `${title}: the figures`),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), series.map((s) => el('th', { scope: 'col' }, s.name)))),
+    el('tbody', {}, rows.map((row) => el('tr', {}, el('th', { scope: 'row' }, row.label),
+      row.values.map((v) => el('td', {}, v === null || v === undefined ? '—' : format(v)))))));
+  return el('figure', { class: 'monitoring-chart' },
+    el('figcaption', {}, el('strong', {}, title), ' ', el('span', { class: 'muted small' }, summary)),
+    chart, series.length > 1 ? legend : null,
+    el('details', {}, el('summary', {}, 'Show the figures as a table'), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `${title}: the figures` }, table)));
+}
+
+const bandLabel = (b) => (b.low === null ? `PD ≤ ${percent(b.high)}` : b.high === null ? `PD > ${percent(b.low)}` : `${percent(b.low)} – ${percent(b.high)}`);
+const psiWords = { stable: 'stable', watch: 'worth a look', act: 'shifted: act' };
+
+export async function loadMonitoring() {
+  const status = $('#monitoring-status');
+  let report;
+  try {
+    const response = await fetch(api.monitoring, { headers: { Accept: 'application/json' } });
+    if (!response.ok) {
+      status.textContent = (await readProblem(response)).detail ?? `GET ${api.monitoring} answered ${response.status}.`;
+      return;
+    }
+    report = await response.json();
+  } catch (error) {
+    status.textContent = `The monitoring figures could not be loaded: ${error.message}.`;
+    return;
+  }
+  showMonitoring(report);
+  await loadChallenger();
+}
+
+// The challenger in shadow (GET /api/v1/monitoring/challenger): a 404 means none is configured, which is normal.
+async function loadChallenger() {
+  const section = $('#monitoring-challenger');
+  let report = null;
+  try {
+    const response = await fetch(api.challenger, { headers: { Accept: 'application/json' } });
+    if (response.ok) report = await response.json();
+    else if (response.status !== 404) throw new Error((await readProblem(response)).detail ?? `answered ${response.status}`);
+  } catch (error) {
+    section.replaceChildren(el('p', { class: 'status' }, `The challenger figures could not be loaded: ${error.message}.`));
+    section.hidden = false;
+    return;
+  }
+  if (report === null) {
+    section.replaceChildren(el('p', { class: 'muted small' }, 'No challenger is scored in shadow (Model:ChallengerPath is not set).'));
+    section.hidden = false;
+    document.body.dataset.challenger = 'none';
+    return;
+  }
+  const c = report.comparison;
+  const difference = c.ci95Low === null
+    ? `${signed(c.meanCostDifference)} per applicant (too few outcomes for an interval)`
+    : `${signed(c.meanCostDifference)} per applicant, 95% CI ${signed(c.ci95Low)} to ${signed(c.ci95High)}` +
+      (c.ci95High < 0 ? ': the challenger is cheaper' : c.ci95Low > 0 ? ': the challenger is dearer' : ': no clear difference yet');
+  const facts = [
+    ['Challenger', `${report.challengerLearner}, model ${report.challengerVersion}, threshold ${percent(report.challengerThreshold)}`],
+    ['Champion', `${report.championLearner}, model ${report.championVersion}, threshold ${percent(report.championThreshold)}`],
+    ['Decisions scored by both', `${c.decisions} (the latest ${report.windowDecisions} at most)`],
+    ['Disagreement rate', `${percent(c.disagreementRate)} of decisions would have gone the other way`],
+    ['Outcomes fed back', String(c.matured)],
+  ];
+  if (c.matured > 0) facts.push(['Challenger minus champion', difference]);
+  const list = el('dl', { class: 'facts' }, facts.map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', {}, value))));
+  const chart = c.matured === 0 ? el('p', { class: 'muted small' }, 'The realised costs appear once outcomes are fed back.') : barChart({
+    title: 'Realised cost: champion and challenger',
+    summary: `Cost per applicant on the ${c.matured} decisions with an outcome, each model at its own threshold, and the challenger's PDs cut at the champion's threshold (a better ranking rather than a better threshold).`,
+    rows: [
+      { label: 'champion', values: [c.championCostPerApplicant] },
+      { label: 'challenger', values: [c.challengerCostPerApplicant] },
+      { label: "challenger, champion's cut", values: [c.challengerCostAtChampionThreshold] },
+    ],
+    series: [{ name: 'cost per applicant', cls: 'series-live' }],
+    max: Math.max(1, c.championCostPerApplicant, c.challengerCostPerApplicant, c.challengerCostAtChampionThreshold), format: cost,
+  });
+  section.replaceChildren(el('h3', { id: 'challenger-heading' }, 'Challenger in shadow'), list, chart);
+  section.hidden = false;
+  document.body.dataset.challenger = 'shown';
+}
+
+const signed = (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${cost(Math.abs(v))}`;
+
+function showMonitoring(report) {
+  const w = report.window, o = report.outcomes, cv = o.nestedCv;
+  const labels = new Map(state.features.map((f) => [f.name, labelOf(f)]));
+  $('#monitoring-status').textContent = w.decisions === 0
+    ? 'No decisions of this model in the window yet: score some applicants first.'
+    : `${w.decisions} decisions of model ${report.modelVersion} (the latest ${w.maxDecisions}${w.days ? ` of the last ${w.days} days` : ''}), ` +
+      `${w.from.slice(0, 16).replace('T', ' ')} to ${w.to.slice(0, 16).replace('T', ' ')} UTC; computed ${report.computedAt.slice(11, 19)} UTC.`;
+  const facts = [
+    ['Approval rate', report.approvalRate === null ? null : `${percent(report.approvalRate)} (training ${percent(report.trainingApprovalRate)})`],
+    ['Mean PD', report.meanPd === null ? null : `${percent(report.meanPd)} (training ${percent(report.trainingMeanPd)})`],
+    ['PD distribution (PSI)', report.pd ? `${report.pd.psi.toFixed(3)}: ${psiWords[report.pd.band]}` : null],
+    ['Outcomes fed back', `${o.matured} of the ${w.decisions} decisions${o.matured ? `, ${o.defaulted} defaulted` : ''}`],
+    ['Realised cost per applicant', o.realisedCostPerApplicant === null ? 'not yet: no outcomes'
+      : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
+        `${o.costAboveNestedCv ? ': above the interval' : ''}`],
+    ['AUC on outcomes', o.auc === null ? null : o.auc.toFixed(3)],
+  ];
+  const list = $('#monitoring-facts');
+  list.replaceChildren();
+  for (const [term, value] of facts) if (value !== null) list.append(el('div', {}, el('dt', {}, term), el('dd', {}, value)));
+
+  const charts = [];
+  if (report.features.length) {
+    const rows = [...report.features].sort((a, b) => b.psi - a.psi)
+      .map((f) => ({ label: labels.get(f.name) ?? f.name, values: [f.psi], flag: [f.band === 'act'] }));
+    const shifted = report.features.filter((f) => f.band === 'act').map((f) => labels.get(f.name) ?? f.name);
+    charts.push(barChart({
+      title: 'Population stability (PSI) of each input',
+      summary: `Below 0.1 is stable, 0.1 to 0.25 worth a look, above 0.25 the applicants have shifted. ${shifted.length ? `Shifted: ${shifted.join(', ')}.` : 'No input has shifted.'}`,
+      rows, series: [{ name: 'PSI', cls: 'series-live' }], max: 0.5, format: (v) => v.toFixed(3),
+      lines: [{ value: 0.1, label: '0.1' }, { value: 0.25, label: '0.25' }],
+    }));
+  }
+  if (report.pd) {
+    const edges = report.pd.training.edges;
+    const bands = report.pd.training.shares.map((_, i) => ({ low: i === 0 ? null : edges[i - 1], high: i === edges.length ? null : edges[i] }));
+    charts.push(barChart({
+      title: 'Scores now against training',
+      summary: `Share of applicants in each PD band (the training deciles, 10% each); PSI ${report.pd.psi.toFixed(3)}.`,
+      rows: bands.map((b, i) => ({ label: bandLabel(b), values: [report.pd.training.shares[i], report.pd.live.shares[i]] })),
+      series: [{ name: 'training', cls: 'series-training' }, { name: 'live', cls: 'series-live' }],
+      max: Math.max(0.2, ...report.pd.live.shares), format: (v) => percent(v, 0),
+    }));
+  }
+  if (o.matured > 0 && o.bands.length) {
+    charts.push(barChart({
+      title: 'Calibration in production',
+      summary: 'Per PD band, the defaults predicted (mean PD) against the defaults that happened among decisions with an outcome.',
+      rows: o.bands.filter((b) => b.matured > 0).map((b) => ({ label: `${bandLabel(b)} (${b.matured})`, values: [b.meanPd, b.realisedBadRate] })),
+      series: [{ name: 'predicted', cls: 'series-training' }, { name: 'realised', cls: 'series-live' }],
+      max: 1, format: (v) => percent(v, 0),
+    }));
+  }
+  if (o.costOverTime.length) {
+    charts.push(barChart({
+      title: 'Realised cost over time',
+      summary: `Cost per applicant of consecutive groups of decisions with an outcome, oldest first; the lines are the nested-CV estimate ${cost(cv.costPerApplicant)} and its upper bound ${cost(cv.ci95High)}.`,
+      rows: o.costOverTime.map((c) => ({ label: `${c.from.slice(5, 16).replace('T', ' ')} (${c.matured})`, values: [c.costPerApplicant], flag: [c.costPerApplicant > cv.ci95High] })),
+      series: [{ name: 'cost per applicant', cls: 'series-live' }],
+      max: Math.max(1, cv.ci95High * 1.5, ...o.costOverTime.map((c) => c.costPerApplicant)), format: cost,
+      lines: [{ value: cv.costPerApplicant, label: 'CV' }, { value: cv.ci95High, label: 'upper' }],
+    }));
+  }
+  for (const g of report.groups) {
+    charts.push(barChart({
+      title: `Approval rate by ${labels.get(g.attribute) ?? g.attribute}`,
+      summary: `Of the ${g.decisions} decisions that gave it. The adverse-impact ratio is a group's rate over the best group's; below 0.8 is the usual flag.`,
+      rows: g.groups.map((x) => ({ label: `${x.group} (${x.decisions})`, values: [x.approvalRate], flag: [x.adverseImpactRatio !== null && x.adverseImpactRatio < 0.8] })),
+      series: [{ name: 'approval rate', cls: 'series-live' }], max: 1, format: (v) => percent(v, 0),
+    }));
+  }
+  $('#monitoring-charts').replaceChildren(...charts);
+  document.body.dataset.monitoring = 'shown';
+}
+

@@ -85,9 +85,10 @@ public static class TrainerRun
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
             Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
+            Economics = DecisionEconomics.Of(spec),
         };
         var ml = training.NewContext();
-        var graph = OnnxExport.Convert(ml, model, data.Rows);
+        var graph = OnnxEconomics.Append(OnnxExport.Convert(ml, model, data.Rows), spec, card.Threshold);
         var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
         var goldenRecords = golden.Select(g => g.Record).ToArray();
         OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
@@ -96,7 +97,7 @@ public static class TrainerRun
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
         File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
         File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, onnx));
-        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold));
+        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold, Money.Of(spec, goldenRecords)));
         ServingConfigs.Write(Path.Combine(output, "model.onnx"));
 
         // 6. Report.

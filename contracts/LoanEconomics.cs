@@ -243,7 +243,7 @@ public static class LoanEconomicsRules
         }
         else if (loan.TermMonths is not null)
         {
-            add($"{At}.termMonths", $"'{loan.Term}' is a number of months; termMonths is for a category term");
+            add($"{At}.termMonths", $"'{loan.Term}' is a number of months: termMonths is for a category term");
         }
         else
         {

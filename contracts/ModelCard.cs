@@ -51,6 +51,26 @@ public sealed record ModelCard
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public MonitoringBaseline? Monitoring { get; init; }
+
+    /// <summary>
+    /// What the graph decides with (docs/economics.md): its decision outputs and the basis of its amounts. The server
+    /// checks the graph against it (and against <see cref="Dataset"/>'s <c>costs</c>) at load. Null on a card written
+    /// before the graph carried the decision: such a model has only <see cref="ModelMetadataKeys.ProbabilityOutput"/>.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public DecisionEconomics? Economics { get; init; }
+}
+
+/// <summary>The decision a graph computes: <see cref="Basis"/> <c>loan</c> (amounts from each applicant's fields, in
+/// <see cref="Currency"/>) or <c>constant</c> (the card's two cost weights); the output names, in graph order.</summary>
+public sealed record DecisionEconomics(string Basis, string? Currency, IReadOnlyList<string> Outputs)
+{
+    public const string Loan = "loan";
+    public const string Constant = "constant";
+
+    public static DecisionEconomics Of(DatasetSpec spec) => spec.Costs.Loan is { } loan
+        ? new(Loan, loan.Currency, ModelMetadataKeys.Outputs)
+        : new(Constant, null, ModelMetadataKeys.Outputs);
 }
 
 /// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.</summary>
@@ -82,6 +102,28 @@ public static class ModelMetadataKeys
 
     /// <summary>The ONNX output carrying P(bad) as float [N,1] (after ML.NET's calibrator); verified by the trainer at export.</summary>
     public const string ProbabilityOutput = "Probability.output";
+
+    /// <summary>Float [N,1]: the applicant's PD threshold (reject when PD &gt; it): margin / (margin + loss) with
+    /// loan-level economics, the card's constant threshold otherwise and whenever the economics cannot be computed.</summary>
+    public const string ThresholdOutput = "Threshold.output";
+
+    /// <summary>Bool [N,1]: approve, i.e. not (PD &gt; threshold).</summary>
+    public const string ApproveOutput = "Approve.output";
+
+    /// <summary>Float [N,1]: (1 − PD)·margin − PD·loss, in the economics' currency (cost units with constant costs); NaN when the economics cannot be computed.</summary>
+    public const string ExpectedProfitOutput = "ExpectedProfit.output";
+
+    /// <summary>Float [N,1]: the loss if approved and it defaults (exposure × LGD; the constant FN cost otherwise); NaN when not computable.</summary>
+    public const string LossOutput = "Loss.output";
+
+    /// <summary>Float [N,1]: the margin forgone if rejected and it would have repaid (the constant FP cost otherwise); NaN when not computable.</summary>
+    public const string MarginOutput = "Margin.output";
+
+    /// <summary>Float [N,1]: the points score on the spec's scale (<see cref="PointsScale"/>).</summary>
+    public const string PointsOutput = "Points.output";
+
+    /// <summary>Every output of an exported model, in graph order.</summary>
+    public static readonly IReadOnlyList<string> Outputs = [ProbabilityOutput, ThresholdOutput, ApproveOutput, ExpectedProfitOutput, LossOutput, MarginOutput, PointsOutput];
 }
 
 /// <summary>GET /api/v1/model: the loaded model as a client sees it.</summary>

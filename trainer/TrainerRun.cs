@@ -41,7 +41,13 @@ public static class TrainerRun
         // 3. Select (docs/preregistration.md): in each learner family the candidate with the lowest pooled out-of-fold
         //    cost; the model is the mean PD of those family winners (choosing between near-equal families on noisy
         //    CV picks the luckiest one), and its threshold minimises cost on the ensemble's out-of-fold PDs.
-        var members = SelectionRule.PerFamily(results.Select(r => r.Score).ToArray(), s => grid[s.Index].Kind).Select(s => results[s.Index]).ToArray();
+        //    With loan-level economics (issue 28) each family's winner is the candidate with the most out-of-fold money
+        //    under the per-loan rule instead; the constant-cost threshold below is then the fallback only.
+        var money = Money.Of(spec, data.Rows);
+        var scores = money.LoanLevel
+            ? results.Select(r => new CandidateScore(r.Index, r.Candidate.Name, -NestedCv.MoneyPerApplicant(r.OutOfFold, isBad, money), double.NaN)).ToArray()
+            : results.Select(r => r.Score).ToArray();
+        var members = SelectionRule.PerFamily(scores, s => grid[s.Index].Kind).Select(s => results[s.Index]).ToArray();
         var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
         var outOfFold = FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray());
 
@@ -51,7 +57,7 @@ public static class TrainerRun
 
         //    Recalibrate only if the pre-registered rule says so, judged on the nested CV's outer-fold PDs: Platt on the
         //    ensemble's out-of-fold PDs, and the threshold then chosen on the recalibrated ones.
-        if (nested is not null && CalibrationReport.Of(nested.ProcedurePd, isBad).Miscalibrated)
+        if (nested is not null && CalibrationReport.Of(nested.Money?.ModelPd ?? nested.ProcedurePd, isBad).Miscalibrated)
         {
             var (pooledPd, pooledBad) = CandidateResult.Pool(outOfFold, isBad);
             var platt = Platt.Fit(pooledPd, pooledBad);
@@ -85,9 +91,10 @@ public static class TrainerRun
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
             Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
+            Economics = DecisionEconomics.Of(spec),
         };
         var ml = training.NewContext();
-        var graph = OnnxExport.Convert(ml, model, data.Rows);
+        var graph = OnnxEconomics.Append(OnnxExport.Convert(ml, model, data.Rows), spec, card.Threshold);
         var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
         var goldenRecords = golden.Select(g => g.Record).ToArray();
         OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
@@ -96,7 +103,7 @@ public static class TrainerRun
         OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
         File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
         File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, onnx));
-        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold));
+        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold, Money.Of(spec, goldenRecords)));
         ServingConfigs.Write(Path.Combine(output, "model.onnx"));
 
         // 6. Report.
@@ -165,6 +172,28 @@ public static class TrainerRun
         }
 
         AnsiConsole.Write(table);
+        if (result.Money is { } m)
+        {
+            var money = new Table().AddColumns("money (profit; higher is better)", $"{m.Currency} per loan", "95 % CI", $"per 1,000 {m.Currency} lent", "95 % CI");
+            void Money(string name, CostEstimate c)
+            {
+                var k = m.Per1000(c);
+                money.AddRow(name, $"{c.Mean:F2}", $"{c.Ci95Low:F2} – {c.Ci95High:F2}", $"{k.Mean:F2}", $"{k.Ci95Low:F2} – {k.Ci95High:F2}");
+            }
+
+            Money("model (money procedure)", m.Model);
+            Money("model, Platt-recalibrated", m.ModelRecalibrated);
+            Money("approve all", m.ApproveAll);
+            Money("reject all", m.RejectAll);
+            Money("today's 5:1 procedure", m.TodaysRule);
+            Money("model − approve all (paired)", m.ModelMinusApproveAll);
+            Money("recalibrated − approve all (paired)", m.RecalibratedMinusApproveAll);
+            Money("model − today's 5:1 (paired)", m.ModelMinusTodaysRule);
+            AnsiConsole.Write(money);
+            AnsiConsole.MarkupLine($"Savings (Bahnsen): model {m.Savings:F4}, recalibrated {m.SavingsRecalibrated:F4}, today's 5:1 {m.SavingsTodaysRule:F4}. " +
+                $"EMP (Verbraken, ROI {MoneyEstimate.EmpRoi}): {m.Emp:F5} per unit lent ({m.EmpShareRejected:P1} rejected); at the data's ROI {m.DataRoi:F4}: {m.EmpAtDataRoi:F5}.");
+        }
+
         AnsiConsole.MarkupLine($"Nested CV wall time: {result.WallSeconds:F1} s");
         AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, NestedFile))}; the default run reports it.");
         return result;

@@ -1,5 +1,6 @@
 using CreditRisk.Contracts;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace CreditRisk.Server.Model;
 
@@ -153,6 +154,92 @@ public static class ModelChecks
     }
 
     /// <summary>
+    /// The card's <see cref="ModelCard.Economics"/> and the graph's outputs agree: every output the card lists exists,
+    /// [N, 1], bool for <see cref="ModelMetadataKeys.ApproveOutput"/> and float otherwise; the basis is the spec's
+    /// (<c>loan</c> exactly when it has <c>costs.loan</c>, in its currency); a graph with decision outputs has a card
+    /// that records them.
+    /// </summary>
+    public static string? CheckEconomicsOutputs(ModelCard card, IReadOnlyDictionary<string, NodeMetadata> outputs)
+    {
+        if (card.Economics is not { } economics)
+        {
+            return outputs.ContainsKey(ModelMetadataKeys.ThresholdOutput)
+                ? $"the graph has decision outputs ({ModelMetadataKeys.ThresholdOutput}, …) but the model card records no economics"
+                : null;
+        }
+
+        var loan = card.Dataset.Costs.Loan;
+        var basis = loan is null ? DecisionEconomics.Constant : DecisionEconomics.Loan;
+        if (economics.Basis != basis || economics.Currency != loan?.Currency)
+        {
+            return $"the card's economics ({economics.Basis}, {economics.Currency ?? "no currency"}) disagree with its spec's costs ({basis}, {loan?.Currency ?? "no currency"})";
+        }
+
+        foreach (var name in ModelMetadataKeys.Outputs)
+        {
+            if (!economics.Outputs.Contains(name))
+            {
+                return $"the card's economics do not list the output '{name}'";
+            }
+
+            if (!outputs.TryGetValue(name, out var output))
+            {
+                return $"the card's economics list the output '{name}', which the graph does not have (outputs: {string.Join(", ", outputs.Keys)})";
+            }
+
+            var type = name == ModelMetadataKeys.ApproveOutput ? TensorElementType.Bool : TensorElementType.Float;
+            if (!output.IsTensor || output.ElementDataType != type)
+            {
+                return $"output '{name}' must be a {type.ToString().ToLowerInvariant()} tensor";
+            }
+
+            if (CheckOutputShape(name, output) is { } shape)
+            {
+                return shape;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// On a few applicants, the graph's threshold, loss, margin, expected profit and decision are what the card's
+    /// spec computes (<see cref="LoanEconomics"/>; the card's threshold and cost weights with constant costs): a graph
+    /// built for other economics than its card states is refused, in one line.
+    /// </summary>
+    public static string? CheckEconomicsValues(ModelCard card, IReadOnlyList<ApplicantRow> rows, EconomicsProbe probe)
+    {
+        var spec = card.Dataset;
+        static bool Close(float actual, float expected, double relative) =>
+            (float.IsNaN(actual) && float.IsNaN(expected)) || Math.Abs(actual - expected) <= relative * Math.Max(1, Math.Abs(expected));
+
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            var amounts = spec.Costs.Loan is { } loan
+                ? LoanEconomics.Amounts(loan, name => row.Numbers[spec.IndexOf(spec.Find(name)!)], name => row.Categories[spec.IndexOf(spec.Find(name)!)])
+                : new LoanAmounts(true, (float)card.CostFalseNegative, (float)card.CostFalsePositive);
+            var threshold = spec.Costs.Loan is null ? (float)card.Threshold : amounts.Threshold((float)card.Threshold);
+            var expectedLoss = amounts.Valid ? amounts.Loss : float.NaN;
+            var expectedMargin = amounts.Valid ? amounts.Margin : float.NaN;
+            var what = i == 0 ? "the example applicant" : $"applicant {i}";
+            var problem =
+                !Close(probe.Threshold[i], threshold, 1e-5) ? $"threshold {probe.Threshold[i]} where the card's economics give {threshold}"
+                : !Close(probe.Loss[i], expectedLoss, 1e-4) ? $"loss {probe.Loss[i]} where the card's economics give {expectedLoss}"
+                : !Close(probe.Margin[i], expectedMargin, 1e-4) ? $"margin {probe.Margin[i]} where the card's economics give {expectedMargin}"
+                : !Close(probe.ExpectedProfit[i], amounts.ExpectedProfit(probe.Pd[i]), 1e-4) ? $"expected profit {probe.ExpectedProfit[i]} where the card's economics give {amounts.ExpectedProfit(probe.Pd[i])}"
+                : probe.Approve[i] == Decisions.Rejects(probe.Pd[i], probe.Threshold[i]) ? $"decision {(probe.Approve[i] ? "approve" : "reject")} at PD {probe.Pd[i]} and threshold {probe.Threshold[i]}"
+                : null;
+            if (problem is not null)
+            {
+                return $"the graph's economics disagree with the model card: {what} gets {problem}";
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Every run: one value per row, each a probability. A PD of 4.8 was served as a 200 with a negative expected cost,
     /// and an infinite one became a 500 that was still counted as a reject. Throws instead of returning a number.
     /// </summary>
@@ -172,6 +259,9 @@ public static class ModelChecks
         }
     }
 }
+
+/// <summary>The graph's decision outputs for a few applicants, by row.</summary>
+public sealed record EconomicsProbe(float[] Pd, float[] Threshold, bool[] Approve, float[] Loss, float[] Margin, float[] ExpectedProfit);
 
 /// <summary>A model run produced something that is not one probability per row: the request cannot be answered (503).</summary>
 public sealed class ModelOutputException(string message) : Exception(message);

@@ -40,6 +40,57 @@ public sealed class ModelCheckTests
         Assert.DoesNotContain('\n', e.Message);
     }
 
+    /// <summary>The shipped German Credit model with its card edited (and restamped, so the version check passes): the graph still decides on the trainer's economics.</summary>
+    private static string Disagreeing(string name, Action<JsonObject> edit)
+    {
+        var bytes = File.ReadAllBytes(TestModels.Shipped);
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(bytes);
+        var card = JsonNode.Parse(session.ModelMetadata.CustomMetadataMap[CreditRisk.Contracts.ModelMetadataKeys.ModelCard])!.AsObject();
+        edit(card);
+        return TestModels.Write(name, TinyOnnx.Restamp(bytes, card.ToJsonString()));
+    }
+
+    public static TheoryData<string, string> DisagreeingEconomics() => new()
+    {
+        { Disagreeing("card-fn-10.onnx", c => { c["costFalseNegative"] = 10; c["dataset"]!["costs"]!["falseNegative"] = 10; }), "the graph's economics disagree with the model card: the example applicant gets loss 5 where the card's economics give 10" },
+        { Disagreeing("card-threshold-0.3.onnx", c => c["threshold"] = 0.3), "the graph's economics disagree with the model card: the example applicant gets threshold" },
+        { Disagreeing("card-without-economics.onnx", c => c.Remove("economics")), "the graph has decision outputs (Threshold.output, …) but the model card records no economics" },
+        { Disagreeing("card-says-loan.onnx", c => c["economics"]!["basis"] = "loan"), "the card's economics (loan, no currency) disagree with its spec's costs (constant, no currency)" },
+    };
+
+    [Theory]
+    [MemberData(nameof(DisagreeingEconomics))]
+    public void A_model_whose_card_and_graph_disagree_on_the_economics_is_refused_at_load(string path, string problem)
+    {
+        var e = Assert.Throws<ModelLoadException>(() => new CreditModel(path));
+        Assert.Contains(problem, e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void The_shipped_models_pass_the_economics_checks_and_a_restamped_unedited_copy_too()
+    {
+        foreach (var dataset in new[] { TestModels.German, TestModels.LendingClub })
+        {
+            using var model = new CreditModel(TestModels.ShippedModel(dataset));
+            Assert.NotNull(model.Card.Economics);
+        }
+
+        using var copy = new CreditModel(Disagreeing("card-unedited.onnx", _ => { }));
+        Assert.Equal(CreditRisk.Contracts.DecisionEconomics.Constant, copy.Card.Economics!.Basis);
+    }
+
+    [Fact]
+    public async Task Server_process_with_a_model_whose_card_and_graph_disagree_on_the_economics_exits_1_in_one_line()
+    {
+        var (exitCode, stdout, stderr) = await ModelLoadTests.RunServer(new()
+        {
+            ["Model__Path"] = Disagreeing("card-threshold-0.3-process.onnx", c => c["threshold"] = 0.3),
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+        });
+        StartupTests.AssertOneLineExit1(exitCode, stdout, stderr, "the graph's economics disagree with the model card");
+    }
+
     [Theory]
     [InlineData("null-reference.onnx", "no reference applicant")]
     [InlineData("two-columns.onnx", "not [N, 2]")]

@@ -112,6 +112,92 @@ internal static class TinyOnnx
         return model.ToArray();
     }
 
+    /// <summary>
+    /// A copy of a trainer-written model with another card, stamped as the trainer stamps (the version is the hash of
+    /// graph and card): every top-level field is kept byte for byte except model_version (5) and the card and content
+    /// hash among metadata_props (14), so only the card disagrees with the graph.
+    /// </summary>
+    public static byte[] Restamp(byte[] onnx, string cardJson)
+    {
+        var model = new Proto();
+        var kept = new List<(string Key, string Value)>();
+        var position = 0;
+        while (position < onnx.Length)
+        {
+            var start = position;
+            var tag = ReadVarint(onnx, ref position);
+            var field = (int)(tag >> 3);
+            if ((tag & 7) == 0)
+            {
+                ReadVarint(onnx, ref position);
+            }
+            else
+            {
+                var length = (int)ReadVarint(onnx, ref position);
+                if (field == 14)
+                {
+                    var entry = onnx.AsSpan(position, length);
+                    var (key, value) = (ReadString(entry, 1), ReadString(entry, 2));
+                    if (key is not ModelMetadataKeys.ModelCard and not ModelMetadataKeys.ContentHash)
+                    {
+                        kept.Add((key, value));
+                    }
+                }
+
+                position += length;
+            }
+
+            if (field is not 5 and not 14)
+            {
+                model.Raw(onnx.AsSpan(start, position - start));
+            }
+        }
+
+        var version = ModelIdentity.Of(model.ToArray(), cardJson);
+        model.Varint(5, ModelIdentity.AsOnnxModelVersion(version));
+        foreach (var (key, value) in kept.Append((ModelMetadataKeys.ModelCard, cardJson)).Append((ModelMetadataKeys.ContentHash, version)))
+        {
+            var entry = new Proto();
+            entry.String(1, key);
+            entry.String(2, value);
+            model.Message(14, entry);
+        }
+
+        return model.ToArray();
+    }
+
+    private static ulong ReadVarint(ReadOnlySpan<byte> bytes, ref int position)
+    {
+        ulong value = 0;
+        for (var shift = 0; ; shift += 7)
+        {
+            var b = bytes[position++];
+            value |= (ulong)(b & 0x7F) << shift;
+            if ((b & 0x80) == 0)
+            {
+                return value;
+            }
+        }
+    }
+
+    private static string ReadString(ReadOnlySpan<byte> message, int wanted)
+    {
+        var position = 0;
+        while (position < message.Length)
+        {
+            var tag = ReadVarint(message, ref position);
+            var length = (int)ReadVarint(message, ref position);
+            if ((int)(tag >> 3) == wanted)
+            {
+                return Encoding.UTF8.GetString(message.Slice(position, length));
+            }
+
+            position += length;
+        }
+
+        return "";
+    }
+
     private static Proto Node(string op, string[] inputs, string output)
     {
         var node = new Proto();
@@ -176,6 +262,8 @@ internal static class TinyOnnx
         }
 
         public void String(int field, string value) => Bytes(field, Encoding.UTF8.GetBytes(value));
+
+        public void Raw(ReadOnlySpan<byte> bytes) => _bytes.Write(bytes);
 
         public void Message(int field, Proto message) => Bytes(field, message.ToArray());
 

@@ -17,7 +17,7 @@ public partial class ServingConfigsTests
 
     [Theory]
     [MemberData(nameof(Datasets))]
-    public void The_triton_config_declares_the_files_inputs_and_pd_output(string dataset)
+    public void The_triton_config_declares_the_files_inputs_pd_and_decision_outputs(string dataset)
     {
         var folder = Path.Combine(Paths.Root, "artifacts", dataset);
         using var session = new InferenceSession(Path.Combine(folder, "model.onnx"));
@@ -29,11 +29,11 @@ public partial class ServingConfigsTests
         var inputs = Blocks(Section(config, "input"));
         var outputs = Blocks(Section(config, "output"));
         Assert.Equal(session.InputMetadata.Keys.Order(), inputs.Select(t => t.Name).Order());
-        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], outputs.Select(t => t.Name));
+        Assert.Equal(ModelMetadataKeys.Outputs, outputs.Select(t => t.Name));
         foreach (var (name, type, dims) in inputs.Concat(outputs))
         {
             var node = session.InputMetadata.TryGetValue(name, out var input) ? input : session.OutputMetadata[name];
-            Assert.Equal(node.ElementDataType == TensorElementType.String ? "TYPE_STRING" : "TYPE_FP32", type);
+            Assert.Equal(node.ElementDataType switch { TensorElementType.String => "TYPE_STRING", TensorElementType.Bool => "TYPE_BOOL", _ => "TYPE_FP32" }, type);
             // With max_batch_size > 0 Triton's dims leave out the batch dimension, which the file must leave open.
             Assert.Equal(-1, node.Dimensions[0]);
             Assert.Equal(node.Dimensions[1..].Select(d => (long)d), dims);
@@ -54,11 +54,11 @@ public partial class ServingConfigsTests
         var inputs = settings["inputs"]!.AsArray().Select(Tensor).ToList();
         var outputs = settings["outputs"]!.AsArray().Select(Tensor).ToList();
         Assert.Equal(session.InputMetadata.Keys.Order(), inputs.Select(t => t.Name).Order());
-        Assert.Equal([ModelMetadataKeys.ProbabilityOutput], outputs.Select(t => t.Name));
+        Assert.Equal(ModelMetadataKeys.Outputs, outputs.Select(t => t.Name));
         foreach (var (name, datatype, shape) in inputs.Concat(outputs))
         {
             var node = session.InputMetadata.TryGetValue(name, out var input) ? input : session.OutputMetadata[name];
-            Assert.Equal(node.ElementDataType == TensorElementType.String ? "BYTES" : "FP32", datatype);
+            Assert.Equal(node.ElementDataType switch { TensorElementType.String => "BYTES", TensorElementType.Bool => "BOOL", _ => "FP32" }, datatype);
             Assert.Equal(node.Dimensions.Select(d => (long)d), shape);
         }
 

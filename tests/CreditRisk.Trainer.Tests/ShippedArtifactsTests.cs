@@ -22,7 +22,8 @@ public class ShippedArtifactsTests
         for (var i = 0; i < rows.Count; i++)
         {
             Assert.True(Math.Abs(pd[i] - rows[i].Pd) <= OnnxExport.Tolerance, $"row {i}: {pd[i]} vs {rows[i].Pd}");
-            Assert.Equal(rows[i].Decision, Decisions.Rejects(pd[i], threshold) ? Decisions.Reject : Decisions.Approve);
+            Assert.Equal(rows[i].Decision, Decisions.Rejects(pd[i], rows[i].RowThreshold) ? Decisions.Reject : Decisions.Approve);
+            Assert.Equal((float)threshold, (float)rows[i].RowThreshold); // constant costs: every applicant's threshold is the card's (as float, the graph's type)
         }
     }
 
@@ -86,8 +87,14 @@ public class EveryShippedModelTests
         for (var i = 0; i < rows.Count; i++)
         {
             Assert.True(Math.Abs(pd[i] - rows[i].Pd) <= OnnxExport.Tolerance, $"{name} row {i}: {pd[i]} vs {rows[i].Pd}");
-            Assert.Equal(rows[i].Decision, Decisions.Decide(pd[i], threshold));
+            Assert.Equal(rows[i].Decision, Decisions.Decide(pd[i], rows[i].RowThreshold));
         }
+
+        // The graph's own decision outputs reproduce the golden file's (threshold, decision, amounts, points).
+        var decisions = scorer.ScoreDecisions(spec, rows.Select(r => r.Row.Record).ToArray());
+        OnnxExport.VerifyDecisions(decisions, Money.Of(spec, rows.Select(r => r.Row.Record).ToArray()), [.. rows.Select(r => r.Pd)], threshold, spec.Costs.Points ?? PointsScale.Default);
+        Assert.Equal(rows.Select(r => r.Decision == Decisions.Approve), decisions.Approve);
+        Assert.Equal(spec.Costs.Loan is null ? DecisionEconomics.Constant : DecisionEconomics.Loan, card.Economics?.Basis);
     }
 
     /// <summary>

@@ -43,8 +43,40 @@ export function compare(golden, pds) {
     const delta = Math.abs(pds[i] - row.pd);
     if (!(delta <= maxDelta)) { maxDelta = delta; worstRow = i; }
     if (!(delta <= PD_TOLERANCE)) outOfTolerance.push({ row: i, kind: row.kind, golden: row.pd, runtime: pds[i] });
-    const decision = decide(pds[i], golden.threshold);
+    // Each row's own threshold (loan-level economics); the file's constant one for a golden file without it.
+    const decision = decide(pds[i], row.threshold ?? golden.threshold);
     if (decision !== row.decision) decisionMismatches.push({ row: i, kind: row.kind, golden: row.decision, runtime: decision, pd: pds[i] });
   });
   return { rows: pds.length, maxDelta, worstRow, outOfTolerance, decisionMismatches };
+}
+
+/**
+ * The graph's decision outputs (golden.outputs names them: threshold, approve, expectedProfit, …) against the golden
+ * rows: threshold within PD_TOLERANCE, the decision identical, the expected profit within
+ * PD_TOLERANCE × (|loss| + |margin|) + 1e-4 × max(1, |profit|) (a PD within tolerance moves it that much), and null
+ * golden amounts (economics not computable: the constant threshold applies) as NaN. `outputs` maps each golden.outputs
+ * key to the runtime's values.
+ */
+export function compareDecisions(golden, outputs) {
+  const mismatches = [];
+  let maxThresholdDelta = 0;
+  let maxProfitDelta = 0;
+  golden.rows.forEach((row, i) => {
+    const threshold = outputs.threshold[i];
+    const approve = Boolean(outputs.approve[i]);
+    const profit = outputs.expectedProfit[i];
+    const dt = Math.abs(threshold - row.threshold);
+    maxThresholdDelta = Math.max(maxThresholdDelta, dt);
+    if (!(dt <= PD_TOLERANCE)) mismatches.push({ row: i, kind: row.kind, what: 'threshold', golden: row.threshold, runtime: threshold });
+    if (approve !== (row.decision === 'approve')) mismatches.push({ row: i, kind: row.kind, what: 'decision', golden: row.decision, runtime: approve });
+    if (row.expectedProfit === null) {
+      if (!Number.isNaN(profit)) mismatches.push({ row: i, kind: row.kind, what: 'expectedProfit', golden: null, runtime: profit });
+    } else {
+      const dp = Math.abs(profit - row.expectedProfit);
+      maxProfitDelta = Math.max(maxProfitDelta, dp);
+      const bound = PD_TOLERANCE * (Math.abs(row.loss) + Math.abs(row.margin)) + 1e-4 * Math.max(1, Math.abs(row.expectedProfit));
+      if (!(dp <= bound)) mismatches.push({ row: i, kind: row.kind, what: 'expectedProfit', golden: row.expectedProfit, runtime: profit });
+    }
+  });
+  return { rows: golden.rows.length, maxThresholdDelta, maxProfitDelta, mismatches };
 }

@@ -21,15 +21,17 @@ if (!fs.existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get i
 const page = `<!doctype html><meta charset="utf-8"><title>onnxruntime-web golden check</title>
 <script type="module">
   import * as ort from '/ort/ort.wasm.min.mjs';
-  import { compare, feedsFor } from '/lib/golden-core.mjs';
+  import { compare, compareDecisions, feedsFor } from '/lib/golden-core.mjs';
   ort.env.wasm.numThreads = 1;
   ort.env.wasm.wasmPaths = '/ort/';
   try {
     const golden = await (await fetch('/golden.json')).json();
     const session = await ort.InferenceSession.create('/model.onnx', { executionProviders: ['wasm'], logSeverityLevel: 3 });
     const output = ${JSON.stringify(probabilityOutputName())};
-    const result = await session.run(feedsFor(ort.Tensor, ${JSON.stringify(inputs)}, golden.rows), [output]);
-    window.__result = { inputs: session.inputNames.length, ...compare(golden, Array.from(result[output].data)) };
+    const names = golden.outputs;
+    const result = await session.run(feedsFor(ort.Tensor, ${JSON.stringify(inputs)}, golden.rows), [output, ...Object.values(names)]);
+    const outputs = Object.fromEntries(Object.entries(names).map(([key, name]) => [key, Array.from(result[name].data)]));
+    window.__result = { inputs: session.inputNames.length, ...compare(golden, Array.from(result[output].data)), decisions: compareDecisions(golden, outputs) };
   } catch (e) {
     window.__result = { error: String(e && e.stack || e) };
   }
@@ -67,7 +69,7 @@ after(async () => {
   fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
-test(`onnxruntime-web (wasm) in Chromium: all golden rows within ${PD_TOLERANCE}, identical decisions`, { timeout: 120_000 }, async (t) => {
+test(`onnxruntime-web (wasm) in Chromium: all golden rows within ${PD_TOLERANCE}, identical decisions, the file's threshold, decision and expected profit`, { timeout: 120_000 }, async (t) => {
   const tab = await context.newPage();
   const foreign = [];
   await tab.route('**/*', (route) => {
@@ -86,5 +88,9 @@ test(`onnxruntime-web (wasm) in Chromium: all golden rows within ${PD_TOLERANCE}
   assert.equal(r.rows, golden.rows.length);
   assert.deepEqual(r.outOfTolerance.slice(0, 5), [], `${r.outOfTolerance.length} rows beyond tolerance`);
   assert.deepEqual(r.decisionMismatches.slice(0, 5), [], `${r.decisionMismatches.length} decisions differ`);
+  // The file's own decision outputs: the golden threshold, decision and expected profit of every row.
+  t.diagnostic(`onnxruntime-web decision outputs: max |Δthreshold| = ${r.decisions.maxThresholdDelta.toExponential(3)}, max |Δprofit| = ${r.decisions.maxProfitDelta.toExponential(3)}`);
+  assert.equal(r.decisions.rows, golden.rows.length);
+  assert.deepEqual(r.decisions.mismatches.slice(0, 5), [], `${r.decisions.mismatches.length} rows' threshold, decision or expected profit differ`);
   assert.deepEqual(foreign, [], 'the page must not reach beyond 127.0.0.1');
 });

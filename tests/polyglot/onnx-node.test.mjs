@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import ort from 'onnxruntime-node';
-import { compare, feedsFor, PD_TOLERANCE } from './golden-core.mjs';
+import { compare, compareDecisions, feedsFor, PD_TOLERANCE } from './golden-core.mjs';
 import { inputTypes, loadGolden, modelPath, probabilityOutputName, requireFile } from './artifacts.mjs';
 
 const golden = loadGolden();
@@ -36,4 +36,17 @@ test('rows scored one at a time match the batch (no cross-row leakage)', async (
     const result = await session.run(feedsFor(ort.Tensor, types, [row]), [output]);
     assert.ok(Math.abs(result[output].data[0] - row.pd) <= PD_TOLERANCE, `row ${JSON.stringify(row.input)}`);
   }
+});
+
+test('the file alone gives the golden threshold, decision and expected profit of every row', async (t) => {
+  const names = golden.outputs;
+  assert.ok(names, 'golden.json names no decision outputs');
+  for (const name of Object.values(names)) assert.ok(session.outputNames.includes(name), `no output ${name}: ${session.outputNames.join(', ')}`);
+  const result = await session.run(feedsFor(ort.Tensor, types, golden.rows), Object.values(names));
+  const outputs = Object.fromEntries(Object.entries(names).map(([key, name]) => [key, Array.from(result[name].data)]));
+  const cmp = compareDecisions(golden, outputs);
+  t.diagnostic(`onnxruntime-node (${golden.economics} economics): max |Δthreshold| = ${cmp.maxThresholdDelta.toExponential(3)}, max |Δprofit| = ${cmp.maxProfitDelta.toExponential(3)}`);
+  assert.deepEqual(cmp.mismatches.slice(0, 5), [], `${cmp.mismatches.length} rows differ`);
+  assert.equal(result[names.approve].type, 'bool');
+  assert.deepEqual(result[names.threshold].dims, [golden.rows.length, 1]);
 });

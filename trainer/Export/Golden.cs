@@ -70,8 +70,13 @@ public static class Golden
         return rows;
     }
 
-    public static string ToJson(DatasetSpec spec, IReadOnlyList<GoldenRow> rows, IReadOnlyList<float> pd, double threshold)
+    /// <param name="threshold">The constant threshold: the card's, and every applicant's fallback.</param>
+    /// <param name="money">Each row's loss and margin: its threshold, decision, expected profit and points are the
+    /// graph's decision outputs (<see cref="ModelMetadataKeys.Outputs"/>) as the trainer computes them from ML.NET's PD.</param>
+    public static string ToJson(DatasetSpec spec, IReadOnlyList<GoldenRow> rows, IReadOnlyList<float> pd, double threshold, Money money)
     {
+        static JsonNode? Amount(float v) => float.IsNaN(v) ? null : JsonValue.Create(v);
+        var points = spec.Costs.Points ?? PointsScale.Default;
         var array = new JsonArray();
         for (var i = 0; i < rows.Count; i++)
         {
@@ -85,12 +90,19 @@ public static class Golden
                     : float.IsNaN(number) ? null : JsonValue.Create(number);
             }
 
+            var rowThreshold = money.Threshold(i, threshold);
+            var amounts = money.Amounts[i];
             array.Add(new JsonObject
             {
                 ["kind"] = rows[i].Kind,
                 ["input"] = input,
                 ["pd"] = pd[i],
-                ["decision"] = Decisions.Rejects(pd[i], threshold) ? Decisions.Reject : Decisions.Approve,
+                ["decision"] = Decisions.Rejects(pd[i], rowThreshold) ? Decisions.Reject : Decisions.Approve,
+                ["threshold"] = rowThreshold,
+                ["expectedProfit"] = Amount(amounts.Valid ? amounts.ExpectedProfit(pd[i]) : float.NaN),
+                ["loss"] = Amount(amounts.Valid ? amounts.Loss : float.NaN),
+                ["margin"] = Amount(amounts.Valid ? amounts.Margin : float.NaN),
+                ["points"] = points.Points(pd[i]),
             });
         }
 
@@ -101,6 +113,18 @@ public static class Golden
             ["rule"] = ModelFile.DecisionRule,
             ["tolerance"] = OnnxExport.Tolerance,
             ["probabilityOutput"] = ModelMetadataKeys.ProbabilityOutput,
+            ["outputs"] = new JsonObject
+            {
+                ["threshold"] = ModelMetadataKeys.ThresholdOutput,
+                ["approve"] = ModelMetadataKeys.ApproveOutput,
+                ["expectedProfit"] = ModelMetadataKeys.ExpectedProfitOutput,
+                ["loss"] = ModelMetadataKeys.LossOutput,
+                ["margin"] = ModelMetadataKeys.MarginOutput,
+                ["points"] = ModelMetadataKeys.PointsOutput,
+            },
+            ["economics"] = money.LoanLevel ? DecisionEconomics.Loan : DecisionEconomics.Constant,
+            ["currency"] = spec.Costs.Loan?.Currency,
+            ["amountTolerance"] = "threshold: |Δ| <= tolerance; expectedProfit: |Δ| <= tolerance x (|loss| + |margin|) + 1e-4 x max(1, |expectedProfit|); null amounts: the economics cannot be computed (the threshold is then the constant one)",
             ["kinds"] = "data: training row; edge: values the spec accepts (valid REST input); " +
                 "split: a number at or 1 float ulp beside a tree split that the spec does not accept (ONNX only); " +
                 "missing: one attribute that may be missing is null (feed \"\" or NaN to ONNX; valid REST input); unseen: category outside the spec (ONNX only)",
@@ -115,11 +139,12 @@ public static class Golden
         return text.Append("]}\n").ToString();
     }
 
-    /// <summary>Reads the golden file back: (kind, record, pd, decision) per row, and the threshold.</summary>
-    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision)> Rows) Read(DatasetSpec spec, string json)
+    /// <summary>Reads the golden file back: (kind, record, pd, decision, the row's threshold) per row, and the constant threshold.</summary>
+    public static (double Threshold, IReadOnlyList<(GoldenRow Row, float Pd, string Decision, double RowThreshold)> Rows) Read(DatasetSpec spec, string json)
     {
         var root = JsonNode.Parse(json)!;
-        var rows = new List<(GoldenRow, float, string)>();
+        var constant = root["threshold"]!.GetValue<double>();
+        var rows = new List<(GoldenRow, float, string, double)>();
         foreach (var node in root["rows"]!.AsArray())
         {
             var input = node!["input"]!;
@@ -127,9 +152,10 @@ public static class Golden
                 spec.Features.Select(f => f.IsCategory && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<string>() : null).ToArray(),
                 spec.Features.Select(f => f.IsNumber && f.Role == FeatureRole.Feature ? input[f.Name]?.GetValue<float>() ?? float.NaN : 0f).ToArray(),
                 false);
-            rows.Add((new GoldenRow(node["kind"]!.GetValue<string>(), record), node["pd"]!.GetValue<float>(), node["decision"]!.GetValue<string>()));
+            rows.Add((new GoldenRow(node["kind"]!.GetValue<string>(), record), node["pd"]!.GetValue<float>(), node["decision"]!.GetValue<string>(),
+                node["threshold"]?.GetValue<double>() ?? constant));
         }
 
-        return (root["threshold"]!.GetValue<double>(), rows);
+        return (constant, rows);
     }
 }

@@ -51,6 +51,35 @@ public static class OnnxExport
     public static void Verify(byte[] onnx, ITransformer model, DatasetSpec spec, IReadOnlyList<CreditRecord> rows, double threshold) =>
         Verify(onnx, new FittedModel(spec, [model]), rows, threshold);
 
+    /// <summary>
+    /// The graph's decision outputs against the trainer's reference (<see cref="LoanEconomics"/>, in the same float
+    /// operations): threshold to 1e-5, amounts to 1e-4 relative, expected profit and points of the graph's own PD to
+    /// 1e-4 relative, and the decision exactly ML.NET's under the reference threshold.
+    /// </summary>
+    public static void VerifyDecisions(DecisionOutputs actual, Money money, IReadOnlyList<float> mlnetPd, double constantThreshold, PointsScale points)
+    {
+        static bool Close(float a, float b, double relative) =>
+            (float.IsNaN(a) && float.IsNaN(b)) || Math.Abs(a - b) <= relative * Math.Max(1, Math.Abs(b));
+
+        for (var i = 0; i < actual.Pd.Length; i++)
+        {
+            var amounts = money.Amounts[i];
+            var threshold = money.Threshold(i, constantThreshold);
+            var problem =
+                !(Math.Abs(actual.Threshold[i] - threshold) <= Tolerance) ? $"threshold {actual.Threshold[i]:R} vs {threshold:R}"
+                : actual.Approve[i] == Decisions.Rejects(mlnetPd[i], threshold) ? $"decision {(actual.Approve[i] ? "approve" : "reject")} vs ML.NET's PD {mlnetPd[i]:R} at threshold {threshold:R}"
+                : !Close(actual.Loss[i], amounts.Valid ? amounts.Loss : float.NaN, 1e-4) ? $"loss {actual.Loss[i]:R} vs {amounts.Loss:R}"
+                : !Close(actual.Margin[i], amounts.Valid ? amounts.Margin : float.NaN, 1e-4) ? $"margin {actual.Margin[i]:R} vs {amounts.Margin:R}"
+                : !Close(actual.ExpectedProfit[i], amounts.ExpectedProfit(actual.Pd[i]), 1e-4) ? $"expected profit {actual.ExpectedProfit[i]:R} vs {amounts.ExpectedProfit(actual.Pd[i]):R}"
+                : !Close(actual.Points[i], points.Points(actual.Pd[i]), 1e-4) ? $"points {actual.Points[i]:R} vs {points.Points(actual.Pd[i]):R}"
+                : null;
+            if (problem is not null)
+            {
+                throw new OnnxExportException($"The graph's decision outputs do not match the trainer's economics on row {i}: {problem}.");
+            }
+        }
+    }
+
     /// <summary>Checks the file's interface against the spec's inputs (exactly those, named and typed as declared) and its PDs against ML.NET's.</summary>
     public static void Verify(byte[] onnx, FittedModel model, IReadOnlyList<CreditRecord> rows, double threshold)
     {
@@ -85,6 +114,11 @@ public static class OnnxExport
 
         var expectedPd = model.Predict(rows);
         var actualPd = scorer.Score(spec, rows);
+        if (scorer.Outputs.ContainsKey(ModelMetadataKeys.ThresholdOutput))
+        {
+            VerifyDecisions(scorer.ScoreDecisions(spec, rows), Money.Of(spec, rows), expectedPd, threshold, spec.Costs.Points ?? PointsScale.Default);
+        }
+
         for (var i = 0; i < rows.Count; i++)
         {
             var delta = Math.Abs(expectedPd[i] - actualPd[i]);

@@ -24,7 +24,21 @@ public sealed class OnnxScorer : IDisposable
 
     public IReadOnlyDictionary<string, string> Metadata => _session.ModelMetadata.CustomMetadataMap;
 
-    public float[] Score(DatasetSpec spec, IReadOnlyList<CreditRecord> rows)
+    public float[] Score(DatasetSpec spec, IReadOnlyList<CreditRecord> rows) =>
+        Run(spec, rows, [ModelMetadataKeys.ProbabilityOutput], outputs => outputs[0].GetTensorDataAsSpan<float>().ToArray());
+
+    /// <summary>Every output of the decision (<see cref="ModelMetadataKeys.Outputs"/>), per row.</summary>
+    public DecisionOutputs ScoreDecisions(DatasetSpec spec, IReadOnlyList<CreditRecord> rows) =>
+        Run(spec, rows, [.. ModelMetadataKeys.Outputs], o => new DecisionOutputs(
+            o[0].GetTensorDataAsSpan<float>().ToArray(),
+            o[1].GetTensorDataAsSpan<float>().ToArray(),
+            o[2].GetTensorDataAsSpan<bool>().ToArray(),
+            o[3].GetTensorDataAsSpan<float>().ToArray(),
+            o[4].GetTensorDataAsSpan<float>().ToArray(),
+            o[5].GetTensorDataAsSpan<float>().ToArray(),
+            o[6].GetTensorDataAsSpan<float>().ToArray()));
+
+    private T Run<T>(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, string[] names, Func<IDisposableReadOnlyCollection<OrtValue>, T> read)
     {
         long[] shape = [rows.Count, 1];
         var inputs = new Dictionary<string, OrtValue>();
@@ -49,8 +63,8 @@ public sealed class OnnxScorer : IDisposable
             }
 
             using var runOptions = new RunOptions();
-            using var outputs = _session.Run(runOptions, inputs, [ModelMetadataKeys.ProbabilityOutput]);
-            return outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            using var outputs = _session.Run(runOptions, inputs, names);
+            return read(outputs);
         }
         finally
         {
@@ -63,3 +77,6 @@ public sealed class OnnxScorer : IDisposable
 
     public void Dispose() => _session.Dispose();
 }
+
+/// <summary>The graph's outputs for a batch, one value per row each.</summary>
+public sealed record DecisionOutputs(float[] Pd, float[] Threshold, bool[] Approve, float[] ExpectedProfit, float[] Loss, float[] Margin, float[] Points);

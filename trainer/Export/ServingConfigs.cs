@@ -39,7 +39,8 @@ public static class ServingConfigs
             ?? throw new InvalidDataException($"{modelPath}: no model card in the ONNX metadata");
         var directory = Path.GetDirectoryName(Path.GetFullPath(modelPath))!;
         var inputs = Tensors(card.Dataset.Inputs.Select(f => f.Name), scorer.Inputs);
-        var outputs = Tensors([ModelMetadataKeys.ProbabilityOutput], scorer.Outputs);
+        // Every decision output the file has (an older file has only the PD).
+        var outputs = Tensors(ModelMetadataKeys.Outputs.Where(scorer.Outputs.ContainsKey), scorer.Outputs);
         var triton = Path.Combine(directory, TritonFile);
         var mlserver = Path.Combine(directory, MlServerFile);
         File.WriteAllText(triton, Triton(card, inputs, outputs));
@@ -80,7 +81,9 @@ public static class ServingConfigs
         var text = new StringBuilder();
         text.AppendLine(CultureInfo.InvariantCulture, $"# NVIDIA Triton: serves model.onnx unchanged. Written by the CreditRisk trainer for '{card.Dataset.Name}'.");
         text.AppendLine(CultureInfo.InvariantCulture, $"# Layout: <model-repository>/{card.Dataset.Name}/config.pbtxt and <model-repository>/{card.Dataset.Name}/1/model.onnx.");
-        text.AppendLine(CultureInfo.InvariantCulture, $"# Decision (not in the file): reject when {ModelMetadataKeys.ProbabilityOutput} > {card.Threshold.ToString("R", CultureInfo.InvariantCulture)}.");
+        text.AppendLine(outputs.Any(o => o.Name == ModelMetadataKeys.ApproveOutput)
+            ? FormattableString.Invariant($"# Decision (in the file): {ModelMetadataKeys.ApproveOutput}, i.e. not ({ModelMetadataKeys.ProbabilityOutput} > {ModelMetadataKeys.ThresholdOutput}), the applicant's own threshold ({card.Economics?.Basis} economics{(card.Economics?.Currency is { } currency ? ", amounts in " + currency : "")}).")
+            : FormattableString.Invariant($"# Decision (not in the file): reject when {ModelMetadataKeys.ProbabilityOutput} > {card.Threshold.ToString("R", CultureInfo.InvariantCulture)}."));
         text.AppendLine(CultureInfo.InvariantCulture, $"name: \"{card.Dataset.Name}\"");
         text.AppendLine("backend: \"onnxruntime\"");
         text.AppendLine(CultureInfo.InvariantCulture, $"max_batch_size: {MaxBatchSize}");
@@ -121,7 +124,13 @@ public static class ServingConfigs
             {
                 ["uri"] = "./model.onnx",
                 ["version"] = version,
-                ["extra"] = new JsonObject { ["threshold"] = card.Threshold, ["decision_rule"] = ModelFile.DecisionRule },
+                ["extra"] = new JsonObject
+                {
+                    ["threshold"] = card.Threshold,
+                    ["decision_rule"] = ModelFile.DecisionRule,
+                    ["economics"] = card.Economics?.Basis,
+                    ["currency"] = card.Economics?.Currency,
+                },
             },
         };
         return settings.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";

@@ -37,6 +37,7 @@ public static class Report
         var md = new StringBuilder();
         Header(md, facts);
         Decision(md, facts);
+        MoneyReport.Write(md, facts);
         Baselines(md, facts);
         Compliance(md, facts);
         Sensitivity(md, facts);

@@ -29,11 +29,15 @@ public sealed record NestedCvResult(
     IReadOnlyList<float> RecalibratedPd,
     double WallSeconds)
 {
+    /// <summary>The estimate in money (docs/economics.md), for a spec with loan-level economics; null otherwise.</summary>
+    public MoneyEstimate? Money { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static string FingerprintOf(TrainerOptions options, DatasetSpec spec, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [NestedCv.ProcedureId, NestedCv.OuterSeedOffset.ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", spec.Inputs.Select(f => f.Name)), .. grid.Select(c => c.Name)]))))[..16];
+            [NestedCv.ProcedureId + (spec.Costs.Loan is null ? "" : "+" + NestedCv.MoneyProcedureId + JsonSerializer.Serialize(spec.Costs, DatasetSpec.Json)),
+             NestedCv.OuterSeedOffsetFor(spec).ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", spec.Inputs.Select(f => f.Name)), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
     {
@@ -72,6 +76,14 @@ public static class NestedCv
     /// </summary>
     public const int OuterSeedOffset = 15485863;
 
+    /// <summary>Outer folds of the money procedure's registered run (docs/preregistration.md, issue 28): seed + this.</summary>
+    public const int MoneyOuterSeedOffset = 32452843;
+
+    /// <summary>Names the money procedure in the fingerprint.</summary>
+    public const string MoneyProcedureId = "money-v1";
+
+    public static int OuterSeedOffsetFor(DatasetSpec spec) => spec.Costs.Loan is null ? OuterSeedOffset : MoneyOuterSeedOffset;
+
     /// <summary>The name of the pre-registered recalibrated variant (Platt on the ensemble's inner out-of-fold PDs).</summary>
     public const string RecalibratedVariant = "family ensemble + Platt recalibration";
 
@@ -89,7 +101,15 @@ public static class NestedCv
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var costs = CostMatrix.Of(training.Spec);
         var isBad = rows.Select(r => r.IsBad).ToArray();
-        var outerSeed = training.Seed + OuterSeedOffset;
+        var outerSeed = training.Seed + OuterSeedOffsetFor(training.Spec);
+        var money = Money.Of(training.Spec, rows);
+        var loanLevel = money.LoanLevel;
+        var moneyModel = new double[repeats, rows.Count];
+        var moneyRecalibrated = new double[repeats, rows.Count];
+        var moneyToday = new double[repeats, rows.Count];
+        var moneyPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        var moneyRecalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        var moneyPicks = new List<string>();
         var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
         var procedurePd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
         var recalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
@@ -141,6 +161,19 @@ public static class NestedCv
                     costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
                 .ToArray());
 
+            // The money procedure (issue 28): family winners by total inner out-of-fold money under the per-loan rule,
+            // their mean PD, the per-loan rule on the test fold; and its Platt-recalibrated variant.
+            float[]? modelPd = null, modelRecalibratedPd = null;
+            int[] moneyMembers = [];
+            if (loanLevel)
+            {
+                var trainMoney = money.Subset(fold.Train);
+                var moneyScores = innerResult.OutOfFold.Select((pd, c) => new CandidateScore(c, grid[c].Name, -MoneyPerApplicant(pd, trainBad, trainMoney), double.NaN)).ToArray();
+                moneyMembers = [.. SelectionRule.PerFamily(moneyScores, sc => grid[sc.Index].Kind).Select(sc => sc.Index)];
+                modelPd = FittedModel.Mean(moneyMembers.Select(m => testPd[m]).ToArray());
+                modelRecalibratedPd = innerResult.Recalibration(moneyMembers).Apply(modelPd);
+            }
+
             var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
             var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
             var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
@@ -159,10 +192,20 @@ public static class NestedCv
             lock (picks)
             {
                 picks.AddRange(choices[0].Members.Select(m => grid[m].Name));
+                moneyPicks.AddRange(moneyMembers.Select(m => grid[m].Name));
                 thresholds[o] = choices[0].Threshold;
                 for (var j = 0; j < test.Length; j++)
                 {
                     var i = fold.Test[j];
+                    if (modelPd is not null && modelRecalibratedPd is not null)
+                    {
+                        moneyPd[fold.Repeat][i] = modelPd[j];
+                        moneyRecalibratedPd[fold.Repeat][i] = modelRecalibratedPd[j];
+                        moneyModel[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(modelPd[j], money.Threshold(i, choices[0].Threshold)));
+                        moneyRecalibrated[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(modelRecalibratedPd[j], money.Threshold(i, choices[0].Threshold)));
+                        moneyToday[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(variantPd[0][j], choices[0].Threshold));
+                    }
+
                     procedurePd[fold.Repeat][i] = variantPd[0][j];
                     recalibratedPd[fold.Repeat][i] = variantPd[recalibrated][j];
                     seedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
@@ -202,6 +245,15 @@ public static class NestedCv
             CostEstimate.FromPerApplicant(procedureCost.Zip(PerApplicant(withProtectedCost), (a, b) => a - b).ToArray()),
             procedureAuc - withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)));
 
+        MoneyEstimate? moneyEstimate = null;
+        if (loanLevel)
+        {
+            moneyEstimate = MoneyEstimate.Of(money, isBad, PerApplicant(moneyModel), PerApplicant(moneyRecalibrated), PerApplicant(moneyToday),
+                MeanOverRepeats(moneyPd), MeanOverRepeats(moneyRecalibratedPd),
+                moneyPicks.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count())) with
+            { Currency = training.Spec.Costs.Loan!.Currency };
+        }
+
         return new NestedCvResult(
             fingerprint,
             outerSeed,
@@ -227,8 +279,14 @@ public static class NestedCv
             compliance,
             MeanOverRepeats(procedurePd),
             MeanOverRepeats(recalibratedPd),
-            Math.Round(clock.Elapsed.TotalSeconds, 1));
+            Math.Round(clock.Elapsed.TotalSeconds, 1))
+        { Money = moneyEstimate };
     }
+
+    /// <summary>Money per applicant of out-of-fold PDs (every repeat pooled) under the per-loan rule: what the money
+    /// procedure selects by (docs/preregistration.md, issue 28).</summary>
+    public static double MoneyPerApplicant(float[][] outOfFold, IReadOnlyList<bool> isBad, Money money) =>
+        outOfFold.Average(pd => money.ProfitOfRule(pd, isBad, 0.5).Average());
 
     /// <summary>The spec as the previous procedure saw it: protected attributes as model inputs (for the comparison only).</summary>
     private static DatasetSpec WithProtectedAsInputs(DatasetSpec spec) => spec with

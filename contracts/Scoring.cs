@@ -40,6 +40,18 @@ public sealed record Reason(string Code, string Feature, string Text, double Imp
     public const string ImpactMeaning = "How many points (on the 0–1 probability scale) the probability of default would fall if this attribute alone took its most favourable value (the model's reference value), every other attribute unchanged.";
 }
 
+/// <summary>
+/// The money behind one decision, as the model file computes it (docs/economics.md). <see cref="Basis"/>: <c>loan</c>,
+/// the amounts come from this applicant's own exposure, rate and term, in <see cref="Currency"/>; <c>constant</c>, the
+/// card's two cost weights (no currency); <c>fallback</c>, loan-level economics that could not be computed for this
+/// applicant (an amount, rate or term missing or zero): the decision used the card's threshold and the amounts are
+/// null. Approve exactly when <see cref="ExpectedProfit"/> is not negative: (1 − PD)·margin − PD·loss.
+/// </summary>
+public sealed record DecisionMoney(string Basis, string? Currency, double? ExpectedProfit, double? Loss, double? Margin)
+{
+    public const string Fallback = "fallback";
+}
+
 /// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
 /// sent, so batch results can be joined back to the loan book; absent when the request carried none. <c>DecisionId</c>
 /// names the committed decision record (absent when recording is off); <c>ApplicationId</c> echoes the client's.</summary>
@@ -55,7 +67,11 @@ public sealed record ScoreResult(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     Guid? DecisionId = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    string? ApplicationId = null);
+    string? ApplicationId = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    DecisionMoney? Money = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    double? Points = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);
 

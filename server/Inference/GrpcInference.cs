@@ -93,20 +93,15 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
         foreach (var output in outcome.Outputs)
         {
             var tensor = new V2.ModelInferResponse.Types.InferOutputTensor { Name = output, Shape = { results.Length, 1 }, Contents = new() };
-            switch (output)
+            if (V2Scoring.Number(output, results[0]) is null)
             {
-                case V2Scoring.ProbabilityOutput:
-                    tensor.Datatype = V2Scoring.Fp32;
-                    tensor.Contents.Fp32Contents.AddRange(results.Select(r => (float)r.ProbabilityOfDefault));
-                    break;
-                case V2Scoring.DecisionOutput:
-                    tensor.Datatype = V2Scoring.Bytes;
-                    tensor.Contents.BytesContents.AddRange(results.Select(r => ByteString.CopyFromUtf8(r.Decision)));
-                    break;
-                default:
-                    tensor.Datatype = V2Scoring.Bytes;
-                    tensor.Contents.BytesContents.AddRange(results.Select(r => ByteString.CopyFromUtf8(V2Scoring.ReasonsJson(r))));
-                    break;
+                tensor.Datatype = V2Scoring.Bytes;
+                tensor.Contents.BytesContents.AddRange(results.Select(r => ByteString.CopyFromUtf8(V2Scoring.Text(output, r))));
+            }
+            else
+            {
+                tensor.Datatype = V2Scoring.Fp32;
+                tensor.Contents.Fp32Contents.AddRange(results.Select(r => (float)V2Scoring.Number(output, r)!.Value));
             }
 
             response.Outputs.Add(tensor);

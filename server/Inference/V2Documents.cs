@@ -37,7 +37,7 @@ public sealed class InferResponse
     public required IReadOnlyList<OutputTensor> Outputs { get; init; }
 }
 
-/// <summary>The response's parameters: the threshold the decisions were taken at.</summary>
+/// <summary>The response's parameters: the model's constant threshold (the card's). With loan-level economics each applicant has its own, in the "threshold" output; the constant one decides only where an applicant's economics cannot be computed.</summary>
 public sealed record InferResponseParameters(double Threshold);
 
 /// <summary>response_output.</summary>
@@ -75,7 +75,15 @@ public sealed class TensorDataConverter : JsonConverter<TensorData>
         writer.WriteStartArray();
         foreach (var n in value.Numbers ?? [])
         {
-            writer.WriteNumberValue(n);
+            // JSON has no NaN: an amount the applicant's economics could not give is null (gRPC carries NaN).
+            if (double.IsFinite(n))
+            {
+                writer.WriteNumberValue(n);
+            }
+            else
+            {
+                writer.WriteNullValue();
+            }
         }
 
         foreach (var s in value.Strings ?? [])

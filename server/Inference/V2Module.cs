@@ -114,12 +114,9 @@ public sealed class V2Module : ICarterModule
         }
 
         long[] shape = [results.Length, 1];
-        var tensors = outcome.Outputs.Select(output => output switch
-        {
-            V2Scoring.ProbabilityOutput => new OutputTensor(output, V2Scoring.Fp32, shape, TensorData.Of([.. results.Select(r => r.ProbabilityOfDefault)])),
-            V2Scoring.DecisionOutput => new OutputTensor(output, V2Scoring.Bytes, shape, TensorData.Of([.. results.Select(r => r.Decision)])),
-            _ => new OutputTensor(output, V2Scoring.Bytes, shape, TensorData.Of([.. results.Select(V2Scoring.ReasonsJson)])),
-        });
+        var tensors = outcome.Outputs.Select(output => V2Scoring.Number(output, results[0]) is null
+            ? new OutputTensor(output, V2Scoring.Bytes, shape, TensorData.Of([.. results.Select(r => V2Scoring.Text(output, r))]))
+            : new OutputTensor(output, V2Scoring.Fp32, shape, TensorData.Of([.. results.Select(r => V2Scoring.Number(output, r)!.Value)])));
         var model = v2.Model;
         return TypedResults.Ok(new InferResponse
         {

@@ -24,6 +24,13 @@ public sealed class V2Scoring(
     public const string DecisionOutput = "decision";
     public const string ReasonsOutput = "reasons";
 
+    /// <summary>The decision outputs of a model file that carries them (docs/economics.md), after the three above.</summary>
+    public const string ThresholdOutput = "threshold";
+    public const string ExpectedProfitOutput = "expected_profit";
+    public const string LossOutput = "loss";
+    public const string MarginOutput = "margin";
+    public const string PointsOutput = "points";
+
     public const string Bytes = "BYTES";
     public const string Fp32 = "FP32";
 
@@ -32,9 +39,29 @@ public sealed class V2Scoring(
 
     private const int MaxRowsNamed = 5;
     private static readonly string[] NumberTypes = [Fp32, "FP64", "INT32", "INT64"];
-    private static readonly string[] Outputs = [ProbabilityOutput, DecisionOutput, ReasonsOutput];
-
     private readonly CreditModel _model = pipeline.Model;
+
+    private string[] Outputs => _model.HasDecisionOutputs
+        ? [ProbabilityOutput, DecisionOutput, ReasonsOutput, ThresholdOutput, ExpectedProfitOutput, LossOutput, MarginOutput, PointsOutput]
+        : [ProbabilityOutput, DecisionOutput, ReasonsOutput];
+
+    /// <summary>
+    /// The value of a numeric (FP32) output for one result, or null for a BYTES output. An amount the applicant's
+    /// economics could not give (<see cref="DecisionMoney.Fallback"/>) is NaN: gRPC carries it as such, REST as null.
+    /// </summary>
+    public static double? Number(string output, ScoreResult result) => output switch
+    {
+        ProbabilityOutput => result.ProbabilityOfDefault,
+        ThresholdOutput => result.Threshold,
+        ExpectedProfitOutput => result.Money?.ExpectedProfit ?? double.NaN,
+        LossOutput => result.Money?.Loss ?? double.NaN,
+        MarginOutput => result.Money?.Margin ?? double.NaN,
+        PointsOutput => result.Points ?? double.NaN,
+        _ => null,
+    };
+
+    /// <summary>The value of a BYTES output for one result.</summary>
+    public static string Text(string output, ScoreResult result) => output == DecisionOutput ? result.Decision : ReasonsJson(result);
 
     public CreditModel Model => _model;
 
@@ -63,11 +90,7 @@ public sealed class V2Scoring(
         [_model.Version],
         Platform,
         [.. _model.Inputs.Select(i => _model.Features[i]).Select(f => new TensorMetadata(f.Name, f.IsCategory ? Bytes : Fp32, [-1, 1]))],
-        [
-            new(ProbabilityOutput, Fp32, [-1, 1]),
-            new(DecisionOutput, Bytes, [-1, 1]),
-            new(ReasonsOutput, Bytes, [-1, 1]),
-        ],
+        [.. Outputs.Select(o => new TensorMetadata(o, o is DecisionOutput or ReasonsOutput ? Bytes : Fp32, [-1, 1]))],
         new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["threshold"] = _model.Threshold.ToString("R", System.Globalization.CultureInfo.InvariantCulture),

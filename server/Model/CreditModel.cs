@@ -3,6 +3,7 @@ using System.Text.Json;
 using CreditRisk.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace CreditRisk.Server.Model;
@@ -20,6 +21,9 @@ public sealed class CreditModel : IDisposable
     private readonly RunOptions _runOptions = new();
     private readonly string[] _inputNames = [];
     private readonly string[] _outputNames = [];
+
+    // PD first, then the decision outputs in the order GraphDecision reads them; empty for a graph without them.
+    private readonly string[] _decisionOutputNames = [];
 
     // One-row string tensors for every allowed value of every categorical input (and "" for a missing one), built
     // once: a single-applicant score then creates no string tensors (a native allocation + UTF-8 copy per category
@@ -52,6 +56,11 @@ public sealed class CreditModel : IDisposable
         Inputs = _file.Inputs;
         _inputNames = _file.InputNames;
         _outputNames = _file.OutputNames;
+        HasDecisionOutputs = Card.Economics is not null;
+        _decisionOutputNames = HasDecisionOutputs
+            ? [ModelMetadataKeys.ProbabilityOutput, ModelMetadataKeys.ThresholdOutput, ModelMetadataKeys.ApproveOutput,
+                ModelMetadataKeys.ExpectedProfitOutput, ModelMetadataKeys.LossOutput, ModelMetadataKeys.MarginOutput, ModelMetadataKeys.PointsOutput]
+            : [];
         Reference = _file.Reference;
         Example = _file.Example;
         try
@@ -117,16 +126,33 @@ public sealed class CreditModel : IDisposable
     public ApplicantRow Example { get; }
 
     /// <summary>
+    /// The graph decides (its card lists the decision outputs, checked at load): answers carry its threshold, decision,
+    /// money and points. False for a file written before the graph carried the decision: the card's threshold decides.
+    /// </summary>
+    public bool HasDecisionOutputs { get; }
+
+    /// <summary>The basis and currency of the graph's amounts (null without decision outputs).</summary>
+    public DecisionEconomics? Economics => Card.Economics;
+
+    /// <summary>
     /// Scores rows, writing P(bad) for each row into <paramref name="probabilities"/>: in one ONNX Runtime run, or, from
     /// <see cref="ModelOptions.ParallelRunRows"/> rows on, in one run per core in parallel (the tree kernels cost ~10 µs
     /// per row on one core, so a big batch is bound by the cores, not by the fixed cost of a run).
     /// </summary>
-    public void Predict(ReadOnlySpan<ModelRow> rows, Span<float> probabilities)
+    public void Predict(ReadOnlySpan<ModelRow> rows, Span<float> probabilities) => Predict(rows, probabilities, []);
+
+    /// <summary>
+    /// As <see cref="Predict(ReadOnlySpan{ModelRow}, Span{float})"/>, and, when <paramref name="decisions"/> is not
+    /// empty (same length as the rows), each row's <see cref="GraphDecision"/>: from the graph's decision outputs, or
+    /// for a graph without them the card's threshold and "not (PD &gt; threshold)" with NaN amounts. The reasons'
+    /// "what if" rows pass none: they need only the PD, and ONNX Runtime then skips the decision nodes.
+    /// </summary>
+    public void Predict(ReadOnlySpan<ModelRow> rows, Span<float> probabilities, Span<GraphDecision> decisions)
     {
         var parts = Environment.ProcessorCount;
         if (_parallelRunRows == 0 || rows.Length < _parallelRunRows || parts < 2)
         {
-            PredictOneRun(rows, probabilities);
+            PredictOneRun(rows, probabilities, decisions);
             return;
         }
 
@@ -134,6 +160,8 @@ public sealed class CreditModel : IDisposable
         var count = rows.Length;
         var pooledRows = ArrayPool<ModelRow>.Shared.Rent(count);
         var pooledProbabilities = ArrayPool<float>.Shared.Rent(count);
+        var withDecisions = !decisions.IsEmpty;
+        var pooledDecisions = withDecisions ? ArrayPool<GraphDecision>.Shared.Rent(count) : [];
         try
         {
             rows.CopyTo(pooledRows);
@@ -149,6 +177,10 @@ public sealed class CreditModel : IDisposable
             }
 
             pooledProbabilities.AsSpan(0, count).CopyTo(probabilities);
+            if (withDecisions)
+            {
+                pooledDecisions.AsSpan(0, count).CopyTo(decisions);
+            }
 
             void RunParts() => Parallel.For(0, parts, new ParallelOptions { MaxDegreeOfParallelism = parts }, part =>
             {
@@ -156,7 +188,8 @@ public sealed class CreditModel : IDisposable
                 var length = Math.Min(size, count - start);
                 if (length > 0)
                 {
-                    PredictOneRun(pooledRows.AsSpan(start, length), pooledProbabilities.AsSpan(start, length));
+                    PredictOneRun(pooledRows.AsSpan(start, length), pooledProbabilities.AsSpan(start, length),
+                        withDecisions ? pooledDecisions.AsSpan(start, length) : []);
                 }
             });
         }
@@ -164,10 +197,14 @@ public sealed class CreditModel : IDisposable
         {
             ArrayPool<ModelRow>.Shared.Return(pooledRows, clearArray: true);
             ArrayPool<float>.Shared.Return(pooledProbabilities);
+            if (withDecisions)
+            {
+                ArrayPool<GraphDecision>.Shared.Return(pooledDecisions);
+            }
         }
     }
 
-    private void PredictOneRun(ReadOnlySpan<ModelRow> rows, Span<float> probabilities)
+    private void PredictOneRun(ReadOnlySpan<ModelRow> rows, Span<float> probabilities, Span<GraphDecision> decisions)
     {
         if (rows.Length == 0)
         {
@@ -219,9 +256,22 @@ public sealed class CreditModel : IDisposable
                 }
             }
 
-            using var outputs = _session.Run(_runOptions, _inputNames, inputs, _outputNames);
+            var fromGraph = !decisions.IsEmpty && HasDecisionOutputs;
+            using var outputs = _session.Run(_runOptions, _inputNames, inputs, fromGraph ? _decisionOutputNames : _outputNames);
             ModelChecks.CheckScores(outputs[0].GetTensorTypeAndShape().Shape, outputs[0].GetTensorDataAsSpan<float>(), count);
             outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
+            if (fromGraph)
+            {
+                ReadDecisions(outputs, count, decisions);
+            }
+            else if (!decisions.IsEmpty)
+            {
+                var threshold = (float)Threshold;
+                for (var r = 0; r < count; r++)
+                {
+                    decisions[r] = new GraphDecision(threshold, !Decisions.Rejects(probabilities[r], Threshold), float.NaN, float.NaN, float.NaN, float.NaN);
+                }
+            }
         }
         finally
         {
@@ -234,6 +284,31 @@ public sealed class CreditModel : IDisposable
             }
 
             ArrayPool<float>.Shared.Return(numeric);
+        }
+    }
+
+    private static void ReadDecisions(IDisposableReadOnlyCollection<OrtValue> outputs, int count, Span<GraphDecision> decisions)
+    {
+        var threshold = outputs[1].GetTensorDataAsSpan<float>();
+        var approve = outputs[2].GetTensorDataAsSpan<bool>();
+        var profit = outputs[3].GetTensorDataAsSpan<float>();
+        var loss = outputs[4].GetTensorDataAsSpan<float>();
+        var margin = outputs[5].GetTensorDataAsSpan<float>();
+        var points = outputs[6].GetTensorDataAsSpan<float>();
+        for (var i = 1; i < outputs.Count; i++)
+        {
+            ModelChecks.CheckDecisionOutput(outputs[i].GetTensorTypeAndShape().Shape, count);
+        }
+
+        for (var r = 0; r < count; r++)
+        {
+            // A threshold is a probability whatever the economics; NaN or out of [0, 1] is a broken graph, as a bad PD is.
+            if (!(threshold[r] >= 0 && threshold[r] <= 1))
+            {
+                throw new ModelOutputException($"the model returned the threshold {threshold[r]}, not a probability");
+            }
+
+            decisions[r] = new GraphDecision(threshold[r], approve[r], profit[r], loss[r], margin[r], points[r]);
         }
     }
 

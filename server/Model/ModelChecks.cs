@@ -243,6 +243,15 @@ public static class ModelChecks
     /// Every run: one value per row, each a probability. A PD of 4.8 was served as a 200 with a negative expected cost,
     /// and an infinite one became a 500 that was still counted as a reject. Throws instead of returning a number.
     /// </summary>
+    /// <summary>A decision output holds one value per row, like the PD.</summary>
+    public static void CheckDecisionOutput(ReadOnlySpan<long> shape, int rows)
+    {
+        if (shape.Length != 2 || shape[0] != rows || shape[1] != 1)
+        {
+            throw new ModelOutputException($"the model returned a decision output of shape [{string.Join(", ", shape.ToArray())}] for {rows} rows, not [{rows}, 1]");
+        }
+    }
+
     public static void CheckScores(ReadOnlySpan<long> shape, ReadOnlySpan<float> probabilities, int rows)
     {
         if (shape.Length != 2 || shape[0] != rows || shape[1] != 1)

@@ -81,6 +81,7 @@ public sealed partial class ShadowScorer : BackgroundService
         var rows = new List<ModelRow>();
         var ids = new List<Guid>();
         var pd = new float[_options.MaxRowsPerRun];
+        var decided = new GraphDecision[_options.MaxRowsPerRun];
         // Not stoppingToken: after SIGTERM the loop scores what is queued (StopAsync completes the queue).
         while (await _queue.WaitToReadAsync(CancellationToken.None))
         {
@@ -120,7 +121,13 @@ public sealed partial class ShadowScorer : BackgroundService
 
             try
             {
-                challenger.Predict(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), pd);
+                if (decided.Length < rows.Count)
+                {
+                    decided = new GraphDecision[rows.Count];
+                }
+
+                // The challenger decides as its own file says (its own thresholds with loan-level economics).
+                challenger.Predict(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), pd, decided.AsSpan(0, rows.Count));
             }
             catch (Exception e)
             {
@@ -131,8 +138,8 @@ public sealed partial class ShadowScorer : BackgroundService
             var scored = new ChallengerDecision[rows.Count];
             for (var i = 0; i < scored.Length; i++)
             {
-                scored[i] = new ChallengerDecision(ids[i], challenger.Version, challenger.Threshold, pd[i],
-                    Decisions.Rejects(pd[i], challenger.Threshold) ? Decisions.Reject : Decisions.Approve);
+                scored[i] = new ChallengerDecision(ids[i], challenger.Version, decided[i].Threshold, pd[i],
+                    decided[i].Approve ? Decisions.Approve : Decisions.Reject);
             }
 
             try

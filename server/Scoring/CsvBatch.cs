@@ -25,8 +25,13 @@ public static partial class CsvBatch
 {
     public const string MediaType = "text/csv";
 
-    /// <summary>The columns appended to each row (an input column of the same name is replaced).</summary>
-    public static readonly string[] ResultColumns = ["probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId"];
+    /// <summary>
+    /// The columns appended to each row (an input column of the same name is replaced): then the money the decision
+    /// weighed (docs/economics.md; empty where the model file has no decision outputs or the applicant's economics
+    /// could not be computed) and the points score.
+    /// </summary>
+    public static readonly string[] ResultColumns =
+        ["probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId", "threshold", "expectedProfit", "loss", "margin", "points"];
 
     public static bool IsCsv(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
@@ -317,10 +322,18 @@ public static partial class CsvBatch
                     row[ResultColumns[3]].Set(SpreadsheetSafe(string.Join("; ", result.Reasons.Select(r => r.Text)), numeric: false));
                     // Empty when recording is off (Records:Enabled=false).
                     row[ResultColumns[4]].Set(result.DecisionId?.ToString() ?? "");
+                    // Numbers, never text: a negative profit is data, not a formula, so no apostrophe.
+                    row[ResultColumns[5]].Set(Number(result.Threshold));
+                    row[ResultColumns[6]].Set(Number(result.Money?.ExpectedProfit));
+                    row[ResultColumns[7]].Set(Number(result.Money?.Loss));
+                    row[ResultColumns[8]].Set(Number(result.Money?.Margin));
+                    row[ResultColumns[9]].Set(Number(result.Points));
                 }
             }
 
             return text.ToString();
         }
+
+        private static string Number(double? value) => value?.ToString("R", CultureInfo.InvariantCulture) ?? "";
     }
 }

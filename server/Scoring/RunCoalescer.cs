@@ -22,12 +22,16 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
     /// <summary>Runs that scored queued requests (the dynamic batches), since start.</summary>
     public long GatheredRuns => Interlocked.Read(ref _gatheredRuns);
 
-    /// <summary>Scores <paramref name="rows"/> into <paramref name="probabilities"/> (same length), alone or with other callers' rows.</summary>
-    public Task PredictAsync(ArraySegment<ModelRow> rows, ArraySegment<float> probabilities)
+    /// <summary>
+    /// Scores <paramref name="rows"/> into <paramref name="probabilities"/> (same length), and into
+    /// <paramref name="decisions"/> when it is not empty (<see cref="CreditModel.Predict(ReadOnlySpan{ModelRow}, Span{float}, Span{GraphDecision})"/>),
+    /// alone or with other callers' rows.
+    /// </summary>
+    public Task PredictAsync(ArraySegment<ModelRow> rows, ArraySegment<float> probabilities, ArraySegment<GraphDecision> decisions = default)
     {
         if (maxRows == 0 || rows.Count == 0)
         {
-            model.Predict(rows, probabilities);
+            model.Predict(rows, probabilities, decisions);
             return Task.CompletedTask;
         }
 
@@ -41,7 +45,7 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
             }
             else
             {
-                queued = new Pending(rows, probabilities);
+                queued = new Pending(rows, probabilities, decisions);
                 _queue.Add(queued);
             }
         }
@@ -53,7 +57,7 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
 
         try
         {
-            model.Predict(rows, probabilities);
+            model.Predict(rows, probabilities, decisions);
         }
         finally
         {
@@ -106,6 +110,9 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
         var count = batch.Sum(p => p.Rows.Count);
         var rows = ArrayPool<ModelRow>.Shared.Rent(count);
         var probabilities = ArrayPool<float>.Shared.Rent(count);
+        // One run for all: with decision outputs if any request asked for them (the others ignore theirs).
+        var withDecisions = batch.Exists(p => p.Decisions.Count > 0);
+        var decisions = withDecisions ? ArrayPool<GraphDecision>.Shared.Rent(count) : [];
         try
         {
             var at = 0;
@@ -115,11 +122,16 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
                 at += pending.Rows.Count;
             }
 
-            model.Predict(rows.AsSpan(0, count), probabilities.AsSpan(0, count));
+            model.Predict(rows.AsSpan(0, count), probabilities.AsSpan(0, count), withDecisions ? decisions.AsSpan(0, count) : []);
             at = 0;
             foreach (var pending in batch)
             {
                 probabilities.AsSpan(at, pending.Rows.Count).CopyTo(pending.Probabilities);
+                if (pending.Decisions.Count > 0)
+                {
+                    decisions.AsSpan(at, pending.Rows.Count).CopyTo(pending.Decisions);
+                }
+
                 at += pending.Rows.Count;
                 pending.TrySetResult();
             }
@@ -136,15 +148,21 @@ public sealed class RunCoalescer(CreditModel model, int maxRows)
         {
             ArrayPool<ModelRow>.Shared.Return(rows, clearArray: true);
             ArrayPool<float>.Shared.Return(probabilities);
+            if (withDecisions)
+            {
+                ArrayPool<GraphDecision>.Shared.Return(decisions);
+            }
         }
     }
 
     // Continuations run asynchronously: the thread running the gathered batch must not run the requests' handlers.
-    private sealed class Pending(ArraySegment<ModelRow> rows, ArraySegment<float> probabilities)
+    private sealed class Pending(ArraySegment<ModelRow> rows, ArraySegment<float> probabilities, ArraySegment<GraphDecision> decisions)
         : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public ArraySegment<ModelRow> Rows { get; } = rows;
 
         public ArraySegment<float> Probabilities { get; } = probabilities;
+
+        public ArraySegment<GraphDecision> Decisions { get; } = decisions;
     }
 }

@@ -28,12 +28,13 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
     {
         var rows = new ModelRow[_options.Reasons ? 1 + _reasons.MaxVariants : 1];
         var probabilities = new float[rows.Length];
+        var decision = new GraphDecision[1];
         rows[0] = new ModelRow(applicant);
-        await _coalescer.PredictAsync(new(rows, 0, 1), new(probabilities, 0, 1));
+        await _coalescer.PredictAsync(new(rows, 0, 1), new(probabilities, 0, 1), decision);
         clock?.Lap(ScoringMetrics.ScoreStage);
         double pd = probabilities[0];
         IReadOnlyList<Reason> why = [];
-        if (_options.Reasons && Decisions.Rejects(pd, model.Threshold))
+        if (_options.Reasons && !decision[0].Approve)
         {
             var count = _reasons.AddVariants(applicant, rows.AsSpan(1));
             await _coalescer.PredictAsync(new(rows, 1, count), new(probabilities, 1, count));
@@ -45,7 +46,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             clock?.Lap(ScoringMetrics.ReasonsStage);
         }
 
-        return Result(applicant, pd, why);
+        return Result(applicant, pd, decision[0], why);
     }
 
     /// <summary>A batch in one run (and its rejects' reasons in a second); <paramref name="clock"/> times the two.</summary>
@@ -55,6 +56,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
         var rows = ArrayPool<ModelRow>.Shared.Rent(applicants.Count * (reasons ? 1 + _reasons.MaxVariants : 1));
         var probabilities = ArrayPool<float>.Shared.Rent(rows.Length);
         var variantCounts = ArrayPool<int>.Shared.Rent(applicants.Count);
+        var decisions = ArrayPool<GraphDecision>.Shared.Rent(applicants.Count);
         try
         {
             // First run: the applicants alone. Only rejects carry reasons, so the "what if" variants are scored in a
@@ -64,7 +66,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                 rows[i] = new ModelRow(applicants[i]);
             }
 
-            model.Predict(rows.AsSpan(0, applicants.Count), probabilities.AsSpan(0, applicants.Count));
+            model.Predict(rows.AsSpan(0, applicants.Count), probabilities.AsSpan(0, applicants.Count), decisions.AsSpan(0, applicants.Count));
             clock?.Lap(ScoringMetrics.ScoreStage);
 
             // Row layout after the applicants: the variants of each reject.
@@ -73,7 +75,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             {
                 for (var i = 0; i < applicants.Count; i++)
                 {
-                    variantCounts[i] = Decisions.Rejects(probabilities[i], model.Threshold)
+                    variantCounts[i] = !decisions[i].Approve
                         ? _reasons.AddVariants(applicants[i], rows.AsSpan(count))
                         : 0;
                     count += variantCounts[i];
@@ -87,11 +89,10 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             for (var i = 0; i < applicants.Count; i++)
             {
                 double pd = probabilities[i];
-                var decision = Decisions.Decide(pd, model.Threshold);
                 IReadOnlyList<Reason> why = [];
                 if (reasons)
                 {
-                    if (decision == Decisions.Reject)
+                    if (!decisions[i].Approve)
                     {
                         why = _reasons.Rank(pd, rows.AsSpan(variant, variantCounts[i]), probabilities.AsSpan(variant, variantCounts[i]));
                     }
@@ -99,7 +100,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                     variant += variantCounts[i];
                 }
 
-                results[i] = Result(applicants[i], pd, why);
+                results[i] = Result(applicants[i], pd, decisions[i], why);
             }
 
             if (reasons)
@@ -114,16 +115,34 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             ArrayPool<ModelRow>.Shared.Return(rows, clearArray: true);
             ArrayPool<float>.Shared.Return(probabilities);
             ArrayPool<int>.Shared.Return(variantCounts);
+            ArrayPool<GraphDecision>.Shared.Return(decisions);
         }
     }
 
-    /// <summary>The one place a decision's fields are filled in, for every transport (a new field is added here and in ScoreResult).</summary>
-    private ScoreResult Result(ApplicantRow applicant, double pd, IReadOnlyList<Reason> why) => new(
-        pd,
-        Decisions.Decide(pd, model.Threshold),
-        model.Threshold,
-        new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
-        model.Version,
-        why,
-        applicant.Ids);
+    /// <summary>
+    /// The one place a decision's fields are filled in, for every transport (a new field is added here and in
+    /// ScoreResult). The decision and the threshold are the graph's (<see cref="GraphDecision"/>): per applicant with
+    /// loan-level economics. The expected costs are then the same amounts the decision weighs, approve = PD·loss and
+    /// reject = (1 − PD)·margin, so approve is chosen exactly when it is not dearer; with constant costs, or when this
+    /// applicant's economics cannot be computed (the card's threshold decides), they are the card's cost weights.
+    /// </summary>
+    private ScoreResult Result(ApplicantRow applicant, double pd, GraphDecision graph, IReadOnlyList<Reason> why)
+    {
+        var money = model.Economics is not { } economics ? null
+            : float.IsNaN(graph.Loss) || float.IsNaN(graph.Margin) ? new DecisionMoney(DecisionMoney.Fallback, economics.Currency, null, null, null)
+            : new DecisionMoney(economics.Basis, economics.Currency, graph.ExpectedProfit, graph.Loss, graph.Margin);
+        var cost = money is { Loss: { } loss, Margin: { } margin }
+            ? new ExpectedCost(loss * pd, margin * (1 - pd))
+            : new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd));
+        return new(
+            pd,
+            graph.Approve ? Decisions.Approve : Decisions.Reject,
+            graph.Threshold,
+            cost,
+            model.Version,
+            why,
+            applicant.Ids,
+            Money: money,
+            Points: model.HasDecisionOutputs && float.IsFinite(graph.Points) ? graph.Points : null);
+    }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using CreditRisk.Contracts;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 using OrtSessionOptions = Microsoft.ML.OnnxRuntime.SessionOptions;
 
 namespace CreditRisk.Server.Model;

@@ -167,7 +167,7 @@ public static class MoneyReport
                     : $"; the loans this model turns away do ({P((double)rejectedBad / rejected.Length)} against {P(rejected.Average(i => threshold(i)))}), and they are {P((double)rejected.Length / n)} of all.")).AppendLine();
     }
 
-    /// <summary>Money by grade: a category attribute named like "subGrade" or "grade" (reporting only; Lending Club's sub-grade).</summary>
+    /// <summary>Money by grade: the first category attribute whose name contains "grade", one containing "subgrade" first (reporting only; Lending Club's sub-grade).</summary>
     private static void Grades(StringBuilder md, ReportFacts f, string currency, int[] all, bool[] isBad, Func<int, double> made, Func<int, bool> rejected, Func<int, float> threshold)
     {
         var grade = f.Spec.Features.Where(x => x.IsCategory).OrderBy(x => x.Name.Contains("subgrade", StringComparison.OrdinalIgnoreCase) ? 0 : 1)

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace CreditRisk.Contracts;
@@ -247,7 +248,7 @@ public static class LoanEconomicsRules
         }
         else
         {
-            Number("term", loan.Term);
+            Number(JsonNamingPolicy.CamelCase.ConvertName(nameof(LoanEconomicsSpec.Term)), loan.Term); // the field's name, not an attribute's
         }
 
         foreach (var (field, value, low, high) in new[]

@@ -122,6 +122,7 @@ public static class TrainerRun
 
         // Last, what the run produced: the version the server will report (ModelIdentity: graph and card, not the commit) and the files.
         var written = ModelFiles.Concat(options.NoReport ? [] : ReportFiles)
+            .Concat(!options.NoReport && spec.Costs.Loan is not null && nested?.Money is not null ? [Charts.ProfitFile] : [])
             .Select(f => Path.Combine(output, f));
         AnsiConsole.MarkupLine($"Model version [green]{ModelFile.VersionOf(onnx, card)}[/] ({Markup.Escape(spec.Name)}). Wrote:");
         foreach (var path in written)

@@ -10,6 +10,8 @@ public class LoanEconomicsTests
 {
     private static string Repo(params string[] parts) => Path.Combine([Paths.Root, .. parts]);
 
+    private static readonly JsonSerializerOptions Compact = new(DatasetSpec.Json) { WriteIndented = false };
+
     private const string Features = """
         [{"name":"amount","kind":"real","min":500},
          {"name":"rate","kind":"real","min":0,"max":40},
@@ -37,7 +39,7 @@ public class LoanEconomicsTests
         Assert.Null(german.Costs.Loan);
         Assert.Equal((5.0, 1.0), (german.Costs.FalseNegative, german.Costs.FalsePositive));
         // A constant-cost spec serialises its costs as before (no loan, no points): its card's spec is unchanged.
-        Assert.Equal("""{"falseNegative":5,"falsePositive":1}""", JsonSerializer.Serialize(german.Costs, new JsonSerializerOptions(DatasetSpec.Json) { WriteIndented = false }));
+        Assert.Equal("""{"falseNegative":5,"falsePositive":1}""", JsonSerializer.Serialize(german.Costs, Compact));
     }
 
     [Theory]
@@ -184,7 +186,9 @@ public class LoanDecisionGraphTests
         using var scorer = new OnnxScorer(onnx);
         OnnxExport.Verify(onnx, model, rows, Fallback); // PDs, thresholds, decisions, amounts and points against the trainer's
         var d = scorer.ScoreDecisions(data.Spec, rows);
-        Assert.NotEqual(d.Threshold[0], d.Threshold[1]);
+        // Lending Club has no cost per loan, so the amount cancels out of margin / (margin + loss): the threshold is the
+        // same up to float rounding, while the amounts (and so the expected profit) scale with it.
+        Assert.Equal(d.Threshold[0], d.Threshold[1], 1e-5);
         Assert.NotEqual(d.Threshold[2], d.Threshold[3]);
         Assert.True(d.Threshold[3] > d.Threshold[2], "a higher rate earns more margin: a higher PD is acceptable");
         Assert.True(d.Loss[1] > 30 * d.Loss[0]);
@@ -195,6 +199,31 @@ public class LoanDecisionGraphTests
         }
 
         Assert.Contains(false, d.Approve);
+    }
+
+    [Fact]
+    public void The_amount_moves_the_threshold_only_through_a_cost_per_loan()
+    {
+        var loan = new LoanEconomicsSpec
+        {
+            Currency = "USD",
+            Exposure = "amount",
+            Rate = "rate",
+            Term = "months",
+            LossGivenDefault = 0.9,
+            FundingRate = 0.02,
+            ServicingFee = 0.01,
+        };
+        var small = LoanEconomics.Amounts(loan, 1000, 12, 36);
+        var large = LoanEconomics.Amounts(loan, 35000, 12, 36);
+        Assert.Equal(small.Threshold(0.3f), large.Threshold(0.3f), 1e-5);
+        Assert.Equal(35, large.Loss / small.Loss, 1e-4);
+        Assert.Equal(35, large.Margin / small.Margin, 1e-3);
+
+        var withCost = loan with { CostPerLoan = 50 };
+        var smallWithCost = LoanEconomics.Amounts(withCost, 1000, 12, 36);
+        var largeWithCost = LoanEconomics.Amounts(withCost, 35000, 12, 36);
+        Assert.True(smallWithCost.Threshold(0.3f) < largeWithCost.Threshold(0.3f) - 0.01, "a fixed cost weighs more on a small loan");
     }
 
     [Fact]

@@ -98,6 +98,39 @@ public class EveryShippedModelTests
     }
 
     /// <summary>
+    /// The shipped Lending Club file alone: applicants who differ from a golden row only in rate get different
+    /// thresholds (only in amount: the same threshold, since the spec has no cost per loan, but amounts and expected
+    /// profit that scale); every decision is the sign of its expected profit, on these and on every golden row.
+    /// </summary>
+    [Fact]
+    public void The_shipped_lending_club_file_decides_each_loan_by_the_sign_of_its_own_expected_profit()
+    {
+        var folder = Path.Combine(Paths.Root, "artifacts", "lending-club");
+        var spec = DatasetSpecSchema.Load(Path.Combine(Paths.Root, "data", "lending-club", "dataset.json"));
+        var (_, golden) = Golden.Read(spec, File.ReadAllText(Path.Combine(folder, "golden.json")));
+        var data = golden.Where(r => r.Row.Kind == "data").Select(r => r.Row.Record).ToArray();
+        int At(string name) => spec.IndexOf(spec.Find(name)!);
+        CreditRecord With(string name, float value) => data[0].With(At(name), data[0].Categories[At(name)], value);
+        CreditRecord[] rows = [With("interestRate", 6), With("interestRate", 25), With("fundedAmount", 1000), With("fundedAmount", 35000), .. data];
+        using var scorer = new OnnxScorer(File.ReadAllBytes(Path.Combine(folder, "model.onnx")));
+        var d = scorer.ScoreDecisions(spec, rows);
+
+        Assert.True(d.Threshold[1] > d.Threshold[0] + 0.1, $"rate 25 % threshold {d.Threshold[1]} against rate 6 % {d.Threshold[0]}");
+        Assert.Equal(d.Threshold[2], d.Threshold[3], 1e-5);
+        Assert.Equal(35, d.Loss[3] / d.Loss[2], 1e-4);
+        Assert.NotEqual(d.ExpectedProfit[2], d.ExpectedProfit[3]);
+        for (var i = 0; i < rows.Length; i++)
+        {
+            Assert.True(float.IsFinite(d.ExpectedProfit[i]), $"row {i}");
+            Assert.Equal(d.ExpectedProfit[i] > 0, d.Approve[i]);
+            Assert.Equal(!(d.Pd[i] > d.Threshold[i]), d.Approve[i]);
+        }
+
+        Assert.True(d.Threshold.Skip(4).Distinct().Count() > 100, "thresholds vary loan by loan");
+        Assert.Contains(false, d.Approve.Skip(4));
+    }
+
+    /// <summary>
     /// The monitoring baseline in the card: every attribute but ids, with shares that add up, and PD bands whose rows
     /// are every out-of-fold PD (rows × repeats), whose pooled bad rate is therefore the data's, and which cut the PDs
     /// at the baseline's own PD edges.

@@ -15,6 +15,9 @@ public static class Charts
 
     public static readonly string[] Files = [CostFile, RocFile, ReliabilityFile, GainsFile];
 
+    /// <summary>The money view's chart (a spec with loan-level economics and its nested run only, so not in <see cref="Files"/>).</summary>
+    public const string ProfitFile = "profit-curve.png";
+
     private const int Width = 900;
     private const int Height = 560;
 
@@ -128,6 +131,46 @@ public static class Charts
         perfect.LegendText = "perfect order";
         plot.Axes.SetLimits(0, 100, 0, 100);
         Style(plot, "Cumulative gains, out of fold", "applicants, riskiest first (% of all)", "defaulters captured (% of all)");
+        plot.ShowLegend(Alignment.LowerRight);
+        plot.SavePng(path, Width, Height);
+    }
+
+    /// <summary>
+    /// Profit per applicant against the approval rate (money report): <paramref name="byPd"/>[k] and
+    /// <paramref name="byProfit"/>[k] are the money per applicant when the k applicants with the lowest PD, or the highest
+    /// expected profit, are approved; the rule's point and the nested estimates as horizontal lines. The x axis starts where
+    /// the curves come within reach of approve-all, so their differences show.
+    /// </summary>
+    public static void ProfitCurve(string path, double[] byPd, double[] byProfit, string currency, (double Share, double Money) rule,
+        double approveAll, double model, double todaysRule)
+    {
+        var n = byPd.Length - 1;
+        var from = (int)Math.Floor(0.75 * n);
+        double[] Xs() => [.. Enumerable.Range(from, n - from + 1).Select(k => 100.0 * k / n)];
+        var plot = new Plot();
+        var pd = plot.Add.ScatterLine(Xs(), byPd[from..]);
+        pd.LegendText = "approve the lowest PDs first";
+        pd.LineWidth = 2;
+        var profit = plot.Add.ScatterLine(Xs(), byProfit[from..]);
+        profit.LegendText = "approve the highest expected profit first";
+        profit.LineWidth = 2;
+        profit.LinePattern = LinePattern.Dashed;
+        var all = plot.Add.HorizontalLine(approveAll);
+        all.LegendText = $"approve everyone, nested CV ({approveAll:N0})";
+        all.LinePattern = LinePattern.Dotted;
+        var m = plot.Add.HorizontalLine(model);
+        m.LegendText = $"the model's rule, nested CV ({model:N0})";
+        var today = plot.Add.HorizontalLine(todaysRule);
+        today.LegendText = $"today's 5:1 rule, nested CV ({todaysRule:N0})";
+        today.LinePattern = LinePattern.DenselyDashed;
+        var point = plot.Add.Scatter(new[] { rule.Share * 100 }, new[] { rule.Money });
+        point.LegendText = $"the rule on the mean PDs: {rule.Share * 100:F1} % approved";
+        point.MarkerSize = 12;
+        point.LineWidth = 0;
+        var low = Math.Min(Math.Min(byPd[from], byProfit[from]), todaysRule);
+        var high = Math.Max(byPd.Max(), byProfit.Max());
+        plot.Axes.SetLimits(100.0 * from / n, 100, low - 0.05 * (high - low), high + 0.05 * (high - low));
+        Style(plot, "Profit against the approval rate, nested out-of-fold PDs", "applicants approved (%)", $"money per applicant ({currency})");
         plot.ShowLegend(Alignment.LowerRight);
         plot.SavePng(path, Width, Height);
     }

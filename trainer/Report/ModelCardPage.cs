@@ -21,14 +21,21 @@ public static class ModelCardPage
         md.AppendLine($"# Model card: {spec.Title}").AppendLine();
 
         md.AppendLine("## Model details").AppendLine();
-        md.AppendLine($"- **What:** a probability of default (PD) for one loan application, and a decision: reject when PD > {F(card.Threshold, 4)}.");
+        md.AppendLine(spec.Costs.Loan is { } loan
+            ? $"- **What:** a probability of default (PD) for one loan application, and a decision on that loan's own money: reject when PD > margin / (margin + loss), " +
+              $"the loan's break-even PD, from its amount, rate and term (docs/economics.md; amounts in {loan.Currency}, computed in the ONNX file). " +
+              $"When they cannot be computed the file falls back to the constant threshold {F(card.Threshold, 4)}."
+            : $"- **What:** a probability of default (PD) for one loan application, and a decision: reject when PD > {F(card.Threshold, 4)}.");
         md.AppendLine($"- **How:** the mean PD of {f.Outcome.Members.Count} models, one per learner family ({string.Join("; ", f.Outcome.Members.Select(m => m.Candidate.Name))}){(f.Recalibration is { } p ? $", recalibrated ({p.Formula})" : "")}, trained with ML.NET and exported as one ONNX file; " +
             "the procedure was pre-registered (docs/preregistration.md) and is judged by nested cross-validation.");
         md.AppendLine($"- **Inputs:** {spec.Inputs.Count()} attributes ({string.Join(", ", spec.Inputs.Select(x => x.Text))}).");
         md.AppendLine(spec.Protected.Any()
             ? $"- **Not inputs:** the protected attributes {string.Join(", ", spec.Protected.Select(x => $"{x.Text} (`{x.Name}`)"))}. They are never inputs, never reasons, and cannot change a PD (a test varies each over all its values for every applicant). The API accepts them, optionally, for monitoring."
             : "- **Not inputs:** none; the data set has no protected attribute (see Fairness for the proxy risk).");
-        md.AppendLine($"- **Costs:** approving a defaulter costs {N(card.CostFalseNegative)}, rejecting a good payer {N(card.CostFalsePositive)}.");
+        md.AppendLine(spec.Costs.Loan is { } l2
+            ? $"- **Costs:** per loan, approving a defaulter loses amount × {l2.LossGivenDefault.ToString(System.Globalization.CultureInfo.InvariantCulture)}, rejecting a good payer forgoes its interest margin net of funding and fees; " +
+              $"the constant {N(card.CostFalseNegative)}:{N(card.CostFalsePositive)} costs only set the fallback threshold."
+            : $"- **Costs:** approving a defaulter costs {N(card.CostFalseNegative)}, rejecting a good payer {N(card.CostFalsePositive)}.");
         md.AppendLine($"- **Training:** {card.TrainingRows} rows, SHA-256 `{card.TrainingDataSha256}`, seed {card.Seed}; the model version identifies the model (a hash of the ONNX graph and this card), not the checkout it was trained from.").AppendLine();
 
         md.AppendLine("## Intended use").AppendLine();
@@ -54,6 +61,17 @@ public static class ModelCardPage
             md.AppendLine($"| accept everyone | {F(n.AcceptAll.Mean)} | {Ci(n.AcceptAll)} | all rows |");
             md.AppendLine($"| reject everyone | {F(n.RejectAll.Mean)} | {Ci(n.RejectAll)} | all rows |");
             md.AppendLine($"| AUC | {F(n.ProcedureAuc)} | | nested CV |");
+            if (n.Money is { } m)
+            {
+                var shipped = f.Recalibration is null ? m.Model : m.ModelRecalibrated;
+                var difference = f.Recalibration is null ? m.ModelMinusApproveAll : m.RecalibratedMinusApproveAll;
+                string Money(double v) => v.ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
+                md.AppendLine($"| money per loan, {m.Currency} (the per-loan rule) | {Money(shipped.Mean)} | {Money(shipped.Ci95Low)} to {Money(shipped.Ci95High)} | nested CV {n.OuterFolds}×{n.Repeats}, money procedure |");
+                md.AppendLine($"| money per loan, approve everyone | {Money(m.ApproveAll.Mean)} | {Money(m.ApproveAll.Ci95Low)} to {Money(m.ApproveAll.Ci95High)} | same folds |");
+                md.AppendLine($"| money per loan, today's 5:1 rule | {Money(m.TodaysRule.Mean)} | {Money(m.TodaysRule.Ci95Low)} to {Money(m.TodaysRule.Ci95High)} | same folds |");
+                md.AppendLine($"| model − approve everyone, per loan | {Money(difference.Mean)} | {Money(difference.Ci95Low)} to {Money(difference.Ci95High)} | paired |");
+                md.AppendLine($"| model − today's 5:1 rule, per loan | {Money(m.ModelMinusTodaysRule.Mean)} | {Money(m.ModelMinusTodaysRule.Ci95Low)} to {Money(m.ModelMinusTodaysRule.Ci95High)} | paired |");
+            }
             if (n.Compliance is { } c)
             {
                 md.AppendLine($"| cost of compliance (compliant minus with protected inputs) | {F(c.Difference.Mean, 3, signed: true)} | {F(c.Difference.Ci95Low, 3, true)} to {F(c.Difference.Ci95High, 3, true)} | nested CV, paired |");

@@ -15,6 +15,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
     private readonly ScoringOptions _options = options.Value;
     private readonly ReferenceSwapReasons _reasons = new(model, options.Value.MaxReasons);
     private readonly RunCoalescer _coalescer = new(model, options.Value.CoalesceMaxRows);
+    private readonly PointsScale _points = model.Spec.Costs.Points ?? PointsScale.Default;
 
     public CreditModel Model => model;
 
@@ -143,6 +144,8 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             why,
             applicant.Ids,
             Money: money,
-            Points: model.HasDecisionOutputs && float.IsFinite(graph.Points) ? graph.Points : null);
+            // The graph's formula on the graph's PD, in C#: ORT's vectorised Log differs from its scalar one in the last
+            // bits, so the graph's own points for one applicant could differ by 1e-4 between a single score and a batch.
+            Points: model.HasDecisionOutputs ? _points.Points((float)pd) : null);
     }
 }

@@ -51,6 +51,7 @@ public sealed class ApiPolicyWalkTests
         ["POST " + Grpc + "ServerMetadata"] = ApiAccess.Open,
         ["POST " + Grpc + "ModelMetadata"] = ApiAccess.Open,
         ["GET /api/v1/model"] = ApiAccess.Open,
+        ["GET /api/v1/model/rules"] = ApiAccess.Open,
         ["GET /v2/models/{name}/"] = ApiAccess.Open,
         ["GET /v2/models/{name}/ready"] = ApiAccess.Open,
         ["GET /v2/models/{name}/versions/{version}/"] = ApiAccess.Open,

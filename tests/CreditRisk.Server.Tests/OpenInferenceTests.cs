@@ -75,7 +75,9 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
             spec.Inputs.Select(f => (f.Name, f.IsCategory ? "BYTES" : "FP32")),
             metadata["inputs"]!.AsArray().Select(t => ((string)t!["name"]!, (string)t["datatype"]!)));
         Assert.All(metadata["inputs"]!.AsArray(), t => Assert.Equal("[-1,1]", t!["shape"]!.ToJsonString()));
-        Assert.Equal(["probability_of_default", "decision", "reasons"], metadata["outputs"]!.AsArray().Select(t => (string)t!["name"]!));
+        // The shipped files carry the decision (docs/economics.md): its outputs follow the three of every model.
+        Assert.Equal(["probability_of_default", "decision", "reasons", "threshold", "expected_profit", "loss", "margin", "points"],
+            metadata["outputs"]!.AsArray().Select(t => (string)t!["name"]!));
 
         // Each model route also under /versions/{version}; another version or model is a 404 in the error object.
         await GetValid($"/v2/models/{Model}/versions/{version}", "metadata_model_response");

@@ -1,5 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Scoring.Input;
@@ -9,7 +10,7 @@ public sealed class InputRulesModule : ICarterModule
 {
     public void AddRoutes(IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/v1/model/rules", GetInputRules)
+        app.MapApiGroup("/api/v1", ApiAccess.Open).MapGet("/model/rules", GetInputRules)
             .WithName("GetInputRules")
             .WithTags("Model")
             .WithSummary("The served model's input rules")
@@ -17,8 +18,7 @@ public sealed class InputRulesModule : ICarterModule
                 "Each attribute of the data set spec: whether a value is required, its rule in words as a 400 states it (for JSON and " +
                 "Open Inference tensors, a value that may be missing may also be null) and its rule for a CSV cell; and the cell texts that mean a missing value in a CSV " +
                 "file besides an empty cell (the spec's source.missingValues, as the trainer reads them).")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
     }
 
     public static Ok<InputRulesInfo> GetInputRules(InputRules rules) => TypedResults.Ok(Describe(rules));

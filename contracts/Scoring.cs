@@ -45,7 +45,9 @@ public sealed record Reason(string Code, string Feature, string Text, double Imp
 /// the amounts come from this applicant's own exposure, rate and term, in <see cref="Currency"/>; <c>constant</c>, the
 /// card's two cost weights (no currency); <c>fallback</c>, loan-level economics that could not be computed for this
 /// applicant (an amount, rate or term missing or zero): the decision used the card's threshold and the amounts are
-/// null. Approve exactly when <see cref="ExpectedProfit"/> is not negative: (1 − PD)·margin − PD·loss.
+/// null. <see cref="ExpectedProfit"/> is (1 − PD)·margin − PD·loss. With basis <c>loan</c> the decision is its sign
+/// (approve when it is not negative); with <c>constant</c> the decision is at the threshold the trainer chose on cost over
+/// the cross-validation folds, which need not be the break-even margin / (margin + loss).
 /// </summary>
 public sealed record DecisionMoney(string Basis, string? Currency, double? ExpectedProfit, double? Loss, double? Margin)
 {

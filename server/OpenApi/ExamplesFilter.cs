@@ -30,9 +30,35 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         var approve = new ScoreResult(
             0.05, Decisions.Approve, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.05, model.Card.CostFalsePositive * 0.95), "0123456789ab", [],
             DecisionId: Guid.Parse("01a2b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7c"));
+        if (model.Economics is { } economics)
+        {
+            // Illustrative amounts: a loan that loses 9,000 if it defaults and earns 2,100 if it repays, or the card's weights.
+            var (loss, margin) = economics.Basis == DecisionEconomics.Loan ? (9000.0, 2100.0) : (model.Card.CostFalseNegative, model.Card.CostFalsePositive);
+            var threshold = margin / (margin + loss);
+            DecisionMoney Money(double pd) => new(economics.Basis, economics.Currency, (1 - pd) * margin - pd * loss, loss, margin);
+            var scale = spec.Costs.Points ?? PointsScale.Default;
+            reject = reject with
+            {
+                Threshold = threshold,
+                ExpectedCost = new(loss * 0.62, margin * 0.38),
+                Money = Money(0.62),
+                Points = Math.Round(scale.Points(0.62f), 2),
+            };
+            approve = approve with
+            {
+                Threshold = threshold,
+                ExpectedCost = new(loss * 0.05, margin * 0.95),
+                Money = Money(0.05),
+                Points = Math.Round(scale.Points(0.05f), 2),
+            };
+        }
+
         var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
+            case "GetInputRules":
+                SetResponseExample(operation, "200", Scoring.Input.InputRulesModule.Describe(rules));
+                break;
             case "ScoreApplicant":
                 SetRequestExample(operation, example);
                 SetResponseExample(operation, "200", reject);

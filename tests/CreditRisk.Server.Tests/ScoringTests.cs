@@ -148,14 +148,20 @@ internal sealed record Golden(double Threshold, string Rule, IReadOnlyList<Golde
     {
         var json = JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "artifacts", d, "golden.json")))!;
         var rows = json["rows"]!.AsArray()
-            .Select(r => new GoldenRow((string)r!["kind"]!, r["input"]!.AsObject(), (double)r["pd"]!, (string)r["decision"]!))
+            .Select(r => new GoldenRow((string)r!["kind"]!, r["input"]!.AsObject(), (double)r["pd"]!, (string)r["decision"]!,
+                (double?)r["threshold"], Amount(r["expectedProfit"]), Amount(r["loss"]), Amount(r["margin"]), (double?)r["points"]))
             .ToList();
         return new Golden((double)json["threshold"]!, (string)json["rule"]!, rows);
     });
 
+    // The trainer writes an amount the economics could not give as null (JSON has no NaN).
+    private static double? Amount(JsonNode? node) => node is null ? null : (double)node;
+
     /// <summary>
     /// Every row a REST client can send (training rows, in-contract edges, rows with a missing value; split and unseen
-    /// rows are ONNX-only), batch-scored by the server: each PD within 1e-6 of the trainer's, the same decision.
+    /// rows are ONNX-only), batch-scored by the server: each PD within 1e-6 of the trainer's, the same decision; and
+    /// where the file carries the decision, the same threshold, expected profit, loss and margin as the graph gave the
+    /// trainer (float to float), the points within 1e-3.
     /// </summary>
     public async Task AssertServedBy(HttpClient client)
     {
@@ -173,9 +179,32 @@ internal sealed record Golden(double Threshold, string Rule, IReadOnlyList<Golde
                 Assert.True(Math.Abs(chunk[i].Pd - batch.Results[i].ProbabilityOfDefault) <= 1e-6,
                     $"row {i}: golden {chunk[i].Pd}, served {batch.Results[i].ProbabilityOfDefault}");
                 Assert.Equal(chunk[i].Decision, batch.Results[i].Decision);
+                if (chunk[i].Threshold is { } threshold)
+                {
+                    var served = batch.Results[i];
+                    Assert.Equal((float)threshold, (float)served.Threshold);
+                    Assert.Equal(chunk[i].Loss is null, served.Money!.Basis == DecisionMoney.Fallback);
+                    // golden.json's own rule: 1e-5 × (|loss| + |margin|) + 1e-4 × max(1, |expected profit|) (the PDs agree to 1e-6).
+                    if (chunk[i].ExpectedProfit is { } expected)
+                    {
+                        var tolerance = (1e-5 * (Math.Abs(chunk[i].Loss!.Value) + Math.Abs(chunk[i].Margin!.Value))) + (1e-4 * Math.Max(1, Math.Abs(expected)));
+                        Assert.True(Math.Abs(expected - served.Money.ExpectedProfit!.Value) <= tolerance, $"row {i}: expected profit {expected} against {served.Money.ExpectedProfit}");
+                    }
+
+                    Assert.Equal((float?)chunk[i].Loss, (float?)served.Money.Loss);
+                    Assert.Equal((float?)chunk[i].Margin, (float?)served.Money.Margin);
+                    Assert.True(Math.Abs(chunk[i].Points!.Value - served.Points!.Value) <= 1e-3, $"row {i}: points {chunk[i].Points} against {served.Points}");
+                    // With loan-level economics the decision is the sign of the expected profit, loan by loan. (With constant
+                    // costs it is the threshold the trainer chose on cost, not the break-even 1/6: German Credit's is higher.)
+                    if (served.Money is { Basis: DecisionEconomics.Loan, ExpectedProfit: { } profit } && Math.Abs(profit) > 1e-3)
+                    {
+                        Assert.Equal(profit > 0 ? Decisions.Approve : Decisions.Reject, served.Decision);
+                    }
+                }
             }
         }
     }
 }
 
-internal sealed record GoldenRow(string Kind, JsonObject Input, double Pd, string Decision);
+internal sealed record GoldenRow(
+    string Kind, JsonObject Input, double Pd, string Decision, double? Threshold, double? ExpectedProfit, double? Loss, double? Margin, double? Points);

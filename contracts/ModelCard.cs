@@ -145,7 +145,9 @@ public sealed record ModelInfo(
     IReadOnlyDictionary<string, JsonElement> ExampleApplicant,
     string? TrainingCommit,
     string? TrainingCommitDate,
-    bool? TrainingTreeDirty);
+    bool? TrainingTreeDirty,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    DecisionEconomics? Economics = null);
 
 /// <summary>One attribute as the API describes it: the spec's fields, plus its reason code when it is a model input.</summary>
 public sealed record FeatureInfo(

@@ -57,6 +57,7 @@ public sealed class ModelModule : ICarterModule
             card.ExampleApplicant,
             model.Provenance.TrainingCommit,
             model.Provenance.TrainingCommitDate,
-            model.Provenance.TrainingTreeDirty);
+            model.Provenance.TrainingTreeDirty,
+            Economics: model.Economics);
     }
 }

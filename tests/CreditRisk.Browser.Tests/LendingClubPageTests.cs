@@ -46,6 +46,18 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
         Assert.Equal(expected.Decision == Decisions.Approve ? "Approve" : "Reject", await page.Locator("#decision").InnerTextAsync());
         Assert.Equal((expected.ProbabilityOfDefault * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", await page.Locator("#pd-value").InnerTextAsync());
         Assert.Contains(spec.Title, await page.Locator("#load-status").InnerTextAsync(), StringComparison.Ordinal);
+
+        // The money of this loan beside the PD, as the API gives it: its own break-even threshold, dollars, points.
+        var money = expected.Money!;
+        Assert.Equal(DecisionEconomics.Loan, money.Basis);
+        Assert.Equal((expected.Threshold * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", await page.Locator("#pd-threshold").InnerTextAsync());
+        string Dollars(double v) => (v < 0 ? "-$" : "$") + Math.Round(Math.Abs(v), MidpointRounding.AwayFromZero).ToString("N0", CultureInfo.InvariantCulture);
+        Assert.Equal(Dollars(money.ExpectedProfit!.Value), await page.Locator("#money-profit").InnerTextAsync());
+        Assert.Equal(Dollars(money.Loss!.Value), await page.Locator("#money-loss").InnerTextAsync());
+        Assert.Equal(Dollars(money.Margin!.Value), await page.Locator("#money-margin").InnerTextAsync());
+        Assert.Equal($"{Math.Round(expected.Points!.Value):F0} points (higher is safer)", await page.Locator("#money-points").InnerTextAsync());
+        var words = await page.Locator("#money-words").InnerTextAsync();
+        Assert.Contains(money.ExpectedProfit >= 0 ? "so it pays to approve" : "so it does not pay to approve", words, StringComparison.Ordinal);
         await browser.ScreenshotAsync("score-lending-club");
         Assert.Empty(browser.ConsoleErrors);
     }

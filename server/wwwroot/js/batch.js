@@ -8,7 +8,7 @@ import { isId, isOptional, labelOf, askFor, acceptedValues } from './features.js
 import { readProblem } from './http.js';
 
 /** The columns the server appends to each row (CsvBatch.ResultColumns). */
-const resultColumns = ['probabilityOfDefault', 'decision', 'reasonCodes', 'reasons', 'decisionId'];
+const resultColumns = ['probabilityOfDefault', 'decision', 'reasonCodes', 'reasons', 'decisionId', 'threshold', 'expectedProfit', 'loss', 'margin', 'points'];
 
 /** Parses the server's answer with Papa Parse (vendored, wwwroot/vendor); the separator is the uploaded file's own. */
 function parseCsv(text) {
@@ -103,7 +103,18 @@ function showBatchResult(fileName) {
   const carried = [...inputs.filter((i) => attribute(i) && isId(attribute(i))), ...inputs.filter((i) => !attribute(i))];
   const byCode = new Map(state.features.filter((f) => f.reasonCode).map((f) => [f.reasonCode, f]));
   const pd = (cells) => Number(cells[at('probabilityOfDefault')]);
-  const { costFalseNegative, costFalsePositive } = state.model;
+  const { costFalseNegative, costFalsePositive, economics } = state.model;
+  const number = (cells, name) => (cells[at(name)] ?? '') === '' ? null : Number(cells[at(name)]);
+  // With loan-level economics each row's own money, as the server wrote it; otherwise the expected costs with the card's weights.
+  const loan = economics?.basis === 'loan';
+  const money = (v) => (v === null ? 'not computable' : new Intl.NumberFormat('en-US', { style: 'currency', currency: economics.currency, maximumFractionDigits: 0 }).format(v));
+  const costColumns = loan
+    ? [{ title: 'Expected profit', cell: (cells) => money(number(cells, 'expectedProfit')) }]
+    : [
+      // The expected costs as the server computes them (contracts: approve 5·PD, reject 1·(1−PD) with the card's weights).
+      { title: 'Cost if approved', cell: (cells) => cost(costFalseNegative * pd(cells)) },
+      { title: 'Cost if rejected', cell: (cells) => cost(costFalsePositive * (1 - pd(cells))) },
+    ];
   const columns = [
     ...carried.map((i) => ({ title: header[i], cell: (cells) => cells[i] ?? '' })),
     { title: 'PD', cell: (cells) => percent(pd(cells)) },
@@ -114,9 +125,7 @@ function showBatchResult(fileName) {
         return el('span', { class: `decision small ${approve ? 'approve' : 'reject'}` }, approve ? 'Approve' : 'Reject');
       },
     },
-    // The expected costs as the server computes them (contracts: approve 5·PD, reject 1·(1−PD) with the card's weights).
-    { title: 'Cost if approved', cell: (cells) => cost(costFalseNegative * pd(cells)) },
-    { title: 'Cost if rejected', cell: (cells) => cost(costFalsePositive * (1 - pd(cells))) },
+    ...costColumns,
     {
       title: 'Main reasons',
       cell: (cells) => (cells[at('reasonCodes')] ?? '').split(' ').filter(Boolean).slice(0, 3)

@@ -179,6 +179,7 @@ function showResult(result, applicant) {
   $('#pd-fill').style.width = `${Math.min(100, Math.max(0, pd * 100))}%`;
   $('#pd-marker').style.left = `${Math.min(100, Math.max(0, threshold * 100))}%`;
 
+  showMoney(result, pd);
   $('#cost-approve').textContent = cost(result.expectedCost.approve);
   $('#cost-reject').textContent = cost(result.expectedCost.reject);
   const approveCheaper = result.expectedCost.approve <= result.expectedCost.reject;
@@ -213,3 +214,37 @@ function showResult(result, applicant) {
 }
 
 const points = (p) => `${(p * 100).toFixed(1)} percentage points`;
+
+/**
+ * The money the decision weighed (docs/economics.md), in plain words beside the PD. With loan-level economics the
+ * amounts are this loan's own, in its currency; with constant costs they are the cost weights (units, no currency).
+ */
+function showMoney(result, pd) {
+  const money = result.money;
+  const block = $('#money');
+  const words = $('#money-words');
+  block.hidden = !money;
+  words.hidden = !money;
+  if (!money) return;
+  const loan = money.basis === 'loan';
+  const amount = (v) => (loan ? formatMoney(v, money.currency) : `${cost(v)} units`);
+  $('#costs-caption').textContent = loan
+    ? `Expected cost of each decision (${money.currency} for this loan)`
+    : 'Expected cost of each decision (cost units per applicant)';
+  if (money.basis === 'fallback') {
+    for (const id of ['#money-profit', '#money-loss', '#money-margin']) $(id).textContent = 'not computable';
+    words.textContent = 'This loan’s amounts could not be computed (its amount, rate or term gives no margin), so the model’s constant threshold decided.';
+  } else {
+    $('#money-profit').textContent = amount(money.expectedProfit);
+    $('#money-loss').textContent = amount(money.loss);
+    $('#money-margin').textContent = amount(money.margin);
+    words.textContent = loan
+      ? `Approving risks ${amount(money.loss)} with a ${percent(pd)} chance of default, to earn ${amount(money.margin)} otherwise: `
+        + `worth ${amount(money.expectedProfit)} on average, so it ${money.expectedProfit >= 0 ? 'pays' : 'does not pay'} to approve. `
+        + `This loan breaks even at a PD of ${percent(result.threshold)}.`
+      : `Constant costs: a default costs ${amount(money.loss)}, a good borrower turned away ${amount(money.margin)}.`;
+  }
+  $('#money-points').textContent = result.points === undefined || result.points === null ? '—' : `${Math.round(result.points)} points (higher is safer)`;
+}
+
+const formatMoney = (v, currency) => new Intl.NumberFormat('en-US', { style: 'currency', currency, maximumFractionDigits: 0 }).format(v);

@@ -59,11 +59,35 @@ function barChart({ title, summary, rows, series, max, format, lines = [] }) {
 const bandLabel = (b) => (b.low === null ? `PD ≤ ${percent(b.high)}` : b.high === null ? `PD > ${percent(b.low)}` : `${percent(b.low)} – ${percent(b.high)}`);
 const psiWords = { stable: 'stable', watch: 'worth a look', act: 'shifted: act' };
 
+// Both monitoring endpoints need the key whenever the server has one (docs/security.md): asked for once per tab.
+const keyItem = 'creditrisk.apiKey';
+const withKey = (headers) => {
+  const key = sessionStorage.getItem(keyItem);
+  return key ? { ...headers, 'X-API-Key': key } : headers;
+};
+
+$('#monitoring-key').addEventListener('submit', (event) => {
+  event.preventDefault();
+  sessionStorage.setItem(keyItem, $('#monitoring-key-input').value.trim());
+  $('#monitoring-key-input').value = '';
+  $('#monitoring-key').hidden = true;
+  $('#monitoring-status').textContent = 'Loading the monitoring figures…';
+  loadMonitoring();
+});
+
 export async function loadMonitoring() {
   const status = $('#monitoring-status');
   let report;
   try {
-    const response = await fetch(api.monitoring, { headers: { Accept: 'application/json' } });
+    const response = await fetch(api.monitoring, { headers: withKey({ Accept: 'application/json' }) });
+    if (response.status === 401) {
+      const asked = sessionStorage.getItem(keyItem) !== null;
+      sessionStorage.removeItem(keyItem);
+      status.textContent = asked ? 'That key was refused: enter the API key again.' : 'Monitoring needs this server\'s API key.';
+      $('#monitoring-key').hidden = false;
+      $('#monitoring-key-input').focus();
+      return;
+    }
     if (!response.ok) {
       status.textContent = (await readProblem(response)).detail ?? `GET ${api.monitoring} answered ${response.status}.`;
       return;
@@ -82,7 +106,7 @@ async function loadChallenger() {
   const section = $('#monitoring-challenger');
   let report = null;
   try {
-    const response = await fetch(api.challenger, { headers: { Accept: 'application/json' } });
+    const response = await fetch(api.challenger, { headers: withKey({ Accept: 'application/json' }) });
     if (response.ok) report = await response.json();
     else if (response.status !== 404) throw new Error((await readProblem(response)).detail ?? `answered ${response.status}`);
   } catch (error) {

@@ -118,6 +118,26 @@ public sealed class CreditModel : IDisposable
     /// <summary>Cost-optimal decision threshold on P(bad) chosen by the trainer.</summary>
     public double Threshold { get; }
 
+    /// <summary>
+    /// The applicant's own decision threshold: with loan-level economics (docs/economics.md) margin / (margin + loss)
+    /// from its own amount, rate and number of months, in the float operations of the graph's <c>Threshold.output</c>
+    /// (<see cref="LoanEconomics"/>; <see cref="ModelChecks.CheckEconomicsValues"/> verified at load that the graph agrees),
+    /// and <see cref="Threshold"/> when they cannot be computed; <see cref="Threshold"/> with constant costs.
+    /// </summary>
+    public double ThresholdFor(ApplicantRow row)
+    {
+        if (Spec.Costs.Loan is not { } loan)
+        {
+            return Threshold;
+        }
+
+        int At(string name) => Spec.IndexOf(Spec.Find(name)!);
+        var monthsAt = At(loan.Term);
+        var months = LoanEconomics.Months(loan, loan.TermMonths is null ? null : row.Categories[monthsAt], loan.TermMonths is null ? row.Numbers[monthsAt] : float.NaN);
+        var amounts = LoanEconomics.Amounts(loan, row.Numbers[At(loan.Exposure)], loan.Rate is { } rate ? row.Numbers[At(rate)] : float.NaN, months);
+        return amounts.Threshold((float)Threshold);
+    }
+
     /// <summary>The data set spec the model was trained on (from the card).</summary>
     public DatasetSpec Spec { get; }
 

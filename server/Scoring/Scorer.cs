@@ -32,7 +32,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
         await _coalescer.PredictAsync(new(rows, 0, 1), new(probabilities, 0, 1));
         double pd = probabilities[0];
         IReadOnlyList<Reason> why = [];
-        if (_options.Reasons && Decisions.Rejects(pd, model.Threshold))
+        if (_options.Reasons && Decisions.Rejects(pd, model.ThresholdFor(applicant)))
         {
             var count = _reasons.AddVariants(applicant, rows.AsSpan(1));
             await _coalescer.PredictAsync(new(rows, 1, count), new(probabilities, 1, count));
@@ -65,7 +65,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             {
                 for (var i = 0; i < applicants.Count; i++)
                 {
-                    variantCounts[i] = Decisions.Rejects(probabilities[i], model.Threshold)
+                    variantCounts[i] = Decisions.Rejects(probabilities[i], model.ThresholdFor(applicants[i]))
                         ? _reasons.AddVariants(applicants[i], rows.AsSpan(count))
                         : 0;
                     count += variantCounts[i];
@@ -79,7 +79,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             for (var i = 0; i < applicants.Count; i++)
             {
                 double pd = probabilities[i];
-                var decision = Decisions.Decide(pd, model.Threshold);
+                var decision = Decisions.Decide(pd, model.ThresholdFor(applicants[i]));
                 IReadOnlyList<Reason> why = [];
                 if (reasons)
                 {
@@ -104,10 +104,13 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
         }
     }
 
-    private ScoreResult Result(ApplicantRow applicant, double pd, IReadOnlyList<Reason> why) => new(
+    private ScoreResult Result(ApplicantRow applicant, double pd, IReadOnlyList<Reason> why) => Result(applicant, pd, model.ThresholdFor(applicant), why);
+
+    /// <summary>The decision at the applicant's own threshold (<see cref="CreditModel.ThresholdFor"/>: loan-level economics), which the result reports.</summary>
+    private ScoreResult Result(ApplicantRow applicant, double pd, double threshold, IReadOnlyList<Reason> why) => new(
         pd,
-        Decisions.Decide(pd, model.Threshold),
-        model.Threshold,
+        Decisions.Decide(pd, threshold),
+        threshold,
         new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd)),
         model.Version,
         why,

@@ -16,7 +16,8 @@ namespace CreditRisk.Trainer;
 /// </summary>
 public static class OnnxEconomics
 {
-    private const string Prefix = "economics/";
+    /// <summary>Names of every node, value and initializer the economics add.</summary>
+    public const string Prefix = "economics/";
 
     public static byte[] Append(byte[] onnx, DatasetSpec spec, double fallbackThreshold)
     {

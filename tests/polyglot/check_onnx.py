@@ -72,8 +72,9 @@ def amounts(row):
         return costs.get("falseNegative", 5.0), costs.get("falsePositive", 1.0)
     x = row["input"]
     p = x.get(loan["exposure"])
-    rate = loan["constantRate"] if "constantRate" in loan else x.get(loan["rate"])
-    if rate is not None and "constantRate" not in loan and loan.get("rateUnit", "percent") == "percent":
+    constant = loan.get("constantRate")  # the card writes "constantRate": null when the data has a rate
+    rate = constant if constant is not None else x.get(loan["rate"])
+    if rate is not None and constant is None and loan.get("rateUnit", "percent") == "percent":
         rate = rate / 100
     term = x.get(loan["term"])
     n = loan["termMonths"].get(term, 0) if "termMonths" in loan else term
@@ -96,8 +97,15 @@ for i, row in enumerate(golden["rows"]):
         loss, margin = got
         threshold = golden["threshold"] if loan is None else (margin / (margin + loss) if margin > 0 else 0.0)
         profit = (1 - row["pd"]) * margin - row["pd"] * loss
-        assert abs(row["expectedProfit"] - profit) <= 1e-4 * max(1.0, abs(profit)) + 1e-3, (i, row["expectedProfit"], profit)
-        assert abs(row["loss"] - loss) <= 1e-4 * max(1.0, loss) and abs(row["margin"] - margin) <= 1e-4 * max(1.0, abs(margin)), (i, row)
+        # The graph computes in float32 and this in float64. The interest n·A − P cancels at the size of the exposure
+        # (and the power (1 + r)^−n amplifies the rounding of 1 + r), so the margin's float32 error scales with the
+        # exposure, not with the margin: on Lending Club's golden rows it is at most 8.2e-6 × exposure (a 36-month loan
+        # at 5.32 %). E = (1 − PD)·m − PD·l inherits it.
+        exposure = loss / loan["lossGivenDefault"] if loan is not None else 0.0
+        allowed = 2e-5 * exposure + 1e-4 * max(1.0, abs(profit))
+        assert abs(row["expectedProfit"] - profit) <= allowed, (i, row["expectedProfit"], profit, allowed)
+        assert abs(row["loss"] - loss) <= 1e-4 * max(1.0, loss), (i, row["loss"], loss)
+        assert abs(row["margin"] - margin) <= 2e-5 * exposure + 1e-4 * max(1.0, abs(margin)), (i, row["margin"], margin)
         checked += 1
     assert abs(row["threshold"] - threshold) <= 1e-5, (i, row["threshold"], threshold)
     assert row["decision"] == ("reject" if row["pd"] > row["threshold"] else "approve"), (i, row)

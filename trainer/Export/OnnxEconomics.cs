@@ -16,7 +16,8 @@ namespace CreditRisk.Trainer;
 /// </summary>
 public static class OnnxEconomics
 {
-    private const string Prefix = "economics/";
+    /// <summary>Names of every node, value and initializer the economics add.</summary>
+    public const string Prefix = "economics/";
 
     public static byte[] Append(byte[] onnx, DatasetSpec spec, double fallbackThreshold)
     {
@@ -134,6 +135,13 @@ public static class OnnxEconomics
         oneHot.Attribute.Add(new AttributeProto { Name = "cats_strings", Type = AttributeProto.Types.AttributeType.Strings, Strings = { keys.Select(ByteString.CopyFromUtf8) } });
         oneHot.Attribute.Add(new AttributeProto { Name = "zeros", Type = AttributeProto.Types.AttributeType.Int, I = 1 });
         graph.Node.Add(oneHot);
+        // onnx's checker (full_check, strict type inference) infers no type for OneHotEncoder's output, and the MatMul
+        // below needs one: declare it (float; the shape, [N, 1, values], is left to the runtime).
+        graph.ValueInfo.Add(new ValueInfoProto
+        {
+            Name = oneHot.Output[0],
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)TensorProto.Types.DataType.Float } },
+        });
 
         var months = new TensorProto { Name = Prefix + "termMonthsVector", DataType = (int)TensorProto.Types.DataType.Float, Dims = { keys.Length, 1 } };
         months.FloatData.AddRange(keys.Select(k => (float)map[k]));

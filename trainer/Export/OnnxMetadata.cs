@@ -79,7 +79,8 @@ public static class OnnxMetadata
     /// <summary>
     /// The converter annotates each OneHotEncoder output as [N,k] while the node yields [N,1,k]. ONNX Runtime for C#
     /// and Node only warns ("Error merging shape info"); onnxruntime-web refuses to load the file. Those annotations
-    /// are optional (runtimes infer them), so they are dropped; the others stay, the ONNX checker needs them.
+    /// are optional (runtimes infer them), so they are dropped; the others stay, the ONNX checker needs them, and so
+    /// does the economics' own OneHotEncoder output, annotated with its type only (OnnxEconomics.TermMonths).
     /// </summary>
     private static void WriteGraphWithoutOneHotValueInfo(Stream output, ReadOnlySpan<byte> graphField)
     {
@@ -98,7 +99,8 @@ public static class OnnxMetadata
             {
                 // ValueInfoProto { string name = 1; … }
                 var valueInfo = input.ReadBytes();
-                if (oneHotOutputs.Contains(FirstString(valueInfo, 1) ?? ""))
+                var name = FirstString(valueInfo, 1) ?? "";
+                if (oneHotOutputs.Contains(name) && !name.StartsWith(OnnxEconomics.Prefix, StringComparison.Ordinal))
                 {
                     continue;
                 }

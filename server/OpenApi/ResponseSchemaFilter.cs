@@ -77,7 +77,7 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
             Describe(target, "currency", "ISO 4217 code of the amounts with basis `loan`; null otherwise.");
             Describe(target, "expectedProfit", "(1 − PD) × margin − PD × loss: what approving is worth on average; null with basis `fallback`.");
             Describe(target, "loss", "Lost if approved and the borrower defaults: exposure × LGD (basis `loan`), the false-negative cost weight (`constant`).");
-            Describe(target, "margin", "Forgone if rejected and the borrower would have repaid: the loan's interest over its term less funding cost and " +
+            Describe(target, "margin", "Forgone if rejected and the borrower would have repaid: the loan's interest until it is repaid, less funding cost and " +
                 "fees (basis `loan`), the false-positive cost weight (`constant`).");
         }
 
@@ -87,9 +87,9 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
         }
     }
 
-    private static void Describe(OpenApiSchema schema, string property, string description)
+    private static void Describe(OpenApiSchema schema, string member, string description)
     {
-        if (schema.Properties?.TryGetValue(property, out var p) == true && p is OpenApiSchema concrete)
+        if (schema.Properties?.TryGetValue(member, out var p) == true && p is OpenApiSchema concrete)
         {
             concrete.Description = description;
         }

@@ -1,5 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Model;
@@ -18,7 +19,7 @@ public sealed class ModelModule : ICarterModule
                 "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
                 "data set spec it expects (every attribute with its kind, role, values, range, missing rule, label and reason code) and an example applicant.")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
+            .RequireRateLimiting(ApiPolicies.RateLimit);
     }
 
     public static Ok<ModelInfo> GetModel(CreditModel model) => TypedResults.Ok(Describe(model));

@@ -1,6 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -30,7 +30,7 @@ public sealed class MonitoringModule : ICarterModule
                 "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data.")
             .RequireApiKeyForScoring()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);

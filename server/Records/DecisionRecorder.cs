@@ -258,4 +258,7 @@ public sealed class DecisionRecorder : BackgroundService
 public sealed class StoreUnavailableException(string message) : Exception(message);
 
 /// <summary>The store cannot be opened or migrated at start: one line on stderr, exit 1 (StartupErrors).</summary>
-public sealed class RecordsStoreException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class RecordsStoreException(string message, Exception? inner = null) : StartupException(message, inner)
+{
+    public override string Line => OneLine("Decision records: " + Message);
+}

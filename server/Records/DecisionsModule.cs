@@ -1,6 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +16,7 @@ public sealed class DecisionsModule : ICarterModule
         var decisions = app.MapGroup("/api/v1/decisions")
             .WithTags("Decisions")
             .RequireApiKey()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
 

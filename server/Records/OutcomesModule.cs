@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -27,7 +28,7 @@ public sealed class OutcomesModule : ICarterModule
                 $"Needs the {ApiKeyOptions.Header} header.")
             .Accepts<OutcomeBatchRequest>("application/json")
             .RequireApiKey()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

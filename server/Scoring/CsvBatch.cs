@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.Features;

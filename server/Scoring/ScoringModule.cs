@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,7 +18,7 @@ public sealed class ScoringModule : ICarterModule
         // /metrics route label) is "/api/v1/score/".
         var score = app.MapGroup("/api/v1")
             .WithTags("Scoring")
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .RequireApiKeyForScoring()
             .ProducesValidationProblem()
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)

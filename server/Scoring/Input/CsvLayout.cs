@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using nietras.SeparatedValues;
 

@@ -1,5 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Scoring.Input;
@@ -18,7 +19,7 @@ public sealed class InputRulesModule : ICarterModule
                 "Open Inference tensors, a value that may be missing may also be null) and its rule for a CSV cell; and the cell texts that mean a missing value in a CSV " +
                 "file besides an empty cell (the spec's source.missingValues, as the trainer reads them).")
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .RequireRateLimiting(Hosting.Hardening.ApiRateLimit);
+            .RequireRateLimiting(ApiPolicies.RateLimit);
     }
 
     public static Ok<InputRulesInfo> GetInputRules(InputRules rules) => TypedResults.Ok(Describe(rules));

@@ -1,6 +1,6 @@
 using CreditRisk.Server.Hosting;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 public static class ChallengerRegistration
 {
@@ -11,6 +11,7 @@ public static class ChallengerRegistration
         services.AddSingleton<ChallengerModel>();
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(provider => provider.GetRequiredService<ShadowScorer>());
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChallengerJsonContext.Default));
         return services;
     }
 

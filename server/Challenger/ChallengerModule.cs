@@ -1,8 +1,8 @@
 using Carter;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>GET /api/v1/monitoring/challenger: champion against challenger on the decisions both scored.</summary>
 public sealed class ChallengerModule : ICarterModule
@@ -26,7 +26,7 @@ public sealed class ChallengerModule : ICarterModule
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
             .RequireApiKeyForScoring()
-            .RequireRateLimiting(Hardening.ApiRateLimit);
+            .RequireRateLimiting(ApiPolicies.RateLimit);
     }
 
     public static async Task<Results<Ok<ChallengerReport>, ProblemHttpResult>> GetChallenger(ShadowScorer shadow, CancellationToken cancellationToken) =>

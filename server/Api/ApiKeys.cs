@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Hosting;
+namespace CreditRisk.Server.Api;
 
 /// <summary>The API key. Section <c>ApiKey</c>.</summary>
 public sealed class ApiKeyOptions : IValidatableObject

@@ -1,8 +1,9 @@
 using System.Globalization;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 public static class InferenceRegistration
 {
@@ -11,6 +12,7 @@ public static class InferenceRegistration
     {
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<V2Scoring>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, V2JsonContext.Default));
         // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
         // the 405 of POST /health/ready into a 404.
         builder.Services.AddGrpc(grpc => grpc.IgnoreUnknownServices = true);
@@ -40,7 +42,7 @@ public static class InferenceRegistration
         // ModelInfer scores whole batches: it takes a permit of ScoringCapacity's batch lane (a refusal is HTTP 503,
         // UNAVAILABLE to gRPC clients); health and metadata calls stay outside the lanes.
         app.MapGrpcService<GrpcInference>()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .Add(endpoint =>
             {
                 if (endpoint is RouteEndpointBuilder route && route.RoutePattern.RawText?.EndsWith("/" + nameof(GrpcInference.ModelInfer), StringComparison.Ordinal) == true)

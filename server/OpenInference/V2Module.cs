@@ -1,12 +1,13 @@
 using System.Buffers;
 using System.Text.Json;
 using Carter;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>
 /// The Open Inference Protocol (KServe "V2") over REST: health, server and model metadata, model ready and infer,
@@ -20,7 +21,7 @@ public sealed class V2Module : ICarterModule
 
     // Error messages quote input names ('amount'); escaped as \u0027 they are hard to read in a terminal. The
     // response is application/json, never HTML, so the relaxed escaping is safe here.
-    private static readonly JsonSerializerOptions ErrorJson = new(JsonContext.Default.Options)
+    private static readonly JsonSerializerOptions ErrorJson = new(V2JsonContext.Default.Options)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
@@ -37,7 +38,7 @@ public sealed class V2Module : ICarterModule
 
         foreach (var (prefix, suffix) in new[] { ("/models/{name}", ""), ("/models/{name}/versions/{version}", "Version") })
         {
-            var model = v2.MapGroup(prefix).RequireRateLimiting(Hardening.ApiRateLimit);
+            var model = v2.MapGroup(prefix).RequireRateLimiting(ApiPolicies.RateLimit);
             model.MapGet("", GetModelMetadata).WithName("V2ModelMetadata" + suffix)
                 .WithSummary("Model metadata: its inputs and outputs with name, datatype and shape (Open Inference Protocol)");
             model.MapGet("/ready", ModelReady).WithName("V2ModelReady" + suffix).WithSummary("Model ready (Open Inference Protocol)");

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
 
 namespace CreditRisk.Trainer.Tests;
 

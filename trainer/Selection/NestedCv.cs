@@ -1,7 +1,8 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// Results of the nested cross-validation, cached in <c>nested-cv.json</c> so the default run can report them.
@@ -87,105 +88,128 @@ public static class NestedCv
         Action? onOuterFold = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var costs = CostMatrix.Of(training.Spec);
         var isBad = rows.Select(r => r.IsBad).ToArray();
-        var outerSeed = training.Seed + OuterSeedOffset;
-        var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
+        var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, training.Seed + OuterSeedOffset);
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(training.Spec), Variants(grid, smoothingShare), innerRepeats, smoothingShare);
+
+        // Each outer fold is independent: two at a time, each result in its own slot, then one aggregation in fold order.
+        var results = new OuterFoldResult[outer.Count];
+        Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, o =>
+        {
+            results[o] = OuterFold(setup, outer[o], o);
+            onOuterFold?.Invoke();
+        });
+
+        return Aggregate(setup, results, folds, repeats, fingerprint) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+    }
+
+    /// <summary>
+    /// What one outer fold's training set chooses and what that choice costs on its test rows (in the order of
+    /// <see cref="Fold.Test"/>): the procedure and its variants, every candidate alone, the seed's recipe and, when the
+    /// spec has protected attributes, the procedure with them as inputs. Reads only <paramref name="setup"/>.
+    /// </summary>
+    private static OuterFoldResult OuterFold(Setup setup, Fold fold, int o)
+    {
+        var (rows, grid, training, costs) = (setup.Rows, setup.Grid, setup.Training, setup.Costs);
+        var variants = setup.Variants;
+        var train = fold.Train.Select(i => rows[i]).ToArray();
+        var test = fold.Test.Select(i => rows[i]).ToArray();
+        var trainBad = train.Select(r => r.IsBad).ToArray();
+
+        // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
+        // refit on the whole outer training set and scores the outer test fold.
+        var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, setup.InnerRepeats, training.Seed + o);
+        InnerResult Inner(Training t, out float[][] testPd)
+        {
+            var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
+            testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
+            var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, setup.SmoothingShare).Score).ToArray();
+            return new InnerResult(innerPd, trainBad, scores, costs);
+        }
+
+        var innerResult = Inner(training, out var testPd);
+        var choices = variants.Select(v => v.Choose(innerResult)).ToArray();
+        var fixedChoices = innerResult.Scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
+        static float[] TestPd(Choice c, float[][] testPd) => c.Recalibration.Apply(FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray()));
+        double[] Costs(float[] pd, double threshold) => [.. test.Select((r, j) => costs.Cost(r.IsBad, Decisions.Rejects(pd[j], threshold)))];
+
+        // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
+        var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
+        var fitRows = fit.Select(i => train[i]).ToArray();
+        var holdRows = holdOut.Select(i => train[i]).ToArray();
+        var holdBad = holdRows.Select(r => r.IsBad).ToArray();
+        var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
+                costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
+            .ToArray());
+
+        var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
+        var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
+        var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
+
+        // The same procedure (the first variant) with the protected attributes as inputs.
+        float[]? withProtectedPd = null;
+        double[]? withProtectedCost = null;
+        if (setup.Unconstrained is { } unconstrained)
+        {
+            var innerWith = Inner(unconstrained, out var testPdWith);
+            var choice = variants[0].Choose(innerWith);
+            withProtectedPd = TestPd(choice, testPdWith);
+            withProtectedCost = Costs(withProtectedPd, choice.Threshold);
+        }
+
+        return new OuterFoldResult(
+            fold,
+            [.. choices[0].Members.Select(m => grid[m].Name)],
+            choices[0].Threshold,
+            variantPd[0],
+            variantPd[recalibrated],
+            Costs(testPd[seedPick.Index], seedPick.Threshold),
+            [.. variants.Select((_, v) => Costs(variantPd[v], choices[v].Threshold))],
+            [.. grid.Select((_, c) => Costs(fixedPd[c], fixedChoices[c].Threshold))],
+            withProtectedPd,
+            withProtectedCost);
+    }
+
+    /// <summary>The outer folds' results as per-applicant figures: each row's mean over repeats, then the estimates.</summary>
+    private static NestedCvResult Aggregate(Setup setup, OuterFoldResult[] results, int folds, int repeats, string fingerprint)
+    {
+        var (rows, grid, variants, costs) = (setup.Rows, setup.Grid, setup.Variants, setup.Costs);
+        var isBad = rows.Select(r => r.IsBad).ToArray();
         var procedurePd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
         var recalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var seedCost = new double[repeats, rows.Count];
-        var picks = new List<string>();
-        var thresholds = new double[outer.Count];
-
-        // The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.
-        var protectedNames = training.Spec.Protected.Select(f => f.Name).ToArray();
-        var unconstrained = protectedNames.Length == 0 ? null : new Training(WithProtectedAsInputs(training.Spec), training.Seed);
         var withProtectedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
+        var seedCost = new double[repeats, rows.Count];
         var withProtectedCost = new double[repeats, rows.Count];
-
-        // The procedure and its variants (members + threshold, chosen from the inner CV only), and every candidate
-        // alone. The product uses the first variant.
-        var variants = Variants(grid, smoothingShare);
         var variantCost = variants.ToDictionary(v => v.Name, _ => new double[repeats, rows.Count]);
         var fixedCost = grid.ToDictionary(c => c.Name, _ => new double[repeats, rows.Count]);
 
-        Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, o =>
+        // Every row is in exactly one test fold per repeat.
+        foreach (var result in results)
         {
-            var fold = outer[o];
-            var train = fold.Train.Select(i => rows[i]).ToArray();
-            var test = fold.Test.Select(i => rows[i]).ToArray();
-            var trainBad = train.Select(r => r.IsBad).ToArray();
-
-            // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
-            // refit on the whole outer training set and scores the outer test fold.
-            var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
-            InnerResult Inner(Training t, out float[][] testPd)
+            var r = result.Fold.Repeat;
+            for (var j = 0; j < result.Fold.Test.Length; j++)
             {
-                var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
-                testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
-                var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
-                return new InnerResult(innerPd, trainBad, scores, costs);
-            }
-
-            var innerResult = Inner(training, out var testPd);
-            var choices = variants.Select(v => v.Choose(innerResult)).ToArray();
-            var fixedChoices = innerResult.Scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
-            static float[] TestPd(Choice c, float[][] testPd) => c.Recalibration.Apply(FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray()));
-
-            // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
-            var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
-            var fitRows = fit.Select(i => train[i]).ToArray();
-            var holdRows = holdOut.Select(i => train[i]).ToArray();
-            var holdBad = holdRows.Select(r => r.IsBad).ToArray();
-            var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
-                    costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
-                .ToArray());
-
-            var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
-            var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
-            var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
-
-            // The same procedure (the first variant) with the protected attributes as inputs.
-            float[]? unconstrainedPd = null;
-            var unconstrainedThreshold = 0.0;
-            if (unconstrained is not null)
-            {
-                var innerWith = Inner(unconstrained, out var testPdWith);
-                var choice = variants[0].Choose(innerWith);
-                unconstrainedPd = TestPd(choice, testPdWith);
-                unconstrainedThreshold = choice.Threshold;
-            }
-
-            lock (picks)
-            {
-                picks.AddRange(choices[0].Members.Select(m => grid[m].Name));
-                thresholds[o] = choices[0].Threshold;
-                for (var j = 0; j < test.Length; j++)
+                var i = result.Fold.Test[j];
+                procedurePd[r][i] = result.ProcedurePd[j];
+                recalibratedPd[r][i] = result.RecalibratedPd[j];
+                seedCost[r, i] = result.SeedCost[j];
+                for (var v = 0; v < variants.Count; v++)
                 {
-                    var i = fold.Test[j];
-                    procedurePd[fold.Repeat][i] = variantPd[0][j];
-                    recalibratedPd[fold.Repeat][i] = variantPd[recalibrated][j];
-                    seedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
-                    for (var v = 0; v < variants.Count; v++)
-                    {
-                        variantCost[variants[v].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(variantPd[v][j], choices[v].Threshold));
-                    }
+                    variantCost[variants[v].Name][r, i] = result.VariantCost[v][j];
+                }
 
-                    for (var c = 0; c < grid.Count; c++)
-                    {
-                        fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
-                    }
+                for (var c = 0; c < grid.Count; c++)
+                {
+                    fixedCost[grid[c].Name][r, i] = result.FixedCost[c][j];
+                }
 
-                    if (unconstrainedPd is not null)
-                    {
-                        withProtectedPd[fold.Repeat][i] = unconstrainedPd[j];
-                        withProtectedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(unconstrainedPd[j], unconstrainedThreshold));
-                    }
+                if (result.WithProtectedPd is { } pd)
+                {
+                    withProtectedPd[r][i] = pd[j];
+                    withProtectedCost[r, i] = result.WithProtectedCost![j];
                 }
             }
-
-            onOuterFold?.Invoke();
-        });
+        }
 
         double[] PerApplicant(double[,] c) =>
             Enumerable.Range(0, rows.Count).Select(i => Enumerable.Range(0, repeats).Average(r => c[r, i])).ToArray();
@@ -195,8 +219,8 @@ public static class NestedCv
 
         var procedureCost = PerApplicant(variantCost[variants[0].Name]);
         var procedureAuc = procedurePd.Average(pd => Metrics.Auc(pd, isBad));
-        ComplianceCost? compliance = unconstrained is null ? null : new ComplianceCost(
-            protectedNames,
+        ComplianceCost? compliance = setup.Unconstrained is null ? null : new ComplianceCost(
+            setup.ProtectedNames,
             CostEstimate.FromPerApplicant(PerApplicant(withProtectedCost)),
             withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)),
             CostEstimate.FromPerApplicant(procedureCost.Zip(PerApplicant(withProtectedCost), (a, b) => a - b).ToArray()),
@@ -204,11 +228,11 @@ public static class NestedCv
 
         return new NestedCvResult(
             fingerprint,
-            outerSeed,
+            setup.Training.Seed + OuterSeedOffset,
             folds,
             repeats,
             InnerFolds,
-            innerRepeats,
+            setup.InnerRepeats,
             CostEstimate.FromPerApplicant(procedureCost),
             // AUC of the procedure's out-of-fold PDs, averaged over repeats (each repeat scores every row once).
             procedureAuc,
@@ -216,8 +240,8 @@ public static class NestedCv
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: true)).ToArray()),
             CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: false)).ToArray()),
             // How often each candidate was its family's winner (one per family per outer fold).
-            picks.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            thresholds,
+            results.SelectMany(r => r.Picks).GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
+            [.. results.Select(r => r.Threshold)],
             variants.ToDictionary(v => v.Name, v => CostEstimate.FromPerApplicant(PerApplicant(variantCost[v.Name]))),
             grid.ToDictionary(c => c.Name, c => CostEstimate.FromPerApplicant(PerApplicant(fixedCost[c.Name]))),
             // Paired: the same applicants on the same folds, so the interval of a difference is far narrower than the
@@ -227,8 +251,31 @@ public static class NestedCv
             compliance,
             MeanOverRepeats(procedurePd),
             MeanOverRepeats(recalibratedPd),
-            Math.Round(clock.Elapsed.TotalSeconds, 1));
+            WallSeconds: 0);
     }
+
+    /// <summary>What every outer fold reads and none writes: the data, the grid, the procedure's settings and its variants.</summary>
+    private sealed record Setup(IReadOnlyList<CreditRecord> Rows, IReadOnlyList<Candidate> Grid, Training Training, CostMatrix Costs, List<Variant> Variants, int InnerRepeats, double SmoothingShare)
+    {
+        /// <summary>The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.</summary>
+        public string[] ProtectedNames { get; } = [.. Training.Spec.Protected.Select(f => f.Name)];
+
+        /// <summary>The procedure's training with the protected attributes as inputs; null when the spec has none.</summary>
+        public Training? Unconstrained { get; } = Training.Spec.Protected.Any() ? new Training(WithProtectedAsInputs(Training.Spec), Training.Seed) : null;
+    }
+
+    /// <summary>One outer fold's choices and their outcome on its test rows, in the order of <see cref="Fold.Test"/>.</summary>
+    private sealed record OuterFoldResult(
+        Fold Fold,
+        string[] Picks,
+        double Threshold,
+        float[] ProcedurePd,
+        float[] RecalibratedPd,
+        double[] SeedCost,
+        double[][] VariantCost,
+        double[][] FixedCost,
+        float[]? WithProtectedPd,
+        double[]? WithProtectedCost);
 
     /// <summary>The spec as the previous procedure saw it: protected attributes as model inputs (for the comparison only).</summary>
     private static DatasetSpec WithProtectedAsInputs(DatasetSpec spec) => spec with

@@ -1,10 +1,12 @@
 using Carter;
+using CreditRisk.Server.Api;
+using CreditRisk.Server.Challenger;
 using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Inference;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.OpenApi;
+using CreditRisk.Server.OpenInference;
 using CreditRisk.Server.Records;
 using CreditRisk.Server.Scoring;
 using Prometheus;
@@ -39,8 +41,12 @@ builder.Services.AddRecords();
 // Monitoring: drift, calibration and realised cost over a window of recorded decisions, cached, never on the scoring path.
 builder.Services.AddMonitoring();
 
-// Limits and refusals: body/header size, timeouts, rate limiting, the API key, problem+json for every error.
+// Limits and refusals: body/header size, connections, draining.
 builder.AddHardening();
+
+// API policies: the key, rate limiting, timeouts, scoring capacity, problem+json for every error (its exception handler
+// answers what the model's and the records' own handlers, registered above, do not).
+builder.Services.AddApiPolicies();
 
 // API: Carter modules, source-generated JSON, OpenAPI document, health checks.
 builder.Services.AddCarter();

@@ -1,5 +1,8 @@
 using System.CommandLine;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Selection;
 using Spectre.Console;
 
 namespace CreditRisk.Trainer;

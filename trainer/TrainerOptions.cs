@@ -1,4 +1,5 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Selection;
 
 namespace CreditRisk.Trainer;
 

@@ -1,6 +1,10 @@
 using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Report;
+using CreditRisk.Trainer.Selection;
 using Spectre.Console;
 
 namespace CreditRisk.Trainer;
@@ -110,7 +114,7 @@ public static class TrainerRun
         var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
         if (!options.NoReport)
         {
-            Report.Write(options, data, outcome, clock.Elapsed);
+            ReportWriter.Write(options, data, outcome, clock.Elapsed);
         }
 
         PrintSummary(outcome, clock.Elapsed);
@@ -137,7 +141,7 @@ public static class TrainerRun
 
     private static readonly string[] ModelFiles = ["model.onnx", "model.json", "golden.json", ServingConfigs.TritonFile, ServingConfigs.MlServerFile];
 
-    private static readonly string[] ReportFiles = Report.Files;
+    private static readonly string[] ReportFiles = ReportWriter.Files;
 
     public static NestedCvResult Nested(TrainerOptions options)
     {

@@ -3,9 +3,10 @@ using System.Text;
 using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring;
+using CreditRisk.Server.Scoring.Input;
 
 namespace CreditRisk.Benchmarks;
 

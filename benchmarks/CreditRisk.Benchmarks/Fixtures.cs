@@ -2,9 +2,10 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.Extensions.Options;
 using Microsoft.ML.OnnxRuntime;
 

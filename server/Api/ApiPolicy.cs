@@ -1,4 +1,3 @@
-using CreditRisk.Server.Hosting;
 
 namespace CreditRisk.Server.Api;
 
@@ -37,7 +36,7 @@ public static class ApiGroups
     {
         var group = app.MapGroup(prefix)
             .WithMetadata(new ApiPolicy(access))
-            .RequireRateLimiting(Hardening.ApiRateLimit);
+            .RequireRateLimiting(ApiPolicies.RateLimit);
         if (access == ApiAccess.Open)
         {
             return group;

@@ -4,7 +4,10 @@ using CreditRisk.Contracts;
 
 namespace CreditRisk.Server.Hosting;
 
-/// <summary>Source-generated serializers for the hot-path responses: no reflection per request.</summary>
+/// <summary>
+/// Source-generated serializers for the hot-path responses: no reflection per request. The contracts' types; a feature
+/// with its own response types (Open Inference, the challenger) adds its own context to the same chain.
+/// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(ScoreResult))]
 [JsonSerializable(typeof(BatchScoreResponse))]
@@ -12,9 +15,4 @@ namespace CreditRisk.Server.Hosting;
 [JsonSerializable(typeof(InputRulesInfo))]
 [JsonSerializable(typeof(MonitoringReport))]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
-[JsonSerializable(typeof(Monitoring.ChallengerReport))]
-[JsonSerializable(typeof(Inference.ServerMetadata))]
-[JsonSerializable(typeof(Inference.ModelMetadata))]
-[JsonSerializable(typeof(Inference.InferResponse))]
-[JsonSerializable(typeof(Inference.V2Error))]
 internal sealed partial class JsonContext : JsonSerializerContext;

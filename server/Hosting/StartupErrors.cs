@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
-using CreditRisk.Server.Model;
 
 namespace CreditRisk.Server.Hosting;
 
@@ -16,8 +15,7 @@ public static class StartupErrors
     /// <summary>The one line for an operator's mistake; null for anything else.</summary>
     public static string? Describe(Exception exception) => exception switch
     {
-        ModelLoadException e => e.Message,
-        Records.RecordsStoreException e => OneLine("Decision records: " + e.Message),
+        StartupException e => e.Line,
         // A directory that cannot be created or written (Records:DataFolder).
         UnauthorizedAccessException e => "Decision records: " + OneLine(e.Message),
         OptionsValidationException e => Invalid(e),

@@ -1,12 +1,10 @@
+using CreditRisk.Server.Hosting;
+
 namespace CreditRisk.Server.Model;
 
 /// <summary>The model file cannot be served. The message is one line naming the file and the problem, printed at start-up.</summary>
-public sealed class ModelLoadException : Exception
+public sealed class ModelLoadException(string path, string problem, Exception? inner = null)
+    : StartupException(OneLine($"Cannot load model '{path}': {problem}"), inner)
 {
-    public ModelLoadException(string path, string problem, Exception? inner = null)
-        : base(OneLine($"Cannot load model '{path}': {problem}"), inner)
-    {
-    }
-
-    private static string OneLine(string text) => text.ReplaceLineEndings(" ").Trim();
+    public override string Line => Message;
 }

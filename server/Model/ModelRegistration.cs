@@ -28,6 +28,7 @@ public static class ModelRegistration
             return model;
         });
         services.AddSingleton<ModelFaults>();
+        services.AddExceptionHandler<ModelOutputHandler>();
         return services;
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Challenger;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.Records;
@@ -56,9 +57,6 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
-            case "GetInputRules":
-                SetResponseExample(operation, "200", Scoring.Input.InputRulesModule.Describe(rules));
-                break;
             case "ScoreApplicant":
                 SetRequestExample(operation, example);
                 SetResponseExample(operation, "200", reject);
@@ -82,6 +80,9 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                     TrainingTreeDirty = false,
                 });
                 break;
+            case "GetInputRules":
+                SetResponseExample(operation, "200", InputRulesModule.Describe(rules));
+                break;
             case "GetDecision":
                 SetResponseExample(operation, "200", Recorded(reject));
                 SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
@@ -99,10 +100,10 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                 SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
                 break;
             case "GetChallengerComparison":
-                SetResponseExample(operation, "200", new Monitoring.ChallengerReport(
+                SetResponseExample(operation, "200", new ChallengerReport(
                     "0123456789ab", model.Card.Learner, model.Threshold, "ba9876543210", "LogisticRegression", 0.18,
                     new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero), 10_000,
-                    new Monitoring.ChallengerComparison(10_000, 0.071, 2_400, 0.532, 0.551, 0.547, 0.019, -0.004, 0.042)));
+                    new ChallengerComparison(10_000, 0.071, 2_400, 0.532, 0.551, 0.547, 0.019, -0.004, 0.042)));
                 SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
                 SetResponseExample(operation, "404", Problem(404, "No challenger configured",
                     "This server scores no challenger in shadow; set Model:ChallengerPath to the ONNX file of one with the served model's inputs."));

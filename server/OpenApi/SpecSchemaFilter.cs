@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;

@@ -318,4 +318,7 @@ public class StoreUnavailableException(string message) : Exception(message);
 public sealed class RecordRefusedException() : StoreUnavailableException("the decision store refused this request's record");
 
 /// <summary>The store cannot be opened or migrated at start: one line on stderr, exit 1 (StartupErrors).</summary>
-public sealed class RecordsStoreException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class RecordsStoreException(string message, Exception? inner = null) : StartupException(message, inner)
+{
+    public override string Line => OneLine("Decision records: " + Message);
+}

@@ -1,7 +1,6 @@
 using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Api;
-using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 

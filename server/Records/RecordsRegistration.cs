@@ -15,6 +15,7 @@ public static class RecordsRegistration
             ? new PostgresDecisionStore(options.ConnectionString!)
             : new SqliteDecisionStore(options.ResolvedDataFolder, options.SqliteSynchronous, options.CreateIfMissing));
         services.AddSingleton<CommittedDecisions>();
+        services.AddExceptionHandler<StoreFailureHandler>();
         services.AddSingleton<DecisionRecorder>();
         services.AddHostedService(provider => provider.GetRequiredService<DecisionRecorder>());
         services.AddSingleton<RetentionPurge>();

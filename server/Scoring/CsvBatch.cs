@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.Features;

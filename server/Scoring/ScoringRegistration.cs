@@ -1,3 +1,4 @@
+using CreditRisk.Server.Scoring.Input;
 namespace CreditRisk.Server.Scoring;
 
 public static class ScoringRegistration

@@ -100,14 +100,14 @@ public sealed class ApiPolicyWalkTests
                 failures.Add($"{name}: expected the {expected} policy, has {policy?.Access.ToString() ?? "none"}");
             }
 
-            if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != CreditRisk.Server.Hosting.Hardening.ApiRateLimit)
+            if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != CreditRisk.Server.Api.ApiPolicies.RateLimit)
             {
                 failures.Add($"{name}: not rate-limited");
             }
 
             // Every scoring endpoint is admitted by ScoringCapacity (by its policy); those that score batches in the batch lane.
             var batches = name.EndsWith("/infer", StringComparison.Ordinal) || name.EndsWith("/batch", StringComparison.Ordinal) || name.EndsWith("ModelInfer", StringComparison.Ordinal);
-            if (expected == ApiAccess.Scoring && batches != endpoint.Metadata.GetMetadata<CreditRisk.Server.Hosting.BatchLane>() is not null)
+            if (expected == ApiAccess.Scoring && batches != endpoint.Metadata.GetMetadata<CreditRisk.Server.Api.BatchLane>() is not null)
             {
                 failures.Add($"{name}: in the wrong admission lane");
             }

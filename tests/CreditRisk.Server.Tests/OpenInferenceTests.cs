@@ -504,7 +504,7 @@ public sealed class OpenInferenceCapacityTests(SharedApp app)
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
             .ToList();
         var inBatchLane = endpoints
-            .Where(e => e.Metadata.GetMetadata<CreditRisk.Server.Hosting.BatchLane>() is not null)
+            .Where(e => e.Metadata.GetMetadata<CreditRisk.Server.Api.BatchLane>() is not null)
             .Select(e => e.RoutePattern.RawText)
             .Order()
             .ToList();

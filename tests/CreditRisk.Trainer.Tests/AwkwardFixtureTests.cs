@@ -3,6 +3,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Selection;
 
 namespace CreditRisk.Trainer.Tests;
 

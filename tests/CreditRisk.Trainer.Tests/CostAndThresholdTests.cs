@@ -1,4 +1,6 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Report;
+using CreditRisk.Trainer.Selection;
 
 namespace CreditRisk.Trainer.Tests;
 

@@ -1,4 +1,5 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 
 namespace CreditRisk.Trainer.Tests;
 

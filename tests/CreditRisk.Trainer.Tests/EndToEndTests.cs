@@ -1,5 +1,8 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Report;
+using CreditRisk.Trainer.Selection;
 
 namespace CreditRisk.Trainer.Tests;
 
@@ -29,7 +32,7 @@ public sealed class EndToEndTests : IDisposable
 
         Assert.Equal(Candidate.Grid(quick: true).Count, outcome.Candidates.Count);
         Assert.InRange(outcome.Chosen.Best.CostPerApplicant, 0.3, 0.7); // beats rejecting everyone
-        foreach (var file in (string[])["model.onnx", "model.json", "golden.json", .. Report.Files])
+        foreach (var file in (string[])["model.onnx", "model.json", "golden.json", .. ReportWriter.Files])
         {
             Assert.True(new FileInfo(Path.Combine(_out, file)).Length > 0, file);
         }

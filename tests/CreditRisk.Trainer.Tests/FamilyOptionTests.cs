@@ -1,3 +1,5 @@
+using CreditRisk.Trainer.Selection;
+
 namespace CreditRisk.Trainer.Tests;
 
 /// <summary>--family cuts the grid to one learner family (a single-family model such as the German challenger).</summary>

@@ -2,6 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
+using CreditRisk.Trainer.Export;
 
 namespace CreditRisk.Trainer.Tests;
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Export;
 
 namespace CreditRisk.Trainer.Tests;
 

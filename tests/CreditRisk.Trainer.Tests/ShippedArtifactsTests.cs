@@ -1,5 +1,8 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Selection;
 
 namespace CreditRisk.Trainer.Tests;
 

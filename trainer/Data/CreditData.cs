@@ -4,7 +4,7 @@ using System.Text;
 using CreditRisk.Contracts;
 using nietras.SeparatedValues;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Data;
 
 /// <summary>
 /// One applicant as the trainer sees it, by spec position (<see cref="DatasetSpec.Features"/>): a category's value

@@ -2,7 +2,7 @@ using CreditRisk.Contracts;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Data;
 
 /// <summary>
 /// An in-memory <see cref="IDataView"/> over <see cref="CreditRecord"/>s whose columns are the spec's model inputs

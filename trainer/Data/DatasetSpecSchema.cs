@@ -2,7 +2,7 @@ using System.Text.Json;
 using CreditRisk.Contracts;
 using Json.Schema;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Data;
 
 /// <summary>
 /// Loads a spec the way an editor sees it: first against <c>contracts/dataset.schema.json</c> (embedded in the

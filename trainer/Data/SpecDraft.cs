@@ -3,7 +3,7 @@ using System.Text;
 using CreditRisk.Contracts;
 using nietras.SeparatedValues;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Data;
 
 /// <summary>
 /// <c>trainer init</c>: drafts a spec from a CSV with a header, the first step a lender takes. Every column but the

@@ -1,6 +1,8 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// The monitoring baseline of the card (issue 17): the training distribution of every attribute but ids (protected

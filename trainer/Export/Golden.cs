@@ -1,8 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Selection;
+using CreditRisk.Trainer.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>A row of the golden file and why it is there.</summary>
 public sealed record GoldenRow(string Kind, CreditRecord Record);

@@ -1,6 +1,7 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>What the graph imputes for a missing number: the training mean, as ML.NET's ReplaceMissingValues computes it (in the card for readers of the file).</summary>
 public static class Imputation

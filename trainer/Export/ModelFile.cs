@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>Writes the model card into the ONNX file's metadata and the sidecar <c>model.json</c>.</summary>
 public static class ModelFile

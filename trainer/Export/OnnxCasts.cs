@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Removes the round-trip casts ML.NET's converter puts between each categorical field's <c>LabelEncoder</c> and its

@@ -2,7 +2,7 @@ using CreditRisk.Contracts;
 using Google.Protobuf;
 using Onnx;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Appends the decision to an exported graph, so the file alone gives every runtime the lender's decision: beside

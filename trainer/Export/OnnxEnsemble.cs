@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Joins the ONNX graphs of several fitted pipelines into one graph whose output is the mean of theirs. ML.NET has no

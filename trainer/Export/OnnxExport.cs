@@ -1,7 +1,9 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 using Microsoft.ML;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>Thrown when a pipeline cannot be represented faithfully in ONNX: no file is written.</summary>
 public sealed class OnnxExportException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,7 +1,7 @@
 using Google.Protobuf;
 using Onnx;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Makes ML.NET's <c>LinearRegressor</c> nodes give the same result for a row whatever the batch. ONNX Runtime runs a

@@ -1,6 +1,6 @@
 using Google.Protobuf;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Rewrites the descriptive top-level fields of an ONNX <c>ModelProto</c> without a generated schema: every other

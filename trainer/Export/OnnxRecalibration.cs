@@ -1,7 +1,8 @@
+using CreditRisk.Trainer.Selection;
 using Google.Protobuf;
 using Onnx;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Appends the pre-registered recalibration step (<see cref="Platt"/>) to an exported graph, so the file's PD is the

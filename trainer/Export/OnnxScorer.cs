@@ -1,7 +1,8 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 using Microsoft.ML.OnnxRuntime;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// Scores <see cref="CreditRecord"/>s with ONNX Runtime, feeding the spec's inputs (string [N,1] categories, "" when

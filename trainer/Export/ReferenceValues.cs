@@ -1,7 +1,9 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// The reason-code baseline: per model input, the value that gives the lowest mean PD when substituted into every

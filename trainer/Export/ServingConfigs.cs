@@ -6,7 +6,7 @@ using CreditRisk.Contracts;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Export;
 
 /// <summary>
 /// The two configs that serve <c>model.onnx</c> unchanged in the field's other servers, written beside it: NVIDIA

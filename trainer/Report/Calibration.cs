@@ -1,4 +1,6 @@
-namespace CreditRisk.Trainer;
+using CreditRisk.Trainer.Selection;
+
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>One bin of a reliability diagram: applicants, mean PD, observed bad rate with its Wilson 95 % interval.</summary>
 public sealed record ReliabilityBin(int Applicants, double MeanPd, double BadRate, double Ci95Low, double Ci95High);

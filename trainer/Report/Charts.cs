@@ -1,6 +1,7 @@
+using CreditRisk.Trainer.Selection;
 using ScottPlot;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>
 /// The report's charts (ScottPlot 5), from out-of-fold PDs, styled for a reviewer: a sans-serif font, large tick

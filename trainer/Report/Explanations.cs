@@ -1,6 +1,8 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>How much the model leans on one input: out-of-fold loss of skill when that input's values are shuffled.</summary>
 public sealed record FeatureImportance(string Feature, string Label, double LogLossIncrease, double AucDrop);

@@ -1,7 +1,9 @@
 using System.Globalization;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>
 /// Outcomes of one group of applicants under the shipped rule. <see cref="AdverseImpactRatio"/> is its approval rate over

@@ -1,7 +1,7 @@
 using System.Text;
-using static CreditRisk.Trainer.Report;
+using static CreditRisk.Trainer.Report.ReportWriter;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>
 /// <c>model-card.md</c> beside the model (Mitchell et al. 2019, "Model Cards for Model Reporting"): intended use, data,

@@ -1,8 +1,9 @@
 using System.Globalization;
 using System.Text;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>
 /// The report's money view (issue 28, docs/economics.md), for a spec with loan-level economics and its nested run:

@@ -1,6 +1,9 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>Every figure the report, the summary and the model card show, computed once.</summary>
 public sealed record ReportFacts(
@@ -54,7 +57,7 @@ public sealed record ReportFacts(
         var (pooledPd, pooledBad) = CandidateResult.Pool(chosen.OutOfFold, isBad);
         var meanPd = FittedModel.Mean(chosen.OutOfFold);
         var nested = outcome.Nested;
-        var fairness = Trainer.Fairness.Outcomes(spec, data.Rows, chosen.OutOfFold, chosen.Best.Threshold, costs);
+        var fairness = Report.Fairness.Outcomes(spec, data.Rows, chosen.OutOfFold, chosen.Best.Threshold, costs);
         var training = new Training(spec, options.Seed);
         var reference = ReferenceValues.FindRecord(outcome.Model, data.Rows);
         var reasons = Explanations.ReasonFrequencies(outcome.Model, reference, data.Rows, chosen.Best.Threshold, out var rejects);
@@ -71,7 +74,7 @@ public sealed record ReportFacts(
             nested is null ? null : CalibrationReport.Of(nested.RecalibratedPd, isBad),
             BusinessView.Of(chosen.OutOfFold, isBad, chosen.Best.Threshold, costs, chosen.Auc),
             fairness,
-            Trainer.Fairness.Verdicts(fairness),
+            Report.Fairness.Verdicts(fairness),
             Explanations.PermutationImportance(training, chosen.Candidate, data.Rows, options.Folds, options.Seed),
             reasons,
             rejects);

@@ -1,4 +1,7 @@
-namespace CreditRisk.Trainer;
+using CreditRisk.Trainer.Export;
+using CreditRisk.Trainer.Selection;
+
+namespace CreditRisk.Trainer.Report;
 
 /// <summary><c>training-summary.json</c>: the report's numbers for machines (CI, the page, monitoring baselines).</summary>
 public sealed record TrainingSummary(

@@ -1,12 +1,13 @@
 using System.Globalization;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 using Microsoft.ML.Trainers;
 using Microsoft.ML.Trainers.FastTree;
 using Microsoft.ML.Trainers.LightGbm;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>The learner families of the grid; every one of them must export to ONNX (a test proves it). An
 /// <see cref="Ensemble"/> is not a family: it averages the PDs of one fitted candidate per family.</summary>

@@ -1,6 +1,6 @@
 using CreditRisk.Contracts;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>What cross-validation says about one candidate: pooled out-of-fold PDs over all repeats.</summary>
 public sealed record CandidateResult(

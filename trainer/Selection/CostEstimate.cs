@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>Cost per applicant with a normal-approximation 95 % interval over applicants.</summary>
 public sealed record CostEstimate(double Mean, double Ci95Low, double Ci95High)

@@ -1,6 +1,6 @@
 using CreditRisk.Contracts;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>Counts of a decision rule on labelled rows (positive = bad = rejected).</summary>
 public readonly record struct Confusion(int TruePositives, int FalsePositives, int TrueNegatives, int FalseNegatives)

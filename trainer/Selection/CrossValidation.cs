@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>One fold of one repeat: row indices to train on and to score.</summary>
 public sealed record Fold(int Repeat, int Index, int[] Train, int[] Test);

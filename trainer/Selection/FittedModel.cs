@@ -1,12 +1,13 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 using Microsoft.ML;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// A fitted PD model: one ML.NET pipeline, or several (an ensemble) whose calibrated PDs are averaged. The mean is
 /// taken in <see cref="float"/>, member by member in order, the same arithmetic as the ONNX <c>Mean</c> node the
-/// export ends with (<see cref="OnnxEnsemble"/>).
+/// export ends with (<see cref="Export.OnnxEnsemble"/>).
 /// </summary>
 public sealed class FittedModel(DatasetSpec spec, IReadOnlyList<ITransformer> members)
 {

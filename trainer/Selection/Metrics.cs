@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>Ranking metrics of a PD on labelled rows.</summary>
 public static class Metrics

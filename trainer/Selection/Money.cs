@@ -1,6 +1,7 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// Each applicant's loss and margin (docs/economics.md) and the money a decision makes: approve a payer +margin,

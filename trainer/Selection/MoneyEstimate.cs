@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// The nested-CV estimate in money (docs/economics.md, docs/preregistration.md issue 28): per loan in the spec's

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// Results of the nested cross-validation, cached in <c>nested-cv.json</c> so the default run can report them.

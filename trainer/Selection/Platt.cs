@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>
 /// Logistic recalibration of a PD: <c>σ(A + B·logit(PD))</c>, fitted by maximum likelihood (Newton–Raphson). The same

@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>A candidate's cross-validated result: pooled out-of-fold cost at its own best threshold.</summary>
 public sealed record CandidateScore(int Index, string Name, double CostPerApplicant, double Threshold);

@@ -1,4 +1,4 @@
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>One point of the cost curve: the rule "reject when PD &gt; Threshold" and what it costs.</summary>
 public sealed record ThresholdPoint(double Threshold, Confusion Confusion, double Cost, double CostPerApplicant);

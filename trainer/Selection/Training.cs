@@ -1,8 +1,9 @@
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
 using Microsoft.ML;
 using Microsoft.ML.Data;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Selection;
 
 /// <summary>Fits and scores candidate pipelines. Every fit gets its own <see cref="MLContext"/> seeded the same way, so
 /// a fit's result does not depend on what ran before it.</summary>

@@ -1,7 +1,7 @@
 using CreditRisk.Contracts;
 using System.Globalization;
 using System.Text.Json;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
 using nietras.SeparatedValues;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Monitoring;
+using CreditRisk.Server.Challenger;
 using CreditRisk.Server.Records;
 using CreditRisk.Testing;
 using Microsoft.Extensions.DependencyInjection;

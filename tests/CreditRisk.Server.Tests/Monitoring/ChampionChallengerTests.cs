@@ -1,4 +1,4 @@
-using CreditRisk.Server.Monitoring;
+using CreditRisk.Server.Challenger;
 using CreditRisk.Server.Records;
 
 namespace CreditRisk.Server.Tests.Monitoring;

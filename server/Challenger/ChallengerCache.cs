@@ -1,6 +1,7 @@
+using CreditRisk.Server.Monitoring;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>
 /// The latest challenger report for GET /api/v1/monitoring/challenger, recomputed at most once per

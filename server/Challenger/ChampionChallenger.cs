@@ -1,7 +1,8 @@
 using CreditRisk.Contracts;
+using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.Records;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>
 /// Champion against challenger on the same applicants. Costs are per matured applicant; the difference is challenger

@@ -1,4 +1,5 @@
-namespace CreditRisk.Server.Hosting;
+
+namespace CreditRisk.Server.Api;
 
 /// <summary>Field path → rules broken, as in RFC 9457 validation problems. Capped so a hostile batch cannot make a huge reply.</summary>
 public sealed class ValidationErrors

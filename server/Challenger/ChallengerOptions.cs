@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>How the challenger (Model:ChallengerPath) is scored in shadow and compared. Section <c>Challenger</c>.</summary>
 public sealed class ChallengerOptions

@@ -1,6 +1,6 @@
 using CreditRisk.Server.Hosting;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 public static class ChallengerRegistration
 {
@@ -12,6 +12,7 @@ public static class ChallengerRegistration
         services.AddSingleton<ShadowScorer>();
         services.AddHostedService(provider => provider.GetRequiredService<ShadowScorer>());
         services.AddSingleton<ChallengerCache>();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, ChallengerJsonContext.Default));
         return services;
     }
 

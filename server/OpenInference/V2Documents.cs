@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 // The Open Inference Protocol's REST bodies (contracts/open-inference/open_inference_rest.yaml, components/schemas).
 

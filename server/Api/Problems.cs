@@ -1,10 +1,10 @@
 using System.Globalization;
+using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using CreditRisk.Server.Model;
 
-namespace CreditRisk.Server.Hosting;
+namespace CreditRisk.Server.Api;
 
 /// <summary>RFC 9457 problem responses for the refusals the API documents. None carries exception details.</summary>
 public static class Problems
@@ -55,60 +55,27 @@ public static class Problems
     public static string ReasonPhrase(int status) =>
         Microsoft.AspNetCore.WebUtilities.ReasonPhrases.GetReasonPhrase(status) is { Length: > 0 } phrase ? phrase : "Error";
 
+    /// <summary>A 503 problem that says when to retry (the header the OpenAPI document promises on every 503).</summary>
+    public static ValueTask<bool> UnavailableAsync(IProblemDetailsService problems, HttpContext httpContext, int retryAfterSeconds, string title, string detail)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+        httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = httpContext,
+            ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
+        });
+    }
+
     /// <summary>
     /// Turns exceptions that escape endpoints into problem responses: Kestrel's request errors keep their status;
-    /// anything else is a 500 that says nothing about the exception (it is logged instead).
+    /// anything else is a 500 that says nothing about the exception (it is logged instead). It runs after the features'
+    /// own handlers (the model's bad output, the decision store's failures), which answer 503.
     /// </summary>
-    public sealed class ExceptionHandler(IProblemDetailsService problems, ModelFaults faults, ILogger<ExceptionHandler> logger) : IExceptionHandler
+    public sealed class ExceptionHandler(IProblemDetailsService problems, ILogger<ExceptionHandler> logger) : IExceptionHandler
     {
-        /// <summary>A 503 problem that says when to retry (the header the OpenAPI document promises on every 503).</summary>
-        private ValueTask<bool> Unavailable(HttpContext httpContext, int retryAfterSeconds, string title, string detail)
-        {
-            httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-            httpContext.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-            return problems.TryWriteAsync(new ProblemDetailsContext
-            {
-                HttpContext = httpContext,
-                ProblemDetails = new ProblemDetails { Status = StatusCodes.Status503ServiceUnavailable, Title = title, Detail = detail },
-            });
-        }
-
         public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
         {
-            if (exception is ModelOutputException output)
-            {
-                faults.Record(output, httpContext.Request.Path);
-                // Another instance may be healthy: readiness turns off after Model:MaxBadOutputs of these.
-                return await Unavailable(httpContext, retryAfterSeconds: 5, "Model output rejected",
-                    "The model returned a value that is not a probability; nothing was scored.");
-            }
-
-            if (exception is Records.RecordRefusedException)
-            {
-                // The store works but refused this request's data: a retry would be refused again, so not a 503.
-                httpContext.Response.StatusCode = StatusCodes.Status400BadRequest;
-                return await problems.TryWriteAsync(new ProblemDetailsContext
-                {
-                    HttpContext = httpContext,
-                    ProblemDetails = new ProblemDetails
-                    {
-                        Status = StatusCodes.Status400BadRequest,
-                        Title = "Record refused",
-                        Detail = "The decision store refused this request's data, so no decision is returned; other requests are not affected.",
-                    },
-                });
-            }
-
-            // The writer's refusal, or a read of the decision endpoints failing on the database (SQLite, Npgsql).
-            if (exception is Records.StoreUnavailableException or System.Data.Common.DbException)
-            {
-                // No 200 without its record: the client retries, here or on another instance.
-                return await Unavailable(httpContext, retryAfterSeconds: 1, "Decision store unavailable",
-                    exception is Records.StoreUnavailableException
-                        ? "The decision could not be recorded, so none is returned; retry later."
-                        : "The decision store could not be reached; retry later.");
-            }
-
             var status = exception switch
             {
                 BadHttpRequestException bad => bad.StatusCode,

@@ -1,11 +1,10 @@
 using System.Buffers;
 using System.Text.Json;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
-using CreditRisk.Server.Scoring.Input;
 
-namespace CreditRisk.Server.Scoring;
+namespace CreditRisk.Server.Scoring.Input;
 
 /// <summary>
 /// Reads and validates scoring requests straight from the UTF-8 body, with rules compiled once from the served model's

@@ -5,7 +5,7 @@ using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>
 /// The challenger (<see cref="ChallengerModel"/>) scored in shadow. Off the hot path by construction: the recorder

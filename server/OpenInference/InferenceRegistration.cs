@@ -3,7 +3,7 @@ using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 public static class InferenceRegistration
 {
@@ -12,6 +12,7 @@ public static class InferenceRegistration
     {
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<V2Scoring>();
+        builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, V2JsonContext.Default));
         // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
         // the 405 of POST /health/ready into a 404.
         builder.Services.AddGrpc(grpc =>
@@ -47,7 +48,7 @@ public static class InferenceRegistration
         // scores and records like /api/v1/score/batch; health and metadata are open. A method added to the service
         // must be classified here: the server refuses to start otherwise.
         app.MapGrpcService<GrpcInference>()
-            .RequireRateLimiting(Hardening.ApiRateLimit)
+            .RequireRateLimiting(ApiPolicies.RateLimit)
             .Add(endpoint =>
             {
                 var method = endpoint is RouteEndpointBuilder route ? route.RoutePattern.RawText?.Split('/')[^1] : null;

@@ -8,7 +8,7 @@ using Grpc.Core;
 using static global::Inference.GRPCInferenceService;
 using V2 = global::Inference;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>
 /// The Open Inference Protocol over gRPC (<c>inference.GRPCInferenceService</c>), on its own HTTP/2 port

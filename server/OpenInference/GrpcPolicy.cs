@@ -7,7 +7,7 @@ using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>
 /// The API policy (<see cref="ApiPolicy"/>) of the gRPC methods, which endpoint filters do not reach: the key rule

@@ -2,7 +2,7 @@ using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>
 /// The challenger (Model:ChallengerPath), a singleton loaded and checked like the champion when the container first

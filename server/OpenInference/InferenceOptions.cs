@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>The Open Inference Protocol's settings (section "Inference").</summary>
 public sealed class InferenceOptions

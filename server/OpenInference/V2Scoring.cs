@@ -2,14 +2,15 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Server.Api;
 using CreditRisk.Server.Health;
-using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Scoring;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>
 /// The Open Inference Protocol over the served model, for both transports. A request's tensors are turned, row by
@@ -142,7 +143,7 @@ public sealed class V2Scoring(
 
     /// <summary>The reasons of one result as the JSON string a "reasons" BYTES element carries.</summary>
     public static string ReasonsJson(ScoreResult result) =>
-        JsonSerializer.Serialize(result.Reasons, Hosting.JsonContext.Default.IReadOnlyListReason);
+        JsonSerializer.Serialize(result.Reasons, V2JsonContext.Default.IReadOnlyListReason);
 
     private InferOutcome? CheckTensors(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputs, int maxBatch, out int rows)
     {

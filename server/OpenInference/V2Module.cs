@@ -8,7 +8,7 @@ using CreditRisk.Server.Records;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>
 /// The Open Inference Protocol (KServe "V2") over REST: health, server and model metadata, model ready and infer,
@@ -22,7 +22,7 @@ public sealed class V2Module : ICarterModule
 
     // Error messages quote input names ('amount'); escaped as \u0027 they are hard to read in a terminal. The
     // response is application/json, never HTML, so the relaxed escaping is safe here.
-    private static readonly JsonSerializerOptions ErrorJson = new(JsonContext.Default.Options)
+    private static readonly JsonSerializerOptions ErrorJson = new(V2JsonContext.Default.Options)
     {
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };

@@ -2,7 +2,7 @@ using System.Buffers;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CreditRisk.Server.Hosting;
+namespace CreditRisk.Server.Api;
 
 /// <summary>
 /// Buffers a JSON request body up to the size limit and hands it to a synchronous reader, so handlers can parse it

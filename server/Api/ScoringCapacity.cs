@@ -1,12 +1,12 @@
 using System.Threading.RateLimiting;
-using CreditRisk.Server.Api;
 using CreditRisk.Server.Scoring;
+using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
 using Prometheus;
 
-namespace CreditRisk.Server.Hosting;
+namespace CreditRisk.Server.Api;
 
 /// <summary>
 /// Bounds the scoring work in flight. Without it 128 connections sending 1 000-row batches all shared the 2 cores:

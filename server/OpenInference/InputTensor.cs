@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace CreditRisk.Server.Inference;
+namespace CreditRisk.Server.OpenInference;
 
 /// <summary>One input tensor of an Open Inference Protocol request, whichever transport (REST or gRPC) carried it.</summary>
 public abstract class InputTensor(string name, string datatype, IReadOnlyList<long> shape)

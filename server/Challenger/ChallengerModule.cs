@@ -2,7 +2,7 @@ using Carter;
 using CreditRisk.Server.Api;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>GET /api/v1/monitoring/challenger: champion against challenger on the decisions both scored.</summary>
 public sealed class ChallengerModule : ICarterModule

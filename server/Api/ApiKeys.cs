@@ -1,10 +1,9 @@
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using System.Text;
-using CreditRisk.Server.Api;
 using Microsoft.Extensions.Options;
 
-namespace CreditRisk.Server.Hosting;
+namespace CreditRisk.Server.Api;
 
 /// <summary>The API key. Section <c>ApiKey</c>.</summary>
 public sealed class ApiKeyOptions : IValidatableObject

@@ -1,6 +1,6 @@
 using Prometheus;
 
-namespace CreditRisk.Server.Monitoring;
+namespace CreditRisk.Server.Challenger;
 
 /// <summary>Prometheus metrics of the challenger in shadow.</summary>
 public static class ChallengerMetrics

@@ -2,8 +2,10 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using CreditRisk.Contracts;
+using CreditRisk.Trainer.Data;
+using CreditRisk.Trainer.Selection;
 
-namespace CreditRisk.Trainer;
+namespace CreditRisk.Trainer.Report;
 
 /// <summary>
 /// The analyst's report (<c>report.md</c> with its charts), <c>training-summary.json</c> with the same numbers and
@@ -11,7 +13,7 @@ namespace CreditRisk.Trainer;
 /// in <see cref="ReportFacts"/>. Nothing here reads the clock except the summary's wall time, so the report itself is
 /// reproducible.
 /// </summary>
-public static class Report
+public static class ReportWriter
 {
     public const string ReportFile = "report.md";
     public const string SummaryFile = "training-summary.json";

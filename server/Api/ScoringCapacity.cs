@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using CreditRisk.Server.Scoring;
 using CreditRisk.Server.Hosting;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -19,24 +18,16 @@ public sealed class ScoringCapacity : IDisposable
     private static readonly Counter Shed = Metrics.CreateCounter(
         "creditrisk_scoring_shed_total", "Scoring requests refused with 503 because the scoring capacity and its queue were full.", "lane");
 
-    private static readonly Counter SpoolRefused = Metrics.CreateCounter(
-        "creditrisk_csv_spool_refused_total", "text/csv uploads refused with 503 because the disk budget for spooled uploads (Scoring:MaxCsvSpoolBytes) was full.");
-
     private readonly ConcurrencyLimiter _singles;
     private readonly ConcurrencyLimiter _batches;
     private readonly long _maxBodyBytes;
-    private readonly long _spoolBudget;
 
-    // Bytes of text/csv uploads reserved on disk right now, across all requests (at most _spoolBudget).
-    private long _spooled;
-
-    public ScoringCapacity(IOptions<LimitsOptions> options, IOptions<ScoringOptions> scoring)
+    public ScoringCapacity(IOptions<LimitsOptions> options)
     {
         var limits = options.Value;
         _singles = Lane(limits.MaxConcurrentScores, limits.ScoreQueueLimit);
         _batches = Lane(limits.MaxConcurrentBatches, limits.BatchQueueLimit);
         _maxBodyBytes = limits.MaxRequestBodyBytes;
-        _spoolBudget = scoring.Value.MaxCsvSpoolBytes;
     }
 
     public void Dispose()
@@ -59,7 +50,7 @@ public sealed class ScoringCapacity : IDisposable
         }
 
         // A text/csv batch takes a batch permit itself (AcquireBatchAsync) and then spools its (large) body to disk
-        // within the spool budget (ReserveSpool), not to memory.
+        // within the spool budget (Scoring/CsvSpoolBudget), not to memory.
         if (MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var type)
             && type.MediaType.Equals("text/csv", StringComparison.OrdinalIgnoreCase))
         {
@@ -97,45 +88,6 @@ public sealed class ScoringCapacity : IDisposable
         }
 
         return lease;
-    }
-
-    /// <summary>
-    /// A text/csv upload's share of the disk budget for spooled uploads (Scoring:MaxCsvSpoolBytes), shared by all
-    /// requests; disposing it (with the response, after the spool file is deleted) gives the bytes back. Without a
-    /// budget 40 slow 30 MB uploads held 1.2 GB of temporary files.
-    /// </summary>
-    public SpoolReservation ReserveSpool() => new(this);
-
-    public sealed class SpoolReservation(ScoringCapacity capacity) : IDisposable
-    {
-        private long _bytes;
-
-        /// <summary>Grows this upload's share to <paramref name="total"/> bytes; false (and nothing more taken) when the budget has no room.</summary>
-        public bool TryGrowTo(long total)
-        {
-            var more = total - _bytes;
-            if (more <= 0)
-            {
-                return true;
-            }
-
-            // Add, then undo if over: concurrent uploads can only be refused too eagerly, never admitted past the budget.
-            if (Interlocked.Add(ref capacity._spooled, more) > capacity._spoolBudget)
-            {
-                Interlocked.Add(ref capacity._spooled, -more);
-                SpoolRefused.Inc();
-                return false;
-            }
-
-            _bytes = total;
-            return true;
-        }
-
-        public void Dispose()
-        {
-            Interlocked.Add(ref capacity._spooled, -_bytes);
-            _bytes = 0;
-        }
     }
 
     private static ConcurrencyLimiter Lane(int permits, int queue) => new(new ConcurrencyLimiterOptions

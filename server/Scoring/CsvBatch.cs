@@ -39,7 +39,7 @@ public static partial class CsvBatch
 
     /// <summary>Spools and checks the file; the result scores and writes it when executed.</summary>
     public static async Task<Results<Scores, ValidationProblem, ProblemHttpResult>> ReadAsync(
-        HttpRequest request, DecisionPipeline pipeline, InputRules rules, ScoringCapacity capacity, ScoringOptions options)
+        HttpRequest request, DecisionPipeline pipeline, InputRules rules, ScoringCapacity capacity, CsvSpoolBudget spoolBudget, ScoringOptions options)
     {
         var started = Stopwatch.GetTimestamp();
         var context = request.HttpContext;
@@ -71,7 +71,7 @@ public static partial class CsvBatch
             return Problems.Busy();
         }
 
-        var budget = capacity.ReserveSpool();
+        var budget = spoolBudget.Reserve();
         context.Response.RegisterForDispose(budget);
         if (request.ContentLength is { } declared && !budget.TryGrowTo(declared))
         {

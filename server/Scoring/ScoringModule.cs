@@ -75,12 +75,12 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, InputRules rules, ScoringCapacity capacity, IOptions<LimitsOptions> limits,
-        IOptions<ScoringOptions> scoring)
+        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, InputRules rules, ScoringCapacity capacity, CsvSpoolBudget spool,
+        IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring)
     {
         if (CsvBatch.IsCsv(request))
         {
-            return (await CsvBatch.ReadAsync(request, pipeline, rules, capacity, scoring.Value)).Result switch
+            return (await CsvBatch.ReadAsync(request, pipeline, rules, capacity, spool, scoring.Value)).Result switch
             {
                 CsvBatch.Scores scores => scores,
                 ValidationProblem invalid => invalid,

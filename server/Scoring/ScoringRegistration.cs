@@ -8,6 +8,7 @@ public static class ScoringRegistration
     {
         services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Scorer>();
+        services.AddSingleton<CsvSpoolBudget>();
         services.AddSingleton<DecisionPipeline>();
         services.AddSingleton(provider => new Input.InputRules(provider.GetRequiredService<Model.CreditModel>()));
         services.AddSingleton(provider => new ApplicantReader(provider.GetRequiredService<Input.InputRules>()));

@@ -11,11 +11,13 @@
 # Prerequisites: the .NET SDK, python3, curl and wrk (apt-get install -y wrk).
 # Env: DURATION (10) WARMUP (3) SEED_SECONDS (20) CONNS (8) HAMMER_CONNS (2) ROUNDS (3) PORT (random high port)
 #      REFRESH (Monitoring:RefreshSeconds, 60: the default)
+#      HAMMER_QPS (unset: each hammering connection as fast as it can, with wrk; set: each at this rate, with hey, e.g.
+#      100, the per-IP rate limit's default, so two clients at their limit)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 DURATION=${DURATION:-10} WARMUP=${WARMUP:-3} SEED_SECONDS=${SEED_SECONDS:-20} CONNS=${CONNS:-8} HAMMER_CONNS=${HAMMER_CONNS:-2}
-ROUNDS=${ROUNDS:-3} REFRESH=${REFRESH:-60}
+ROUNDS=${ROUNDS:-3} REFRESH=${REFRESH:-60} HAMMER_QPS=${HAMMER_QPS:-}
 PORT=${PORT:-$((20000 + RANDOM % 20000))}
 out=$root/benchmarks/results
 mkdir -p "$out"
@@ -62,7 +64,13 @@ round() {
   local path="" hammer=""
   case $1 in challenger) path=/api/v1/monitoring/challenger ;; monitoring) path=/api/v1/monitoring ;; esac
   if [ -n "$path" ]; then
-    wrk -t1 -c"$HAMMER_CONNS" -d"$((DURATION + 1))s" "http://127.0.0.1:$PORT$path" >"$tmp/hammer.txt" &
+    if [ -n "$HAMMER_QPS" ]; then
+      # Each hammering client at HAMMER_QPS, e.g. the per-IP rate limit's default 100 (what one address may send).
+      hey -z "$((DURATION + 1))s" -c "$HAMMER_CONNS" -q "$HAMMER_QPS" "http://127.0.0.1:$PORT$path" \
+        | awk '/Requests\/sec:/ {print "Requests/sec: " $2} /^ *\[[0-9]+\][ \t]+[0-9]+ responses/ && !/\[200\]/ {print "Non-2xx " $0}' >"$tmp/hammer.txt" &
+    else
+      wrk -t1 -c"$HAMMER_CONNS" -d"$((DURATION + 1))s" "http://127.0.0.1:$PORT$path" >"$tmp/hammer.txt" &
+    fi
     hammer=$!
     sleep 0.5
   fi

@@ -10,12 +10,24 @@ namespace CreditRisk.Server.Monitoring;
 /// and only when someone asks (GET /api/v1/monitoring or a /metrics scrape): never on the scoring path. One computation
 /// at a time; callers during it wait for its result instead of starting their own.
 /// </summary>
-public sealed class MonitoringCache(CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options) : IDisposable
+public sealed class MonitoringCache(
+    CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly MonitoringOptions _options = options.Value;
     private MonitoringReport? _report;
+
+    // The report as the response body, serialised once per computation with the app's own JSON settings: a client
+    // polling the endpoint then costs a copy, not a serialisation of every figure (issue 26: polling moved scoring).
+    private byte[] _json = [];
     private long _computedAt;
+
+    /// <summary>The latest report as UTF-8 JSON, exactly as <c>TypedResults.Ok(report)</c> would write it.</summary>
+    public async Task<byte[]> GetJsonAsync(CancellationToken cancellationToken)
+    {
+        await GetAsync(cancellationToken);
+        return Volatile.Read(ref _json);
+    }
 
     public async Task<MonitoringReport> GetAsync(CancellationToken cancellationToken)
     {
@@ -37,6 +49,7 @@ public sealed class MonitoringCache(CreditModel model, DecisionStore store, IOpt
             var window = await store.ReadWindowAsync(model.Version, _options.WindowDecisions, since, cancellationToken);
             var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now);
             MonitoringMetrics.Publish(report);
+            Volatile.Write(ref _json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions));
             _report = report;
             _computedAt = Environment.TickCount64;
             return report;

@@ -30,15 +30,17 @@ public sealed class MonitoringModule : ICarterModule
                 "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data. Needs the X-API-Key header " +
                 "whenever a key is configured (ApiKey:Key).")
+            .Produces<MonitoringReport>(StatusCodes.Status200OK, "application/json")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
     }
 
-    public static async Task<Results<Ok<MonitoringReport>, ProblemHttpResult>> GetMonitoring(
+    /// <summary>The cached report's bytes (<see cref="MonitoringCache.GetJsonAsync"/>): the same JSON as the report, serialised once per refresh.</summary>
+    public static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetMonitoring(
         MonitoringCache cache, IOptions<RecordsOptions> records, CancellationToken cancellationToken) =>
         records.Value.Enabled
-            ? TypedResults.Ok(await cache.GetAsync(cancellationToken))
+            ? TypedResults.Bytes(await cache.GetJsonAsync(cancellationToken), "application/json")
             : DecisionsModule.RecordingOff();
 }

@@ -8,7 +8,7 @@
 # the medians' ratios against quiet (goal: p99 ratio at most 1.10). Load only ever targets 127.0.0.1; every run is
 # bounded in time.
 #
-# Prerequisites: the .NET SDK, python3, curl and wrk (apt-get install -y wrk).
+# Prerequisites: the .NET SDK, python3, curl and wrk (apt-get install -y wrk); hey for HAMMER_QPS (apt-get install -y hey).
 # Env: DURATION (10) WARMUP (3) SEED_SECONDS (20) CONNS (8) HAMMER_CONNS (2) ROUNDS (3) PORT (random high port)
 #      REFRESH (Monitoring:RefreshSeconds, 60: the default)
 #      HAMMER_QPS (unset: each hammering connection as fast as it can, with wrk; set: each at this rate, with hey, e.g.
@@ -22,6 +22,7 @@ PORT=${PORT:-$((20000 + RANDOM % 20000))}
 out=$root/benchmarks/results
 mkdir -p "$out"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 1; }
+[ -z "$HAMMER_QPS" ] || command -v hey >/dev/null || { echo "hey is missing: apt-get install -y hey" >&2; exit 1; }
 
 pids=() tmp=$(mktemp -d)
 cleanup() { for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; done; rm -rf "$tmp"; }

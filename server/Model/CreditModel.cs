@@ -22,7 +22,9 @@ public sealed class CreditModel : IDisposable
     private readonly string[] _inputNames = [];
     private readonly string[] _outputNames = [];
 
-    // PD first, then the decision outputs in the order GraphDecision reads them; empty for a graph without them.
+    // PD first, then the decision outputs in the order GraphDecision reads them; empty for a graph without them. Not
+    // Points.output: the scorer computes points from the PD with the same formula (Scorer), and ONNX Runtime then skips
+    // the graph's Clip/Div/Log/Mul/Add for them.
     private readonly string[] _decisionOutputNames = [];
 
     // One-row string tensors for every allowed value of every categorical input (and "" for a missing one), built
@@ -59,7 +61,7 @@ public sealed class CreditModel : IDisposable
         HasDecisionOutputs = Card.Economics is not null;
         _decisionOutputNames = HasDecisionOutputs
             ? [ModelMetadataKeys.ProbabilityOutput, ModelMetadataKeys.ThresholdOutput, ModelMetadataKeys.ApproveOutput,
-                ModelMetadataKeys.ExpectedProfitOutput, ModelMetadataKeys.LossOutput, ModelMetadataKeys.MarginOutput, ModelMetadataKeys.PointsOutput]
+                ModelMetadataKeys.ExpectedProfitOutput, ModelMetadataKeys.LossOutput, ModelMetadataKeys.MarginOutput]
             : [];
         Reference = _file.Reference;
         Example = _file.Example;
@@ -269,7 +271,7 @@ public sealed class CreditModel : IDisposable
                 var threshold = (float)Threshold;
                 for (var r = 0; r < count; r++)
                 {
-                    decisions[r] = new GraphDecision(threshold, !Decisions.Rejects(probabilities[r], Threshold), float.NaN, float.NaN, float.NaN, float.NaN);
+                    decisions[r] = new GraphDecision(threshold, !Decisions.Rejects(probabilities[r], Threshold), float.NaN, float.NaN, float.NaN);
                 }
             }
         }
@@ -294,7 +296,6 @@ public sealed class CreditModel : IDisposable
         var profit = outputs[3].GetTensorDataAsSpan<float>();
         var loss = outputs[4].GetTensorDataAsSpan<float>();
         var margin = outputs[5].GetTensorDataAsSpan<float>();
-        var points = outputs[6].GetTensorDataAsSpan<float>();
         for (var i = 1; i < outputs.Count; i++)
         {
             ModelChecks.CheckDecisionOutput(outputs[i].GetTensorTypeAndShape().Shape, count);
@@ -308,7 +309,7 @@ public sealed class CreditModel : IDisposable
                 throw new ModelOutputException($"the model returned the threshold {threshold[r]}, not a probability");
             }
 
-            decisions[r] = new GraphDecision(threshold[r], approve[r], profit[r], loss[r], margin[r], points[r]);
+            decisions[r] = new GraphDecision(threshold[r], approve[r], profit[r], loss[r], margin[r]);
         }
     }
 

@@ -18,6 +18,9 @@ public static class ApiPolicies
     /// <summary>Rate-limiting policy on the /api routes (health and metrics stay unlimited for probes and scrapers).</summary>
     public const string RateLimit = "api";
 
+    /// <summary>Rate-limiting policy on the aggregate reports: a tighter per-client limit of its own.</summary>
+    public const string AggregatesRateLimit = "aggregates";
+
     public static IServiceCollection AddApiPolicies(this IServiceCollection services)
     {
         services.AddApiKeys();
@@ -38,11 +41,8 @@ public static class ApiPolicies
         {
             var permits = limits.Value.RateLimitPermits;
             var window = TimeSpan.FromSeconds(limits.Value.RateLimitWindowSeconds);
-            rate.AddPolicy(RateLimit, context => permits == 0
-                ? RateLimitPartition.GetNoLimiter("off")
-                : RateLimitPartition.GetFixedWindowLimiter(
-                    context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                    _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 }));
+            rate.AddPolicy(RateLimit, context => PerClient(context, permits, permits, window));
+            rate.AddPolicy(AggregatesRateLimit, context => PerClient(context, permits, limits.Value.AggregatesRateLimitPermits, window));
             rate.OnRejected = async (rejected, cancellationToken) =>
             {
                 var http = rejected.HttpContext;
@@ -55,13 +55,28 @@ public static class ApiPolicies
                     {
                         Status = StatusCodes.Status429TooManyRequests,
                         Title = "Too many requests",
-                        Detail = $"At most {permits} requests per {window.TotalSeconds:0} s per client; retry later.",
+                        Detail = $"At most {Permits(http, limits.Value)} requests per {window.TotalSeconds:0} s per client here; retry later.",
                     },
                 });
             };
         });
         return services;
     }
+
+    /// <summary>
+    /// A fixed window per client address (a policy's partitions are its own, so the two limits count apart); no limit
+    /// at all when the general one is off.
+    /// </summary>
+    private static RateLimitPartition<string> PerClient(HttpContext context, int general, int permits, TimeSpan window) => general == 0
+        ? RateLimitPartition.GetNoLimiter("off")
+        : RateLimitPartition.GetFixedWindowLimiter(
+            context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = window, QueueLimit = 0 });
+
+    private static int Permits(HttpContext http, LimitsOptions limits) =>
+        http.GetEndpoint()?.Metadata.GetMetadata<ApiPolicy>()?.Access == ApiAccess.Aggregates
+            ? limits.AggregatesRateLimitPermits
+            : limits.RateLimitPermits;
 
     /// <summary>After routing: these need to know the endpoint.</summary>
     public static WebApplication UseRequestLimits(this WebApplication app)

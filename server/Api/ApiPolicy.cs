@@ -36,7 +36,7 @@ public static class ApiGroups
     {
         var group = app.MapGroup(prefix)
             .WithMetadata(new ApiPolicy(access))
-            .RequireRateLimiting(ApiPolicies.RateLimit);
+            .RequireRateLimiting(access == ApiAccess.Aggregates ? ApiPolicies.AggregatesRateLimit : ApiPolicies.RateLimit);
         if (access == ApiAccess.Open)
         {
             return group;

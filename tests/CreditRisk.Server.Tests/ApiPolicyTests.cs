@@ -100,9 +100,10 @@ public sealed class ApiPolicyWalkTests
                 failures.Add($"{name}: expected the {expected} policy, has {policy?.Access.ToString() ?? "none"}");
             }
 
-            if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != CreditRisk.Server.Api.ApiPolicies.RateLimit)
+            var limit = expected == ApiAccess.Aggregates ? CreditRisk.Server.Api.ApiPolicies.AggregatesRateLimit : CreditRisk.Server.Api.ApiPolicies.RateLimit;
+            if (endpoint.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName != limit)
             {
-                failures.Add($"{name}: not rate-limited");
+                failures.Add($"{name}: not rate-limited by the {limit} policy");
             }
 
             // Every scoring endpoint is admitted by ScoringCapacity (by its policy); those that score batches in the batch lane.
@@ -308,6 +309,38 @@ public sealed class InferencePolicyTests(KeyedInferenceServer fixture) : IClassF
         var refused = await Assert.ThrowsAsync<RpcException>(() => grpc.ModelInferAsync(OpenInferenceTests.GrpcRequest([row], raw: false), key).ResponseAsync);
         Assert.Equal(StatusCode.Unavailable, refused.StatusCode);
         Assert.Contains("429", refused.Status.Detail, StringComparison.Ordinal);
+    }
+    [Fact]
+    public async Task The_aggregate_reports_have_a_tighter_limit_of_their_own_that_scoring_does_not_share()
+    {
+        await using var server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string>
+        {
+            ["ApiKey__Key"] = KeyedInferenceServer.Key,
+            ["Limits__RateLimitPermits"] = "3",
+            ["Limits__AggregatesRateLimitPermits"] = "1",
+            ["Limits__RateLimitWindowSeconds"] = "60",
+        });
+        server.Client.DefaultRequestHeaders.Add("X-API-Key", KeyedInferenceServer.Key);
+
+        // One report a minute per client, for the monitoring report and the challenger's together...
+        Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/api/v1/monitoring", UriKind.Relative))).StatusCode);
+        foreach (var path in new[] { "/api/v1/monitoring", "/api/v1/monitoring/challenger" })
+        {
+            using var limited = await server.Client.GetAsync(new Uri(path, UriKind.Relative));
+            await limited.AssertProblem(429);
+            Assert.NotNull(limited.Headers.RetryAfter);
+            Assert.Contains("At most 1 requests", await limited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        // ...while the same client still has all three scoring permits, and then the scoring limit holds.
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await server.Client.PostJson("/api/v1/score", Http.ApplicantJson())).StatusCode);
+        }
+
+        using var scoringLimited = await server.Client.PostJson("/api/v1/score", Http.ApplicantJson());
+        await scoringLimited.AssertProblem(429);
+        Assert.Contains("At most 3 requests", await scoringLimited.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
 

@@ -68,5 +68,7 @@ public sealed class ApiResponseTests(SharedApp app)
         Assert.Equal(100, new Hosting.LimitsOptions().RateLimitPermits);
         var settings = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "appsettings.json")))!;
         Assert.Equal(100, (int)settings["Limits"]!["RateLimitPermits"]!);
+        Assert.Equal(10, new Hosting.LimitsOptions().AggregatesRateLimitPermits);
+        Assert.Equal(10, (int)settings["Limits"]!["AggregatesRateLimitPermits"]!);
     }
 }

@@ -150,6 +150,20 @@ for (const model of models) {
       assert.ok(accepted > 0 && refused > 0, `${accepted} accepted, ${refused} refused`);
     });
 
+    test(`data/${model.name}/sample.csv (ten rows, an id column, a missing value) scores over text/csv`, async () => {
+      const csv = fs.readFileSync(path.join(repoRoot, 'data', model.name, 'sample.csv'), 'utf8');
+      const lines = csv.trim().split('\n');
+      assert.equal(lines.length, 11, 'a header and ten rows');
+      assert.match(lines[0], /^applicationId,/);
+      assert.ok(lines.slice(1).some((l) => /(^|,)(,|$)/.test(l)), 'an empty cell');
+      const response = await fetch(`${server.baseUrl}/api/v1/score/batch`, { method: 'POST', headers: { 'content-type': 'text/csv' }, body: csv });
+      const scored = await response.text();
+      assert.equal(response.status, 200, scored);
+      const [header, ...rows] = scored.trim().split('\n');
+      assert.match(header, /^applicationId,.*,probabilityOfDefault,decision,/);
+      assert.equal(rows.length, 10);
+    });
+
     test('outcomes: one id (the other left out or null), neither, both, a batch', async () => {
       const decisionId = JSON.parse((await post('/api/v1/score', example)).text).decisionId;
       const observedAt = new Date().toISOString();

@@ -21,8 +21,8 @@ export interface CreditRiskClientOptions {
 
 /**
  * A client for the CreditRisk API at `baseUrl` (e.g. http://127.0.0.1:5000). Responses are typed by their JSON media
- * type, so the batch's 200 is a BatchScoreResponse; for its CSV form, post with `parseAs: 'text'` (the data is then
- * the CSV text).
+ * type, so the batch's 200 is a BatchScoreResponse. Its CSV form is text in, text out: post the file's text with
+ * `headers: { 'Content-Type': 'text/csv' }`, `bodySerializer: (body) => body` and `parseAs: 'text'`.
  */
 export function createCreditRiskClient(baseUrl: string, options: CreditRiskClientOptions = {}) {
   return createClient<paths, `${string}/${string}json`>({

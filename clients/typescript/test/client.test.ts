@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createCreditRiskClient, type Applicant, type OutcomeBatchResponse, type OutcomeResult } from '../src/client.js';
-import { startServer, type LiveServer } from './live-server.js';
+import { repoRoot, startServer, type LiveServer } from './live-server.js';
 
 const example: Applicant = {
   checkingAccount: 'below0',
@@ -66,6 +66,17 @@ test('POST /api/v1/score/batch scores each applicant as the single endpoint does
     assert.equal(data?.results?.[i]?.probabilityOfDefault, single.data?.probabilityOfDefault);
     assert.equal(data?.results?.[i]?.decision, single.data?.decision);
   }
+});
+
+test('the CSV form of the batch through the same client: text in, text out (parseAs: text)', async () => {
+  const csv = fs.readFileSync(path.join(repoRoot(), 'data', 'german-credit', 'sample.csv'), 'utf8');
+  const { data, response } = await client.POST('/api/v1/score/batch', {
+    body: csv, headers: { 'Content-Type': 'text/csv' }, bodySerializer: (body) => body, parseAs: 'text',
+  });
+  assert.equal(response.status, 200, data);
+  const [header, ...rows] = (data ?? '').trim().split('\n');
+  assert.match(header ?? '', /^applicationId,.*,probabilityOfDefault,decision,/);
+  assert.equal(rows.length, 10);
 });
 
 test('GET /api/v1/model describes the 20 attributes and the threshold', async () => {

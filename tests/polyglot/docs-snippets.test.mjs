@@ -1,4 +1,4 @@
-// Every code snippet of README.md and docs/*.md, taken from the Markdown as written and run or checked:
+// Every code snippet of README.md, docs/*.md and the server's, trainer's and data's READMEs, taken from the Markdown as written and run or checked:
 // - curl lines: run with bash against the live server (German Credit, started with the README's own key), in a
 //   folder that sees the repository's files under the same relative paths; each must succeed and answer as shown;
 // - every other bash/sh line: `bash -n` (dotnet, docker, aws, eb, grpcurl, benchmark scripts are not run here);
@@ -16,7 +16,8 @@ import path from 'node:path';
 import { repoRoot } from './artifacts.mjs';
 import { startServer } from './live-server.mjs';
 
-const files = ['README.md', ...fs.readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const files = ['README.md', 'server/README.md', 'trainer/README.md', 'data/README.md',
+  ...fs.readdirSync(path.join(repoRoot, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 const snippets = files.flatMap((file) => {
   const text = fs.readFileSync(path.join(repoRoot, file), 'utf8');
   return [...text.matchAll(/^```(\w*)\n([\s\S]*?)^```/gm)].map((m) => ({

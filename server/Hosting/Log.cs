@@ -28,7 +28,7 @@ internal static partial class Log
     [LoggerMessage(6, LogLevel.Information, "File descriptors: soft limit {Soft} (was {Before}, hard limit {Hard})")]
     public static partial void FileDescriptorLimit(ILogger logger, long soft, long before, long hard);
 
-    [LoggerMessage(10, LogLevel.Information, "Warm-up: the model scores all {Rows} golden rows beside it as the trainer recorded")]
+    [LoggerMessage(10, LogLevel.Information, "Warm-up: the model scores the {Rows} golden rows beside it that the API accepts (kinds data and edge) as the trainer recorded")]
     public static partial void GoldenWarmUp(ILogger logger, int rows);
 
     [LoggerMessage(9, LogLevel.Warning, "Model card sidecar: {Problem}")]

@@ -47,6 +47,23 @@ public sealed class RecordsDocs : IOperationFilter, IDocumentFilter
             Name = ApiKeyOptions.Header,
             Description = "ApiKey:Key. Always needed by the decision endpoints; by the monitoring endpoints whenever a key is configured; by the score endpoints (REST, Open Inference REST and gRPC) only when ApiKey:RequiredForScoring is set.",
         };
+
+        // The one rule of OutcomesModule: exactly one of the two ids, and null counts as not given (generated clients
+        // send the id they do not use as null).
+        if (swaggerDoc.Components.Schemas?.TryGetValue(nameof(OutcomeRequest), out var outcome) == true && outcome is OpenApiSchema request)
+        {
+            request.Description = "One outcome: exactly one of decisionId and applicationId (null or left out = not given), whether the applicant defaulted, and when that was observed.";
+            Describe(request, "decisionId", "The decisionId a score response gave. Give this or applicationId; null = not given.");
+            Describe(request, "applicationId", "The client's applicationId sent with the score request; joins that application's latest decision. Give this or decisionId; null = not given.");
+        }
+    }
+
+    private static void Describe(OpenApiSchema schema, string member, string description)
+    {
+        if (schema.Properties?.TryGetValue(member, out var p) == true && p is OpenApiSchema concrete)
+        {
+            concrete.Description = description;
+        }
     }
 
     private static OpenApiSchema OneOf(OperationFilterContext context, Type single, Type batch) => new()

@@ -128,12 +128,16 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         if (feature.Kind == FeatureKind.Category)
         {
             words.Add(string.Join("; ", feature.Values.Select(v => $"`{v.Value}`: {v.Text}")));
-            return new OpenApiSchema
+            var category = new OpenApiSchema
             {
                 Type = JsonSchemaType.String | nullable,
                 Description = string.Join(". ", words) + ".",
-                Enum = [.. feature.Values.Select(v => (JsonNode)JsonValue.Create(v.Value))],
+                // OAS 3.0: `nullable: true` does not add null to an enum, so a nullable category lists null itself, or a
+                // validator refuses the null the server accepts.
+                Enum = [.. feature.Values.Select(v => (JsonNode)JsonValue.Create(v.Value)), .. nullable != 0 ? [JsonNullSentinel.JsonNull] : Array.Empty<JsonNode>()],
             };
+            EnumMemberNames.Add(category, [.. feature.Values.Select(v => v.Value)]);
+            return category;
         }
 
         words.Add(feature.NumberRule().Replace("must be", "Must be", StringComparison.Ordinal));

@@ -176,6 +176,7 @@ public sealed class OutcomesModule : ICarterModule
         bool? defaulted = null;
         DateTimeOffset? observedAt = null;
         var valid = true;
+        var badId = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var p in element.EnumerateObject())
         {
@@ -189,12 +190,17 @@ public sealed class OutcomesModule : ICarterModule
 
             switch (p.Name)
             {
+                // null means "not given", as for an applicant's applicationId: a generated client sends the id it does
+                // not use as null, and the rule below still needs exactly one of the two.
+                case "decisionId" or "applicationId" when p.Value.ValueKind == JsonValueKind.Null:
+                    break;
                 case "decisionId" when p.Value.ValueKind == JsonValueKind.String && Guid.TryParse(p.Value.GetString(), out var id):
                     decisionId = id;
                     break;
                 case "decisionId":
                     errors.Add(field, "must be a decision id (a UUID string, as the score response gave it)");
                     valid = false;
+                    badId = true;
                     break;
                 case "applicationId" when p.Value.ValueKind == JsonValueKind.String && p.Value.GetString() is { Length: > 0 and <= MaxApplicationIdLength } app:
                     applicationId = app;
@@ -202,12 +208,14 @@ public sealed class OutcomesModule : ICarterModule
                     {
                         errors.Add(field, FreeText.Rule);
                         valid = false;
+                        badId = true;
                     }
 
                     break;
                 case "applicationId":
                     errors.Add(field, $"must be a string of 1 to {MaxApplicationIdLength} characters");
                     valid = false;
+                    badId = true;
                     break;
                 case "defaulted" when p.Value.ValueKind is JsonValueKind.True or JsonValueKind.False:
                     defaulted = p.Value.GetBoolean();
@@ -236,9 +244,9 @@ public sealed class OutcomesModule : ICarterModule
             }
         }
 
-        if (decisionId is null && applicationId is null && !seen.Contains("decisionId") && !seen.Contains("applicationId"))
+        if (decisionId is null && applicationId is null && !badId)
         {
-            errors.Add(prefix + "decisionId", "either decisionId or applicationId is required");
+            errors.Add(prefix + "decisionId", "either decisionId or applicationId is required (a null one counts as not given)");
             valid = false;
         }
         else if (decisionId is not null && applicationId is not null)

@@ -221,6 +221,32 @@ public abstract class RecordsContract<TApp>(TApp app)
     }
 
     [Fact]
+    public async Task A_null_id_in_an_outcome_means_not_given_and_exactly_one_id_is_still_required()
+    {
+        var applicationId = "null-id-" + Guid.NewGuid();
+        var id = (await Score(Applicant(12, applicationId))).DecisionId!.Value;
+        using var keyed = Keyed();
+
+        // What generated clients send: the id they do not use as null.
+        using (var byDecision = await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","applicationId":null,"defaulted":true,"observedAt":"{{Now()}}"}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, byDecision.StatusCode);
+        }
+
+        using (var batch = await keyed.PostJson("/api/v1/outcomes", $$"""{"outcomes":[{"decisionId":null,"applicationId":"{{applicationId}}","defaulted":false,"observedAt":"{{Now()}}"}]}"""))
+        {
+            Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+            Assert.Equal(new OutcomeResult(200, id), (await batch.Content.ReadFromJsonAsync<OutcomeBatchResponse>(Http.Json))!.Results[0]);
+        }
+
+        Assert.False((await Get(id)).Outcome!.Defaulted);
+        var neither = await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":null,"applicationId":null,"defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(400);
+        Assert.Contains("either decisionId or applicationId", Assert.Single(neither.ErrorsFor("decisionId")), StringComparison.Ordinal);
+        var both = await (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{id}}","applicationId":"{{applicationId}}","defaulted":true,"observedAt":"{{Now()}}"}""")).AssertProblem(400);
+        Assert.NotEmpty(both.ErrorsFor("applicationId"));
+    }
+
+    [Fact]
     public async Task Control_characters_in_any_free_text_field_are_a_400_naming_the_field_and_the_rule()
     {
         foreach (var bad in new[] { "x\u0000y", "tab\there", "\u001b[31mred", "del\u007f" })

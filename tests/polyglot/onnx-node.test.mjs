@@ -16,6 +16,18 @@ test('the model takes exactly the inputs its sidecar lists (the spec\'s features
   assert.ok(session.outputNames.includes(output), `outputs: ${session.outputNames.join(', ')}`);
 });
 
+test('an extra feed is ignored, a missing one refused (what docs/polyglot.md tells users)', async () => {
+  const row = golden.rows.find((r) => r.kind === 'data');
+  const feeds = feedsFor(ort.Tensor, types, [row]);
+  const pd = (await session.run(feeds, [output]))[output].data[0];
+  // ONNX Runtime 1.30 scores as if the extra name were absent: no error, the same PD.
+  const extra = { ...feeds, notAModelInput: new ort.Tensor('string', ['x'], [1, 1]) };
+  assert.equal((await session.run(extra, [output]))[output].data[0], pd);
+  const [first] = Object.keys(types);
+  const { [first]: _, ...missing } = feeds;
+  await assert.rejects(session.run(missing, [output]), new RegExp(`input '${first}' is missing`));
+});
+
 test('every golden kind is present (data, edge, split, unseen)', () => {
   const kinds = new Set(golden.rows.map((r) => r.kind));
   for (const kind of ['data', 'edge', 'split', 'unseen']) assert.ok(kinds.has(kind), `no '${kind}' rows in golden.json`);

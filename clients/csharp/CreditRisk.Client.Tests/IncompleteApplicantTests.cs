@@ -45,17 +45,4 @@ public sealed class IncompleteApplicantTests(LiveServer server) : IClassFixture<
     }
 
     private static Applicant Read(string json) => JsonSerializer.Deserialize<Applicant>(json)!;
-
-    private sealed class CountingHandler(HttpMessageHandler inner) : DelegatingHandler(inner)
-    {
-        private int _requests;
-
-        public int Requests => _requests;
-
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            Interlocked.Increment(ref _requests);
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

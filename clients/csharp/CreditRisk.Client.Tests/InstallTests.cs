@@ -6,32 +6,28 @@ namespace CreditRisk.Client.Tests;
 /// <summary>
 /// The client as a user gets it: `dotnet pack` makes CreditRisk.Client.&lt;version&gt;.nupkg, a fresh console project
 /// in a temporary folder outside the repository installs it from a local package folder (its own packages folder,
-/// so nothing is taken from a cache) and scores against the live server; the same project with a field left out
-/// does not compile.
+/// so nothing is taken from a cache) and runs the docs' C# example against the live server (score, a batch outcome
+/// with the key, a typed 400); the same project with a field left out does not compile.
 /// </summary>
 public sealed class InstallTests(LiveServer server) : IClassFixture<LiveServer>
 {
     private const string Version = "1.0.0";
 
-    private const string Program = """
-        using CreditRisk.Client;
-
-        var client = new CreditRiskClient(new HttpClient { BaseAddress = new Uri(args[0]) });
-        var applicant = new Applicant
-        {
-            CheckingAccount = ApplicantCheckingAccount.Below0, DurationMonths = 6, CreditHistory = ApplicantCreditHistory.Critical,
-            Purpose = ApplicantPurpose.RadioTv, CreditAmount = 1169, Savings = ApplicantSavings.Unknown,
-            EmploymentSince = ApplicantEmploymentSince._7yOrMore, InstallmentRate = 4, PersonalStatusSex = ApplicantPersonalStatusSex.MaleSingle,
-            OtherDebtors = ApplicantOtherDebtors.None, ResidenceSince = 4, Property = ApplicantProperty.RealEstate, Age = 67,
-            OtherInstallmentPlans = ApplicantOtherInstallmentPlans.None, Housing = ApplicantHousing.Own, ExistingCredits = 2,
-            Job = ApplicantJob.Skilled, Dependents = 1, Telephone = ApplicantTelephone.Registered, ForeignWorker = ApplicantForeignWorker.Yes,
-        };
-        var result = await client.ScoreApplicantAsync(applicant);
-        Console.WriteLine($"scored {result.ProbabilityOfDefault:R} {result.Decision}");
-        """;
+    /// <summary>The C# example of docs/polyglot.md, as written: the test runs it with the live server's address and key.</summary>
+    private static string Program()
+    {
+        var docs = File.ReadAllText(Path.Combine(LiveServer.RepositoryRoot(), "docs", "polyglot.md"));
+        var section = docs[docs.IndexOf("#### C#", StringComparison.Ordinal)..];
+        var start = section.IndexOf("```csharp\n", StringComparison.Ordinal) + "```csharp\n".Length;
+        var code = section[start..section.IndexOf("```", start, StringComparison.Ordinal)];
+        Assert.Contains("\"http://127.0.0.1:5000\"", code, StringComparison.Ordinal);
+        Assert.Contains("\"<your ApiKey:Key>\"", code, StringComparison.Ordinal);
+        return code.Replace("\"http://127.0.0.1:5000\"", "args[0]", StringComparison.Ordinal)
+            .Replace("\"<your ApiKey:Key>\"", "args[1]", StringComparison.Ordinal);
+    }
 
     [Fact]
-    public async Task The_packed_client_installs_in_a_fresh_project_scores_and_refuses_an_incomplete_applicant_at_compile_time()
+    public async Task The_packed_client_installs_in_a_fresh_project_runs_the_docs_example_and_refuses_an_incomplete_applicant_at_compile_time()
     {
         var root = LiveServer.RepositoryRoot();
         var work = Directory.CreateTempSubdirectory("creditrisk-client-install-");
@@ -70,13 +66,17 @@ public sealed class InstallTests(LiveServer server) : IClassFixture<LiveServer>
                   </ItemGroup>
                 </Project>
                 """);
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program);
-            var run = await Dotnet(app, "run", "--", server.BaseAddress.ToString());
+            var program = Program();
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program);
+            var run = await Dotnet(app, "run", "--", server.BaseAddress.ToString(), LiveServer.ApiKey);
             Assert.True(run.Code == 0, run.Output);
-            Assert.Matches(@"scored 0\.\d+ (Approve|Reject)", run.Output);
+            Assert.Matches(@"PD 0[.,]\d{4} → (Approve|Reject)", run.Output);
+            Assert.Contains("outcome 200", run.Output, StringComparison.Ordinal);
+            Assert.Contains("durationMonths", run.Output, StringComparison.Ordinal);
 
             // Leave out DurationMonths (a model input): a compile error naming the member, so no program exists that could send it.
-            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), Program.Replace(" DurationMonths = 6,", "", StringComparison.Ordinal));
+            Assert.Contains(" DurationMonths = 6,", program, StringComparison.Ordinal);
+            await File.WriteAllTextAsync(Path.Combine(app, "Program.cs"), program.Replace(" DurationMonths = 6,", "", StringComparison.Ordinal));
             var build = await Dotnet(app, "build", "-nologo");
             Assert.NotEqual(0, build.Code);
             Assert.Contains("CS9035", build.Output, StringComparison.Ordinal);

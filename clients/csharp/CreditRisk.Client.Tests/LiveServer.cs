@@ -9,6 +9,9 @@ namespace CreditRisk.Client.Tests;
 /// </summary>
 public sealed class LiveServer : IAsyncLifetime
 {
+    /// <summary>The server's ApiKey:Key: the decision and outcome endpoints need it.</summary>
+    public const string ApiKey = "client-test-key-0123456789";
+
     private ServerProcess _server = null!;
 
     /// <summary>An HttpClient whose BaseAddress is the server: what the generated client is constructed with.</summary>
@@ -17,7 +20,9 @@ public sealed class LiveServer : IAsyncLifetime
     public async Task InitializeAsync()
     {
         var configuration = typeof(LiveServer).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()!.Configuration;
-        _server = await ServerProcess.StartAsync(Path.Combine(RepositoryRoot(), "server", "bin", configuration, "net10.0", "CreditRisk.Server.dll"));
+        _server = await ServerProcess.StartAsync(
+            Path.Combine(RepositoryRoot(), "server", "bin", configuration, "net10.0", "CreditRisk.Server.dll"),
+            new Dictionary<string, string> { ["ApiKey__Key"] = ApiKey });
     }
 
     public Uri BaseAddress => _server.BaseAddress;

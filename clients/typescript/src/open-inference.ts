@@ -9,9 +9,15 @@ export type InferenceRequest = components['schemas']['inference_request'];
 export type InferenceResponse = components['schemas']['inference_response'];
 export type { components as OpenInferenceComponents, paths as OpenInferencePaths };
 
-/** Fills the document's `${NAME}` path parameters (URL-encoded). */
+/**
+ * Fills the document's `${NAME}` path parameters (URL-encoded). The protocol makes the model version optional ("the
+ * server may choose"), so an absent or empty MODEL_VERSION drops the `/versions/${MODEL_VERSION}` segment: `''` must
+ * not become `/versions//infer`, a 404.
+ */
 export function fillDollarPath(pathname: string, params: Record<string, unknown>): string {
-  return pathname.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
+  const version = params['MODEL_VERSION'];
+  const unversioned = version === undefined || version === null || version === '' ? pathname.replace('/versions/${MODEL_VERSION}', '') : pathname;
+  return unversioned.replace(/\$\{([A-Z_]+)\}/g, (_, name: string) => encodeURIComponent(String(params[name])));
 }
 
 /** A V2 client for the server at `baseUrl` (e.g. http://127.0.0.1:5000). */
@@ -22,13 +28,12 @@ export function createOpenInferenceClient(baseUrl: string) {
 export type OpenInferenceClient = ReturnType<typeof createOpenInferenceClient>;
 
 /**
- * POST /v2/models/{name}/versions/{version}/infer with a body typed as the document's inference_request. openapi-fetch
- * derives a body type from the schema's self-referencing tensor_data that no value satisfies under
- * exactOptionalPropertyTypes, so the body is checked against the generated type here and passed on as is.
+ * POST /v2/models/{model}/infer, or /v2/models/{model}/versions/{version}/infer when a version is given (the server
+ * answers 404 for a version it does not serve).
  */
-export function infer(client: OpenInferenceClient, model: string, version: string, body: InferenceRequest) {
+export function infer(client: OpenInferenceClient, model: string, body: InferenceRequest, version?: string) {
   return client.POST('/v2/models/${MODEL_NAME}/versions/${MODEL_VERSION}/infer', {
-    params: { path: { MODEL_NAME: model, MODEL_VERSION: version } },
-    body: body as never,
+    params: { path: { MODEL_NAME: model, MODEL_VERSION: version ?? '' } },
+    body,
   });
 }

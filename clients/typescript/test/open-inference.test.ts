@@ -69,15 +69,23 @@ test('the generated REST client reads metadata and infers through the live serve
   assert.equal(metadata.data?.name, MODEL);
   assert.deepEqual(metadata.data?.versions, [version]);
 
-  const { data, error, response } = await infer(client, MODEL, version, restRequest());
+  const { data, error, response } = await infer(client, MODEL, restRequest(), version);
   assert.equal(response.status, 200, JSON.stringify(error));
   const pd = data?.outputs?.find((o: { name: string }) => o.name === 'probability_of_default');
   assert.equal(pd?.datatype, 'FP32');
   rows.forEach((r, i) => assert.ok(Math.abs(Number(pd?.data[i]) - r.pd) <= 1e-6, `row ${i}: ${pd?.data[i]} vs golden ${r.pd}`));
 
-  const bad = await infer(client, MODEL, version, { inputs: [{ name: 'durationMonths', shape: [1, 1], datatype: 'FP32', data: [6.5] }] });
+  const bad = await infer(client, MODEL, { inputs: [{ name: 'durationMonths', shape: [1, 1], datatype: 'FP32', data: [6.5] }] }, version);
   assert.equal(bad.response.status, 400);
   assert.match(JSON.stringify(bad.error), /durationMonths/);
+
+  // No version, or an empty one, is the unversioned route (the server serves its model), never `/versions//infer`.
+  for (const unversioned of [undefined, '']) {
+    const any = await infer(client, MODEL, restRequest(), unversioned);
+    assert.equal(any.response.status, 200, JSON.stringify(any.error));
+    assert.match(any.response.url, new RegExp(`/v2/models/${MODEL}/infer$`));
+    assert.deepEqual(any.data?.outputs?.find((o: { name: string }) => o.name === 'probability_of_default')?.data, pd?.data);
+  }
 });
 
 test('gRPC from Node: health, metadata and PDs equal to REST; a bad tensor is INVALID_ARGUMENT naming it', async () => {

@@ -61,7 +61,13 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
             Describe(target, "threshold", "This applicant's PD threshold: reject when probabilityOfDefault is above it. With loan-level economics " +
                 "(money.basis `loan`) it is margin / (margin + loss) for this loan, so two loans differ; otherwise the model's constant threshold.");
             Describe(target, "expectedCost", "Expected cost of each decision: approve = PD × loss, reject = (1 − PD) × margin, in money.currency with " +
-                "loan-level economics (the decision is then the cheaper one), else in the card's cost weights.");
+                "loan-level economics (the decision is then the cheaper one), else in the card's cost weights. With constant costs the decision is " +
+                "the threshold rule, not the cheaper expected cost: the threshold was chosen on cost over the cross-validation folds and need not be " +
+                "the break-even PD costFalsePositive / (costFalsePositive + costFalseNegative), so between the two an approve can have the higher " +
+                "expected cost (German Credit: PD from 1/6 to its threshold). Read threshold for the rule (docs/economics.md).");
+            Describe(target, "borderline", $"True when probabilityOfDefault is within {Decisions.BorderlineBand} (one percentage point) of threshold, " +
+                "either side: a decision a small change could turn. With loan-level economics the same as |money.expectedProfit| ≤ " +
+                $"{Decisions.BorderlineBand} × (margin + loss).");
             Describe(target, "money", "The money the decision weighed, as the model file computes it (absent for a file without decision outputs): " +
                 "basis `loan` (this loan's own amounts, in currency), `constant` (the card's cost weights) or `fallback` (this applicant's " +
                 "economics could not be computed, e.g. a missing rate: the constant threshold decided and the amounts are null). " +

@@ -230,7 +230,10 @@ function showBorderline(result) {
   if (!result.borderline) return;
   const distance = result.probabilityOfDefault - result.threshold;
   const side = distance > 0 ? 'above' : distance < 0 ? 'below' : 'exactly at';
-  const how = distance === 0 ? 'exactly at the threshold' : `${points(Math.abs(distance))} ${side} the threshold of ${percent(result.threshold)}`;
+  // Two decimals for a hair's breadth (0.04 points), else one: "0.0 percentage points above" would read as "at".
+  const pp = Math.abs(distance) * 100;
+  const how = distance === 0 ? 'exactly at the threshold'
+    : `${pp.toFixed(pp < 0.1 ? 2 : 1)} percentage points ${side} the threshold of ${percent(result.threshold)}`;
   const money = result.money?.basis === 'loan'
     ? ` Its expected profit, ${formatMoney(result.money.expectedProfit, result.money.currency)}, is small against the ${formatMoney(result.money.loss, result.money.currency)} at stake.`
     : '';

@@ -85,7 +85,7 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
         foreach (var row in near)
         {
             var input = row.GetProperty("input");
-            await page.EvaluateAsync("async (a) => { const m = await import('/js/form.js'); m.fillApplicant(a); document.querySelector('#decision').textContent = ''; }", input);
+            await page.EvaluateAsync("async (json) => { const m = await import('/js/form.js'); m.fillApplicant(JSON.parse(json)); document.querySelector('#decision').textContent = ''; }", input.GetRawText());
             await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
             await page.WaitForFunctionAsync("() => document.querySelector('#decision').textContent !== ''");
             var expected = await FormFiller.ScoreViaApiAsync(fixture.Http, input.EnumerateObject().ToDictionary(p => p.Name, p => p.Value));

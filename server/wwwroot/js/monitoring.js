@@ -40,7 +40,8 @@ function wrap(label, width = 24) {
  * bar). `flagged` names what a red bar means, in the legend.
  */
 function barChart({ title, summary, rows, series, max, format, lines = [], flagged = null, noteName = null }) {
-  const labelWidth = 150, valueWidth = 56, width = 420, barHeight = 12, gap = 8;
+  // Room after the longest bar for its figure, and for its note ("47% · AIR 1.00") when rows carry one.
+  const labelWidth = 150, valueWidth = rows.some((row) => row.note) ? 96 : 56, width = 420, barHeight = 12, gap = 8;
   const plot = width - labelWidth - valueWidth;
   const labels = rows.map((row) => wrap(row.label));
   const rowHeights = labels.map((l) => Math.max(series.length * barHeight, l.length * 12) + gap);

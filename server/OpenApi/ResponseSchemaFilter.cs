@@ -72,7 +72,7 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
                 "to double them by default): higher is safer. Absent for a file without decision outputs.");
         }
 
-        // On the schema, not the property: a property that is a $ref carries no description in OpenAPI 3.0.
+        // On the schema itself: a member that is a $ref carries no description of its own in OpenAPI 3.0.
         if (context.Type == typeof(ExpectedCost))
         {
             target.Description = "Expected cost of each decision for this applicant: approve = PD × loss, reject = (1 − PD) × margin, in money.currency " +

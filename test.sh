@@ -99,7 +99,7 @@ for model in german-credit lending-club; do
   node_suite "onnx-node-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-node.test.mjs
   node_suite "onnx-browser-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-browser.test.mjs
 done
-# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v4.yaml; each shipped
+# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v5.yaml; each shipped
 # model's document against what its live server accepts).
 node_suite contract node --test tests/polyglot/contract.test.mjs
 # The README's and docs' snippets, as written: curl against a live server, Node run, Python compiled, bash parsed.

@@ -21,6 +21,19 @@ public sealed record ModelCard
 
     public required string Learner { get; init; }
     public required IReadOnlyDictionary<string, string> Hyperparameters { get; init; }
+
+    /// <summary>
+    /// The learner in a reader's words: the trainer names every mean-PD combination "Ensemble", even one of a single
+    /// member (German Credit's shipped challenger is one logistic regression), so a one-member ensemble is named by its
+    /// member and a larger one lists its members' families. A method, not a property: the card's JSON stays as exported.
+    /// </summary>
+    public string DescribeLearner()
+    {
+        var members = Hyperparameters.Where(p => p.Key.StartsWith("member", StringComparison.Ordinal)).OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Value).ToArray();
+        return Learner != "Ensemble" || members.Length == 0 ? Learner
+            : members.Length == 1 ? members[0]
+            : $"Ensemble (mean PD of {string.Join(", ", members.Select(m => m.Split('(')[0]))})";
+    }
     public required double Threshold { get; init; }
     public double CostFalseNegative { get; init; } = CostWeights.FalseNegative;
     public double CostFalsePositive { get; init; } = CostWeights.FalsePositive;

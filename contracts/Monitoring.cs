@@ -5,7 +5,10 @@ namespace CreditRisk.Contracts;
 /// <summary>
 /// GET /api/v1/monitoring: the loaded model in production over a window of recent decisions read from the decision
 /// store (issue 17). Aggregates only, never an applicant's row. Figures that need the training baseline are null when
-/// the model card has none; figures that need outcomes are null until outcomes have arrived.
+/// the model card has none; figures that need outcomes are null until outcomes have arrived. <see cref="MinOutcomes"/>
+/// (Monitoring:MinOutcomes): below this many matured outcomes the outcome figures are noise, not fact, and a reader
+/// should say "too few outcomes" instead of showing them. <see cref="MinGroupSize"/> (Monitoring:MinGroupSize): a
+/// group of a protected attribute with fewer decisions is suppressed (<see cref="GroupFigure.Suppressed"/>).
 /// </summary>
 public sealed record MonitoringReport(
     string ModelVersion,
@@ -19,7 +22,9 @@ public sealed record MonitoringReport(
     IReadOnlyList<StabilityFigure> Features,
     StabilityFigure? Pd,
     OutcomeFigures Outcomes,
-    IReadOnlyList<GroupFigures> Groups);
+    IReadOnlyList<GroupFigures> Groups,
+    int MinOutcomes,
+    int MinGroupSize);
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in
@@ -61,9 +66,13 @@ public sealed record CostBucket(DateTimeOffset From, DateTimeOffset To, int Matu
 /// value, or a number's training decile as "(low, high]").</summary>
 public sealed record GroupFigures(string Attribute, int Decisions, IReadOnlyList<GroupFigure> Groups);
 
+/// <summary>One group: its decisions, approvals, approval rate and adverse-impact ratio (the rate over the best
+/// unsuppressed group's). A group with fewer decisions than the report's <c>minGroupSize</c> is
+/// <see cref="Suppressed"/>: only its count is given, its approvals, rate and ratio are null.</summary>
 public sealed record GroupFigure(
     string Group,
     int Decisions,
-    int Approved,
-    double ApprovalRate,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AdverseImpactRatio);
+    int? Approved,
+    double? ApprovalRate,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AdverseImpactRatio,
+    bool Suppressed = false);

@@ -10,6 +10,18 @@ public static class Decisions
 
     public static string Decide(double probabilityOfDefault, double threshold) =>
         Rejects(probabilityOfDefault, threshold) ? Reject : Approve;
+
+    /// <summary>
+    /// The borderline band, once for every transport and the page (issue 33): a PD within this distance of the
+    /// applicant's own threshold (0.01 = one percentage point, either side, edges included) is borderline, a decision a
+    /// small change in the inputs or in the model could turn. With loan-level economics the threshold is
+    /// margin / (margin + loss), so the band is also |expected profit| ≤ 0.01 × (margin + loss): the same cases.
+    /// The oversight issue's refer band will start from this definition (docs/economics.md).
+    /// </summary>
+    public const double BorderlineBand = 0.01;
+
+    public static bool IsBorderline(double probabilityOfDefault, double threshold) =>
+        Math.Abs(probabilityOfDefault - threshold) <= BorderlineBand;
 }
 
 /// <summary>The lender's cost of each wrong decision (positive = "bad" = the borrower defaults).</summary>
@@ -56,7 +68,8 @@ public sealed record DecisionMoney(string Basis, string? Currency, double? Expec
 
 /// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
 /// sent, so batch results can be joined back to the loan book; absent when the request carried none. <c>DecisionId</c>
-/// names the committed decision record (absent when recording is off); <c>ApplicationId</c> echoes the client's.</summary>
+/// names the committed decision record (absent when recording is off); <c>ApplicationId</c> echoes the client's.
+/// <c>Borderline</c>: the PD is within <see cref="Decisions.BorderlineBand"/> of <c>Threshold</c>.</summary>
 public sealed record ScoreResult(
     double ProbabilityOfDefault,
     string Decision,
@@ -73,7 +86,8 @@ public sealed record ScoreResult(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     DecisionMoney? Money = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    double? Points = null);
+    double? Points = null,
+    bool Borderline = false);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);
 

@@ -65,8 +65,8 @@ public sealed partial class ShadowScorer : BackgroundService
         ChallengerMetrics.Set(_champion.Version, challenger.Version, comparison);
         Interlocked.Exchange(ref _gaugesAt, Stopwatch.GetTimestamp());
         return new ChallengerReport(
-            _champion.Version, _champion.Card.Learner, _champion.Threshold,
-            challenger.Version, challenger.Card.Learner, challenger.Threshold,
+            _champion.Version, _champion.Card.DescribeLearner(), _champion.Threshold,
+            challenger.Version, challenger.Card.DescribeLearner(), challenger.Threshold,
             TimeProvider.System.GetUtcNow(), _options.WindowDecisions, comparison);
     }
 

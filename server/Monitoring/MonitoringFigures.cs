@@ -41,7 +41,9 @@ public static class MonitoringFigures
             features,
             pdFigure,
             OutcomesOf(card, window),
-            baseline is null ? [] : GroupsOf(card, baseline, window, applicants));
+            baseline is null ? [] : GroupsOf(card, baseline, window, applicants, options.MinGroupSize),
+            options.MinOutcomes,
+            options.MinGroupSize);
     }
 
     /// <summary>PSI of a live sample against the card's baseline: each of <paramref name="inputs"/> in baseline order, then the PD.</summary>
@@ -110,7 +112,7 @@ public static class MonitoringFigures
     }
 
     /// <summary>Per protected attribute of the baseline that at least one request sent: the groups of the decisions that sent it.</summary>
-    private static GroupFigures[] GroupsOf(ModelCard card, MonitoringBaseline baseline, IReadOnlyList<WindowDecision> window, IReadOnlyDictionary<string, JsonElement>[] applicants)
+    private static GroupFigures[] GroupsOf(ModelCard card, MonitoringBaseline baseline, IReadOnlyList<WindowDecision> window, IReadOnlyDictionary<string, JsonElement>[] applicants, int minGroupSize)
     {
         var protectedNames = card.Dataset.Protected.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var figures = new List<GroupFigures>();
@@ -131,9 +133,11 @@ public static class MonitoringFigures
                 var order = f.Distribution.IsCategory
                     ? [.. f.Distribution.Levels!]
                     : Enumerable.Range(0, f.Distribution.Edges!.Count + 1).Select(b => BinLabel(f.Distribution.Edges!, b)).ToList();
-                var groups = Outcomes.ApprovalByGroup(sent)
+                var groups = Outcomes.ApprovalByGroup(sent, minGroupSize)
                     .OrderBy(g => order.IndexOf(g.Group))
-                    .Select(g => new GroupFigure(g.Group, g.Decisions, g.Approved, g.ApprovalRate, g.AdverseImpactRatio))
+                    .Select(g => g.Suppressed
+                        ? new GroupFigure(g.Group, g.Decisions, null, null, null, Suppressed: true)
+                        : new GroupFigure(g.Group, g.Decisions, g.Approved, g.ApprovalRate, g.AdverseImpactRatio))
                     .ToArray();
                 figures.Add(new GroupFigures(f.Name, sent.Count, groups));
             }

@@ -58,7 +58,8 @@ public static class MonitoringMetrics
         {
             foreach (var g in attribute.Groups)
             {
-                GroupApprovalRate.WithLabels(v, attribute.Attribute, g.Group).Set(g.ApprovalRate);
+                // A suppressed group (below Monitoring:MinGroupSize) is not exported either.
+                Set(GroupApprovalRate, g.ApprovalRate, v, attribute.Attribute, g.Group);
                 Set(AdverseImpactRatio, g.AdverseImpactRatio, v, attribute.Attribute, g.Group);
             }
         }

@@ -27,7 +27,9 @@ public sealed class MonitoringModule : ICarterModule
                 "to 0.25, act above), approval rate and mean PD against training, and once outcomes have been posted the " +
                 "realised bad rate per PD band against the predicted one, the realised cost per applicant against the " +
                 "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
-                "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
+                "ratio per group of each protected attribute that requests sent. minOutcomes (Monitoring:MinOutcomes, default 30): below this many " +
+                "matured outcomes the outcome figures are noise and should not be read as fact. minGroupSize (Monitoring:MinGroupSize, default 30): " +
+                "a group with fewer decisions is suppressed (its count only) and is never the best group the ratios divide by. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data. Needs the X-API-Key header " +
                 "whenever a key is configured (ApiKey:Key).")
             .Produces<MonitoringReport>(StatusCodes.Status200OK, "application/json")

@@ -11,8 +11,9 @@ public readonly record struct MaturedDecision(double Pd, bool Rejected, bool IsB
 /// </summary>
 public sealed record BandOutcome(double? Low, double? High, int Decisions, int Bad, double RealisedBadRate, double MeanPd);
 
-/// <summary>One group of a protected attribute: its approval rate and its ratio to the most-approved group's.</summary>
-public sealed record GroupApproval(string Group, int Decisions, int Approved, double ApprovalRate, double? AdverseImpactRatio);
+/// <summary>One group of a protected attribute: its approval rate and its ratio to the most-approved group's;
+/// <see cref="Suppressed"/> when it has fewer decisions than the minimum group size (no ratio then).</summary>
+public sealed record GroupApproval(string Group, int Decisions, int Approved, double ApprovalRate, double? AdverseImpactRatio, bool Suppressed = false);
 
 /// <summary>
 /// What the model really did, from matured outcomes. Pure: the caller reads the decisions (from the decision store)
@@ -120,21 +121,26 @@ public static class Outcomes
     /// <summary>
     /// Approval rate per group (decisions need no outcome) and the adverse-impact ratio: each group's approval rate over
     /// the highest group's, the "four-fifths rule" figure (below 0.8 is the usual flag); null when no group had an
-    /// approval, as the ratio is then undefined. Groups sorted by name.
+    /// approval, as the ratio is then undefined. Groups sorted by name. A group with fewer than
+    /// <paramref name="minGroupSize"/> decisions is suppressed (issue 32): it gets no ratio and is never the best group
+    /// the others are divided by, so a group of one cannot set or steal the verdict.
     /// </summary>
-    public static IReadOnlyList<GroupApproval> ApprovalByGroup(IEnumerable<(string Group, bool Rejected)> decisions)
+    public static IReadOnlyList<GroupApproval> ApprovalByGroup(IEnumerable<(string Group, bool Rejected)> decisions, int minGroupSize = 1)
     {
         var groups = decisions
             .GroupBy(d => d.Group, StringComparer.Ordinal)
             .Select(g => (Group: g.Key, Decisions: g.Count(), Approved: g.Count(d => !d.Rejected)))
             .OrderBy(g => g.Group, StringComparer.Ordinal)
             .ToArray();
-        var best = groups.Length == 0 ? 0 : groups.Max(g => (double)g.Approved / g.Decisions);
+        var shown = groups.Where(g => g.Decisions >= minGroupSize).ToArray();
+        var best = shown.Length == 0 ? 0 : shown.Max(g => (double)g.Approved / g.Decisions);
         return groups
             .Select(g =>
             {
                 var rate = (double)g.Approved / g.Decisions;
-                return new GroupApproval(g.Group, g.Decisions, g.Approved, rate, best == 0 ? null : rate / best);
+                return g.Decisions < minGroupSize
+                    ? new GroupApproval(g.Group, g.Decisions, g.Approved, rate, null, Suppressed: true)
+                    : new GroupApproval(g.Group, g.Decisions, g.Approved, rate, best == 0 ? null : rate / best);
             })
             .ToArray();
     }

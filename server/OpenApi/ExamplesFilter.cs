@@ -101,7 +101,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                 break;
             case "GetChallengerComparison":
                 SetResponseExample(operation, "200", new ChallengerReport(
-                    "0123456789ab", model.Card.Learner, model.Threshold, "ba9876543210", "LogisticRegression", 0.18,
+                    "0123456789ab", model.Card.DescribeLearner(), model.Threshold, "ba9876543210", "LogisticRegression", 0.18,
                     new DateTimeOffset(2026, 12, 1, 9, 30, 0, TimeSpan.Zero), 10_000,
                     new ChallengerComparison(10_000, 0.071, 2_400, 0.532, 0.551, 0.547, 0.019, -0.004, 0.042)));
                 SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));

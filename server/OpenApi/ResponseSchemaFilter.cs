@@ -60,8 +60,9 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
         {
             Describe(target, "threshold", "This applicant's PD threshold: reject when probabilityOfDefault is above it. With loan-level economics " +
                 "(money.basis `loan`) it is margin / (margin + loss) for this loan, so two loans differ; otherwise the model's constant threshold.");
-            Describe(target, "expectedCost", "Expected cost of each decision: approve = PD × loss, reject = (1 − PD) × margin, in money.currency with " +
-                "loan-level economics (the decision is then the cheaper one), else in the card's cost weights.");
+            Describe(target, "borderline", $"True when probabilityOfDefault is within {Decisions.BorderlineBand} (one percentage point) of threshold, " +
+                "either side: a decision a small change could turn. With loan-level economics the same as |money.expectedProfit| ≤ " +
+                $"{Decisions.BorderlineBand} × (margin + loss).");
             Describe(target, "money", "The money the decision weighed, as the model file computes it (absent for a file without decision outputs): " +
                 "basis `loan` (this loan's own amounts, in currency), `constant` (the card's cost weights) or `fallback` (this applicant's " +
                 "economics could not be computed, e.g. a missing rate: the constant threshold decided and the amounts are null). " +
@@ -69,6 +70,16 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
                 "threshold the trainer chose on cost over its cross-validation folds, which need not be the break-even margin / (margin + loss).");
             Describe(target, "points", "The score on the lender's points scale (the spec's costs.points, scorecardpy's 600 at 19:1 odds and 50 points " +
                 "to double them by default): higher is safer. Absent for a file without decision outputs.");
+        }
+
+        // On the schema itself: a member that is a $ref carries no description of its own in OpenAPI 3.0.
+        if (context.Type == typeof(ExpectedCost))
+        {
+            target.Description = "Expected cost of each decision for this applicant: approve = PD × loss, reject = (1 − PD) × margin, in money.currency " +
+                "with loan-level economics (the decision is then the cheaper one), else in the card's cost weights. With constant costs the decision " +
+                "is the threshold rule, not the cheaper expected cost: the threshold was chosen on cost over the cross-validation folds and need not " +
+                "be the break-even PD costFalsePositive / (costFalsePositive + costFalseNegative), so between the two an approve can have the higher " +
+                "expected cost (German Credit: a PD from 1/6 to its threshold of about 0.172). The result's threshold is the rule (docs/economics.md).";
         }
 
         if (context.Type == typeof(DecisionMoney))

@@ -146,6 +146,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             Money: money,
             // The graph's formula on the graph's PD, in C#: ORT's vectorised Log differs from its scalar one in the last
             // bits, so the graph's own points for one applicant could differ by 1e-4 between a single score and a batch.
-            Points: model.HasDecisionOutputs ? _points.Points((float)pd) : null);
+            Points: model.HasDecisionOutputs ? _points.Points((float)pd) : null,
+            Borderline: Decisions.IsBorderline(pd, graph.Threshold));
     }
 }

@@ -8,7 +8,7 @@ import { api, state } from './js/state.js';
 import { $ } from './js/dom.js';
 import { buildForm, fillApplicant, submitScore } from './js/form.js';
 import { submitBatch, downloadBatch, downloadTemplate } from './js/batch.js';
-import { showModel, loadModelDocuments } from './js/model.js';
+import { showModel, loadModelDocuments, revealModelAnchor } from './js/model.js';
 import { loadMonitoring } from './js/monitoring.js';
 
 export { renderMarkdown } from './js/markdown.js';
@@ -18,7 +18,8 @@ export { renderMarkdown } from './js/markdown.js';
 
 function showView(name, moveFocus) {
   const views = ['score', 'batch', 'model', 'monitoring'];
-  const view = views.includes(name) ? name : 'score';
+  // An anchor within a view (#model-fairness) shows its view and goes there: the Model tab's contents link so.
+  const view = views.find((v) => name === v || name.startsWith(`${v}-`)) ?? 'score';
   for (const v of views) $(`#view-${v}`).hidden = v !== view;
   for (const link of document.querySelectorAll('[data-view]')) {
     if (link.dataset.view === view) link.setAttribute('aria-current', 'page');
@@ -26,7 +27,9 @@ function showView(name, moveFocus) {
   }
   if (view === 'model') loadModelDocuments();
   if (view === 'monitoring') loadMonitoring();
-  if (moveFocus) {
+  if (name !== view && document.getElementById(name)) {
+    revealModelAnchor(name);
+  } else if (moveFocus) {
     const heading = $(`#${view}-heading`);
     heading.setAttribute('tabindex', '-1');
     heading.focus();

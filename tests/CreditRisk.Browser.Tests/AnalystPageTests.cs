@@ -206,6 +206,20 @@ public sealed class AnalystPageTests(BrowserFixture fixture)
         Assert.StartsWith("Model card:", await heading.InnerTextAsync(), StringComparison.Ordinal);
         Assert.Equal(0, await page.Locator("#model-card script, #model-card [style]").CountAsync());
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+        // Issue 33, finding 9: a contents list of the tab's sections, and the card's "report.md" a link to the report.
+        var contents = await page.Locator("#model-contents a").AllInnerTextsAsync();
+        Assert.Contains("Fairness", contents);
+        Assert.Contains("Training report (report.md)", contents);
+        await page.Locator("#model-contents a", new() { HasText = "Fairness" }).ClickAsync();
+        await page.WaitForFunctionAsync("() => document.activeElement?.id === 'model-card-fairness'");
+        var top = await page.Locator("#model-card-fairness").EvaluateAsync<double>("e => e.getBoundingClientRect().top");
+        Assert.InRange(top, -1, height / 2.0);
+        await page.Locator("#model-card a[data-report-link]").First.ClickAsync();
+        await page.WaitForFunctionAsync("() => document.querySelector('#model-report-details').open && document.activeElement?.closest('#model-report')");
+        var fairness = page.Locator("#model-report-fairness");
+        Assert.True(await fairness.IsVisibleAsync(), "the report's Fairness section is not shown");
+        Assert.InRange(await fairness.EvaluateAsync<double>("e => e.getBoundingClientRect().top"), -1, height / 2.0);
+        await page.EvaluateAsync("() => { document.querySelector('#model-report-details').open = false; window.scrollTo(0, 0); }");
         await browser.ScreenshotAsync($"model-{width}x{height}");
         await AssertAccessibleAsync(page, $"model tab at {width}×{height}");
         Assert.Empty(browser.ConsoleErrors);

@@ -62,6 +62,53 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
         Assert.Empty(browser.ConsoleErrors);
     }
 
+    /// <summary>
+    /// Issue 33, findings 5 and 10, per loan: golden rows whose PD is within the borderline band of their own threshold
+    /// (and one beyond it) scored through the page: the cost table marks the decision, which is the cheaper expected
+    /// cost, and a borderline loan says so with its expected profit.
+    /// </summary>
+    [Fact]
+    public async Task Per_loan_the_cost_table_marks_the_decision_and_a_borderline_loan_says_so()
+    {
+        using var golden = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(BrowserFixture.RepositoryRoot, "artifacts", "lending-club", "golden.json")));
+        var rows = golden.RootElement.GetProperty("rows").EnumerateArray()
+            .Where(r => r.GetProperty("kind").GetString() == "data" && r.GetProperty("expectedProfit").ValueKind == System.Text.Json.JsonValueKind.Number)
+            .ToArray();
+        var near = rows.Where(r => Math.Abs(r.GetProperty("pd").GetDouble() - r.GetProperty("threshold").GetDouble()) <= Decisions.BorderlineBand / 2).Take(6)
+            .Concat(rows.Where(r => Math.Abs(r.GetProperty("pd").GetDouble() - r.GetProperty("threshold").GetDouble()) > 2 * Decisions.BorderlineBand).Take(1))
+            .ToArray();
+        Assert.True(near.Length >= 4, $"{near.Length} golden loans near their threshold");
+
+        await using var browser = await fixture.OpenAsync(1366, 900);
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+        foreach (var row in near)
+        {
+            var input = row.GetProperty("input");
+            await page.EvaluateAsync("async (json) => { const m = await import('/js/form.js'); m.fillApplicant(JSON.parse(json)); document.querySelector('#decision').textContent = ''; }", input.GetRawText());
+            await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
+            await page.WaitForFunctionAsync("() => document.querySelector('#decision').textContent !== ''");
+            var expected = await FormFiller.ScoreViaApiAsync(fixture.Http, input.EnumerateObject().ToDictionary(p => p.Name, p => p.Value));
+            var decision = await page.Locator("#decision").InnerTextAsync();
+            Assert.Equal(expected.Decision == Decisions.Approve ? "Approve" : "Reject", decision);
+            var marked = await page.Locator(".costs tr.chosen th").AllInnerTextsAsync();
+            Assert.Equal([$"{decision} (the decision)"], marked);
+            // Per loan the decision is the cheaper expected cost: approve exactly when its cost is not the higher one.
+            Assert.Equal(expected.Decision == Decisions.Approve, expected.ExpectedCost.Approve <= expected.ExpectedCost.Reject);
+            Assert.DoesNotContain("(lower)", await page.Locator("#result").InnerTextAsync(), StringComparison.Ordinal);
+            var borderline = page.Locator("#borderline");
+            Assert.Equal(expected.Borderline, await borderline.IsVisibleAsync());
+            if (expected.Borderline)
+            {
+                Assert.Matches(@"^Borderline: the PD is \d+\.\d+ percentage points (above|below) the threshold of \d+\.\d%.* Its expected profit, -?\$[\d,]+, is small against the \$[\d,]+ at stake\.$",
+                    await borderline.InnerTextAsync());
+            }
+        }
+
+        await browser.ScreenshotAsync("score-lending-club-borderline");
+        Assert.Empty(browser.ConsoleErrors);
+    }
+
     [Fact]
     public async Task Load_example_fills_every_field_from_the_card()
     {

@@ -71,6 +71,19 @@ public sealed class MonitoringPageTests(BrowserFixture fixture)
         Assert.Matches(@"Disagreement rate\s+\d+\.\d% of decisions", challenger);
         Assert.Matches(@"Challenger minus champion\s+[+−]?\d\.\d{3} per applicant, 95% CI", challenger);
         Assert.Contains("Realised cost: champion and challenger", challenger, StringComparison.Ordinal);
+        // Issue 33, findings 7 and 9: the challenger is named for what it is (its card calls it an "Ensemble" of one).
+        Assert.Matches(@"Challenger\s+LogisticRegression\(", challenger);
+        // The groups in the spec's labels with their adverse-impact ratio, the red bars explained; the cost buckets,
+        // filled by one batch, numbered by outcome instead of nine identical times.
+        var labels = await page.Locator("#monitoring-charts svg .chart-label").AllTextContentsAsync();
+        Assert.Contains(labels, l => l.StartsWith("Male, divorced or separated (", StringComparison.Ordinal));
+        Assert.DoesNotContain(labels, l => l.Contains("maleDivorced", StringComparison.Ordinal) || l.Contains('…', StringComparison.Ordinal));
+        var buckets = await page.Locator("#monitoring-charts figure", new() { HasText = "Realised cost over time" }).Locator("svg .chart-label").AllTextContentsAsync();
+        Assert.Equal(buckets.Count, buckets.Distinct().Count());
+        Assert.StartsWith("outcomes 1–", buckets[0], StringComparison.Ordinal);
+        var sex = page.Locator("#monitoring-charts figure", new() { HasText = "Approval rate by Personal status and sex" });
+        Assert.Matches(@"AIR \d\.\d\d", await sex.Locator("svg").TextContentAsync());
+        Assert.Contains("red: adverse-impact ratio below 0.8", await page.Locator("#monitoring-charts").InnerTextAsync(), StringComparison.Ordinal);
         // Nothing wider than the screen.
         Assert.True(await page.EvaluateAsync<bool>("() => document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways");
 
@@ -87,7 +100,7 @@ public sealed class MonitoringPageTests(BrowserFixture fixture)
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     /// <summary>german.data through its spec: request-shaped applicants (ids left out) and whether each defaulted.</summary>
-    private static (List<Dictionary<string, object>> Applicants, bool[] Defaulted) German(DatasetSpec spec)
+    internal static (List<Dictionary<string, object>> Applicants, bool[] Defaulted) German(DatasetSpec spec)
     {
         var columns = spec.Source.Columns!.ToList();
         var rows = File.ReadLines(Path.Combine(BrowserFixture.RepositoryRoot, "data", spec.Name, spec.Source.Path))

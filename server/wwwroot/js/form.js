@@ -179,12 +179,17 @@ function showResult(result, applicant) {
   $('#pd-fill').style.width = `${Math.min(100, Math.max(0, pd * 100))}%`;
   $('#pd-marker').style.left = `${Math.min(100, Math.max(0, threshold * 100))}%`;
 
+  showBorderline(result);
   showMoney(result, pd);
   $('#cost-approve').textContent = cost(result.expectedCost.approve);
   $('#cost-reject').textContent = cost(result.expectedCost.reject);
-  const approveCheaper = result.expectedCost.approve <= result.expectedCost.reject;
-  $('#cost-approve-row').classList.toggle('chosen', approveCheaper);
-  $('#cost-reject-row').classList.toggle('chosen', !approveCheaper);
+  // The table marks the decision the rule took, never "the lower cost": with constant costs the two can differ
+  // (issue 33), and the words below the table say when and why.
+  $('#cost-approve-row').classList.toggle('chosen', approve);
+  $('#cost-reject-row').classList.toggle('chosen', !approve);
+  $('#cost-approve-mark').textContent = approve ? ' (the decision)' : '';
+  $('#cost-reject-mark').textContent = approve ? '' : ' (the decision)';
+  showRule(result, approve);
 
   // Reasons are computed for rejections only; an approval shows none and says nothing about them.
   const reasons = $('#reasons');
@@ -214,6 +219,50 @@ function showResult(result, applicant) {
 }
 
 const points = (p) => `${(p * 100).toFixed(1)} percentage points`;
+
+/**
+ * The server says whether the PD is borderline (contracts: Decisions.BorderlineBand, one definition); the page says
+ * how far from the threshold, and, with loan-level economics, how small the expected profit is against the stakes.
+ */
+function showBorderline(result) {
+  const block = $('#borderline');
+  block.hidden = !result.borderline;
+  if (!result.borderline) return;
+  const distance = result.probabilityOfDefault - result.threshold;
+  const side = distance > 0 ? 'above' : distance < 0 ? 'below' : 'exactly at';
+  // Two decimals for a hair's breadth (0.04 points), else one: "0.0 percentage points above" would read as "at".
+  const pp = Math.abs(distance) * 100;
+  const how = distance === 0 ? 'exactly at the threshold'
+    : `${pp.toFixed(pp < 0.1 ? 2 : 1)} percentage points ${side} the threshold of ${percent(result.threshold)}`;
+  const money = result.money?.basis === 'loan'
+    ? ` Its expected profit, ${formatMoney(result.money.expectedProfit, result.money.currency)}, is small against the ${formatMoney(result.money.loss, result.money.currency)} at stake.`
+    : '';
+  block.textContent = `Borderline: the PD is ${how}, so a small change in the inputs could turn the decision; review it with care.${money}`;
+}
+
+/**
+ * With constant costs (or without money outputs) the decision is the threshold rule, and the threshold was chosen on
+ * cost over the cross-validation folds, not at the break-even PD of the two costs: say so, and say it plainly when
+ * this applicant's expected costs favour the other decision (docs/economics.md). With loan-level economics the
+ * decision is the cheaper expected cost by construction; the money words say so.
+ */
+function showRule(result, approve) {
+  const words = $('#rule-words');
+  const loan = result.money?.basis === 'loan';
+  words.hidden = loan;
+  if (loan) return;
+  const loss = result.money?.loss ?? state.model.costFalseNegative;
+  const margin = result.money?.margin ?? state.model.costFalsePositive;
+  const breakEven = margin / (margin + loss);
+  const cheaperApprove = result.expectedCost.approve <= result.expectedCost.reject;
+  let text = `The rule: reject when the PD is above ${percent(result.threshold)}, the threshold the trainer chose to minimise the cost over its `
+    + `cross-validation folds. The break-even PD of these costs is ${percent(breakEven)} (${cost(margin)} ÷ (${cost(margin)} + ${cost(loss)})).`;
+  if (cheaperApprove !== approve) {
+    text += ` This PD lies between the two, so on the PD alone the expected cost of ${cheaperApprove ? 'approving' : 'rejecting'} is lower; `
+      + `the decision follows the rule.`;
+  }
+  words.textContent = text;
+}
 
 /**
  * The money the decision weighed (docs/economics.md), in plain words beside the PD. With loan-level economics the

@@ -39,12 +39,25 @@ export function showModel(model) {
   showAccepted(model.features);
 }
 
-/** The Model tab's documents: the model card (artifacts/<dataset>/model-card.md) and the training report's charts. */
+/** The Model tab's documents: the model card (artifacts/<dataset>/model-card.md), the training report and its charts. */
 export function loadModelDocuments() {
   if (state.chartsLoaded || !state.model) return;
   state.chartsLoaded = true;
-  loadModelCard();
-  loadCharts();
+  Promise.all([loadModelCard(), loadReport()]).then(() => {
+    buildContents();
+    // A deep link (#model-fairness) arrives before the documents: go there once they are in.
+    if (location.hash.startsWith('#model-')) revealModelAnchor(location.hash.slice(1), false);
+  });
+}
+
+const slug = (text) => text.toLowerCase().normalize('NFKD').replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+
+/** Gives every heading of a rendered document an id under a prefix, so the contents and the card can link to it. */
+function anchorHeadings(container, prefix) {
+  for (const heading of container.querySelectorAll('h3, h4, h5')) {
+    const id = `${prefix}-${slug(heading.textContent)}`;
+    if (!document.getElementById(id)) heading.id = id;
+  }
 }
 
 async function loadModelCard() {
@@ -52,15 +65,40 @@ async function loadModelCard() {
   try {
     const response = await fetch(url, { headers: { Accept: 'text/markdown, text/plain' } });
     if (!response.ok) return;
-    $('#model-card').replaceChildren(...renderMarkdown(await response.text(), new URL(url, document.baseURI)));
+    const card = $('#model-card');
+    card.replaceChildren(...renderMarkdown(await response.text(), new URL(url, document.baseURI)));
+    anchorHeadings(card, 'model-card');
+    linkReportMentions(card);
     $('#model-card-section').hidden = false;
   } catch {
     // No card beside this model: the facts above still describe it.
   }
 }
 
-/** The training report of the served model's data set (artifacts/<dataset>/report.md) and its PNG charts. */
-async function loadCharts() {
+/**
+ * The card says "see the report (report.md, Fairness)": each mention of report.md becomes a link to the report rendered
+ * on this tab, at the named section when there is one.
+ */
+function linkReportMentions(container) {
+  const walker = document.createTreeWalker(container, NodeFilter.SHOW_TEXT);
+  const texts = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.nodeValue.includes('report.md') && !node.parentElement.closest('a')) texts.push(node);
+  for (const node of texts) {
+    const parts = [];
+    let last = 0;
+    for (const m of node.nodeValue.matchAll(/report\.md(?:, ([A-Z][A-Za-z ]*[a-z]))?/g)) {
+      parts.push(node.nodeValue.slice(last, m.index));
+      const target = m[1] ? `model-report-${slug(m[1])}` : 'model-report';
+      parts.push(el('a', { href: `#${target}`, 'data-report-link': '' }, m[0]));
+      last = m.index + m[0].length;
+    }
+    parts.push(node.nodeValue.slice(last));
+    node.replaceWith(...parts);
+  }
+}
+
+/** The training report of the served model's data set (artifacts/<dataset>/report.md): rendered on the tab, and its PNG charts. */
+async function loadReport() {
   const report = `artifacts/${encodeURIComponent(state.model.dataset)}/report.md`;
   let markdown;
   try {
@@ -78,4 +116,29 @@ async function loadCharts() {
     charts.append(el('figure', {}, el('img', { src: url.pathname, alt, loading: 'lazy' }), el('figcaption', {}, alt)));
   }
   $('#model-charts').hidden = charts.childElementCount === 0;
+  const body = $('#model-report-body');
+  body.replaceChildren(...renderMarkdown(markdown, base));
+  anchorHeadings(body, 'model-report');
+  $('#model-report-link').href = base.pathname;
+  $('#model-report').hidden = false;
+}
+
+/** "On this tab": the facts, the card's sections, the charts and the report, as links within the tab. */
+function buildContents() {
+  const entries = [['model-facts', 'Facts']];
+  for (const heading of document.querySelectorAll('#model-card h4[id]')) entries.push([heading.id, heading.textContent]);
+  if (!$('#model-charts').hidden) entries.push(['model-charts', 'Training report charts']);
+  if (!$('#model-report').hidden) entries.push(['model-report', 'Training report (report.md)']);
+  $('#model-contents-list').replaceChildren(...entries.map(([id, text]) => el('li', {}, el('a', { href: `#${id}` }, text))));
+}
+
+/** Scrolls to an anchor of the Model tab (opening the report when it is inside it) and moves focus there. */
+export function revealModelAnchor(id, smooth = true) {
+  const target = document.getElementById(id);
+  if (!target) return;
+  const details = target.closest('details');
+  if (details) details.open = true;
+  if (!target.hasAttribute('tabindex')) target.setAttribute('tabindex', '-1');
+  target.focus({ preventScroll: true });
+  target.scrollIntoView({ block: 'start', behavior: smooth ? 'auto' : 'instant' });
 }

@@ -15,44 +15,81 @@ function svg(tag, attributes = {}, ...children) {
   return node;
 }
 
+/** A label in lines of at most `width` characters (at most three; the last shortened with "…" if need be). */
+function wrap(label, width = 24) {
+  const lines = [];
+  let line = '';
+  for (const word of label.split(' ')) {
+    if (line && `${line} ${word}`.length > width) {
+      lines.push(line);
+      line = word;
+    } else {
+      line = line ? `${line} ${word}` : word;
+    }
+  }
+  lines.push(line);
+  if (lines.length <= 3 && lines.every((l) => l.length <= width)) return lines;
+  const last = lines.slice(2).join(' ');
+  return [lines[0].slice(0, width), (lines[1] ?? '').slice(0, width), last.length > width ? `${last.slice(0, width - 1)}…` : last];
+}
+
 /**
  * Horizontal grouped bars: one row per label, one bar per series (class names give the colours), optional vertical
- * reference lines. Values are clipped at `max`, the printed figure is not.
+ * reference lines. Values are clipped at `max`, the printed figure is not. A row may carry a `note` (printed after
+ * the value and given its own table column, `noteName`) and, for a row with no value, `empty` (printed instead of a
+ * bar). `flagged` names what a red bar means, in the legend.
  */
-function barChart({ title, summary, rows, series, max, format, lines = [] }) {
-  const labelWidth = 150, valueWidth = 56, width = 420, barHeight = 12, gap = 8;
+function barChart({ title, summary, rows, series, max, format, lines = [], flagged = null, noteName = null }) {
+  // Room after the longest bar for its figure, and for its note ("47% · AIR 1.00") when rows carry one.
+  const labelWidth = 150, valueWidth = rows.some((row) => row.note) ? 96 : 56, width = 420, barHeight = 12, gap = 8;
   const plot = width - labelWidth - valueWidth;
-  const rowHeight = series.length * barHeight + gap;
-  const top = 18, height = top + rows.length * rowHeight + 6;
+  const labels = rows.map((row) => wrap(row.label));
+  const rowHeights = labels.map((l) => Math.max(series.length * barHeight, l.length * 12) + gap);
+  const top = 18, height = top + rowHeights.reduce((a, b) => a + b, 0) + 6;
   const x = (v) => labelWidth + Math.min(Math.max(v, 0), max) / max * plot;
   const chart = svg('svg', { viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': `${title}. ${summary}`, class: 'chart' });
+  let y = top;
   rows.forEach((row, i) => {
-    const y = top + i * rowHeight;
-    // Long labels are shortened to fit; the full one is the text's tooltip and is in the table below.
-    const short = row.label.length > 21 ? `${row.label.slice(0, 20)}…` : row.label;
-    chart.append(svg('text', { x: labelWidth - 6, y: y + (series.length * barHeight) / 2 + 4, 'text-anchor': 'end', class: 'chart-label' }, svg('title', {}, row.label), short));
+    const lineCount = labels[i].length;
+    const content = Math.max(series.length * barHeight, lineCount * 12);
+    const middle = y + content / 2;
+    // The bars sit in the middle of a row that a wrapped label made taller.
+    const barsTop = y + (content - series.length * barHeight) / 2;
+    // Long labels wrap to up to three lines; the full one is the text's tooltip and is in the table below.
+    const text = svg('text', { x: labelWidth - 6, y: middle - (lineCount - 1) * 6 + 4, 'text-anchor': 'end', class: 'chart-label' }, svg('title', {}, row.label));
+    labels[i].forEach((l, k) => text.append(svg('tspan', { x: labelWidth - 6, dy: k === 0 ? 0 : 12 }, l)));
+    chart.append(text);
     series.forEach((s, k) => {
       const value = row.values[k];
-      if (value === null || value === undefined) return;
-      const by = y + k * barHeight;
+      const by = barsTop + k * barHeight;
+      if (value === null || value === undefined) {
+        if (row.empty) chart.append(svg('text', { x: labelWidth + 3, y: by + barHeight - 3, class: 'chart-value chart-empty' }, row.empty));
+        return;
+      }
       chart.append(svg('rect', { x: labelWidth, y: by, width: Math.max(x(value) - labelWidth, 1), height: barHeight - 2, class: `bar ${s.cls}${row.flag?.[k] ? ' bar-alert' : ''}` }));
-      chart.append(svg('text', { x: x(value) + 3, y: by + barHeight - 3, class: 'chart-value' }, format(value)));
+      chart.append(svg('text', { x: x(value) + 3, y: by + barHeight - 3, class: 'chart-value' }, format(value) + (row.note && k === series.length - 1 ? ` · ${row.note}` : '')));
     });
+    y += rowHeights[i];
   });
   // Two reference lines may sit close together: the first's label ends at its line, the second's starts there.
   lines.forEach((line, i) => {
     chart.append(svg('line', { x1: x(line.value), x2: x(line.value), y1: top - 4, y2: height - 4, class: 'chart-line' }));
     chart.append(svg('text', { x: x(line.value) + (i === 0 && lines.length > 1 ? -2 : 2), y: 11, 'text-anchor': i === 0 && lines.length > 1 ? 'end' : 'start', class: 'chart-value' }, line.label));
   });
-  const legend = el('ul', { class: 'legend' }, series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), s.name)));
+  const anyFlag = flagged && rows.some((row) => row.flag?.some(Boolean));
+  const legendItems = [
+    ...(series.length > 1 ? series.map((s) => el('li', {}, el('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), s.name)) : []),
+    ...(anyFlag ? [el('li', {}, el('span', { class: 'swatch bar-alert', 'aria-hidden': 'true' }), `red: ${flagged}`)] : []),
+  ];
   const table = el('table', { class: 'results' },
     el('caption', { class: 'small muted' }, `${title}: the figures`),
-    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), series.map((s) => el('th', { scope: 'col' }, s.name)))),
+    el('thead', {}, el('tr', {}, el('th', { scope: 'col' }, ''), series.map((s) => el('th', { scope: 'col' }, s.name)), noteName ? el('th', { scope: 'col' }, noteName) : null)),
     el('tbody', {}, rows.map((row) => el('tr', {}, el('th', { scope: 'row' }, row.label),
-      row.values.map((v) => el('td', {}, v === null || v === undefined ? '—' : format(v)))))));
+      row.values.map((v) => el('td', {}, v === null || v === undefined ? (row.empty ?? '—') : format(v))),
+      noteName ? el('td', {}, row.note ?? '—') : null))));
   return el('figure', { class: 'monitoring-chart' },
     el('figcaption', {}, el('strong', {}, title), ' ', el('span', { class: 'muted small' }, summary)),
-    chart, series.length > 1 ? legend : null,
+    chart, legendItems.length ? el('ul', { class: 'legend' }, legendItems) : null,
     el('details', {}, el('summary', {}, 'Show the figures as a table'), el('div', { class: 'table-wrap', tabindex: 0, role: 'region', 'aria-label': `${title}: the figures` }, table)));
 }
 
@@ -98,11 +135,14 @@ export async function loadMonitoring() {
     return;
   }
   showMonitoring(report);
-  await loadChallenger();
+  await loadChallenger(report.minOutcomes);
 }
 
+/** "too few outcomes (12 of the 30 needed)": what is shown instead of a figure below Monitoring:MinOutcomes. */
+const tooFew = (matured, minimum) => `too few outcomes (${matured} of the ${minimum} needed before a figure means anything)`;
+
 // The challenger in shadow (GET /api/v1/monitoring/challenger): a 404 means none is configured, which is normal.
-async function loadChallenger() {
+async function loadChallenger(minOutcomes) {
   const section = $('#monitoring-challenger');
   let report = null;
   try {
@@ -121,7 +161,8 @@ async function loadChallenger() {
     return;
   }
   const c = report.comparison;
-  const difference = c.ci95Low === null
+  const enough = c.matured >= minOutcomes;
+  const difference = !enough ? tooFew(c.matured, minOutcomes) : c.ci95Low === null
     ? `${signed(c.meanCostDifference)} per applicant (too few outcomes for an interval)`
     : `${signed(c.meanCostDifference)} per applicant, 95% CI ${signed(c.ci95Low)} to ${signed(c.ci95High)}` +
       (c.ci95High < 0 ? ': the challenger is cheaper' : c.ci95Low > 0 ? ': the challenger is dearer' : ': no clear difference yet');
@@ -134,7 +175,7 @@ async function loadChallenger() {
   ];
   if (c.matured > 0) facts.push(['Challenger minus champion', difference]);
   const list = el('dl', { class: 'facts' }, facts.map(([term, value]) => el('div', {}, el('dt', {}, term), el('dd', {}, value))));
-  const chart = c.matured === 0 ? el('p', { class: 'muted small' }, 'The realised costs appear once outcomes are fed back.') : barChart({
+  const chart = !enough ? el('p', { class: 'muted small' }, `The realised costs appear once ${minOutcomes} outcomes have been fed back (Monitoring:MinOutcomes).`) : barChart({
     title: 'Realised cost: champion and challenger',
     summary: `Cost per applicant on the ${c.matured} decisions with an outcome, each model at its own threshold, and the challenger's PDs cut at the champion's threshold (a better ranking rather than a better threshold).`,
     rows: [
@@ -154,6 +195,8 @@ const signed = (v) => `${v > 0 ? '+' : v < 0 ? '−' : ''}${cost(Math.abs(v))}`;
 
 function showMonitoring(report) {
   const w = report.window, o = report.outcomes, cv = o.nestedCv;
+  // Below the server's minimum (Monitoring:MinOutcomes, stated in the report) no outcome figure is shown as fact.
+  const enough = o.matured >= report.minOutcomes;
   const labels = new Map(state.features.map((f) => [f.name, labelOf(f)]));
   $('#monitoring-status').textContent = w.decisions === 0
     ? 'No decisions of this model in the window yet: score some applicants first.'
@@ -165,9 +208,10 @@ function showMonitoring(report) {
     ['PD distribution (PSI)', report.pd ? `${report.pd.psi.toFixed(3)}: ${psiWords[report.pd.band]}` : null],
     ['Outcomes fed back', `${o.matured} of the ${w.decisions} decisions${o.matured ? `, ${o.defaulted} defaulted` : ''}`],
     ['Realised cost per applicant', o.realisedCostPerApplicant === null ? 'not yet: no outcomes'
-      : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
-        `${o.costAboveNestedCv ? ': above the interval' : ''}`],
-    ['AUC on outcomes', o.auc === null ? null : o.auc.toFixed(3)],
+      : !enough ? tooFew(o.matured, report.minOutcomes)
+        : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
+          `${o.costAboveNestedCv ? ': above the interval' : ''}`],
+    ['AUC on outcomes', o.auc === null ? null : !enough ? tooFew(o.matured, report.minOutcomes) : o.auc.toFixed(3)],
   ];
   const list = $('#monitoring-facts');
   list.replaceChildren();
@@ -182,7 +226,7 @@ function showMonitoring(report) {
       title: 'Population stability (PSI) of each input',
       summary: `Below 0.1 is stable, 0.1 to 0.25 worth a look, above 0.25 the applicants have shifted. ${shifted.length ? `Shifted: ${shifted.join(', ')}.` : 'No input has shifted.'}`,
       rows, series: [{ name: 'PSI', cls: 'series-live' }], max: 0.5, format: (v) => v.toFixed(3),
-      lines: [{ value: 0.1, label: '0.1' }, { value: 0.25, label: '0.25' }],
+      lines: [{ value: 0.1, label: '0.1' }, { value: 0.25, label: '0.25' }], flagged: 'PSI above 0.25, the applicants have shifted',
     }));
   }
   if (report.pd) {
@@ -196,7 +240,11 @@ function showMonitoring(report) {
       max: Math.max(0.2, ...report.pd.live.shares), format: (v) => percent(v, 0),
     }));
   }
-  if (o.matured > 0 && o.bands.length) {
+  if (o.matured > 0 && !enough) {
+    charts.push(el('p', { class: 'muted small' }, `Calibration and realised cost over time appear once ${report.minOutcomes} outcomes have been fed back ` +
+      `(Monitoring:MinOutcomes); there are ${o.matured}.`));
+  }
+  if (enough && o.bands.length) {
     charts.push(barChart({
       title: 'Calibration in production',
       summary: 'Per PD band, the defaults predicted (mean PD) against the defaults that happened among decisions with an outcome.',
@@ -205,22 +253,45 @@ function showMonitoring(report) {
       max: 1, format: (v) => percent(v, 0),
     }));
   }
-  if (o.costOverTime.length) {
+  if (enough && o.costOverTime.length) {
+    // Buckets are equal counts of outcomes in decision order. When one batch filled several, their times are the same
+    // minute and say nothing: label them by the outcomes they hold instead.
+    const minute = (t) => t.slice(5, 16).replace('T', ' ');
+    const byTime = new Set(o.costOverTime.map((c) => minute(c.from))).size === o.costOverTime.length;
+    let first = 1;
+    const rows = o.costOverTime.map((c) => {
+      const label = byTime ? `${minute(c.from)} (${c.matured})` : `outcomes ${first}–${first + c.matured - 1}`;
+      first += c.matured;
+      return { label, values: [c.costPerApplicant], flag: [c.costPerApplicant > cv.ci95High] };
+    });
     charts.push(barChart({
       title: 'Realised cost over time',
-      summary: `Cost per applicant of consecutive groups of decisions with an outcome, oldest first; the lines are the nested-CV estimate ${cost(cv.costPerApplicant)} and its upper bound ${cost(cv.ci95High)}.`,
-      rows: o.costOverTime.map((c) => ({ label: `${c.from.slice(5, 16).replace('T', ' ')} (${c.matured})`, values: [c.costPerApplicant], flag: [c.costPerApplicant > cv.ci95High] })),
-      series: [{ name: 'cost per applicant', cls: 'series-live' }],
+      summary: `Cost per applicant of consecutive groups of decisions with an outcome, oldest first${byTime ? ', by the time of the first decision in each' : ', numbered (the decisions were made within the same minutes)'}; ` +
+        `the lines are the nested-CV estimate ${cost(cv.costPerApplicant)} and its upper bound ${cost(cv.ci95High)}.`,
+      rows, series: [{ name: 'cost per applicant', cls: 'series-live' }],
       max: Math.max(1, cv.ci95High * 1.5, ...o.costOverTime.map((c) => c.costPerApplicant)), format: cost,
       lines: [{ value: cv.costPerApplicant, label: 'CV' }, { value: cv.ci95High, label: 'upper' }],
+      flagged: 'above the nested-CV upper bound',
     }));
   }
   for (const g of report.groups) {
+    const feature = state.byName.get(g.attribute);
+    // The spec's labels ("Male, divorced or separated"), not the API's values (maleDivorced); a number's bins in its unit.
+    const groupLabel = (x) => feature?.values?.find((v) => v.value === x.group)?.label ?? (feature?.unit ? `${x.group} ${feature.unit}` : x.group);
+    const suppressed = g.groups.filter((x) => x.suppressed).length;
     charts.push(barChart({
       title: `Approval rate by ${labels.get(g.attribute) ?? g.attribute}`,
-      summary: `Of the ${g.decisions} decisions that gave it. The adverse-impact ratio is a group's rate over the best group's; below 0.8 is the usual flag.`,
-      rows: g.groups.map((x) => ({ label: `${x.group} (${x.decisions})`, values: [x.approvalRate], flag: [x.adverseImpactRatio !== null && x.adverseImpactRatio < 0.8] })),
+      summary: `Of the ${g.decisions} decisions that gave it. The adverse-impact ratio (AIR) is a group's approval rate over the best group's; below 0.8 is the usual flag.` +
+        (suppressed ? ` Groups of fewer than ${report.minGroupSize} decisions are suppressed (Monitoring:MinGroupSize): too few to compare.` : ''),
+      rows: g.groups.map((x) => ({
+        label: `${groupLabel(x)} (${x.decisions})`,
+        values: [x.suppressed ? null : x.approvalRate],
+        empty: x.suppressed ? `suppressed: fewer than ${report.minGroupSize}` : null,
+        note: x.suppressed ? null : x.adverseImpactRatio === undefined || x.adverseImpactRatio === null ? 'AIR —' : `AIR ${x.adverseImpactRatio.toFixed(2)}`,
+        flag: [!x.suppressed && x.adverseImpactRatio !== undefined && x.adverseImpactRatio !== null && x.adverseImpactRatio < 0.8],
+      })),
       series: [{ name: 'approval rate', cls: 'series-live' }], max: 1, format: (v) => percent(v, 0),
+      flagged: 'adverse-impact ratio below 0.8', noteName: 'adverse-impact ratio',
     }));
   }
   $('#monitoring-charts').replaceChildren(...charts);

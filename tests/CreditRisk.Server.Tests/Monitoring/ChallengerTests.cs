@@ -102,6 +102,9 @@ public abstract class ChallengerContract<TApp>(TApp app)
         Assert.Equal(mean - half, c.Ci95Low!.Value, 12);
         Assert.Equal(mean + half, c.Ci95High!.Value, 12);
         Assert.Equal(TestModels.SidecarVersion(Path.Combine("german-credit", "challenger")), report.ChallengerVersion);
+        // Issue 33, finding 9: the shipped challenger is one logistic regression, which its card calls an "Ensemble".
+        Assert.Equal("LogisticRegression(l1=0, l2=1)", report.ChallengerLearner);
+        Assert.StartsWith("Ensemble (mean PD of LogisticRegression, LightGbm", report.ChampionLearner, StringComparison.Ordinal);
 
         // The gauges carry the same figures.
         var metrics = await app.Factory.CreateClient().GetStringAsync(new Uri("/metrics", UriKind.Relative));

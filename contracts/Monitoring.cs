@@ -5,7 +5,8 @@ namespace CreditRisk.Contracts;
 /// <summary>
 /// GET /api/v1/monitoring: the loaded model in production over a window of recent decisions read from the decision
 /// store (issue 17). Aggregates only, never an applicant's row. Figures that need the training baseline are null when
-/// the model card has none; figures that need outcomes are null until outcomes have arrived.
+/// the model card has none; figures that need outcomes are null until outcomes have arrived. <see cref="Money"/> is there
+/// for a model that decides on loan-level economics only (issue 28; absent with constant costs).
 /// </summary>
 public sealed record MonitoringReport(
     string ModelVersion,
@@ -19,7 +20,8 @@ public sealed record MonitoringReport(
     IReadOnlyList<StabilityFigure> Features,
     StabilityFigure? Pd,
     OutcomeFigures Outcomes,
-    IReadOnlyList<GroupFigures> Groups);
+    IReadOnlyList<GroupFigures> Groups,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MoneyFigures? Money = null);
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in
@@ -67,3 +69,44 @@ public sealed record GroupFigure(
     int Approved,
     double ApprovalRate,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AdverseImpactRatio);
+
+/// <summary>
+/// What the matured decisions of a loan-basis model made, in <see cref="Currency"/> (docs/monitoring.md, "Money"). Each
+/// matured decision that recorded its amounts counts: an approved loan that repaid earns its margin, one that defaulted
+/// loses its loss, a rejected one earns 0 (the nested-CV convention). <see cref="RealisedProfitPerLoan"/> is their mean,
+/// with a normal 95 % interval over loans, against what the model expected of the same decisions
+/// (<see cref="ExpectedProfitPerLoan"/>: an approval's expected profit, 0 for a reject) and against the nested-CV
+/// estimate per loan (<see cref="NestedCv"/>, null when the model's nested-cv.json is not beside it).
+/// <see cref="ProfitBelowNestedCv"/>: the realised interval lies wholly below the nested-CV one. The rejects'
+/// counterfactual: <see cref="ForgoneMargin"/>, the margin of rejected applicants who repaid, and
+/// <see cref="AvoidedLoss"/>, the loss of rejected applicants who defaulted (rejects rarely mature: read the counts).
+/// <see cref="WithoutAmounts"/>: matured decisions left out, recorded without amounts (a fallback, or before the store kept them).
+/// </summary>
+public sealed record MoneyFigures(
+    string Currency,
+    int Matured,
+    int WithoutAmounts,
+    int ApprovedRepaid,
+    int ApprovedDefaulted,
+    int RejectedRepaid,
+    int RejectedDefaulted,
+    double? RealisedProfit,
+    double? RealisedProfitPerLoan,
+    double? Ci95Low,
+    double? Ci95High,
+    double? ExpectedProfitPerLoan,
+    double ForgoneMargin,
+    double AvoidedLoss,
+    MoneyInterval? NestedCv,
+    bool? ProfitBelowNestedCv,
+    IReadOnlyList<MoneyPeriod> ByMonth,
+    IReadOnlyList<MoneyBand> Bands);
+
+/// <summary>The nested-CV estimate of the money per applicant (each applicant's money averaged over the outer repeats) and its 95 % interval.</summary>
+public sealed record MoneyInterval(double Mean, double Ci95Low, double Ci95High);
+
+/// <summary>The matured decisions made in one calendar month (UTC, <c>yyyy-MM</c>; the loans' vintage): realised and expected profit per loan.</summary>
+public sealed record MoneyPeriod(string Month, int Matured, int Defaulted, double RealisedProfitPerLoan, double ExpectedProfitPerLoan);
+
+/// <summary>The matured decisions with a PD in (<see cref="Low"/>, <see cref="High"/>] (the calibration bands): realised and expected profit per loan (null when none).</summary>
+public sealed record MoneyBand(double? Low, double? High, int Matured, int Defaulted, double? RealisedProfitPerLoan, double? ExpectedProfitPerLoan);

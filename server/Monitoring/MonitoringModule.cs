@@ -27,7 +27,11 @@ public sealed class MonitoringModule : ICarterModule
                 "to 0.25, act above), approval rate and mean PD against training, and once outcomes have been posted the " +
                 "realised bad rate per PD band against the predicted one, the realised cost per applicant against the " +
                 "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
-                "ratio per group of each protected attribute that requests sent. Recomputed at most every " +
+                "ratio per group of each protected attribute that requests sent. For a model that decides on loan-level " +
+                "economics, money: the realised profit per matured loan (a repaid approval earns its margin, a defaulted one " +
+                "loses its loss, a reject 0; the amounts recorded with each decision) with its 95 % interval, against what the " +
+                "model expected and against the nested-CV interval per loan, per month of decision and per PD band, and the " +
+                "rejects' forgone margin and avoided loss. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data. Needs the X-API-Key header " +
                 "whenever a key is configured (ApiKey:Key).")
             .Produces<MonitoringReport>(StatusCodes.Status200OK, "application/json")

@@ -5,6 +5,7 @@ import { api, state } from './state.js';
 import { $, el, percent, cost } from './dom.js';
 import { labelOf } from './features.js';
 import { readProblem } from './http.js';
+import { moneyFacts, moneyCharts } from './monitoring-money.js';
 
 const svgNs = 'http://www.w3.org/2000/svg';
 
@@ -168,6 +169,7 @@ function showMonitoring(report) {
       : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
         `${o.costAboveNestedCv ? ': above the interval' : ''}`],
     ['AUC on outcomes', o.auc === null ? null : o.auc.toFixed(3)],
+    ...moneyFacts(report.money),
   ];
   const list = $('#monitoring-facts');
   list.replaceChildren();
@@ -215,6 +217,7 @@ function showMonitoring(report) {
       lines: [{ value: cv.costPerApplicant, label: 'CV' }, { value: cv.ci95High, label: 'upper' }],
     }));
   }
+  charts.push(...moneyCharts(report.money, barChart));
   for (const g of report.groups) {
     charts.push(barChart({
       title: `Approval rate by ${labels.get(g.attribute) ?? g.attribute}`,

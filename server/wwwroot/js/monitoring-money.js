@@ -34,7 +34,8 @@ export function moneyCharts(m, barChart) {
   const f = (v) => format(v, m.currency);
   const series = [{ name: 'expected', cls: 'series-training' }, { name: 'realised', cls: 'series-live' }];
   const bands = m.bands.filter((b) => b.matured > 0);
-  const max = Math.max(1, ...bands.flatMap((b) => [b.realisedProfitPerLoan, b.expectedProfitPerLoan]), ...m.byMonth.flatMap((p) => [p.realisedProfitPerLoan, p.expectedProfitPerLoan]), m.nestedCv?.ci95High ?? 0);
+  // A quarter more than the largest figure: the printed dollar amounts are wider than the chart's value column.
+  const max = 1.25 * Math.max(1, ...bands.flatMap((b) => [b.realisedProfitPerLoan, b.expectedProfitPerLoan]), ...m.byMonth.flatMap((p) => [p.realisedProfitPerLoan, p.expectedProfitPerLoan]), m.nestedCv?.ci95High ?? 0);
   const lines = m.nestedCv ? [{ value: m.nestedCv.ci95Low, label: 'CV low' }, { value: m.nestedCv.mean, label: 'CV' }] : [];
   return [
     barChart({

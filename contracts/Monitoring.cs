@@ -9,6 +9,7 @@ namespace CreditRisk.Contracts;
 /// (Monitoring:MinOutcomes): below this many matured outcomes the outcome figures are noise, not fact, and a reader
 /// should say "too few outcomes" instead of showing them. <see cref="MinGroupSize"/> (Monitoring:MinGroupSize): a
 /// group of a protected attribute with fewer decisions is suppressed (<see cref="GroupFigure.Suppressed"/>).
+/// <see cref="Money"/> is there for a model that decides on loan-level economics only (issue 28; absent with constant costs).
 /// </summary>
 public sealed record MonitoringReport(
     string ModelVersion,
@@ -24,7 +25,8 @@ public sealed record MonitoringReport(
     OutcomeFigures Outcomes,
     IReadOnlyList<GroupFigures> Groups,
     int MinOutcomes,
-    int MinGroupSize);
+    int MinGroupSize,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MoneyFigures? Money = null);
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in
@@ -76,3 +78,44 @@ public sealed record GroupFigure(
     double? ApprovalRate,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? AdverseImpactRatio,
     bool Suppressed = false);
+
+/// <summary>
+/// What the matured decisions of a loan-basis model made, in <see cref="Currency"/> (docs/monitoring.md, "Money"). Each
+/// matured decision that recorded its amounts counts: an approved loan that repaid earns its margin, one that defaulted
+/// loses its loss, a rejected one earns 0 (the nested-CV convention). <see cref="RealisedProfitPerLoan"/> is their mean,
+/// with a normal 95 % interval over loans, against what the model expected of the same decisions
+/// (<see cref="ExpectedProfitPerLoan"/>: an approval's expected profit, 0 for a reject) and against the nested-CV
+/// estimate per loan (<see cref="NestedCv"/>, null when the model's nested-cv.json is not beside it).
+/// <see cref="ProfitBelowNestedCv"/>: the realised interval lies wholly below the nested-CV one. The rejects'
+/// counterfactual: <see cref="ForgoneMargin"/>, the margin of rejected applicants who repaid, and
+/// <see cref="AvoidedLoss"/>, the loss of rejected applicants who defaulted (rejects rarely mature: read the counts).
+/// <see cref="WithoutAmounts"/>: matured decisions left out, recorded without amounts (a fallback, or before the store kept them).
+/// </summary>
+public sealed record MoneyFigures(
+    string Currency,
+    int Matured,
+    int WithoutAmounts,
+    int ApprovedRepaid,
+    int ApprovedDefaulted,
+    int RejectedRepaid,
+    int RejectedDefaulted,
+    double? RealisedProfit,
+    double? RealisedProfitPerLoan,
+    double? Ci95Low,
+    double? Ci95High,
+    double? ExpectedProfitPerLoan,
+    double ForgoneMargin,
+    double AvoidedLoss,
+    MoneyInterval? NestedCv,
+    bool? ProfitBelowNestedCv,
+    IReadOnlyList<MoneyPeriod> ByMonth,
+    IReadOnlyList<MoneyBand> Bands);
+
+/// <summary>The nested-CV estimate of the money per applicant (each applicant's money averaged over the outer repeats) and its 95 % interval.</summary>
+public sealed record MoneyInterval(double Mean, double Ci95Low, double Ci95High);
+
+/// <summary>The matured decisions made in one calendar month (UTC, <c>yyyy-MM</c>; the loans' vintage): realised and expected profit per loan.</summary>
+public sealed record MoneyPeriod(string Month, int Matured, int Defaulted, double RealisedProfitPerLoan, double ExpectedProfitPerLoan);
+
+/// <summary>The matured decisions with a PD in (<see cref="Low"/>, <see cref="High"/>] (the calibration bands): realised and expected profit per loan (null when none).</summary>
+public sealed record MoneyBand(double? Low, double? High, int Matured, int Defaulted, double? RealisedProfitPerLoan, double? ExpectedProfitPerLoan);

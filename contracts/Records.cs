@@ -15,6 +15,8 @@ public static class ApplicationIds
 /// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request
 /// sent, protected attributes and ids included. <c>Outcome</c> is the latest outcome recorded (what monitoring uses);
 /// <c>OutcomeHistory</c>, in GET /api/v1/decisions/{id} only, is every outcome posted, oldest first, corrections included.
+/// <c>Money</c> is the money the model file computed for the decision, as the response carried it (basis, currency,
+/// expected profit, loss, margin; docs/economics.md); absent on decisions recorded before the store kept it (migration 0005).
 /// </summary>
 public sealed record DecisionRecord(
     Guid DecisionId,
@@ -27,7 +29,8 @@ public sealed record DecisionRecord(
     IReadOnlyList<Reason> Reasons,
     JsonElement Applicant,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null);
 
 /// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes.</summary>
 public sealed record RecordedOutcome(bool Defaulted, DateTimeOffset ObservedAt, DateTimeOffset RecordedAt);

@@ -64,4 +64,7 @@ internal static partial class Log
 
     [LoggerMessage(17, LogLevel.Warning, "Monitoring figures not recomputed (decision store failed); /metrics keeps the last ones")]
     public static partial void MonitoringFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(2801, LogLevel.Warning, "Monitoring in money has no nested-CV interval to compare with: {Problem}")]
+    public static partial void NoNestedMoney(ILogger logger, string problem);
 }

@@ -1,4 +1,5 @@
 using CreditRisk.Contracts;
+using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,20 @@ namespace CreditRisk.Server.Monitoring;
 /// at a time; callers during it wait for its result instead of starting their own.
 /// </summary>
 public sealed class MonitoringCache(
-    CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json) : IDisposable
+    CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<MonitoringCache> logger) : IDisposable
 {
+    // Read once, at the first report: the nested-CV money per loan of a loan-basis model (a file beside the model).
+    private readonly Lazy<MoneyInterval?> _nestedMoney = new(() =>
+    {
+        var (interval, missing) = NestedMoney.Read(model.Path, model.Card);
+        if (missing is not null)
+        {
+            Log.NoNestedMoney(logger, missing);
+        }
+
+        return interval;
+    });
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly MonitoringOptions _options = options.Value;
     private MonitoringReport? _report;
@@ -47,7 +60,7 @@ public sealed class MonitoringCache(
             var now = TimeProvider.System.GetUtcNow();
             var since = _options.WindowDays == 0 ? (DateTimeOffset?)null : now.AddDays(-_options.WindowDays);
             var window = await store.ReadWindowAsync(model.Version, _options.WindowDecisions, since, cancellationToken);
-            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now);
+            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now, _nestedMoney.Value);
             MonitoringMetrics.Publish(report);
             Volatile.Write(ref _json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions));
             _report = report;

@@ -15,7 +15,8 @@ public static class MonitoringFigures
     /// <summary>Realised cost over time: the matured decisions in this many consecutive, equally large buckets (fewer when there are fewer matured decisions).</summary>
     public const int CostBuckets = 10;
 
-    public static MonitoringReport Of(ModelCard card, string version, IReadOnlyList<WindowDecision> window, MonitoringOptions options, DateTimeOffset now)
+    /// <param name="nestedMoney">The nested-CV money per loan of a loan-basis model (<see cref="NestedMoney"/>), when known.</param>
+    public static MonitoringReport Of(ModelCard card, string version, IReadOnlyList<WindowDecision> window, MonitoringOptions options, DateTimeOffset now, MoneyInterval? nestedMoney = null)
     {
         var baseline = card.Monitoring;
         var applicants = window.Select(d => (IReadOnlyDictionary<string, JsonElement>)ApplicantOf(d.Applicant)).ToArray();
@@ -43,7 +44,8 @@ public static class MonitoringFigures
             OutcomesOf(card, window),
             baseline is null ? [] : GroupsOf(card, baseline, window, applicants, options.MinGroupSize),
             options.MinOutcomes,
-            options.MinGroupSize);
+            options.MinGroupSize,
+            RealisedMoney.Figures(card, window, nestedMoney));
     }
 
     /// <summary>PSI of a live sample against the card's baseline: each of <paramref name="inputs"/> in baseline order, then the PD.</summary>

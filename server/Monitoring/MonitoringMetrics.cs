@@ -27,6 +27,14 @@ public static class MonitoringMetrics
     private static readonly Gauge GroupApprovalRate = Metrics.CreateGauge("creditrisk_approval_rate_by_group", "Approval rate per group of a protected attribute.", "version", "attribute", "group");
     private static readonly Gauge AdverseImpactRatio = Metrics.CreateGauge("creditrisk_adverse_impact_ratio", "A group's approval rate over the most-approved group's.", "version", "attribute", "group");
 
+    // Money (issue 28), for a loan-basis model only: in the model's currency (the report's money.currency).
+    private static readonly Gauge MoneyMatured = Metrics.CreateGauge("creditrisk_realised_profit_loans", "Matured decisions with their amounts recorded (loan-level economics).", "version");
+    private static readonly Gauge RealisedProfit = Metrics.CreateGauge("creditrisk_realised_profit_per_loan", "Realised profit per matured loan: a repaid approval earns its margin, a defaulted one loses its loss, a reject 0.", "version");
+    private static readonly Gauge RealisedProfitHigh = Metrics.CreateGauge("creditrisk_realised_profit_per_loan_ci95_high", "Upper end of the 95 % interval of the realised profit per loan.", "version");
+    private static readonly Gauge ExpectedProfit = Metrics.CreateGauge("creditrisk_expected_profit_per_loan", "What the model expected of the same matured decisions, per loan (an approval's expected profit, a reject 0).", "version");
+    private static readonly Gauge NestedCvProfit = Metrics.CreateGauge("creditrisk_nested_cv_profit_per_loan", "The nested-CV estimate of the money per loan (nested-cv.json beside the model).", "version");
+    private static readonly Gauge NestedCvProfitLow = Metrics.CreateGauge("creditrisk_nested_cv_profit_per_loan_ci95_low", "Lower end of the nested-CV 95 % interval of the money per loan.", "version");
+
     public static void Publish(MonitoringReport report)
     {
         var v = report.ModelVersion;
@@ -53,6 +61,22 @@ public static class MonitoringMetrics
             Set(RealisedBadRate, band.RealisedBadRate, v, label);
             Set(PredictedBadRate, band.MeanPd, v, label);
         }
+
+        var money = report.Money;
+        if (money is null)
+        {
+            MoneyMatured.RemoveLabelled(v);
+        }
+        else
+        {
+            MoneyMatured.WithLabels(v).Set(money.Matured);
+        }
+
+        Set(RealisedProfit, money?.RealisedProfitPerLoan, v);
+        Set(RealisedProfitHigh, money?.Ci95High, v);
+        Set(ExpectedProfit, money?.ExpectedProfitPerLoan, v);
+        Set(NestedCvProfit, money?.NestedCv?.Mean, v);
+        Set(NestedCvProfitLow, money?.NestedCv?.Ci95Low, v);
 
         foreach (var attribute in report.Groups)
         {

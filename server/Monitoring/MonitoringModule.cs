@@ -29,7 +29,12 @@ public sealed class MonitoringModule : ICarterModule
                 "nested-CV estimate and its 95 % interval, the AUC on matured outcomes, and approval rate and adverse-impact " +
                 "ratio per group of each protected attribute that requests sent. minOutcomes (Monitoring:MinOutcomes, default 30): below this many " +
                 "matured outcomes the outcome figures are noise and should not be read as fact. minGroupSize (Monitoring:MinGroupSize, default 30): " +
-                "a group with fewer decisions is suppressed (its count only) and is never the best group the ratios divide by. Recomputed at most every " +
+                "a group with fewer decisions is suppressed (its count only) and is never the best group the ratios divide by. " +
+                "For a model that decides on loan-level " +
+                "economics, money: the realised profit per matured loan (a repaid approval earns its margin, a defaulted one " +
+                "loses its loss, a reject 0; the amounts recorded with each decision) with its 95 % interval, against what the " +
+                "model expected and against the nested-CV interval per loan, per month of decision and per PD band, and the " +
+                "rejects' forgone margin and avoided loss. Recomputed at most every " +
                 "Monitoring:RefreshSeconds; computedAt says when. Aggregates only, no applicant's data. Needs the X-API-Key header " +
                 "whenever a key is configured (ApiKey:Key).")
             .Produces<MonitoringReport>(StatusCodes.Status200OK, "application/json")

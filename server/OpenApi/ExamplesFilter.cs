@@ -146,7 +146,8 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
     private DecisionRecord Recorded(ScoreResult result) => new(
         result.DecisionId!.Value, "A-2026-000123", ExampleTime, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault,
         result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
-        new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)));
+        new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)),
+        Money: result.Money);
 
     /// <summary>The report of a window of two decisions (the examples above, both with an outcome): real arithmetic on
     /// the card's baseline, fixed inputs, so the document changes only with the card.</summary>
@@ -155,8 +156,8 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         var applicant = JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json);
         WindowDecision[] window =
         [
-            new(ExampleTime, approve.ProbabilityOfDefault, false, applicant, false),
-            new(ExampleTime.AddMinutes(5), reject.ProbabilityOfDefault, true, applicant, true),
+            new(ExampleTime, approve.ProbabilityOfDefault, false, applicant, false, approve.Money),
+            new(ExampleTime.AddMinutes(5), reject.ProbabilityOfDefault, true, applicant, true, reject.Money),
         ];
         return MonitoringFigures.Of(model.Card, "0123456789ab", window, new MonitoringOptions(), ExampleTime.AddMonths(9));
     }

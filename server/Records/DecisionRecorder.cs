@@ -258,7 +258,8 @@ public sealed class DecisionRecorder : BackgroundService
     public StoredDecision ToRecord(ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
         id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
-        ApplicantJson(applicant));
+        ApplicantJson(applicant),
+        result.Money);
 
     /// <summary>
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of

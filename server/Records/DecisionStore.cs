@@ -10,7 +10,8 @@ namespace CreditRisk.Server.Records;
 /// </summary>
 public abstract class DecisionStore : IDisposable
 {
-    private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at";
+    private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
+        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin";
 
     public abstract string Provider { get; }
 
@@ -284,7 +285,7 @@ public abstract class DecisionStore : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted " +
+            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin " +
             "FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.model_version = @version" +
             (since is null ? "" : " AND d.decided_at >= @since") + " ORDER BY d.id DESC LIMIT @limit";
         Add(command, "version", modelVersion);
@@ -303,7 +304,8 @@ public abstract class DecisionStore : IDisposable
                 reader.GetDouble(1),
                 reader.GetString(2) == Decisions.Reject,
                 JsonElement.Parse(reader.GetString(3)),
-                reader.IsDBNull(4) ? null : reader.GetBoolean(4)));
+                reader.IsDBNull(4) ? null : reader.GetBoolean(4),
+                reader.IsDBNull(5) ? null : new DecisionMoney(reader.GetString(5), null, NullableDouble(reader, 6), NullableDouble(reader, 7), NullableDouble(reader, 8))));
         }
 
         return window;
@@ -330,7 +332,12 @@ public abstract class DecisionStore : IDisposable
         JsonElement.Parse(reader.GetString(8)),
         reader.IsDBNull(9)
             ? null
-            : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))));
+            : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
+        Money: reader.IsDBNull(12)
+            ? null // recorded before migration 0005
+            : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)));
+
+    private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 
     protected static void Add(DbCommand command, string name, object? value)
     {
@@ -359,11 +366,13 @@ public enum OutcomeWrite
 /// <summary>The challenger's score of a recorded decision: its version, threshold, PD and the decision it would have served.</summary>
 public sealed record ChallengerDecision(Guid DecisionId, string ModelVersion, double Threshold, double ProbabilityOfDefault, string Decision);
 
-/// <summary>A decision of the monitoring window: when, the PD and decision as served, the applicant's fields, and the
-/// outcome (null until it has matured).</summary>
-public sealed record WindowDecision(DateTimeOffset DecidedAt, double Pd, bool Rejected, JsonElement Applicant, bool? Defaulted);
+/// <summary>A decision of the monitoring window: when, the PD and decision as served, the applicant's fields, the
+/// outcome (null until it has matured), and the money recorded with it (null before migration 0005; no currency here,
+/// the card's is the window's).</summary>
+public sealed record WindowDecision(DateTimeOffset DecidedAt, double Pd, bool Rejected, JsonElement Applicant, bool? Defaulted, DecisionMoney? Money = null);
 
-/// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text.</summary>
+/// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text,
+/// and the money the model file computed (null when recording a result that has none).</summary>
 public sealed record StoredDecision(
     Guid Id,
     string? ApplicationId,
@@ -373,4 +382,5 @@ public sealed record StoredDecision(
     double ProbabilityOfDefault,
     string Decision,
     string ReasonsJson,
-    string ApplicantJson);
+    string ApplicantJson,
+    DecisionMoney? Money = null);

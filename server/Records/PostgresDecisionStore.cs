@@ -56,7 +56,7 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant) FROM STDIN (FORMAT BINARY)",
+            "COPY decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var r in records)
@@ -79,6 +79,11 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
                 await copy.WriteAsync(r.Decision, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.ReasonsJson, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
                 await copy.WriteAsync(r.ApplicantJson, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+                await WriteAsync(copy, r.Money?.Basis, cancellationToken);
+                await WriteAsync(copy, r.Money?.Currency, cancellationToken);
+                await WriteAsync(copy, r.Money?.ExpectedProfit, cancellationToken);
+                await WriteAsync(copy, r.Money?.Loss, cancellationToken);
+                await WriteAsync(copy, r.Money?.Margin, cancellationToken);
             }
 
             await copy.CompleteAsync(cancellationToken);
@@ -86,6 +91,12 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
 
         await transaction.CommitAsync(cancellationToken);
     }
+
+    private static Task WriteAsync(NpgsqlBinaryImporter copy, string? value, CancellationToken cancellationToken) =>
+        value is null ? copy.WriteNullAsync(cancellationToken) : copy.WriteAsync(value, NpgsqlTypes.NpgsqlDbType.Text, cancellationToken);
+
+    private static Task WriteAsync(NpgsqlBinaryImporter copy, double? value, CancellationToken cancellationToken) =>
+        value is { } v ? copy.WriteAsync(v, NpgsqlTypes.NpgsqlDbType.Double, cancellationToken) : copy.WriteNullAsync(cancellationToken);
 
     /// <summary>Class 22 (data exception: a NUL in text, a value out of range) and 23 (integrity constraint): the
     /// record's data. Anything else (connection refused, disk full, timeout) is the store's.</summary>

@@ -143,8 +143,9 @@ public sealed class SqliteDecisionStore : DecisionStore
         {
             _writer = (SqliteConnection)await OpenAsync(cancellationToken);
             _insert = _writer.CreateCommand();
-            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant) VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x)";
-            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x" })
+            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin) " +
+                "VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x, $b, $c, $e, $l, $g)";
+            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x", "$b", "$c", "$e", "$l", "$g" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
@@ -166,6 +167,11 @@ public sealed class SqliteDecisionStore : DecisionStore
                 p[6].Value = r.Decision;
                 p[7].Value = r.ReasonsJson;
                 p[8].Value = r.ApplicantJson;
+                p[9].Value = (object?)r.Money?.Basis ?? DBNull.Value;
+                p[10].Value = (object?)r.Money?.Currency ?? DBNull.Value;
+                p[11].Value = (object?)r.Money?.ExpectedProfit ?? DBNull.Value;
+                p[12].Value = (object?)r.Money?.Loss ?? DBNull.Value;
+                p[13].Value = (object?)r.Money?.Margin ?? DBNull.Value;
                 await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Http.Json;
 using CreditRisk.Contracts;
 using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
@@ -9,6 +10,8 @@ namespace CreditRisk.Browser.Tests;
 [Collection(LendingClubBrowserSuite.Name)]
 public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task Every_tab_of_the_lending_club_page_is_free_of_serious_axe_violations()
     {
@@ -107,6 +110,62 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
 
         await browser.ScreenshotAsync("score-lending-club-borderline");
         Assert.Empty(browser.ConsoleErrors);
+    }
+
+    /// <summary>
+    /// The Monitoring tab shows the money for a loan-basis model: 300 Lending Club loans scored, 200 with their real
+    /// outcome posted back; the realised profit per loan the page prints is the report's, in dollars, with its charts.
+    /// </summary>
+    [Fact]
+    public async Task The_monitoring_tab_shows_the_realised_profit_per_loan_in_dollars()
+    {
+        var golden = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(BrowserFixture.RepositoryRoot, "artifacts", fixture.Dataset, "golden.json")))!["rows"]!.AsArray();
+        var applicants = golden.Where(r => (string?)r!["kind"] == "data").Take(300).Select(r => r!["input"]!.DeepClone()).ToArray();
+        var bad = File.ReadLines(Path.Combine(BrowserFixture.RepositoryRoot, "data", fixture.Dataset, "lending_club.csv")).Skip(1).Take(300)
+            .Select(l => l.Split(',')[^1].Trim('"') == "bad").ToArray();
+        using var scored = await fixture.Http.PostAsync(new Uri("api/v1/score/batch", UriKind.Relative), new StringContent(
+            new System.Text.Json.Nodes.JsonObject { ["applicants"] = new System.Text.Json.Nodes.JsonArray(applicants) }.ToJsonString(), System.Text.Encoding.UTF8, "application/json"));
+        scored.EnsureSuccessStatusCode();
+        var results = (await scored.Content.ReadFromJsonAsync<BatchScoreResponse>(Web))!.Results;
+        using var keyed = new HttpClient { BaseAddress = fixture.BaseUrl };
+        keyed.DefaultRequestHeaders.Add("X-API-Key", BrowserFixture.ApiKey);
+        var outcomes = new System.Text.Json.Nodes.JsonObject
+        {
+            ["outcomes"] = new System.Text.Json.Nodes.JsonArray([.. Enumerable.Range(0, 200).Select(i => (System.Text.Json.Nodes.JsonNode)new System.Text.Json.Nodes.JsonObject
+            {
+                ["decisionId"] = results[i].DecisionId!.Value.ToString(),
+                ["defaulted"] = bad[i],
+                ["observedAt"] = DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture),
+            })]),
+        };
+        using (var posted = await keyed.PostAsync(new Uri("api/v1/outcomes", UriKind.Relative), new StringContent(outcomes.ToJsonString(), System.Text.Encoding.UTF8, "application/json")))
+        {
+            posted.EnsureSuccessStatusCode();
+        }
+
+        await Task.Delay(1100);
+        var report = (await keyed.GetFromJsonAsync<MonitoringReport>(new Uri("api/v1/monitoring", UriKind.Relative), Web))!;
+        var money = report.Money!;
+        Assert.Equal(200, money.Matured);
+
+        await using var browser = await fixture.OpenAsync(1366, 900);
+        var page = browser.Page;
+        await page.GotoAsync("/#monitoring");
+        await page.GetByLabel("API key").FillAsync(BrowserFixture.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the figures" }).ClickAsync();
+        await page.Locator("body[data-monitoring='shown']").WaitForAsync();
+        var facts = await page.Locator("#monitoring-facts").InnerTextAsync();
+        string Dollars(double v) => (v < 0 ? "-$" : "$") + Math.Abs(v).ToString("N2", CultureInfo.InvariantCulture);
+        Assert.Matches($@"Realised profit per loan\s+{System.Text.RegularExpressions.Regex.Escape(Dollars(money.RealisedProfitPerLoan!.Value))} per loan on 200 loans", facts);
+        Assert.Contains($"the model expected {Dollars(money.ExpectedProfitPerLoan!.Value)}", facts, StringComparison.Ordinal);
+        Assert.Contains($"Nested CV: {Dollars(money.NestedCv!.Mean)}", facts, StringComparison.Ordinal);
+        Assert.Contains($"{money.ApprovedRepaid} repaid (each earned its margin), {money.ApprovedDefaulted} defaulted", facts, StringComparison.Ordinal);
+        var captions = await page.Locator("#monitoring-charts figcaption strong").AllInnerTextsAsync();
+        Assert.Contains("Profit per loan by PD band (USD)", captions);
+        Assert.Contains("Profit per loan by month of decision (USD)", captions);
+        await browser.ScreenshotAsync("monitoring-lending-club");
+        var axe = (await page.RunAxe()).Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Impact} {v.Id}: {v.Help}").ToList();
+        Assert.True(axe.Count == 0, $"axe on the Lending Club monitoring tab:\n{string.Join("\n", axe)}");
     }
 
     [Fact]

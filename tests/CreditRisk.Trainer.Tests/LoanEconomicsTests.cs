@@ -314,7 +314,15 @@ public sealed class ConstantRateFixture : IDisposable
         }
 
         File.WriteAllText(Path.Combine(Directory, "loans.csv"), csv.ToString());
+        _trained = new(() => TrainerRun.Train(TrainerOptions.Parse(["--quick", "--no-report", "--dataset", SpecPath, "--out", Output])));
     }
+
+    /// <summary>The trainer's output folder; trained once, on first use, for every test of the class.</summary>
+    public string Output => Path.Combine(Directory, "out");
+
+    private readonly Lazy<TrainingOutcome> _trained;
+
+    public TrainingOutcome Trained => _trained.Value;
 
     public void Dispose() => System.IO.Directory.Delete(Directory, recursive: true);
 }
@@ -322,11 +330,13 @@ public sealed class ConstantRateFixture : IDisposable
 [Collection(TrainerRuns.Name)]
 public sealed class ConstantRateTests(ConstantRateFixture fixture) : IClassFixture<ConstantRateFixture>
 {
+    private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public void A_data_set_without_rates_trains_with_its_constant_rate_and_the_file_alone_gives_the_golden_decisions()
     {
-        var output = Path.Combine(fixture.Directory, "out");
-        var outcome = TrainerRun.Train(TrainerOptions.Parse(["--quick", "--no-report", "--dataset", fixture.SpecPath, "--out", output]));
+        var output = fixture.Output;
+        var outcome = fixture.Trained;
         Assert.Equal(DecisionEconomics.Loan, outcome.Card.Economics!.Basis);
         Assert.Equal("EUR", outcome.Card.Economics.Currency);
 
@@ -342,5 +352,75 @@ public sealed class ConstantRateTests(ConstantRateFixture fixture) : IClassFixtu
         var missing = rows.Where(r => float.IsNaN(r.Row.Record.Numbers[spec.IndexOf(spec.Find("months")!)])).ToArray();
         Assert.NotEmpty(missing);
         Assert.All(missing, r => Assert.Equal(constant, r.RowThreshold, 6));
+    }
+
+    /// <summary>
+    /// The same file served by the real server over HTTP (it warms up over the golden rows beside it): each loan's money
+    /// is the graph's (threshold, decision, basis, loss, margin and expected profit as the golden file recorded them) and
+    /// the spec's formula by hand, at the constant 9 %; a loan whose term is missing takes the fallback.
+    /// </summary>
+    [Fact]
+    public async Task The_constant_rate_file_served_over_http_answers_the_graphs_money_threshold_and_decision()
+    {
+        var outcome = fixture.Trained;
+        var golden = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(fixture.Output, "golden.json")))!["rows"]!.AsArray();
+        var rows = golden.Where(r => (string?)r!["kind"] == "data").Take(60).ToArray();
+        Assert.Contains(rows, r => r!["loss"] is null); // every 25th row has no term: the fallback
+
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
+        var serverDll = Path.Combine(Paths.Root, "server", "bin", configuration, "net10.0", "CreditRisk.Server.dll");
+        await using var server = await CreditRisk.Testing.ServerProcess.StartAsync(serverDll, new Dictionary<string, string>
+        {
+            ["Model__Path"] = Path.Combine(fixture.Output, "model.onnx"),
+            ["Records__Enabled"] = "false",
+        });
+        var applicants = new System.Text.Json.Nodes.JsonArray([.. rows.Select(r => r!["input"]!.DeepClone())]);
+        using var body = new StringContent(new System.Text.Json.Nodes.JsonObject { ["applicants"] = applicants }.ToJsonString(), Encoding.UTF8, "application/json");
+        using var response = await server.Client.PostAsync(new Uri("/api/v1/score/batch", UriKind.Relative), body);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, text);
+        var results = JsonSerializer.Deserialize<BatchScoreResponse>(text, Web)!.Results;
+        Assert.Equal(rows.Length, results.Count);
+
+        for (var i = 0; i < rows.Length; i++)
+        {
+            var (row, served) = (rows[i]!, results[i]);
+            Assert.True(Math.Abs((double)row["pd"]! - served.ProbabilityOfDefault) <= OnnxExport.Tolerance, $"row {i}: {text}");
+            Assert.Equal((string?)row["decision"], served.Decision);
+            Assert.Equal((float)(double)row["threshold"]!, (float)served.Threshold);
+            var input = row["input"]!.AsObject();
+            if (row["loss"] is null)
+            {
+                Assert.Null(input["months"]);
+                Assert.Equal(new DecisionMoney(DecisionMoney.Fallback, "EUR", null, null, null), served.Money);
+                Assert.Equal(outcome.Card.Threshold, served.Threshold, 6);
+                continue;
+            }
+
+            // The graph's amounts, as the golden file has them (float to float).
+            Assert.Equal((DecisionEconomics.Loan, "EUR"), (served.Money!.Basis, served.Money.Currency));
+            Assert.Equal((float)(double)row["loss"]!, (float)served.Money.Loss!.Value);
+            Assert.Equal((float)(double)row["margin"]!, (float)served.Money.Margin!.Value);
+            Assert.Equal((double)row["expectedProfit"]!, served.Money.ExpectedProfit!.Value, 1e-4 * Math.Max(1, Math.Abs(served.Money.ExpectedProfit.Value)) + 1e-2);
+
+            // By hand, in double: the annuity at 9 % over the loan's months, less funding at 3 % on the outstanding
+            // principal and the 50 EUR per loan; the loss is 60 % of the amount.
+            var (amount, months) = ((double)input["amount"]!, (double)input["months"]!);
+            const double Monthly = 0.09 / 12;
+            var payment = amount * Monthly / (1 - Math.Pow(1 + Monthly, -months));
+            var interest = (months * payment) - amount;
+            var margin = interest - (interest * (0.03 / 12) / Monthly) - 50;
+            var loss = 0.6 * amount;
+            // The graph computes in float: the annuity's power of (1 + r) carries a relative error of about n·6e-8 into
+            // n·A, which the margin (a small difference of large amounts) keeps in absolute terms, about 1e-5 of the amount.
+            var tolerance = (2e-5 * amount) + 1e-2;
+            Assert.Equal(loss, served.Money.Loss.Value, 1e-6 * loss);
+            Assert.Equal(margin, served.Money.Margin.Value, tolerance);
+            Assert.Equal(Math.Max(0, margin) / (Math.Max(0, margin) + loss), served.Threshold, (tolerance / (Math.Max(0, margin) + loss)) + 1e-6);
+            Assert.Equal(((1 - served.ProbabilityOfDefault) * margin) - (served.ProbabilityOfDefault * loss), served.Money.ExpectedProfit.Value, tolerance);
+            Assert.Equal(served.Money.ExpectedProfit >= 0 ? Decisions.Approve : Decisions.Reject, served.Decision);
+        }
+
+        Assert.Contains(results, x => x.Decision == Decisions.Reject && x.Money!.Basis == DecisionEconomics.Loan);
     }
 }

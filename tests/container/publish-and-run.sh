@@ -30,7 +30,7 @@ eval "$restore"
 echo "publish: ${publish/-o \/app/-o $work/app}"
 eval "${publish/-o \/app/-o $work/app}"
 echo "published size: $(du -sh "$work/app" | cut -f1)"
-for shipped in artifacts/{german-credit,lending-club}/{model.onnx,model.json,golden.json,report.md,roc.png}; do
+for shipped in artifacts/{german-credit,lending-club}/{model.onnx,model.json,golden.json,nested-cv.json,report.md,roc.png}; do
   [ -f "$work/app/$shipped" ] || { echo "the published output lacks $shipped"; exit 1; }
 done
 

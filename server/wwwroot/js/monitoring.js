@@ -5,6 +5,7 @@ import { api, state } from './state.js';
 import { $, el, percent, cost } from './dom.js';
 import { labelOf } from './features.js';
 import { readProblem } from './http.js';
+import { moneyFacts, moneyCharts } from './monitoring-money.js';
 
 const svgNs = 'http://www.w3.org/2000/svg';
 
@@ -212,6 +213,7 @@ function showMonitoring(report) {
         : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
           `${o.costAboveNestedCv ? ': above the interval' : ''}`],
     ['AUC on outcomes', o.auc === null ? null : !enough ? tooFew(o.matured, report.minOutcomes) : o.auc.toFixed(3)],
+    ...moneyFacts(report.money, report.minOutcomes),
   ];
   const list = $('#monitoring-facts');
   list.replaceChildren();
@@ -274,6 +276,7 @@ function showMonitoring(report) {
       flagged: 'above the nested-CV upper bound',
     }));
   }
+  if (enough) charts.push(...moneyCharts(report.money, barChart));
   for (const g of report.groups) {
     const feature = state.byName.get(g.attribute);
     // The spec's labels ("Male, divorced or separated"), not the API's values (maleDivorced); a number's bins in its unit.

@@ -1,0 +1,31 @@
+using CreditRisk.Server.Monitoring;
+
+namespace CreditRisk.Server.Tests.Monitoring;
+
+/// <summary>The nested-CV money per loan comes from nested-cv.json beside the model, and only when that file is the card's own run.</summary>
+public sealed class NestedMoneyTests
+{
+    [Fact]
+    public void Lending_clubs_interval_is_read_from_the_file_beside_its_model_and_german_credit_has_none()
+    {
+        var (interval, missing) = NestedMoney.Read(TestModels.ShippedModel(TestModels.LendingClub), TestModels.ShippedCard(TestModels.LendingClub));
+        Assert.Null(missing);
+        Assert.Equal(2532.99, interval!.Mean, 0.01);
+        Assert.Equal(2418.13, interval.Ci95Low, 0.01);
+        Assert.Equal(2647.86, interval.Ci95High, 0.01);
+
+        // Constant costs: no money to compare, and nothing to warn about.
+        Assert.Equal((null, null), NestedMoney.Read(TestModels.ShippedModel(TestModels.German), TestModels.ShippedCard(TestModels.German)));
+    }
+
+    [Fact]
+    public void Another_runs_figures_or_no_file_give_no_interval_and_say_why()
+    {
+        var card = TestModels.ShippedCard(TestModels.LendingClub);
+        var other = card with { NestedCv = card.NestedCv with { CostPerApplicant = card.NestedCv.CostPerApplicant + 1e-9 } };
+        Assert.Equal((null, "nested-cv.json is not the nested-CV run of this model card"), NestedMoney.Read(TestModels.ShippedModel(TestModels.LendingClub), other));
+        var euros = card with { Economics = card.Economics! with { Currency = "EUR" } };
+        Assert.Equal((null, "nested-cv.json is not the nested-CV run of this model card"), NestedMoney.Read(TestModels.ShippedModel(TestModels.LendingClub), euros));
+        Assert.Equal((null, "nested-cv.json is not beside the model"), NestedMoney.Read(Path.Combine(TestModels.Directory, "model.onnx"), card));
+    }
+}

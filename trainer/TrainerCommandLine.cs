@@ -99,8 +99,17 @@ public static class TrainerCommandLine
         return root;
     }
 
+    /// <summary>The line width when stdout is a file or a pipe: Spectre.Console falls back to 80 columns there, which
+    /// wraps each candidate's name over several lines of a log; a log has no width to fit, so tables take what they need.</summary>
+    public const int RedirectedWidth = 1000;
+
     public static int Run(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = RedirectedWidth;
+        }
+
         var result = Build().Parse(args);
         if (result.Errors.Count > 0)
         {

@@ -156,4 +156,31 @@ public sealed class LenderBookTests(LenderBook book) : IClassFixture<LenderBook>
         Assert.Contains(string.Create(CultureInfo.InvariantCulture, $"the scale of the shipped threshold 0.2000: {platt.Apply(0.10):F3}–{platt.Apply(0.14):F3}"), text, StringComparison.Ordinal);
         Assert.Contains("on the same PD scale as the shipped threshold 0.2000", ReportWriter.NestedThresholds([0.10, 0.12, 0.14], null, 0.2), StringComparison.Ordinal);
     }
+
+    /// <summary>Issue 32.6: with stdout a pipe (a log), the candidate table is not wrapped at 80 columns.</summary>
+    [Fact]
+    public async Task Redirected_output_keeps_each_candidate_on_one_line()
+    {
+        var specPath = Path.Combine(book.Directory, "redirected.json");
+        File.WriteAllText(specPath, SpecDraft.ToJson(SpecDraft.FromCsv(book.CsvPath, "Status", ["Charged Off"], [], specPath).Spec));
+        var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "CreditRisk.Trainer"),
+            ["--quick", "--family", "LightGbm", "--no-report", "--dataset", specPath, "--out", Path.Combine(book.Directory, "redirected")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Paths.Root,
+        };
+        using var trainer = System.Diagnostics.Process.Start(start)!;
+        var stderr = trainer.StandardError.ReadToEndAsync();
+        var stdout = await trainer.StandardOutput.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await trainer.WaitForExitAsync(timeout.Token);
+        Assert.True(trainer.ExitCode == 0, stdout + await stderr);
+
+        var lines = stdout.Split('\n');
+        var names = Selection.Candidate.Grid(quick: true).Where(c => c.Kind == Selection.LearnerKind.LightGbm).Select(c => c.Name).ToArray();
+        Assert.NotEmpty(names);
+        Assert.All(names, name => Assert.Contains(lines, l => l.Contains(name, StringComparison.Ordinal)));
+        Assert.Contains(lines, l => l.Length > 80);
+    }
 }

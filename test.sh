@@ -99,7 +99,7 @@ for model in german-credit lending-club; do
   node_suite "onnx-node-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-node.test.mjs
   node_suite "onnx-browser-$model" env CREDITRISK_ARTIFACTS_DIR="artifacts/$model" node --test tests/polyglot/onnx-browser.test.mjs
 done
-# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v4.yaml).
+# Polyglot: the OpenAPI contract (Spectral, Redocly, breaking changes against contracts/openapi.v5.yaml).
 node_suite contract node --test tests/polyglot/contract.test.mjs
 # Polyglot: the generated TypeScript client (openapi-typescript + openapi-fetch) against the live server.
 node_suite ts-client bash clients/typescript/run-tests.sh

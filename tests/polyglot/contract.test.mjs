@@ -1,5 +1,5 @@
 // The OpenAPI contract: Spectral (spectral:oas, fail on warnings), Redocly lint, and openapi-diff against the
-// released baseline contracts/openapi.v4.yaml, failing on a breaking change.
+// released baseline contracts/openapi.v5.yaml, failing on a breaking change.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -11,7 +11,7 @@ import { repoRoot, requireFile } from './artifacts.mjs';
 
 const bin = (name) => requireFile(path.join(repoRoot, 'node_modules', '.bin', name));
 const spec = requireFile(path.join(repoRoot, 'openapi.yaml'));
-const baseline = requireFile(path.join(repoRoot, 'contracts', 'openapi.v4.yaml'));
+const baseline = requireFile(path.join(repoRoot, 'contracts', 'openapi.v5.yaml'));
 const tools = {
   spectral: [bin('spectral')],
   redocly: [bin('redocly')],
@@ -55,7 +55,7 @@ test('strings YAML 1.1 reads as booleans (yes/no/on/off) are quoted, so every YA
   assert.deepEqual(bare, [], 'quote these scalars in openapi.yaml (or write the document as JSON)');
 });
 
-test('no breaking change against the released baseline contracts/openapi.v4.yaml', () => {
+test('no breaking change against the released baseline contracts/openapi.v5.yaml', () => {
   const r = run('openapi-diff', [baseline, spec]);
   assert.equal(r.status, 0, `openapi-diff found breaking changes (bump the baseline only for a deliberate major version):\n${r.output}`);
 });

@@ -134,6 +134,7 @@ public sealed class AnalystPageTests(BrowserFixture fixture)
         var note = page.Locator("#reasons-note");
         Assert.True(await note.IsVisibleAsync());
         Assert.Contains("do not add up to the PD", await note.InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("#result").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "score-reasons-1366x900.png") });
 
         await FormFiller.FillAsync(page, fixture.Spec, approve.Input);
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();

@@ -10,61 +10,36 @@ namespace CreditRisk.Trainer.Data;
 /// </summary>
 public static class ProtectedGuess
 {
-    private static readonly (string Characteristic, string[][] Headings, string[] Values)[] Characteristics =
-    [
-        ("age", [["age"], ["age", "years"], ["age", "in", "years"], ["applicant", "age"], ["borrower", "age"], ["customer", "age"], ["client", "age"],
-            ["dob"], ["birth"], ["birthdate"], ["birthday"], ["date", "of", "birth"], ["year", "of", "birth"], ["birth", "year"], ["birth", "date"]], []),
-        ("sex", [["sex"], ["gender"]], ["male", "female", "man", "woman", "non-binary", "nonbinary"]),
-        ("marital status", [["marital"], ["married"], ["marital", "status"], ["civil", "status"], ["personal", "status"]], ["married", "single", "divorced", "widowed", "separated"]),
-        ("nationality", [["nationality"], ["citizenship"], ["citizen"], ["national", "origin"], ["country", "of", "birth"], ["birth", "country"], ["foreign"], ["foreigner"], ["foreign", "worker"]], []),
-        ("race or ethnicity", [["race"], ["ethnicity"], ["ethnic"], ["ethnic", "origin"]], ["white", "black", "asian", "hispanic", "latino", "caucasian", "african american"]),
-        ("religion", [["religion"], ["religious"], ["faith"], ["denomination"]], ["christian", "muslim", "jewish", "hindu", "buddhist", "sikh", "catholic", "protestant", "atheist"]),
-    ];
+    private sealed record Vocabulary(IReadOnlyList<Ground> Characteristics, IReadOnlyList<string> ProxyWords, string ProxyFor);
 
-    /// <summary>Words that make a heading a sex / marital / … column when they appear anywhere in it (e.g. <c>personal_status_sex</c>).</summary>
-    private static readonly (string Characteristic, string Word)[] AnyWord =
-        [("sex", "sex"), ("sex", "gender"), ("marital status", "marital"), ("nationality", "nationality"), ("nationality", "citizenship"),
-         ("race or ethnicity", "race"), ("race or ethnicity", "ethnicity"), ("religion", "religion")];
+    private sealed record Ground(string Name, IReadOnlyList<string[]> Headings, IReadOnlyList<string> AnyWord, IReadOnlyList<string> Values);
 
-    private static readonly string[] ProxyWords = ["zip", "zipcode", "postcode", "postal", "state", "county", "city", "neighbourhood", "neighborhood"];
+    // The words are data (protected-vocabulary.json, embedded): the law's list, not any data set's columns.
+    private static readonly Vocabulary Known = Load();
 
-    public const string ProxyCharacteristic = "race and national origin (where people live correlates with both: redlining)";
+    private static Vocabulary Load()
+    {
+        using var stream = typeof(ProtectedGuess).Assembly.GetManifestResourceStream("protected-vocabulary.json")
+            ?? throw new InvalidOperationException("protected-vocabulary.json is not embedded in the trainer");
+        return System.Text.Json.JsonSerializer.Deserialize<Vocabulary>(stream, System.Text.Json.JsonSerializerOptions.Web)!;
+    }
+
+    /// <summary>What a location column is named a likely proxy for (<c>proxyFor</c>).</summary>
+    public static string ProxyCharacteristic => Known.ProxyFor;
 
     /// <summary>The protected characteristic a column looks like (from its heading, or from two or more of its values), or null.</summary>
     public static string? Characteristic(string heading, IReadOnlyCollection<string> values)
     {
         var words = Words(heading);
-        foreach (var (characteristic, headings, _) in Characteristics)
-        {
-            if (headings.Any(h => h.SequenceEqual(words)))
-            {
-                return characteristic;
-            }
-        }
-
-        foreach (var (characteristic, word) in AnyWord)
-        {
-            if (words.Contains(word))
-            {
-                return characteristic;
-            }
-        }
-
-        // Values: two or more of a characteristic's typical values among a category's (one could be a coincidence).
         var lower = values.Select(v => v.Trim().ToLowerInvariant()).ToHashSet();
-        foreach (var (characteristic, _, typical) in Characteristics)
-        {
-            if (typical.Count(lower.Contains) >= 2)
-            {
-                return characteristic;
-            }
-        }
-
-        return null;
+        return Known.Characteristics.FirstOrDefault(c => c.Headings.Any(h => h.SequenceEqual(words)))?.Name
+            ?? Known.Characteristics.FirstOrDefault(c => c.AnyWord.Any(words.Contains))?.Name
+            // Values: two or more of a characteristic's typical values among a category's (one could be a coincidence).
+            ?? Known.Characteristics.FirstOrDefault(c => c.Values.Count(lower.Contains) >= 2)?.Name;
     }
 
     /// <summary>What a location column is a likely proxy for, or null.</summary>
-    public static string? ProxyOf(string heading) => Words(heading).Any(w => ProxyWords.Contains(w)) ? ProxyCharacteristic : null;
+    public static string? ProxyOf(string heading) => Words(heading).Any(w => Known.ProxyWords.Contains(w)) ? ProxyCharacteristic : null;
 
     /// <summary>The comment init writes into a flagged attribute's description.</summary>
     public static string Comment(string characteristic) =>

@@ -39,17 +39,32 @@ public sealed record ExpectedCost(double Approve, double Reject);
 
 /// <summary>
 /// An adverse-action reason: an attribute that pushed this applicant's PD up. <see cref="Impact"/> is how much
-/// the PD would fall if that attribute alone took its most favourable reference value. Never a protected attribute:
-/// those are not model inputs, so no "what if" of theirs can move a PD.
+/// the PD would fall if that attribute alone took its most favourable reference value, <see cref="ComparedWith"/> (as
+/// people read it). <see cref="Text"/> is the spec's reason text, or "label not provided" when the applicant's value was
+/// missing. Never a protected attribute: those are not model inputs, so no "what if" of theirs can move a PD.
+/// <see cref="ComparedWith"/> is absent on decisions recorded before it existed.
 /// </summary>
-public sealed record Reason(string Code, string Feature, string Text, double Impact)
+public sealed record Reason(
+    string Code,
+    string Feature,
+    string Text,
+    double Impact,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    string? ComparedWith = null)
 {
+    /// <summary>The reason text when the applicant gave no value: the missing value itself is what the model held against them.</summary>
+    public static string NotProvided(FeatureSpec feature) => $"{feature.Text} not provided";
+
+    /// <summary>What <see cref="ComparedWith"/> means, for the OpenAPI document.</summary>
+    public const string ComparedWithMeaning = "The favourable value this attribute was compared with (the model's reference value), as people read it: a category's label, or a number with its unit.";
+
     /// <summary>At most this many reasons per reject: Regulation B's practice (an adverse-action notice names the
     /// principal reasons, and more than four is not meaningful to the applicant).</summary>
     public const int MaxPerReject = 4;
 
     /// <summary>What <see cref="Impact"/> means, for the OpenAPI document and the page.</summary>
-    public const string ImpactMeaning = "How many points (on the 0–1 probability scale) the probability of default would fall if this attribute alone took its most favourable value (the model's reference value), every other attribute unchanged.";
+    public const string ImpactMeaning = "How many points (on the 0–1 probability scale) the probability of default would fall if this attribute alone took its most favourable value (the model's reference value), every other attribute unchanged. " +
+        "The impacts of several reasons do not add up to the PD or to anything: each is measured alone from the applicant's own PD, and attributes overlap (swapping two together does not move the PD by the sum).";
 }
 
 /// <summary>

@@ -26,6 +26,7 @@ public static class TrainerCommandLine
     private static readonly Option<bool> Quick = new("--quick") { Description = "one candidate per learner family, one repeat (tests)" };
     private static readonly Option<LearnerKind?> Family = new("--family") { Description = "only this learner family's candidates (LightGbm, FastTree, FastForest, LogisticRegression): a single-family model, e.g. a challenger" };
     private static readonly Option<double> Smoothing = new("--smoothing") { Description = "cost-curve smoothing for threshold and selection, share of rows each side", DefaultValueFactory = _ => 0.03 };
+    private static readonly Option<int> MinGroupSize = new("--min-group-size") { Description = "fairness report: suppress a protected group with fewer applicants than this", DefaultValueFactory = _ => Report.Fairness.DefaultMinGroupSize };
     private static readonly Option<bool> NoReport = new("--no-report") { Description = "skip report and charts" };
 
     private static readonly Argument<string> ModelPath = new("model") { Description = "the model.onnx file (the configs are written beside it)" };
@@ -40,7 +41,7 @@ public static class TrainerCommandLine
     {
         var root = new RootCommand("CreditRisk trainer: cross-validate, select, refit, export ONNX and report for the data set a spec describes.")
         {
-            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Family, Smoothing, NoReport,
+            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Family, Smoothing, MinGroupSize, NoReport,
         };
         root.SetAction(result => Guard(() =>
         {
@@ -98,8 +99,17 @@ public static class TrainerCommandLine
         return root;
     }
 
+    /// <summary>The line width when stdout is a file or a pipe: Spectre.Console falls back to 80 columns there, which
+    /// wraps each candidate's name over several lines of a log; a log has no width to fit, so tables take what they need.</summary>
+    public const int RedirectedWidth = 1000;
+
     public static int Run(string[] args)
     {
+        if (Console.IsOutputRedirected)
+        {
+            AnsiConsole.Profile.Width = RedirectedWidth;
+        }
+
         var result = Build().Parse(args);
         if (result.Errors.Count > 0)
         {
@@ -125,6 +135,7 @@ public static class TrainerCommandLine
             Repeats = quick && result.GetResult(Repeats) is null or { Implicit: true } ? 1 : result.GetValue(Repeats),
             NestedRepeats = quick && result.GetResult(NestedRepeats) is null or { Implicit: true } ? 1 : result.GetValue(NestedRepeats),
             Smoothing = result.GetValue(Smoothing),
+            MinGroupSize = result.GetValue(MinGroupSize),
             NoReport = result.GetValue(NoReport),
         };
     }

@@ -34,6 +34,9 @@ public sealed record TrainerOptions
     public int Repeats { get; init; } = 2;
     public int NestedRepeats { get; init; } = 10;
 
+    /// <summary>Fairness report: a protected attribute's group with fewer applicants is suppressed (no figures, not in the verdict).</summary>
+    public int MinGroupSize { get; init; } = Report.Fairness.DefaultMinGroupSize;
+
     /// <summary>Skip the report and charts (tests that only need the model).</summary>
     public bool NoReport { get; init; }
 

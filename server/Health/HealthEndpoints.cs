@@ -14,7 +14,7 @@ public static class HealthEndpoints
     {
         services.AddHealthChecks()
             .AddCheck<ModelHealthCheck>("model", tags: [ReadyTag])
-            .AddCheck<StoppingHealthCheck>("stopping", tags: [ReadyTag]);
+            .AddCheck<StoppingHealthCheck>(Draining.ReadinessCheck, tags: [ReadyTag]);
         return services;
     }
 

@@ -10,7 +10,19 @@ namespace CreditRisk.Server.Hosting;
 /// </summary>
 public sealed class Draining(IOptions<LimitsOptions> limits, IHostApplicationLifetime lifetime, ILogger<Draining> logger) : IHostedLifecycleService
 {
+    /// <summary>The readiness check that is unhealthy while draining (registered in Health).</summary>
+    public const string ReadinessCheck = "stopping";
+
     private volatile bool _draining;
+
+    /// <summary>
+    /// The health-check service logs every unhealthy check at Error, so each readiness probe during a drain would log
+    /// "Health check stopping with status Unhealthy" as if a clean stop were a failure. The drain is expected and logged
+    /// once at Information (<see cref="Log.Draining"/>); this event, and only this check's, is left out of the log.
+    /// </summary>
+    public static bool IsDrainProbeLog(Serilog.Events.LogEvent e) =>
+        e.Properties.TryGetValue("HealthCheckName", out var name) && name is Serilog.Events.ScalarValue { Value: ReadinessCheck }
+        && e.Properties.TryGetValue("SourceContext", out var source) && source is Serilog.Events.ScalarValue { Value: "Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService" };
 
     public bool IsDraining => _draining;
 

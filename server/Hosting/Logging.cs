@@ -26,6 +26,8 @@ public static class Logging
                 // "Hosting failed to start" would repeat a busy port with its stack trace on stdout; StartupErrors
                 // reports it as one line on stderr instead.
                 .Filter.ByExcluding(e => e.Exception is { } exception && StartupErrors.Describe(exception) is not null)
+                // A readiness probe during a clean stop is not an error (Draining logs the drain at Information).
+                .Filter.ByExcluding(Draining.IsDrainProbeLog)
                 // Never blocks a request: a bounded queue in front of stdout, lines beyond it dropped and counted.
                 .WriteTo.Sink(new NonBlockingLog.BoundedDispose(LoggerSinkConfiguration.CreateSink(sink => sink.Async(
                     queued =>

@@ -26,7 +26,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         var inputs = spec.Inputs.ToList();
         var reject = new ScoreResult(
             0.62, Decisions.Reject, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.62, model.Card.CostFalsePositive * 0.38), "0123456789ab",
-            [.. inputs.Take(2).Select((f, i) => new Reason(spec.ReasonCode(f), f.Name, f.ReasonText, i == 0 ? 0.21 : 0.08))],
+            [.. inputs.Take(2).Select((f, i) => new Reason(spec.ReasonCode(f), f.Name, f.ReasonText, i == 0 ? 0.21 : 0.08, Scoring.ReferenceSwapReasons.Readable(f, model.Reference, spec.IndexOf(f))))],
             DecisionId: Guid.Parse("01a2b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7b"));
         var approve = new ScoreResult(
             0.05, Decisions.Approve, model.Threshold, new ExpectedCost(model.Card.CostFalseNegative * 0.05, model.Card.CostFalsePositive * 0.95), "0123456789ab", [],

@@ -95,6 +95,8 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
         if (context.Type == typeof(Reason) && target.Properties["impact"] is OpenApiSchema impact)
         {
             impact.Description = Reason.ImpactMeaning;
+            Describe(target, "text", "The adverse-action text: the spec's reason for this attribute, or \"<label> not provided\" when the applicant's value was missing.");
+            Describe(target, "comparedWith", Reason.ComparedWithMeaning + " Absent on decisions recorded before it existed.");
         }
     }
 

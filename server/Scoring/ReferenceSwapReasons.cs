@@ -15,6 +15,9 @@ public sealed class ReferenceSwapReasons(CreditModel model, int maxReasons)
 {
     private readonly int[] _inputs = model.Inputs;
 
+    // Each input's reference value as people read it, by spec position, computed once: the value a reason was compared with.
+    private readonly string?[] _comparedWith = [.. model.Features.Select((f, i) => model.Inputs.Contains(i) ? Readable(f, model.Reference, i) : null)];
+
     /// <summary>Most variant rows one applicant can need: one per model input.</summary>
     public int MaxVariants => _inputs.Length;
 
@@ -39,13 +42,14 @@ public sealed class ReferenceSwapReasons(CreditModel model, int maxReasons)
     /// <summary>The attributes whose reference value lowers P(bad), largest impact first, at most MaxReasons.</summary>
     public Reason[] Rank(double pd, ReadOnlySpan<ModelRow> variants, ReadOnlySpan<float> probabilities)
     {
-        var impacts = new List<(int Feature, double Impact)>(variants.Length);
+        var impacts = new List<(int Feature, double Impact, bool Missing)>(variants.Length);
         for (var v = 0; v < variants.Length; v++)
         {
             var impact = pd - probabilities[v];
             if (impact > 0)
             {
-                impacts.Add((variants[v].SwappedFeature, impact));
+                var f = variants[v].SwappedFeature;
+                impacts.Add((f, impact, IsMissing(variants[v].Applicant, f)));
             }
         }
 
@@ -57,8 +61,27 @@ public sealed class ReferenceSwapReasons(CreditModel model, int maxReasons)
             .Select(x =>
             {
                 var feature = model.Features[x.Feature];
-                return new Reason(model.Spec.ReasonCode(feature), feature.Name, feature.ReasonText, x.Impact);
+                // A missing value is the reason, not the attribute: "Monthly income not provided", not "Monthly income".
+                return new Reason(model.Spec.ReasonCode(feature), feature.Name, x.Missing ? Reason.NotProvided(feature) : feature.ReasonText, x.Impact, _comparedWith[x.Feature]);
             })];
+    }
+
+    private bool IsMissing(ApplicantRow applicant, int position) =>
+        model.Features[position].IsCategory ? applicant.Categories[position] is null : float.IsNaN(applicant.Numbers[position]);
+
+    /// <summary>A value as people read it: a category's label, a number (at most two decimals) with its unit.</summary>
+    public static string Readable(FeatureSpec feature, ApplicantRow row, int position)
+    {
+        if (feature.IsCategory)
+        {
+            var value = row.Categories[position];
+            return value is null ? "not provided" : feature.Values.FirstOrDefault(v => v.Value == value)?.Text ?? value;
+        }
+
+        var number = row.Numbers[position];
+        return float.IsNaN(number)
+            ? "not provided"
+            : number.ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture) + (feature.Unit is { Length: > 0 } unit ? " " + unit : "");
     }
 
     private bool SameValue(ApplicantRow applicant, ApplicantRow reference, int position) =>

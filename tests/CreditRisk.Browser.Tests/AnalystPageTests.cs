@@ -126,9 +126,15 @@ public sealed class AnalystPageTests(BrowserFixture fixture)
         var first = expected.Reasons[0];
         var label = fixture.Spec.Find(first.Feature)!.Text;
         Assert.StartsWith(label, items[0], StringComparison.Ordinal);
+        // Issue 33.6: each reason names the favourable value it was compared with, and the impacts say why they do not add up.
+        Assert.All(expected.Reasons.Zip(items), x => Assert.Contains($"(compared with {x.First.ComparedWith})", x.Second, StringComparison.Ordinal));
         Assert.Contains(
-            $"PD would fall by {(first.Impact * 100).ToString("F1", CultureInfo.InvariantCulture)} percentage points if this attribute alone took its most favourable value",
+            $"PD would fall by {(first.Impact * 100).ToString("F1", CultureInfo.InvariantCulture)} percentage points if this attribute alone took the value {first.ComparedWith}",
             items[0], StringComparison.Ordinal);
+        var note = page.Locator("#reasons-note");
+        Assert.True(await note.IsVisibleAsync());
+        Assert.Contains("do not add up to the PD", await note.InnerTextAsync(), StringComparison.Ordinal);
+        await page.Locator("#result").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotDirectory, "score-reasons-1366x900.png") });
 
         await FormFiller.FillAsync(page, fixture.Spec, approve.Input);
         await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
@@ -181,6 +187,21 @@ public sealed class AnalystPageTests(BrowserFixture fixture)
             page.GetByRole(AriaRole.Button, new() { Name = "Download results as CSV" }).ClickAsync());
         var lines = (await File.ReadAllLinesAsync(await download.PathAsync())).Where(l => l.Length > 0).ToArray();
         Assert.StartsWith("applicationId;" + string.Join(';', names) + ";note;probabilityOfDefault;decision;", lines[0], StringComparison.Ordinal);
+
+        // Issue 33.6: the table shows every reason the server gave (up to four), not the first three.
+        // The golden file's data rows are german.data's rows in order, as JSON.
+        var golden = GoldenRows();
+        var scored = new List<ScoreResult>();
+        for (var i = 0; i < data.Count; i++)
+        {
+            scored.Add(await FormFiller.ScoreViaApiAsync(fixture.Http, golden[i].Input));
+        }
+
+        Assert.Contains(scored, r => r.Reasons.Count == Reason.MaxPerReject);
+        for (var i = 0; i < scored.Count; i++)
+        {
+            Assert.Equal(string.Join("; ", scored[i].Reasons.Select(r => r.Text)), await rows.Nth(i).Locator("td").Last.InnerTextAsync());
+        }
         Assert.StartsWith("LN-0001;" + string.Join(';', data[0]) + ";\"call back; after 5\";", lines[1], StringComparison.Ordinal);
         Assert.Equal(data.Count + 1, lines.Length);
         Assert.Empty(browser.ConsoleErrors);

@@ -35,6 +35,7 @@ public sealed class ScoringTests(SharedApp app)
 
         Assert.Equal(Decisions.Reject, result.Decision);
         Assert.InRange(result.Reasons.Count, 1, 4);
+        var reference = TestModels.ShippedCard(TestModels.German).ReferenceApplicant;
         Assert.All(result.Reasons, r =>
         {
             var spec = TestModels.Spec();
@@ -43,6 +44,11 @@ public sealed class ScoringTests(SharedApp app)
             Assert.Equal(spec.ReasonCode(feature), r.Code);
             Assert.Equal(feature.ReasonText, r.Text);
             Assert.True(r.Impact > 0);
+            // Issue 33.6: the favourable value it was compared with, as people read it (a label, a number with its unit).
+            Assert.Equal(feature.IsCategory
+                ? feature.Values.Single(v => v.Value == reference[r.Feature].GetString()).Text
+                : ((float)reference[r.Feature].GetDouble()).ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture) + (feature.Unit is null ? "" : " " + feature.Unit),
+                r.ComparedWith);
         });
         Assert.Equal(result.Reasons.OrderByDescending(r => r.Impact).Select(r => r.Code), result.Reasons.Select(r => r.Code));
     }

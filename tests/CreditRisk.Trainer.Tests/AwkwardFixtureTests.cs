@@ -188,6 +188,30 @@ public sealed class AwkwardFixtureTests(AwkwardFixture fixture) : IClassFixture<
             Assert.True(Math.Abs((double)results[i]!["probabilityOfDefault"]! - (double)rows[i]!["pd"]!) <= OnnxExport.Tolerance, $"row {i}: {text}");
             Assert.Equal((string?)rows[i]!["decision"], (string?)results[i]!["decision"]);
         }
+
+        // Issue 32.5: a missing value given as a reason says so ("debtRatio not provided"), and every reason names the
+        // favourable value it was compared with (issue 33.6). The data rows again, each without its debt ratio.
+        var withoutDebt = new JsonArray([.. golden.Where(r => (string?)r!["kind"] == "data").Take(200).Select(r =>
+        {
+            var applicant = r!["input"]!.DeepClone().AsObject();
+            applicant["debtRatio"] = null;
+            return (JsonNode)applicant;
+        })]);
+        using var missingBody = new StringContent(new JsonObject { ["applicants"] = withoutDebt }.ToJsonString(), System.Text.Encoding.UTF8, "application/json");
+        using var missingResponse = await server.Client.PostAsync(new Uri("/api/v1/score/batch", UriKind.Relative), missingBody);
+        var missingText = await missingResponse.Content.ReadAsStringAsync();
+        Assert.True(missingResponse.IsSuccessStatusCode, missingText);
+        // Each reason with the applicant it was given to: "<label> not provided" exactly when that value was missing.
+        var reasons = JsonNode.Parse(missingText)!["results"]!.AsArray()
+            .SelectMany((r, i) => r!["reasons"]!.AsArray().Select(reason => (Reason: reason!, Given: withoutDebt[i]![(string)reason!["feature"]!]))).ToArray();
+        var debt = reasons.Where(r => (string?)r.Reason["feature"] == "debtRatio").ToArray();
+        Assert.NotEmpty(debt);
+        Assert.All(debt, r => Assert.Equal("debtRatio not provided", (string?)r.Reason["text"]));
+        var debtReference = ((float)outcome.Card.ReferenceApplicant["debtRatio"].GetDouble()).ToString("#,0.##", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.All(debt, r => Assert.Equal(debtReference, (string?)r.Reason["comparedWith"]));
+        Assert.All(reasons, r => Assert.Equal(r.Given is null, ((string)r.Reason["text"]!).EndsWith(" not provided", StringComparison.Ordinal)));
+        Assert.Contains(reasons, r => r.Given is not null);
+        Assert.All(reasons, r => Assert.False(string.IsNullOrEmpty((string?)r.Reason["comparedWith"])));
     }
 }
 

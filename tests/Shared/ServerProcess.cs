@@ -123,17 +123,17 @@ public sealed class ServerProcess : IAsyncDisposable
         throw new TimeoutException($"The server was not ready within 60 s:\n{server.Output}");
     }
 
-    /// <summary>SIGTERM, as a container runtime or systemd stops the service.</summary>
-    public void Terminate()
+    /// <summary>SIGTERM, as a container runtime or systemd stops the service; <c>INT</c> is Ctrl+C at a terminal.</summary>
+    public void Terminate(string signal = "TERM")
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill", ["-TERM", Process.Id.ToString(CultureInfo.InvariantCulture)])
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + signal, Process.Id.ToString(CultureInfo.InvariantCulture)])
         {
             UseShellExecute = false,
         })!;
         kill.WaitForExit();
         if (kill.ExitCode != 0)
         {
-            throw new InvalidOperationException($"kill -TERM {Process.Id} failed with {kill.ExitCode}");
+            throw new InvalidOperationException($"kill -{signal} {Process.Id} failed with {kill.ExitCode}");
         }
     }
 

@@ -10,6 +10,8 @@ namespace CreditRisk.Trainer.Data;
 /// target becomes an attribute: numbers (integer when every value is whole) with the observed range, anything else a
 /// category with its observed values, and a column whose every value is distinct an id. Missing-value tokens found
 /// make the attribute <c>impute</c>. Names are camelCase identifiers, with <c>column</c> where the CSV's differs.
+/// A column that looks like a protected characteristic is drafted <c>protected</c> and a location column is named a
+/// likely proxy (<see cref="ProtectedGuess"/>).
 /// It is a draft: <see cref="Guesses"/> says what was guessed, for the lender to check before training.
 /// </summary>
 public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
@@ -30,11 +32,8 @@ public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
 
         using var reader = Sep.New(delimiter).Reader(o => o with { HasHeader = true, Unescape = true }).FromFile(csvPath);
         var columns = reader.Header.ColNames.ToArray();
-        if (!columns.Contains(target))
-        {
-            throw new CreditDataException($"{csvPath}: --target '{target}' is not a column (columns: {string.Join(", ", columns)})");
-        }
-
+        var guesses = new List<string>();
+        target = TargetColumn(csvPath, columns, target, guesses);
         var cells = columns.Select(_ => new List<string>()).ToArray();
         foreach (var row in reader)
         {
@@ -45,7 +44,6 @@ public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
         }
 
         var rows = cells[0].Count;
-        var guesses = new List<string>();
         var missingSeen = new SortedSet<string>(StringComparer.Ordinal);
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var features = new List<FeatureSpec>();
@@ -101,9 +99,29 @@ public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
                 Column = name == columns[c] ? null : columns[c],
                 Missing = missing > 0 && feature.Role != FeatureRole.Id ? MissingPolicy.Impute : MissingPolicy.Refuse,
             };
+            var flag = "";
+            if (ProtectedGuess.Characteristic(columns[c], distinct) is { } characteristic && feature.Role != FeatureRole.Id)
+            {
+                feature = feature with { Role = FeatureRole.Protected, Description = ProtectedGuess.Comment(characteristic) };
+                flag = $"; PROTECTED: looks like {characteristic}, so it is not a model input (read for the fairness report only; make it a feature only if the law allows)";
+            }
+            else if (feature.Role == FeatureRole.Feature && ProtectedGuess.ProxyOf(columns[c]) is { } proxy)
+            {
+                feature = feature with { ProxyFor = proxy };
+                flag = $"; a likely proxy for {proxy} (proxyFor): the fairness report names the risk";
+            }
+
             features.Add(feature);
-            guesses.Add($"{columns[c]} → {name}: {what}{(missing > 0 ? $"; {missing} missing → {(feature.Role == FeatureRole.Id ? "allowed (id)" : "impute")}" : "")}");
+            guesses.Add($"{columns[c]} → {name}: {what}{(missing > 0 ? $"; {missing} missing → {(feature.Role == FeatureRole.Id ? "allowed (id)" : "impute")}" : "")}{flag}");
         }
+
+        var flagged = features.Where(f => f.Role == FeatureRole.Protected).Select(f => f.Name).ToArray();
+        var proxies = features.Where(f => f.ProxyFor is not null).Select(f => f.Name).ToArray();
+        guesses.Add((flagged.Length > 0
+                ? $"protected, not model inputs: {string.Join(", ", flagged)}"
+                : "no column looks like a protected characteristic (age, sex, marital status, nationality, race, religion)") +
+            (proxies.Length > 0 ? $"; likely proxies (model inputs, named in proxyFor): {string.Join(", ", proxies)}" : "") +
+            ". Declare every protected characteristic your data has as role protected: docs/dataset-spec.md, Protected attributes");
 
         var outcomes = cells[Array.IndexOf(columns, target)].Distinct(StringComparer.Ordinal).ToArray();
         var undeclared = bad.Where(b => !outcomes.Contains(b)).ToArray();
@@ -131,6 +149,30 @@ public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
             Features = features,
         };
         return new SpecDraft(DatasetSpecSchema.Parse(ToJson(spec), specPath), guesses);
+    }
+
+    /// <summary>
+    /// The outcome column: <paramref name="target"/> itself, else the one column equal to it ignoring case (said in
+    /// <paramref name="guesses"/>); several such columns, or none, is an error naming them.
+    /// </summary>
+    private static string TargetColumn(string csvPath, string[] columns, string target, List<string> guesses)
+    {
+        if (columns.Contains(target, StringComparer.Ordinal))
+        {
+            return target;
+        }
+
+        var matches = columns.Where(c => string.Equals(c, target, StringComparison.OrdinalIgnoreCase)).ToArray();
+        switch (matches.Length)
+        {
+            case 1:
+                guesses.Add($"--target '{target}' taken as column '{matches[0]}' (the only column of that name ignoring case)");
+                return matches[0];
+            case > 1:
+                throw new CreditDataException($"{csvPath}: --target '{target}' matches several columns ignoring case ({string.Join(", ", matches)}): give one exactly");
+            default:
+                throw new CreditDataException($"{csvPath}: --target '{target}' is not a column (columns: {string.Join(", ", columns)})");
+        }
     }
 
     /// <summary>The spec as a lender edits it: empty lists (a number's values, a value's aliases) left out.</summary>

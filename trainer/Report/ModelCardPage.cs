@@ -100,10 +100,10 @@ public static class ModelCardPage
         }
         else
         {
-            md.AppendLine("Adverse-impact ratio (approval rate against the most-approved group; four-fifths rule), out of fold:").AppendLine();
+            md.AppendLine($"Adverse-impact ratio (approval rate against the most-approved group; four-fifths rule), out of fold; groups under {f.Options.MinGroupSize} applicants suppressed:").AppendLine();
             foreach (var v in f.Verdicts)
             {
-                md.AppendLine($"- **{v.Attribute}:** {v.Verdict} (95 % CI {F(v.Ci95Low, 2)}–{F(v.Ci95High, 2)}).");
+                md.AppendLine(double.IsNaN(v.LowestRatio) ? $"- **{v.Attribute}:** {v.Verdict}." : $"- **{v.Attribute}:** {v.Verdict} (95 % CI {F(v.Ci95Low, 2)}–{F(v.Ci95High, 2)}).");
             }
 
             md.AppendLine();

@@ -152,8 +152,23 @@ public static class ReportWriter
         if (nested is not null)
         {
             md.AppendLine("Family winners in the nested outer folds (one per family per fold): " + string.Join(", ", nested.Picks.Select(p => $"{p.Key} ×{p.Value}")) +
-                $". Thresholds chosen: {F(nested.Thresholds.Min())}–{F(nested.Thresholds.Max())} (median {F(Median(nested.Thresholds))}).").AppendLine();
+                ". " + NestedThresholds(nested.Thresholds, f.Recalibration, chosen: f.Chosen.Best.Threshold)).AppendLine();
         }
+    }
+
+    /// <summary>
+    /// The nested folds' thresholds, on the shipped threshold's scale. Inside each outer fold the threshold is chosen on
+    /// the procedure's own PDs; when the shipped model is recalibrated its threshold is on the recalibrated scale, so the
+    /// fold thresholds are shown both as chosen and mapped through the shipped recalibration, each labelled.
+    /// </summary>
+    public static string NestedThresholds(IReadOnlyList<double> thresholds, Platt? recalibration, double chosen)
+    {
+        string Range(IReadOnlyList<double> t) => $"{F(t.Min())}–{F(t.Max())} (median {F(Median(t))})";
+        return recalibration is null
+            ? $"Thresholds chosen in the outer folds: {Range(thresholds)}, on the same PD scale as the shipped threshold {F(chosen, 4)}."
+            : $"Thresholds chosen in the outer folds, on the procedure's PD scale before recalibration: {Range(thresholds)}; " +
+              $"mapped through the shipped recalibration ({recalibration.Formula}), the scale of the shipped threshold {F(chosen, 4)}: " +
+              $"{Range([.. thresholds.Select(recalibration.Apply)])}.";
     }
 
     private static void Compliance(StringBuilder md, ReportFacts f)
@@ -168,7 +183,7 @@ public static class ReportWriter
         }
 
         var n = f.Nested!;
-        md.AppendLine($"The same procedure with {string.Join(", ", c.Attributes.Select(a => $"`{a}`"))} as model inputs (as the previous shipped model had them), " +
+        md.AppendLine($"The same procedure with {string.Join(", ", c.Attributes.Select(a => $"`{a}`"))} as model inputs{(f.Spec.Name == PreregisteredDataset ? " (as the previous shipped model had them)" : "")}, " +
             "run on the **same outer and inner folds** in the same nested run (pre-registered in docs/preregistration.md):").AppendLine();
         md.AppendLine("| | cost / applicant | 95 % CI | AUC |").AppendLine("|---|---:|---:|---:|");
         md.AppendLine($"| compliant (shipped): protected attributes left out | **{F(n.Procedure.Mean)}** | {Ci(n.Procedure)} | {F(n.ProcedureAuc)} |");
@@ -281,10 +296,10 @@ public static class ReportWriter
             $"near it, applicants with a mean PD of {P(near.MeanPd)} defaulted at {P(near.BadRate)} (95 % CI {P(near.Ci95Low)}–{P(near.Ci95High)}). " +
             $"Out of fold, the chosen threshold costs {F(f.Chosen.Best.CostPerApplicant)} per applicant and {F(bayes, 3)} costs {F(f.Chosen.AtBayes.CostPerApplicant)} (a difference of {F(gap, 3)}); " +
             (Math.Abs(gap) < 0.01
-                ? "the cost curve is flat between the two, so the gap is within noise: the chosen threshold is where the empirical curve happens to be lowest, and the PDs' calibration makes 1/6 an almost equally good rule."
+                ? $"the cost curve is flat between the two, so the gap is within noise: the chosen threshold is where the empirical curve happens to be lowest, and the PDs' calibration makes {F(bayes, 3)} an almost equally good rule."
                 : t < bayes
-                    ? "the model under-predicts risk around the threshold (observed bad rates above the PDs there), so it pays to reject below 1/6."
-                    : "the model over-predicts risk around the threshold, so it pays to reject only above 1/6.");
+                    ? $"the model under-predicts risk around the threshold (observed bad rates above the PDs there), so it pays to reject below {F(bayes, 3)}."
+                    : $"the model over-predicts risk around the threshold, so it pays to reject only above {F(bayes, 3)}.");
     }
 
     private static void Business(StringBuilder md, ReportFacts f)
@@ -344,25 +359,30 @@ public static class ReportWriter
             return;
         }
 
+        var minimum = f.Options.MinGroupSize;
         md.AppendLine("Out of fold at the chosen threshold, by group of each protected attribute (read for this report only, never a model input). " +
-            $"Adverse-impact ratio: the group's approval rate over the most-approved group's (four-fifths rule: below {F(Fairness.FourFifths, 2)} is adverse impact), with a Katz 95 % interval. " +
-            "FNR: defaulters approved, of all defaulters in the group; FPR: good payers rejected, of all good payers in the group. Mean PD against bad rate: calibration by group. Small groups are noisy.").AppendLine();
+            $"Adverse-impact ratio: the group's approval rate over the most-approved group's (four-fifths rule: below {F(Fairness.FourFifths, 2)} is adverse impact), with a {Fairness.IntervalMethod}. " +
+            "FNR: defaulters approved, of all defaulters in the group; FPR: good payers rejected, of all good payers in the group. Mean PD against bad rate: calibration by group. " +
+            $"Groups with fewer than {minimum} applicants are **suppressed** (`--min-group-size`, default {Fairness.DefaultMinGroupSize}): their rates would be noise, so they are not shown, " +
+            "are never the reference group and are not in the verdict. Small groups are noisy even above the minimum.").AppendLine();
         md.AppendLine("| attribute | group | applicants | bad rate | mean PD | approval rate | adverse-impact ratio (95 % CI) | FNR | FPR | cost / applicant |")
             .AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var g in f.Fairness)
         {
-            md.AppendLine($"| {g.Attribute} | {g.Group} | {g.Applicants} | {P(g.BadRate)} | {P(g.MeanPd)} | {P(g.ApprovalRate)} | {F(g.AdverseImpactRatio, 2)} ({F(g.AirCi95Low, 2)}–{F(g.AirCi95High, 2)}) | {P(g.FalseNegativeRate)} | {P(g.FalsePositiveRate)} | {F(g.CostPerApplicant)} |");
+            md.AppendLine(g.Suppressed
+                ? $"| {g.Attribute} | {g.Group} | fewer than {minimum} | suppressed | | | | | | |"
+                : $"| {g.Attribute} | {g.Group} | {g.Applicants} | {P(g.BadRate)} | {P(g.MeanPd)} | {P(g.ApprovalRate)} | {F(g.AdverseImpactRatio, 2)} ({F(g.AirCi95Low, 2)}–{F(g.AirCi95High, 2)}) | {P(g.FalseNegativeRate)} | {P(g.FalsePositiveRate)} | {F(g.CostPerApplicant)} |");
         }
 
         md.AppendLine();
-        md.AppendLine("**Verdict per attribute:**").AppendLine();
+        md.AppendLine("**Verdict per attribute** (the group with the strongest evidence: the lowest ratio among groups below four-fifths even at the top of their interval, else the lowest ratio):").AppendLine();
         foreach (var v in f.Verdicts)
         {
             md.AppendLine($"- **{v.Attribute}:** {v.Verdict}.");
         }
 
         md.AppendLine();
-        md.AppendLine("The model never sees these attributes, so any gap comes through correlated inputs (e.g. age with employment length and housing) or from different bad rates. " +
+        md.AppendLine("The model never sees these attributes, so any gap comes through correlated inputs (proxies: attributes that vary with group membership) or from different bad rates. " +
             "A gap where the bad rates also differ may be justified by business necessity; one without is not. Approval rates are what a regulator compares first.").AppendLine();
     }
 
@@ -435,10 +455,10 @@ public static class ReportWriter
     }
 
     private static string ArgsText(TrainerOptions o) =>
-        (o.Seed != 42 || o.DatasetPath != TrainerOptions.DefaultDataset || o.Quick || o.Family is not null || o.OutputRoot is not null ? " --" : "") +
+        (o.Seed != 42 || o.DatasetPath != TrainerOptions.DefaultDataset || o.Quick || o.Family is not null || o.OutputRoot is not null || o.MinGroupSize != Fairness.DefaultMinGroupSize ? " --" : "") +
         (o.DatasetPath != TrainerOptions.DefaultDataset ? $" --dataset {o.DatasetPath.Replace('\\', '/')}" : "") +
         (o.Seed != 42 ? $" --seed {o.Seed}" : "") + (o.Quick ? " --quick" : "") +
-        (o.Family is { } family ? $" --family {family}" : "") + (o.OutputRoot is { } output ? $" --out {output.Replace('\\', '/')}" : "");
+        (o.Family is { } family ? $" --family {family}" : "") + (o.MinGroupSize != Fairness.DefaultMinGroupSize ? $" --min-group-size {o.MinGroupSize}" : "") + (o.OutputRoot is { } output ? $" --out {output.Replace('\\', '/')}" : "");
 
     /// <summary>The model's value in plain words, against the better of accepting and rejecting everyone, with both CIs.</summary>
     internal static string ValueOverBaseline(NestedCvResult nested)

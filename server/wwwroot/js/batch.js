@@ -127,8 +127,9 @@ function showBatchResult(fileName) {
     },
     ...costColumns,
     {
-      title: 'Main reasons',
-      cell: (cells) => (cells[at('reasonCodes')] ?? '').split(' ').filter(Boolean).slice(0, 3)
+      // Every reason the server gave (at most four), in its words: a missing value reads "… not provided".
+      title: 'Reasons',
+      cell: (cells) => (cells[at('reasons')] ?? '') || (cells[at('reasonCodes')] ?? '').split(' ').filter(Boolean)
         .map((code) => (byCode.has(code) ? labelOf(byCode.get(code)) : code)).join('; '),
     },
   ];

@@ -197,12 +197,17 @@ function showResult(result, applicant) {
   for (const reason of result.reasons ?? []) {
     const feature = state.byName.get(reason.feature);
     const label = feature ? labelOf(feature) : reason.text;
+    // A value left empty is the reason itself ("not provided"); the server's text says so too.
+    const given = applicant?.[reason.feature];
+    const value = given === undefined || given === null || given === '' ? 'not provided' : valueText(feature, given);
+    // The favourable value it was compared with (the model's reference value); absent on records older than the field.
+    const compared = reason.comparedWith ? ` (compared with ${reason.comparedWith})` : '';
     reasons.append(el('li', {},
       el('strong', {}, label),
-      applicant && reason.feature in applicant ? ` — ${valueText(feature, applicant[reason.feature])}` : null,
+      applicant ? ` — ${value}${compared}` : compared,
       ' ', el('span', { class: 'code', title: 'Reason code' }, reason.code),
       el('p', { class: 'impact' },
-        `PD would fall by ${points(reason.impact)} if this attribute alone took its most favourable value.`)));
+        `PD would fall by ${points(reason.impact)} if this attribute alone took ${reason.comparedWith ? `the value ${reason.comparedWith}` : 'its most favourable value'}.`)));
   }
   $('#reasons-block').hidden = approve || (result.reasons ?? []).length === 0;
   $('#result-model-version').textContent = result.modelVersion;

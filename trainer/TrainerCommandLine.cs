@@ -9,13 +9,14 @@ namespace CreditRisk.Trainer;
 
 /// <summary>
 /// The command line (System.CommandLine): the default command trains (or, with <c>--nested</c>, runs the nested
-/// cross-validation), <c>init</c> drafts a spec from a CSV. A bad argument prints one line and exits 2; a spec or
-/// data error prints one line naming the field or the CSV line and exits 1.
+/// cross-validation), <c>init</c> drafts a spec from a CSV. A bad argument prints one line and exits 2; any other
+/// failure prints one line naming the step and the cause (a spec or data error names the field or the CSV line) and
+/// exits 1, never a stack trace.
 /// </summary>
 public static class TrainerCommandLine
 {
     public const int BadArguments = 2;
-    public const int BadData = 1;
+    public const int Failed = 1;
 
     private static readonly Option<string> Dataset = new("--dataset") { Description = "data set spec (JSON; its CSV path is relative to it)", DefaultValueFactory = _ => TrainerOptions.DefaultDataset };
     private static readonly Option<int> Seed = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 42 };
@@ -43,16 +44,16 @@ public static class TrainerCommandLine
         {
             Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Family, Smoothing, MinGroupSize, NoReport,
         };
-        root.SetAction(result => Guard(() =>
+        root.SetAction(result => Guard(step =>
         {
             var options = OptionsFrom(result);
             if (options.Nested)
             {
-                TrainerRun.Nested(options);
+                TrainerRun.Nested(options, step);
             }
             else
             {
-                TrainerRun.Train(options);
+                TrainerRun.Train(options, step);
             }
         }));
 
@@ -60,8 +61,9 @@ public static class TrainerCommandLine
         {
             Csv, Target, Bad, Good, SpecOut, Delimiter,
         };
-        init.SetAction(result => Guard(() =>
+        init.SetAction(result => Guard(step =>
         {
+            step("draft the spec");
             var csv = result.GetValue(Csv)!;
             var specPath = result.GetValue(SpecOut) ?? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(csv))!, "dataset.json");
             var draft = SpecDraft.FromCsv(csv, result.GetValue(Target)!, result.GetValue(Bad)!, result.GetValue(Good) ?? [], specPath, result.GetValue(Delimiter));
@@ -79,22 +81,20 @@ public static class TrainerCommandLine
         {
             ModelPath,
         };
-        configs.SetAction(result =>
+        configs.SetAction(result => Guard(step =>
         {
+            step("write the serving configs");
             var model = result.GetValue(ModelPath)!;
             if (!File.Exists(model))
             {
-                Console.Error.WriteLine($"error: no model file at {model}");
-                return BadData;
+                throw new FileNotFoundException($"no model file at {model}");
             }
 
             foreach (var path in ServingConfigs.Write(model))
             {
                 AnsiConsole.MarkupLine($"Wrote {Markup.Escape(path)}");
             }
-
-            return 0;
-        });
+        }));
         root.Subcommands.Add(configs);
         return root;
     }
@@ -140,18 +140,35 @@ public static class TrainerCommandLine
         };
     }
 
-    /// <summary>Spec and data errors are the user's to fix: one line naming the field or the CSV line, no stack trace.</summary>
-    private static int Guard(Action action)
+    /// <summary>
+    /// Runs a command, told each step's name as it starts. A failure is one line on stderr naming that step and the
+    /// cause, and exit 1, never a stack trace: spec and data errors are the user's to fix and their messages name the
+    /// field or the CSV line; anything else names its exception type too, since its message alone may be generic.
+    /// </summary>
+    private static int Guard(Action<Action<string>> run)
     {
+        var step = "start";
         try
         {
-            action();
+            run(name => step = name);
             return 0;
         }
-        catch (Exception e) when (e is DatasetSpecException or CreditDataException)
+        catch (Exception e)
         {
-            Console.Error.WriteLine($"error: {e.Message}");
-            return BadData;
+            Console.Error.WriteLine($"error: {step}: {Cause(e)}");
+            return Failed;
         }
+    }
+
+    /// <summary>The cause as one line: the first inner exception of a parallel loop or a wrapper, whitespace collapsed.</summary>
+    public static string Cause(Exception e)
+    {
+        while (e is AggregateException or System.Reflection.TargetInvocationException or TypeInitializationException && e.InnerException is { } inner)
+        {
+            e = inner;
+        }
+
+        var message = string.Join(' ', e.Message.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        return e is DatasetSpecException or CreditDataException ? message : $"{message} ({e.GetType().Name})";
     }
 }

@@ -23,11 +23,14 @@ public sealed record TrainingOutcome(
 /// <summary>The trainer's two commands, each a list of steps.</summary>
 public static class TrainerRun
 {
-    public static TrainingOutcome Train(TrainerOptions options)
+    /// <param name="onStep">Told each step's name as it starts, so a failure can name the step it happened in.</param>
+    public static TrainingOutcome Train(TrainerOptions options, Action<string>? onStep = null)
     {
+        var step = onStep ?? (_ => { });
         var clock = Stopwatch.StartNew();
 
         // 1. Load: the spec (schema + rules), then its CSV through it: aliases → values, missing tokens → missing.
+        step(LoadStep);
         var data = CreditData.Load(options.DatasetPath);
         var spec = data.Spec;
         var output = options.OutputFor(spec);
@@ -38,6 +41,7 @@ public static class TrainerRun
         var training = new Training(spec, options.Seed);
 
         // 2. Cross-validate every candidate on the same stratified, repeated folds.
+        step("cross-validate the candidates");
         var folds = CrossValidation.StratifiedFolds(isBad, options.Folds, options.Repeats, options.Seed);
         var results = WithProgress("Cross-validating candidates", grid.Count * folds.Count, tick =>
             grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs, options.Smoothing)).ToArray());
@@ -47,6 +51,7 @@ public static class TrainerRun
         //    CV picks the luckiest one), and its threshold minimises cost on the ensemble's out-of-fold PDs.
         //    With loan-level economics (issue 28) each family's winner is the candidate with the most out-of-fold money
         //    under the per-loan rule instead; the constant-cost threshold below is then the fallback only.
+        step("select the members and the threshold");
         var money = Money.Of(spec, data.Rows);
         var scores = money.LoanLevel
             ? results.Select(r => new CandidateScore(r.Index, r.Candidate.Name, -NestedCv.MoneyPerApplicant(r.OutOfFold, isBad, money), double.NaN)).ToArray()
@@ -72,9 +77,11 @@ public static class TrainerRun
         var chosen = CandidateResult.Evaluate(grid.Count, ensemble, outOfFold, isBad, costs, options.Smoothing);
 
         // 4. Refit every member on all rows.
+        step("refit on all rows");
         var model = training.FitModel(chosen.Candidate, data.Rows);
 
         // 5. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
+        step("export the ONNX file");
         var card = new ModelCard
         {
             CardVersion = ModelCard.CurrentVersion,
@@ -111,6 +118,7 @@ public static class TrainerRun
         ServingConfigs.Write(Path.Combine(output, "model.onnx"));
 
         // 6. Report.
+        step("write the report");
         var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
         if (!options.NoReport)
         {
@@ -143,16 +151,22 @@ public static class TrainerRun
 
     private static readonly string[] ReportFiles = ReportWriter.Files;
 
-    public static NestedCvResult Nested(TrainerOptions options)
+    public const string LoadStep = "load the spec and data";
+
+    public static NestedCvResult Nested(TrainerOptions options, Action<string>? onStep = null)
     {
+        var step = onStep ?? (_ => { });
+        step(LoadStep);
         var data = CreditData.Load(options.DatasetPath);
         var output = options.OutputFor(data.Spec);
         Directory.CreateDirectory(output);
         var grid = options.Grid();
         var training = new Training(data.Spec, options.Seed);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
+        step("run the nested cross-validation");
         var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
             tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
+        step("write " + NestedFile);
         File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
         var table = new Table().AddColumns("procedure", "cost / applicant", "95 % CI");

@@ -117,7 +117,7 @@ public partial class ServingConfigsTests
             Assert.Equal(0, TrainerCommandLine.Run(["configs", model]));
             Assert.True(File.Exists(Path.Combine(scratch.FullName, ServingConfigs.TritonFile)));
             Assert.True(File.Exists(Path.Combine(scratch.FullName, ServingConfigs.MlServerFile)));
-            Assert.Equal(TrainerCommandLine.BadData, TrainerCommandLine.Run(["configs", Path.Combine(scratch.FullName, "absent.onnx")]));
+            Assert.Equal(TrainerCommandLine.Failed, TrainerCommandLine.Run(["configs", Path.Combine(scratch.FullName, "absent.onnx")]));
         }
         finally
         {

@@ -39,6 +39,13 @@ public static class TreeSplits
                 {
                     for (var node = 0; node < tree.NumericalSplitFeatureIndexes.Count; node++)
                     {
+                        // A categorical split (LightGBM's, on a one-hot block) has no numeric threshold: its feature
+                        // index is -1 and its categories are elsewhere. The golden rows' category values cover it.
+                        if (tree.CategoricalSplitFlags[node])
+                        {
+                            continue;
+                        }
+
                         // An imputed number reaches the learner as "<name>.imputed"; its splits are on the raw value too.
                         var name = names[tree.NumericalSplitFeatureIndexes[node]];
                         name = name.EndsWith(".imputed", StringComparison.Ordinal) ? name[..^".imputed".Length] : name;

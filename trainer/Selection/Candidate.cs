@@ -112,6 +112,10 @@ public sealed record Candidate(LearnerKind Kind, IReadOnlyDictionary<string, dou
                 LearningRate = Real("learningRate"),
                 NumberOfIterations = Int("iterations"),
                 MinimumExampleCountPerLeaf = Int("minRowsPerLeaf"),
+                // Left unset, ML.NET switches LightGBM to categorical splits on the one-hot blocks above 50,000 training
+                // rows: a different learner past a size nobody chose (and nodes TreeSplits once indexed as numbers).
+                // Off, the learner is the one the grid registered at any size; below 50,000 rows nothing changes.
+                UseCategoricalSplit = false,
                 NumberOfThreads = 1,
                 Seed = 1,
                 Verbose = false,

@@ -100,194 +100,132 @@ public static class NestedCv
         Action? onOuterFold = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var costs = CostMatrix.Of(training.Spec);
+        var spec = training.Spec;
         var isBad = rows.Select(r => r.IsBad).ToArray();
-        var outerSeed = training.Seed + OuterSeedOffsetFor(training.Spec);
-        var money = Money.Of(training.Spec, rows);
-        var loanLevel = money.LoanLevel;
-        var moneyModel = new double[repeats, rows.Count];
-        var moneyRecalibrated = new double[repeats, rows.Count];
-        var moneyToday = new double[repeats, rows.Count];
-        var moneyPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var moneyRecalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var moneyPicks = new List<string>();
+        var outerSeed = training.Seed + OuterSeedOffsetFor(spec);
         var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
-        var procedurePd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var recalibratedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var seedCost = new double[repeats, rows.Count];
-        var picks = new List<string>();
-        var thresholds = new double[outer.Count];
+        var money = Money.Of(spec, rows);
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), innerRepeats, smoothingShare);
 
-        // The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.
-        var protectedNames = training.Spec.Protected.Select(f => f.Name).ToArray();
-        var unconstrained = protectedNames.Length == 0 ? null : new Training(WithProtectedAsInputs(training.Spec), training.Seed);
-        var withProtectedPd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        var withProtectedCost = new double[repeats, rows.Count];
-
-        // The procedure and its variants (members + threshold, chosen from the inner CV only), and every candidate
-        // alone. The product uses the first variant.
-        var variants = Variants(grid, smoothingShare);
-        var variantCost = variants.ToDictionary(v => v.Name, _ => new double[repeats, rows.Count]);
-        var fixedCost = grid.ToDictionary(c => c.Name, _ => new double[repeats, rows.Count]);
-
+        // Each outer fold is independent: two at a time, each result in its own slot, then one aggregation in fold order.
+        var results = new OuterFoldResult[outer.Count];
         Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, o =>
         {
-            var fold = outer[o];
-            var train = fold.Train.Select(i => rows[i]).ToArray();
-            var test = fold.Test.Select(i => rows[i]).ToArray();
-            var trainBad = train.Select(r => r.IsBad).ToArray();
-
-            // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
-            // refit on the whole outer training set and scores the outer test fold.
-            var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, innerRepeats, training.Seed + o);
-            InnerResult Inner(Training t, out float[][] testPd)
-            {
-                var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
-                testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
-                var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, smoothingShare).Score).ToArray();
-                return new InnerResult(innerPd, trainBad, scores, costs);
-            }
-
-            var innerResult = Inner(training, out var testPd);
-            var choices = variants.Select(v => v.Choose(innerResult)).ToArray();
-            var fixedChoices = innerResult.Scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
-            static float[] TestPd(Choice c, float[][] testPd) => c.Recalibration.Apply(FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray()));
-
-            // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
-            var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
-            var fitRows = fit.Select(i => train[i]).ToArray();
-            var holdRows = holdOut.Select(i => train[i]).ToArray();
-            var holdBad = holdRows.Select(r => r.IsBad).ToArray();
-            var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
-                    costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
-                .ToArray());
-
-            // The money procedure (issue 28): family winners by total inner out-of-fold money under the per-loan rule,
-            // their mean PD, the per-loan rule on the test fold; and its Platt-recalibrated variant.
-            float[]? modelPd = null, modelRecalibratedPd = null;
-            int[] moneyMembers = [];
-            if (loanLevel)
-            {
-                var trainMoney = money.Subset(fold.Train);
-                var moneyScores = innerResult.OutOfFold.Select((pd, c) => new CandidateScore(c, grid[c].Name, -MoneyPerApplicant(pd, trainBad, trainMoney), double.NaN)).ToArray();
-                moneyMembers = [.. SelectionRule.PerFamily(moneyScores, sc => grid[sc.Index].Kind).Select(sc => sc.Index)];
-                modelPd = FittedModel.Mean(moneyMembers.Select(m => testPd[m]).ToArray());
-                modelRecalibratedPd = innerResult.Recalibration(moneyMembers).Apply(modelPd);
-            }
-
-            var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
-            var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
-            var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
-
-            // The same procedure (the first variant) with the protected attributes as inputs.
-            float[]? unconstrainedPd = null;
-            var unconstrainedThreshold = 0.0;
-            if (unconstrained is not null)
-            {
-                var innerWith = Inner(unconstrained, out var testPdWith);
-                var choice = variants[0].Choose(innerWith);
-                unconstrainedPd = TestPd(choice, testPdWith);
-                unconstrainedThreshold = choice.Threshold;
-            }
-
-            lock (picks)
-            {
-                picks.AddRange(choices[0].Members.Select(m => grid[m].Name));
-                moneyPicks.AddRange(moneyMembers.Select(m => grid[m].Name));
-                thresholds[o] = choices[0].Threshold;
-                for (var j = 0; j < test.Length; j++)
-                {
-                    var i = fold.Test[j];
-                    if (modelPd is not null && modelRecalibratedPd is not null)
-                    {
-                        moneyPd[fold.Repeat][i] = modelPd[j];
-                        moneyRecalibratedPd[fold.Repeat][i] = modelRecalibratedPd[j];
-                        moneyModel[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(modelPd[j], money.Threshold(i, choices[0].Threshold)));
-                        moneyRecalibrated[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(modelRecalibratedPd[j], money.Threshold(i, choices[0].Threshold)));
-                        moneyToday[fold.Repeat, i] = money.Profit(i, isBad[i], Decisions.Rejects(variantPd[0][j], choices[0].Threshold));
-                    }
-
-                    procedurePd[fold.Repeat][i] = variantPd[0][j];
-                    recalibratedPd[fold.Repeat][i] = variantPd[recalibrated][j];
-                    seedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(testPd[seedPick.Index][j], seedPick.Threshold));
-                    for (var v = 0; v < variants.Count; v++)
-                    {
-                        variantCost[variants[v].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(variantPd[v][j], choices[v].Threshold));
-                    }
-
-                    for (var c = 0; c < grid.Count; c++)
-                    {
-                        fixedCost[grid[c].Name][fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(fixedPd[c][j], fixedChoices[c].Threshold));
-                    }
-
-                    if (unconstrainedPd is not null)
-                    {
-                        withProtectedPd[fold.Repeat][i] = unconstrainedPd[j];
-                        withProtectedCost[fold.Repeat, i] = costs.Cost(isBad[i], Decisions.Rejects(unconstrainedPd[j], unconstrainedThreshold));
-                    }
-                }
-            }
-
+            results[o] = OuterFold(setup, outer[o], o);
             onOuterFold?.Invoke();
         });
 
-        double[] PerApplicant(double[,] c) =>
-            Enumerable.Range(0, rows.Count).Select(i => Enumerable.Range(0, repeats).Average(r => c[r, i])).ToArray();
+        var frame = new NestedCvFrame(fingerprint, outerSeed, folds, repeats, InnerFolds, innerRepeats,
+            [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
+            isBad, setup.Costs, money.LoanLevel ? money : null, spec.Costs.Loan?.Currency ?? "");
+        return NestedCvAggregation.Aggregate(frame, results) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+    }
 
-        // One PD per applicant for the calibration tests: the mean over repeats of PDs from models that never saw it.
-        float[] MeanOverRepeats(float[][] pd) => FittedModel.Mean(pd);
+    /// <summary>
+    /// What one outer fold's training set chooses and what that choice costs (and makes, with loan-level economics) on
+    /// its test rows, in the order of <see cref="Fold.Test"/>: the procedure and its variants, every candidate alone, the
+    /// seed's recipe, the money procedure and, when the spec has protected attributes, the procedure with them as
+    /// inputs. Reads only <paramref name="setup"/>; <paramref name="o"/> (the fold's position) seeds its inner folds.
+    /// </summary>
+    private static OuterFoldResult OuterFold(Setup setup, Fold fold, int o)
+    {
+        var (rows, grid, training, costs, money) = (setup.Rows, setup.Grid, setup.Training, setup.Costs, setup.Money);
+        var variants = setup.Variants;
+        var train = fold.Train.Select(i => rows[i]).ToArray();
+        var test = fold.Test.Select(i => rows[i]).ToArray();
+        var trainBad = train.Select(r => r.IsBad).ToArray();
 
-        var procedureCost = PerApplicant(variantCost[variants[0].Name]);
-        var procedureAuc = procedurePd.Average(pd => Metrics.Auc(pd, isBad));
-        ComplianceCost? compliance = unconstrained is null ? null : new ComplianceCost(
-            protectedNames,
-            CostEstimate.FromPerApplicant(PerApplicant(withProtectedCost)),
-            withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)),
-            CostEstimate.FromPerApplicant(procedureCost.Zip(PerApplicant(withProtectedCost), (a, b) => a - b).ToArray()),
-            procedureAuc - withProtectedPd.Average(pd => Metrics.Auc(pd, isBad)));
-
-        MoneyEstimate? moneyEstimate = null;
-        if (loanLevel)
+        // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
+        // refit on the whole outer training set and scores the outer test fold.
+        var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, setup.InnerRepeats, training.Seed + o);
+        InnerResult Inner(Training t, out float[][] testPd)
         {
-            moneyEstimate = MoneyEstimate.Of(money, isBad, PerApplicant(moneyModel), PerApplicant(moneyRecalibrated), PerApplicant(moneyToday),
-                MeanOverRepeats(moneyPd), MeanOverRepeats(moneyRecalibratedPd),
-                moneyPicks.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count())) with
-            { Currency = training.Spec.Costs.Loan!.Currency };
+            var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
+            testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
+            var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, setup.SmoothingShare).Score).ToArray();
+            return new InnerResult(innerPd, trainBad, scores, costs);
         }
 
-        return new NestedCvResult(
-            fingerprint,
-            outerSeed,
-            folds,
-            repeats,
-            InnerFolds,
-            innerRepeats,
-            CostEstimate.FromPerApplicant(procedureCost),
-            // AUC of the procedure's out-of-fold PDs, averaged over repeats (each repeat scores every row once).
-            procedureAuc,
-            CostEstimate.FromPerApplicant(PerApplicant(seedCost)),
-            CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: true)).ToArray()),
-            CostEstimate.FromPerApplicant(isBad.Select(b => costs.Cost(b, rejected: false)).ToArray()),
-            // How often each candidate was its family's winner (one per family per outer fold).
-            picks.GroupBy(p => p).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Count()),
-            thresholds,
-            variants.ToDictionary(v => v.Name, v => CostEstimate.FromPerApplicant(PerApplicant(variantCost[v.Name]))),
-            grid.ToDictionary(c => c.Name, c => CostEstimate.FromPerApplicant(PerApplicant(fixedCost[c.Name]))),
-            // Paired: the same applicants on the same folds, so the interval of a difference is far narrower than the
-            // two intervals side by side suggest.
-            variantCost.Skip(1).Concat(fixedCost.Select(f => KeyValuePair.Create("always " + f.Key, f.Value)))
-                .ToDictionary(v => v.Key, v => CostEstimate.FromPerApplicant(PerApplicant(v.Value).Zip(procedureCost, (a, b) => a - b).ToArray())),
-            compliance,
-            MeanOverRepeats(procedurePd),
-            MeanOverRepeats(recalibratedPd),
-            Math.Round(clock.Elapsed.TotalSeconds, 1))
-        { Money = moneyEstimate };
+        var innerResult = Inner(training, out var testPd);
+        var choices = variants.Select(v => v.Choose(innerResult)).ToArray();
+        var fixedChoices = innerResult.Scores.Select(s => new Choice([s.Index], s.Threshold)).ToArray();
+        static float[] TestPd(Choice c, float[][] testPd) => c.Recalibration.Apply(FittedModel.Mean(c.Members.Select(m => testPd[m]).ToArray()));
+        double[] Costs(float[] pd, double threshold) => [.. test.Select((r, j) => costs.Cost(r.IsBad, Decisions.Rejects(pd[j], threshold)))];
+
+        // The seed's recipe: one 80/20 split of the outer training set, lowest cost at threshold 0.5.
+        var (fit, holdOut) = CrossValidation.StratifiedSplit(trainBad, 0.8, training.Seed + o);
+        var fitRows = fit.Select(i => train[i]).ToArray();
+        var holdRows = holdOut.Select(i => train[i]).ToArray();
+        var holdBad = holdRows.Select(r => r.IsBad).ToArray();
+        var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
+                costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
+            .ToArray());
+
+        var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
+        var fixedPd = fixedChoices.Select(c => TestPd(c, testPd)).ToArray();
+        var recalibrated = variants.FindIndex(v => v.Name.StartsWith(RecalibratedVariant, StringComparison.Ordinal));
+
+        // The money procedure (issue 28): family winners by total inner out-of-fold money under the per-loan rule,
+        // their mean PD, the per-loan rule on the test fold; and its Platt-recalibrated variant. Today's rule is the
+        // procedure's PD at its constant threshold, counted in money.
+        FoldMoney? foldMoney = null;
+        if (money.LoanLevel)
+        {
+            var trainMoney = money.Subset(fold.Train);
+            var moneyScores = innerResult.OutOfFold.Select((pd, c) => new CandidateScore(c, grid[c].Name, -MoneyPerApplicant(pd, trainBad, trainMoney), double.NaN)).ToArray();
+            int[] members = [.. SelectionRule.PerFamily(moneyScores, sc => grid[sc.Index].Kind).Select(sc => sc.Index)];
+            var modelPd = FittedModel.Mean(members.Select(m => testPd[m]).ToArray());
+            var modelRecalibratedPd = innerResult.Recalibration(members).Apply(modelPd);
+            double[] Profits(float[] pd, Func<int, double> threshold) =>
+                [.. fold.Test.Select((i, j) => money.Profit(i, test[j].IsBad, Decisions.Rejects(pd[j], threshold(i))))];
+            foldMoney = new FoldMoney(
+                [.. members.Select(m => grid[m].Name)],
+                modelPd,
+                modelRecalibratedPd,
+                Profits(modelPd, i => money.Threshold(i, choices[0].Threshold)),
+                Profits(modelRecalibratedPd, i => money.Threshold(i, choices[0].Threshold)),
+                Profits(variantPd[0], _ => choices[0].Threshold));
+        }
+
+        // The same procedure (the first variant) with the protected attributes as inputs.
+        float[]? withProtectedPd = null;
+        double[]? withProtectedCost = null;
+        if (setup.Unconstrained is { } unconstrained)
+        {
+            var innerWith = Inner(unconstrained, out var testPdWith);
+            var choice = variants[0].Choose(innerWith);
+            withProtectedPd = TestPd(choice, testPdWith);
+            withProtectedCost = Costs(withProtectedPd, choice.Threshold);
+        }
+
+        return new OuterFoldResult(
+            fold,
+            [.. choices[0].Members.Select(m => grid[m].Name)],
+            choices[0].Threshold,
+            variantPd[0],
+            variantPd[recalibrated],
+            Costs(testPd[seedPick.Index], seedPick.Threshold),
+            [.. variants.Select((_, v) => Costs(variantPd[v], choices[v].Threshold))],
+            [.. grid.Select((_, c) => Costs(fixedPd[c], fixedChoices[c].Threshold))],
+            withProtectedPd,
+            withProtectedCost)
+        { Money = foldMoney };
     }
 
     /// <summary>Money per applicant of out-of-fold PDs (every repeat pooled) under the per-loan rule: what the money
     /// procedure selects by (docs/preregistration.md, issue 28).</summary>
     public static double MoneyPerApplicant(float[][] outOfFold, IReadOnlyList<bool> isBad, Money money) =>
         outOfFold.Average(pd => money.ProfitOfRule(pd, isBad, 0.5).Average());
+
+    /// <summary>What every outer fold reads and none writes: the data, the grid, the procedure's settings and its variants.</summary>
+    private sealed record Setup(IReadOnlyList<CreditRecord> Rows, IReadOnlyList<Candidate> Grid, Training Training, CostMatrix Costs, Money Money, List<Variant> Variants, int InnerRepeats, double SmoothingShare)
+    {
+        /// <summary>The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.</summary>
+        public string[] ProtectedNames { get; } = [.. Training.Spec.Protected.Select(f => f.Name)];
+
+        /// <summary>The procedure's training with the protected attributes as inputs; null when the spec has none.</summary>
+        public Training? Unconstrained { get; } = Training.Spec.Protected.Any() ? new Training(WithProtectedAsInputs(Training.Spec), Training.Seed) : null;
+    }
 
     /// <summary>The spec as the previous procedure saw it: protected attributes as model inputs (for the comparison only).</summary>
     private static DatasetSpec WithProtectedAsInputs(DatasetSpec spec) => spec with

@@ -67,6 +67,46 @@ public sealed class ModelFile
         }
     }
 
+    /// <summary>
+    /// The graph's decision outputs (docs/economics.md) must be those the card records, and on the example and reference
+    /// applicants they must give the threshold, loss and margin the card's spec computes (<see cref="LoanEconomics"/>)
+    /// and the decision "not (PD &gt; threshold)". A card written before the graph carried the decision, with a graph
+    /// that has none, passes: such a model decides on the card's threshold alone.
+    /// </summary>
+    public void CheckEconomics()
+    {
+        if (ModelChecks.CheckEconomicsOutputs(Card, _session.OutputMetadata) is { } problem)
+        {
+            throw new ModelLoadException(Path, problem);
+        }
+
+        if (Card.Economics is null)
+        {
+            return;
+        }
+
+        ApplicantRow[] rows = [Example, Reference];
+        var feeds = new List<NamedOnnxValue>();
+        foreach (var position in Inputs)
+        {
+            var f = Features[position];
+            feeds.Add(f.IsCategory
+                ? NamedOnnxValue.CreateFromTensor(f.Name, new DenseTensor<string>(rows.Select(r => r.Categories[position] ?? "").ToArray(), [rows.Length, 1]))
+                : NamedOnnxValue.CreateFromTensor(f.Name, new DenseTensor<float>(rows.Select(r => r.Numbers[position]).ToArray(), [rows.Length, 1])));
+        }
+
+        using var results = _session.Run(feeds, ModelMetadataKeys.Outputs);
+        float[] Floats(string name) => [.. results.Single(r => r.Name == name).AsEnumerable<float>()];
+        var probe = new EconomicsProbe(
+            Floats(ModelMetadataKeys.ProbabilityOutput), Floats(ModelMetadataKeys.ThresholdOutput),
+            [.. results.Single(r => r.Name == ModelMetadataKeys.ApproveOutput).AsEnumerable<bool>()],
+            Floats(ModelMetadataKeys.LossOutput), Floats(ModelMetadataKeys.MarginOutput), Floats(ModelMetadataKeys.ExpectedProfitOutput));
+        if (ModelChecks.CheckEconomicsValues(Card, rows, probe) is { } disagreement)
+        {
+            throw new ModelLoadException(Path, disagreement);
+        }
+    }
+
     public InferenceSession Session => _session;
 
     public string Path { get; }

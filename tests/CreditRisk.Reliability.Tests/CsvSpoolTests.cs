@@ -33,12 +33,12 @@ public sealed class CsvSpoolTests(ITestOutputHelper output)
             var release = new TaskCompletionSource();
             var slow = SlowUpload.StartAsync(server.Port, body, chunked: false, release.Task);
             await slow.HalfSent;
-            for (var i = 0; i < 200 && !Directory.EnumerateFiles(temp).Any(); i++)
+            for (var i = 0; i < 200 && !Spooled(temp).Any(); i++)
             {
                 await Task.Delay(25);
             }
 
-            Assert.NotEmpty(Directory.EnumerateFiles(temp));
+            Assert.NotEmpty(Spooled(temp));
 
             // So a second file, sent whole, finds no permit: 503 at once (before, it spooled and was scored beside the slow one).
             using (var content = new ByteArrayContent(Encoding.UTF8.GetBytes(Csv(5))))
@@ -121,6 +121,12 @@ public sealed class CsvSpoolTests(ITestOutputHelper output)
             Directory.Delete(temp, recursive: true);
         }
     }
+
+    /// <summary>
+    /// The spool files (Path.GetTempFileName's tmp*.tmp) in the server's TMPDIR: the runtime puts its diagnostics socket
+    /// and debugger pipes there too, so "any file" is true from the start and would not show that spooling began.
+    /// </summary>
+    private static IEnumerable<string> Spooled(string temp) => Directory.EnumerateFiles(temp, "tmp*.tmp");
 
     /// <summary>A German Credit file of the card's example applicant, <paramref name="rows"/> times.</summary>
     private static string Csv(int rows)

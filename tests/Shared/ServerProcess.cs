@@ -57,7 +57,10 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         var port = FreePort();
-        var start = new ProcessStartInfo("dotnet", [serverDll])
+        // Through env --default-signal: a process started in the background by a non-interactive shell inherits SIGINT
+        // and SIGQUIT ignored (POSIX), and .NET keeps an inherited "ignore", so under a CI runner the server would never
+        // see a Ctrl+C. A terminal gives it the default disposition; so does this. env execs dotnet: the same process id.
+        var start = new ProcessStartInfo("env", ["--default-signal=INT,QUIT", "dotnet", serverDll])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

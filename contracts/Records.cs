@@ -10,6 +10,13 @@ public static class ApplicationIds
     public const int MaxLength = 128;
 }
 
+/// <summary>The amounts an outcome may carry (interestReceived, lossAmount): one limit for the server's check and the contract.</summary>
+public static class OutcomeAmounts
+{
+    /// <summary>The largest amount accepted: far above any one loan's, low enough that a window's sum stays exact to the cent.</summary>
+    public const double Max = 1_000_000_000;
+}
+
 /// <summary>
 /// One decision as the store holds it (GET /api/v1/decisions/{id}): what was decided, by which model, on which inputs
 /// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request

@@ -96,15 +96,12 @@ public sealed class OutcomesModule : ICarterModule
     /// <summary>How far in the future an observedAt may be: the clocks of the lender's systems and of this server differ a little.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
 
-    /// <summary>The largest amount an outcome may carry: far above any one loan's, low enough that a sum over a window stays exact to the cent.</summary>
-    public const double MaxAmount = 1_000_000_000;
-
     /// <summary>The rule of both amounts (interestReceived, lossAmount): one definition, named in every 400.</summary>
-    public static readonly string AmountRule = $"Each amount must be a finite JSON number from 0 to {MaxAmount:0} in the model's currency, or null (not given)";
+    public static readonly string AmountRule = $"Each amount must be a finite JSON number from 0 to {OutcomeAmounts.Max:0} in the model's currency, or null (not given)";
 
     private const string LossOnRepaidRule = "is only for a defaulted loan (defaulted: true): a repaid loan wrote nothing off";
 
-    private static bool IsAmount(double value) => double.IsFinite(value) && value >= 0 && value <= MaxAmount;
+    private static bool IsAmount(double value) => double.IsFinite(value) && value >= 0 && value <= OutcomeAmounts.Max;
 
     private const string BeforeDecisionRule = "must not be before the decision's time (decidedAt): an outcome follows its decision";
 

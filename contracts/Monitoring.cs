@@ -90,11 +90,14 @@ public sealed record GroupFigure(
 /// counterfactual: <see cref="ForgoneMargin"/>, the margin of rejected applicants who repaid, and
 /// <see cref="AvoidedLoss"/>, the loss of rejected applicants who defaulted (rejects rarely mature: read the counts).
 /// <see cref="WithoutAmounts"/>: matured decisions left out, recorded without amounts (a fallback, or before the store kept them).
+/// <see cref="WithRealisedAmounts"/>: counted approvals whose outcome carried the amounts the lender booked; each of
+/// these earns interestReceived − lossAmount (a missing one 0) instead of its recorded margin or loss.
 /// </summary>
 public sealed record MoneyFigures(
     string Currency,
     int Matured,
     int WithoutAmounts,
+    int WithRealisedAmounts,
     int ApprovedRepaid,
     int ApprovedDefaulted,
     int RejectedRepaid,

@@ -10,6 +10,13 @@ public static class ApplicationIds
     public const int MaxLength = 128;
 }
 
+/// <summary>The amounts an outcome may carry (interestReceived, lossAmount): one limit for the server's check and the contract.</summary>
+public static class OutcomeAmounts
+{
+    /// <summary>The largest amount accepted: far above any one loan's, low enough that a window's sum stays exact to the cent.</summary>
+    public const double Max = 1_000_000_000;
+}
+
 /// <summary>
 /// One decision as the store holds it (GET /api/v1/decisions/{id}): what was decided, by which model, on which inputs
 /// and for which reasons, and the outcome once it is known. <c>Applicant</c> holds every validated field the request
@@ -32,16 +39,34 @@ public sealed record DecisionRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null);
 
-/// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes.</summary>
-public sealed record RecordedOutcome(bool Defaulted, DateTimeOffset ObservedAt, DateTimeOffset RecordedAt);
+/// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes, with the amounts
+/// the outcome carried (absent when it carried none; see <see cref="OutcomeRequest"/>).</summary>
+public sealed record RecordedOutcome(
+    bool Defaulted,
+    DateTimeOffset ObservedAt,
+    DateTimeOffset RecordedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? InterestReceived = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LossAmount = null);
 
 /// <summary>A page of GET /api/v1/decisions, oldest id first; <c>Next</c> is the <c>after</c> of the next page (null on the last).</summary>
 public sealed record DecisionPage(
     IReadOnlyList<DecisionRecord> Items,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Guid? Next);
 
-/// <summary>One outcome in POST /api/v1/outcomes: exactly one of <c>DecisionId</c> or <c>ApplicationId</c> (its latest decision).</summary>
-public sealed record OutcomeRequest(Guid? DecisionId, string? ApplicationId, bool Defaulted, DateTimeOffset ObservedAt);
+/// <summary>
+/// One outcome in POST /api/v1/outcomes: exactly one of <c>DecisionId</c> or <c>ApplicationId</c> (its latest decision).
+/// Optionally the amounts the lender booked, in the model's currency: <c>InterestReceived</c>, the interest actually
+/// received net of funding cost and fees, and <c>LossAmount</c>, the loss actually written off net of recoveries (a
+/// defaulted loan only). When an outcome carries either, monitoring's realised profit of an approved loan is
+/// interestReceived − lossAmount (a missing one 0); without them it is the margin or loss recorded with the decision.
+/// </summary>
+public sealed record OutcomeRequest(
+    Guid? DecisionId,
+    string? ApplicationId,
+    bool Defaulted,
+    DateTimeOffset ObservedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? InterestReceived = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? LossAmount = null);
 
 /// <summary>The body of a batch POST /api/v1/outcomes.</summary>
 public sealed record OutcomeBatchRequest(IReadOnlyList<OutcomeRequest> Outcomes);

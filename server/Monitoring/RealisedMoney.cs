@@ -16,6 +16,17 @@ public static class RealisedMoney
     public static double Of(bool rejected, bool defaulted, double loss, double margin) =>
         rejected ? 0 : defaulted ? -loss : margin;
 
+    /// <summary>
+    /// The money of one matured decision as the lender booked it: when the outcome carries either amount, an approval
+    /// earns interestReceived − lossAmount (a missing one 0: an outcome that gives only the interest wrote nothing off,
+    /// one that gives only the loss received no interest); otherwise the spec's formula (the four-argument Of) on the
+    /// amounts recorded with the decision. A reject earns 0 whatever its outcome carries: no loan was made.
+    /// </summary>
+    public static double Of(bool rejected, bool defaulted, double loss, double margin, double? interestReceived, double? lossAmount) =>
+        rejected ? 0
+        : interestReceived is not null || lossAmount is not null ? (interestReceived ?? 0) - (lossAmount ?? 0)
+        : Of(rejected, defaulted, loss, margin);
+
     /// <summary>Null unless the model decides on loan-level economics; <paramref name="window"/> in any order.</summary>
     public static MoneyFigures? Figures(ModelCard card, IReadOnlyList<WindowDecision> window, MoneyInterval? nestedCv)
     {
@@ -44,6 +55,7 @@ public static class RealisedMoney
             economics.Currency ?? "",
             priced.Length,
             matured.Length - priced.Length,
+            priced.Count(d => !d.Rejected && CarriesAmounts(d)),
             priced.Count(d => !d.Rejected && d.Defaulted == false),
             priced.Count(d => !d.Rejected && d.Defaulted == true),
             rejected.Count(d => d.Defaulted == false),
@@ -78,7 +90,10 @@ public static class RealisedMoney
         d.Money is { Basis: DecisionEconomics.Loan, Loss: { } loss, Margin: { } margin, ExpectedProfit: { } e }
         && double.IsFinite(loss) && double.IsFinite(margin) && double.IsFinite(e);
 
-    private static double Money(WindowDecision d) => Of(d.Rejected, d.Defaulted!.Value, d.Money!.Loss!.Value, d.Money.Margin!.Value);
+    private static bool CarriesAmounts(WindowDecision d) => d.InterestReceived is not null || d.LossAmount is not null;
+
+    private static double Money(WindowDecision d) =>
+        Of(d.Rejected, d.Defaulted!.Value, d.Money!.Loss!.Value, d.Money.Margin!.Value, d.InterestReceived, d.LossAmount);
 
     /// <summary>What the model expected of the decision when it made it: an approval's expected profit, a reject's 0.</summary>
     private static double Expected(WindowDecision d) => d.Rejected ? 0 : d.Money!.ExpectedProfit!.Value;

@@ -55,6 +55,19 @@ public sealed class RecordsDocs : IOperationFilter, IDocumentFilter
             request.Description = "One outcome: exactly one of decisionId and applicationId (null or left out = not given), whether the applicant defaulted, and when that was observed.";
             Describe(request, "decisionId", "The decisionId a score response gave. Give this or applicationId; null = not given.");
             Describe(request, "applicationId", "The client's applicationId sent with the score request; joins that application's latest decision. Give this or decisionId; null = not given.");
+            Amount(request, "interestReceived", "The interest actually received, net of funding cost and fees, in the model's currency; null = not given.");
+            Amount(request, "lossAmount", "The loss actually written off, net of recoveries, in the model's currency; a defaulted loan only; null = not given.");
+        }
+    }
+
+    /// <summary>The amounts' range, as OutcomesModule checks it.</summary>
+    private static void Amount(OpenApiSchema schema, string member, string description)
+    {
+        Describe(schema, member, description);
+        if (schema.Properties?.TryGetValue(member, out var p) == true && p is OpenApiSchema concrete)
+        {
+            concrete.Minimum = "0";
+            concrete.Maximum = OutcomeAmounts.Max.ToString("0", System.Globalization.CultureInfo.InvariantCulture);
         }
     }
 

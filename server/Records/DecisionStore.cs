@@ -11,7 +11,7 @@ namespace CreditRisk.Server.Records;
 public abstract class DecisionStore : IDisposable
 {
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
-        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin";
+        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount";
 
     public abstract string Provider { get; }
 
@@ -70,14 +70,15 @@ public abstract class DecisionStore : IDisposable
         }
 
         await using var history = connection.CreateCommand();
-        history.CommandText = "SELECT defaulted, observed_at, recorded_at FROM outcome_history WHERE decision_id = @id ORDER BY recorded_at, observed_at";
+        history.CommandText = "SELECT defaulted, observed_at, recorded_at, interest_received, loss_amount FROM outcome_history WHERE decision_id = @id ORDER BY recorded_at, observed_at";
         Add(history, "id", id.ToString());
         var outcomes = new List<RecordedOutcome>();
         await using (var reader = await history.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                outcomes.Add(new RecordedOutcome(reader.GetBoolean(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+                outcomes.Add(new RecordedOutcome(reader.GetBoolean(0), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)),
+                    NullableDouble(reader, 3), NullableDouble(reader, 4)));
             }
         }
 
@@ -147,15 +148,17 @@ public abstract class DecisionStore : IDisposable
     /// <summary>
     /// Stores an outcome of a decision. The same outcome as the latest changes nothing; a different one (a correction)
     /// is a new row of the decision's history and becomes the latest, which monitoring reads. An outcome observed before
-    /// its decision was made is refused.
+    /// its decision was made is refused. The amounts (interest received, loss written off; null = not given) are part of
+    /// the outcome: the same flag and time with other amounts is a correction.
     /// </summary>
-    public async Task<OutcomeWrite> SetOutcomeAsync(Guid decisionId, bool defaulted, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<OutcomeWrite> SetOutcomeAsync(
+        Guid decisionId, bool defaulted, double? interestReceived, double? lossAmount, DateTimeOffset observedAt, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "SELECT d.decided_at, o.defaulted, o.observed_at FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
+        command.CommandText = "SELECT d.decided_at, o.defaulted, o.observed_at, o.interest_received, o.loss_amount FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.id = @id";
         Add(command, "id", decisionId.ToString());
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
@@ -169,7 +172,8 @@ public abstract class DecisionStore : IDisposable
                 return OutcomeWrite.BeforeDecision;
             }
 
-            if (!reader.IsDBNull(1) && reader.GetBoolean(1) == defaulted && reader.GetInt64(2) == observedAt.ToUnixTimeMilliseconds())
+            if (!reader.IsDBNull(1) && reader.GetBoolean(1) == defaulted && reader.GetInt64(2) == observedAt.ToUnixTimeMilliseconds()
+                && NullableDouble(reader, 3) == interestReceived && NullableDouble(reader, 4) == lossAmount)
             {
                 return OutcomeWrite.Unchanged;
             }
@@ -178,12 +182,15 @@ public abstract class DecisionStore : IDisposable
         Add(command, "defaulted", defaulted);
         Add(command, "observed", observedAt.ToUnixTimeMilliseconds());
         Add(command, "now", now.ToUnixTimeMilliseconds());
+        AddAmount(command, "interest", interestReceived);
+        AddAmount(command, "lossAmount", lossAmount);
         command.CommandText =
-            "INSERT INTO outcome_history (decision_id, defaulted, observed_at, recorded_at) VALUES (@id, @defaulted, @observed, @now)";
+            "INSERT INTO outcome_history (decision_id, defaulted, observed_at, recorded_at, interest_received, loss_amount) VALUES (@id, @defaulted, @observed, @now, @interest, @lossAmount)";
         await command.ExecuteNonQueryAsync(cancellationToken);
         command.CommandText =
-            "INSERT INTO outcomes (decision_id, defaulted, observed_at, recorded_at) VALUES (@id, @defaulted, @observed, @now) " +
-            "ON CONFLICT (decision_id) DO UPDATE SET defaulted = excluded.defaulted, observed_at = excluded.observed_at, recorded_at = excluded.recorded_at";
+            "INSERT INTO outcomes (decision_id, defaulted, observed_at, recorded_at, interest_received, loss_amount) VALUES (@id, @defaulted, @observed, @now, @interest, @lossAmount) " +
+            "ON CONFLICT (decision_id) DO UPDATE SET defaulted = excluded.defaulted, observed_at = excluded.observed_at, recorded_at = excluded.recorded_at, " +
+            "interest_received = excluded.interest_received, loss_amount = excluded.loss_amount";
         await command.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return OutcomeWrite.Recorded;
@@ -285,7 +292,7 @@ public abstract class DecisionStore : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin " +
+            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount " +
             "FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.model_version = @version" +
             (since is null ? "" : " AND d.decided_at >= @since") + " ORDER BY d.id DESC LIMIT @limit";
         Add(command, "version", modelVersion);
@@ -305,7 +312,9 @@ public abstract class DecisionStore : IDisposable
                 reader.GetString(2) == Decisions.Reject,
                 JsonElement.Parse(reader.GetString(3)),
                 reader.IsDBNull(4) ? null : reader.GetBoolean(4),
-                reader.IsDBNull(5) ? null : new DecisionMoney(reader.GetString(5), null, NullableDouble(reader, 6), NullableDouble(reader, 7), NullableDouble(reader, 8))));
+                reader.IsDBNull(5) ? null : new DecisionMoney(reader.GetString(5), null, NullableDouble(reader, 6), NullableDouble(reader, 7), NullableDouble(reader, 8)),
+                NullableDouble(reader, 9),
+                NullableDouble(reader, 10)));
         }
 
         return window;
@@ -332,12 +341,20 @@ public abstract class DecisionStore : IDisposable
         JsonElement.Parse(reader.GetString(8)),
         reader.IsDBNull(9)
             ? null
-            : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11))),
+            : new RecordedOutcome(reader.GetBoolean(9), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(10)), DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(11)),
+                NullableDouble(reader, 17), NullableDouble(reader, 18)),
         Money: reader.IsDBNull(12)
             ? null // recorded before migration 0005
             : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)));
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
+
+    /// <summary>An amount that may be null, typed as a number: PostgreSQL refuses a text-typed null in a double column.</summary>
+    private static void AddAmount(DbCommand command, string name, double? value)
+    {
+        Add(command, name, value);
+        command.Parameters[name].DbType = System.Data.DbType.Double;
+    }
 
     protected static void Add(DbCommand command, string name, object? value)
     {
@@ -353,34 +370,3 @@ public abstract class DecisionStore : IDisposable
         command.Parameters.Add(parameter);
     }
 }
-
-/// <summary>What <see cref="DecisionStore.SetOutcomeAsync"/> did with an outcome.</summary>
-public enum OutcomeWrite
-{
-    Recorded,
-    Unchanged,
-    UnknownDecision,
-    BeforeDecision,
-}
-
-/// <summary>The challenger's score of a recorded decision: its version, threshold, PD and the decision it would have served.</summary>
-public sealed record ChallengerDecision(Guid DecisionId, string ModelVersion, double Threshold, double ProbabilityOfDefault, string Decision);
-
-/// <summary>A decision of the monitoring window: when, the PD and decision as served, the applicant's fields, the
-/// outcome (null until it has matured), and the money recorded with it (null before migration 0005; no currency here,
-/// the card's is the window's).</summary>
-public sealed record WindowDecision(DateTimeOffset DecidedAt, double Pd, bool Rejected, JsonElement Applicant, bool? Defaulted, DecisionMoney? Money = null);
-
-/// <summary>A decision on its way to the store: the response's values, with the reasons and the applicant as JSON text,
-/// and the money the model file computed (null when recording a result that has none).</summary>
-public sealed record StoredDecision(
-    Guid Id,
-    string? ApplicationId,
-    DateTimeOffset DecidedAt,
-    string ModelVersion,
-    double Threshold,
-    double ProbabilityOfDefault,
-    string Decision,
-    string ReasonsJson,
-    string ApplicantJson,
-    DecisionMoney? Money = null);

@@ -27,6 +27,10 @@ public sealed class OutcomesModule : ICarterModule
                 "nothing; a corrected one is kept as a new entry of the decision's outcome history, and the latest counts in monitoring. " +
                 $"observedAt needs an offset, may not be before the decision nor more than {MaxClockSkew.TotalMinutes:0} minutes in the future (400). " +
                 "A single outcome for an unknown id is a 404; in a batch, each item gets its own status. " +
+                "An outcome may carry the amounts the lender booked, in the model's currency: interestReceived (interest actually received, " +
+                "net of funding cost and fees) and lossAmount (the loss actually written off, net of recoveries; defaulted loans only). " +
+                $"{AmountRule}. With either, monitoring's realised profit of an approved loan is interestReceived − lossAmount (a missing one 0); " +
+                "without, the margin or loss recorded with the decision. " +
                 $"Needs the {ApiKeyOptions.Header} header.")
             .Accepts<OutcomeBatchRequest>("application/json")
             .ProducesValidationProblem()
@@ -64,7 +68,7 @@ public sealed class OutcomesModule : ICarterModule
         {
             var o = outcomes.Items[i];
             var id = o.DecisionId ?? await store.FindLatestAsync(o.ApplicationId!, cancellationToken);
-            var written = id is { } known ? await store.SetOutcomeAsync(known, o.Defaulted, o.ObservedAt, now, cancellationToken) : OutcomeWrite.UnknownDecision;
+            var written = id is { } known ? await store.SetOutcomeAsync(known, o.Defaulted, o.InterestReceived, o.LossAmount, o.ObservedAt, now, cancellationToken) : OutcomeWrite.UnknownDecision;
             results[i] = written switch
             {
                 OutcomeWrite.Recorded or OutcomeWrite.Unchanged => new OutcomeResult(StatusCodes.Status200OK, id),
@@ -91,6 +95,13 @@ public sealed class OutcomesModule : ICarterModule
 
     /// <summary>How far in the future an observedAt may be: the clocks of the lender's systems and of this server differ a little.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(5);
+
+    /// <summary>The rule of both amounts (interestReceived, lossAmount): one definition, named in every 400.</summary>
+    public static readonly string AmountRule = $"Each amount must be a finite JSON number from 0 to {OutcomeAmounts.Max:0} in the model's currency, or null (not given)";
+
+    private const string LossOnRepaidRule = "is only for a defaulted loan (defaulted: true): a repaid loan wrote nothing off";
+
+    private static bool IsAmount(double value) => double.IsFinite(value) && value >= 0 && value <= OutcomeAmounts.Max;
 
     private const string BeforeDecisionRule = "must not be before the decision's time (decidedAt): an outcome follows its decision";
 
@@ -175,6 +186,7 @@ public sealed class OutcomesModule : ICarterModule
         string? applicationId = null;
         bool? defaulted = null;
         DateTimeOffset? observedAt = null;
+        double? interestReceived = null, lossAmount = null;
         var valid = true;
         var badId = false;
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -237,6 +249,23 @@ public sealed class OutcomesModule : ICarterModule
                     errors.Add(field, "must be an RFC 3339 date-time string with an offset, e.g. 2026-03-01T00:00:00Z");
                     valid = false;
                     break;
+                case "interestReceived" or "lossAmount" when p.Value.ValueKind == JsonValueKind.Null:
+                    break;
+                case "interestReceived" or "lossAmount" when p.Value.ValueKind == JsonValueKind.Number && p.Value.TryGetDouble(out var amount) && IsAmount(amount):
+                    if (p.Name == "interestReceived")
+                    {
+                        interestReceived = amount;
+                    }
+                    else
+                    {
+                        lossAmount = amount;
+                    }
+
+                    break;
+                case "interestReceived" or "lossAmount":
+                    errors.Add(field, AmountRule);
+                    valid = false;
+                    break;
                 default:
                     errors.Add(field, "is not a known field; unknown fields are rejected");
                     valid = false;
@@ -267,6 +296,12 @@ public sealed class OutcomesModule : ICarterModule
             valid = false;
         }
 
-        return valid ? new OutcomeRequest(decisionId, applicationId, defaulted!.Value, observedAt!.Value) : null;
+        if (lossAmount is not null && defaulted == false)
+        {
+            errors.Add(prefix + "lossAmount", LossOnRepaidRule);
+            valid = false;
+        }
+
+        return valid ? new OutcomeRequest(decisionId, applicationId, defaulted!.Value, observedAt!.Value, interestReceived, lossAmount) : null;
     }
 }

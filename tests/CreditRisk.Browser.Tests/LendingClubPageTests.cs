@@ -48,7 +48,14 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
         var expected = await FormFiller.ScoreViaApiAsync(fixture.Http, example);
         Assert.Equal(expected.Decision == Decisions.Approve ? "Approve" : "Reject", await page.Locator("#decision").InnerTextAsync());
         Assert.Equal((expected.ProbabilityOfDefault * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", await page.Locator("#pd-value").InnerTextAsync());
-        Assert.Contains(spec.Title, await page.Locator("#load-status").InnerTextAsync(), StringComparison.Ordinal);
+        // The header and footer say each loan is decided on its own money, not the card's fallback threshold and 5:1.
+        var status = await page.Locator("#load-status").InnerTextAsync();
+        Assert.Contains(spec.Title, status, StringComparison.Ordinal);
+        Assert.Contains("each loan decided on its own money (USD)", status, StringComparison.Ordinal);
+        Assert.DoesNotContain("decision threshold", status, StringComparison.Ordinal);
+        var footer = await page.Locator("#footer-dataset").InnerTextAsync();
+        Assert.Contains("expected profit is positive", footer, StringComparison.Ordinal);
+        Assert.DoesNotContain("Cost of approving a defaulter", footer, StringComparison.Ordinal);
 
         // The money of this loan beside the PD, as the API gives it: its own break-even threshold, dollars, points.
         var money = expected.Money!;

@@ -32,9 +32,16 @@ export function showModel(model) {
     if (value === undefined || value === null || value === '' || String(value).includes('NaN')) continue;
     list.append(el('div', {}, el('dt', {}, term), el('dd', {}, value)));
   }
-  $('#load-status').textContent = `${model.title} · model ${model.version} · decision threshold ${percent(model.threshold)}`;
-  $('#footer-dataset').textContent =
-    `${model.title}. Cost of approving a defaulter: ${model.costFalseNegative}; of rejecting a good payer: ${model.costFalsePositive}.`;
+  // With loan-level economics each loan has its own threshold and its own money; the card's constant threshold and
+  // 5:1 weights are only the fallback for a loan whose economics cannot be computed, so saying them here would mislead.
+  const loan = model.economics?.basis === 'loan';
+  $('#load-status').textContent = `${model.title} · model ${model.version} · ` + (loan
+    ? `each loan decided on its own money (${model.economics.currency}), its own threshold`
+    : `decision threshold ${percent(model.threshold)}`);
+  $('#footer-dataset').textContent = loan
+    ? `${model.title}. Each loan is approved when its expected profit is positive: the margin it would earn if repaid against the loss if it defaults, both from its own amount, rate and term (in ${model.economics.currency}); ` +
+      `a loan whose economics cannot be computed is decided at ${percent(model.threshold)}.`
+    : `${model.title}. Cost of approving a defaulter: ${model.costFalseNegative}; of rejecting a good payer: ${model.costFalsePositive}.`;
   $('#batch-columns').textContent = model.features.map((f) => f.name).join(', ');
   showAccepted(model.features);
 }

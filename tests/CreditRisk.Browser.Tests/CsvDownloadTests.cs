@@ -79,8 +79,8 @@ public sealed class CsvDownloadTests(BrowserFixture fixture)
 
     private static string Quote(string cell) => "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
-    /// <summary>The file as a spreadsheet would split it: RFC 4180 quoting, nothing trimmed.</summary>
-    private static List<string[]> Parse(string csv)
+    /// <summary>The file as a spreadsheet would split it: RFC 4180 quoting, nothing trimmed (the page's download tests share it).</summary>
+    internal static List<string[]> Parse(string csv)
     {
         using var reader = Sep.Reader(o => o with { HasHeader = false, Unescape = true, DisableColCountCheck = true }).FromText(csv);
         var rows = new List<string[]>();

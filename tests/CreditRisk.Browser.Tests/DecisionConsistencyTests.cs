@@ -4,7 +4,6 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using CreditRisk.Contracts;
 using Microsoft.Playwright;
-using nietras.SeparatedValues;
 
 namespace CreditRisk.Browser.Tests;
 
@@ -121,7 +120,7 @@ public sealed class DecisionConsistencyTests(BrowserFixture fixture)
         await page.Locator("#batch-result").WaitForAsync();
         var download = await page.RunAndWaitForDownloadAsync(() =>
             page.GetByRole(AriaRole.Button, new() { Name = "Download results as CSV" }).ClickAsync());
-        var lines = Parse(await File.ReadAllTextAsync(await download.PathAsync()));
+        var lines = CsvDownloadTests.Parse(await File.ReadAllTextAsync(await download.PathAsync()));
 
         // The API's own columns (CsvBatch.ResultColumns), the id and the reasons among them.
         var header = lines[0];
@@ -130,7 +129,7 @@ public sealed class DecisionConsistencyTests(BrowserFixture fixture)
         var decision = Array.IndexOf(header, "decision");
         var reasons = Array.IndexOf(header, "reasons");
         Assert.True(id > 0 && reasons > 0, $"header: {string.Join(",", header)}");
-        Assert.Equal(rows.Count + 1, lines.Length);
+        Assert.Equal(rows.Count + 1, lines.Count);
         Assert.All(lines.Skip(1), cells => Assert.True(Guid.TryParse(cells[id], out _), $"decisionId '{cells[id]}'"));
         Assert.Contains(lines.Skip(1), cells => cells[decision] == Decisions.Reject);
         // Every reject names its reasons in words (not only their codes), an approve none.
@@ -143,24 +142,5 @@ public sealed class DecisionConsistencyTests(BrowserFixture fixture)
         using var record = await keyed.GetAsync(new Uri($"api/v1/decisions/{lines[1][id]}", UriKind.Relative));
         Assert.Equal(System.Net.HttpStatusCode.OK, record.StatusCode);
         Assert.Empty(browser.ConsoleErrors);
-    }
-
-    /// <summary>The file as a spreadsheet would split it (RFC 4180 quoting).</summary>
-    private static string[][] Parse(string csv)
-    {
-        using var reader = Sep.Reader(o => o with { HasHeader = false, Unescape = true, DisableColCountCheck = true }).FromText(csv);
-        var rows = new List<string[]>();
-        foreach (var row in reader)
-        {
-            var cells = new string[row.ColCount];
-            for (var c = 0; c < cells.Length; c++)
-            {
-                cells[c] = row[c].ToString();
-            }
-
-            rows.Add(cells);
-        }
-
-        return [.. rows];
     }
 }

@@ -41,8 +41,9 @@ public sealed record ReportFacts(
     /// <summary>The recalibration step the pre-registered rule added, or null.</summary>
     public Platt? Recalibration => Chosen.Candidate.Recalibration;
 
-    /// <summary>Nested-CV calibration of what ships: the recalibrated variant's when the rule added the step.</summary>
-    public CalibrationReport? ShippedNestedCalibration => Recalibration is null ? NestedCalibration : NestedRecalibrated;
+    /// <summary>Nested-CV calibration of what ships: the procedure's, whose PDs carry the recalibration decision of each
+    /// outer training set (issue 31), so the same whether or not the rule fired on all rows.</summary>
+    public CalibrationReport? ShippedNestedCalibration => NestedCalibration;
 
     public double AcceptAllCost => Costs.FalseNegative * BadRate;
 

@@ -18,7 +18,11 @@ public sealed record TrainingOutcome(
     FittedModel Model,
     NestedCvResult? Nested,
     double WallSeconds,
-    string OutputDirectory);
+    string OutputDirectory)
+{
+    /// <summary>The reference applicant (partial dependence, found once for the card and the report); null = find it again.</summary>
+    public CreditRecord? Reference { get; init; }
+}
 
 /// <summary>The trainer's two commands, each a list of steps.</summary>
 public static class TrainerRun
@@ -94,6 +98,7 @@ public static class TrainerRun
         // 6. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
         step("export the ONNX file");
         var cardClock = Stopwatch.StartNew();
+        var reference = ReferenceValues.FindRecord(model, data.Rows);
         var card = new ModelCard
         {
             CardVersion = ModelCard.CurrentVersion,
@@ -112,7 +117,7 @@ public static class TrainerRun
             TrainingDataSha256 = data.Sha256,
             Seed = options.Seed,
             ExcludedFeatures = [.. spec.Protected.Select(f => f.Name)],
-            ReferenceApplicant = ReferenceValues.Find(model, data.Rows),
+            ReferenceApplicant = ReferenceValues.Values(spec, reference),
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
             Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
@@ -138,7 +143,7 @@ public static class TrainerRun
 
         // 7. Report.
         step("write the report");
-        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
+        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output) { Reference = reference };
         if (!options.NoReport)
         {
             progress.Time("write the report", () => ReportWriter.Write(options, data, outcome, clock.Elapsed));

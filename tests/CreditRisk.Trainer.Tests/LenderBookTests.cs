@@ -192,5 +192,11 @@ public sealed class LenderBookTests(LenderBook book) : IClassFixture<LenderBook>
         Assert.NotEmpty(names);
         Assert.All(names, name => Assert.Contains(lines, l => l.Contains(name, StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Length > 80);
+
+        // Issue 31: in a log, progress is plain lines with elapsed time and ETA (no bar), ending at the last step, and
+        // the run says where its time went.
+        Assert.DoesNotContain('\u2501', stdout);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Cross-validating 1 candidates \(5-fold × 1\): 5/5 \(100 %\), elapsed \d+:\d\d, ETA 0:00"));
+        Assert.Contains(lines, l => l.Contains("refit on all rows", StringComparison.Ordinal) && l.Contains('%'));
     }
 }

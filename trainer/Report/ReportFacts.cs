@@ -60,7 +60,7 @@ public sealed record ReportFacts(
         var nested = outcome.Nested;
         var fairness = Report.Fairness.Outcomes(spec, data.Rows, chosen.OutOfFold, chosen.Best.Threshold, costs, options.MinGroupSize);
         var training = new Training(spec, options.Seed);
-        var reference = ReferenceValues.FindRecord(outcome.Model, data.Rows);
+        var reference = outcome.Reference ?? ReferenceValues.FindRecord(outcome.Model, data.Rows);
         var reasons = Explanations.ReasonFrequencies(outcome.Model, reference, data.Rows, chosen.Best.Threshold, out var rejects);
         return new ReportFacts(
             options,

@@ -23,11 +23,14 @@ public sealed class Training(DatasetSpec spec, int seed)
     public MLContext NewContext() => new(seed: Seed);
 
     /// <summary>Fits a candidate, or every member of an ensemble.</summary>
-    public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows) =>
-        new(Spec, candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)])
-        {
-            Recalibration = candidate.Recalibration,
-        };
+    public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows)
+    {
+        // Members at once (up to FoldsAtOnce): each fit has its own seeded context and its own slot.
+        IReadOnlyList<Candidate> members = candidate.Kind == LearnerKind.Ensemble ? candidate.Members : [candidate];
+        var fitted = new ITransformer[members.Count];
+        Parallel.For(0, members.Count, new ParallelOptions { MaxDegreeOfParallelism = FoldsAtOnce }, m => fitted[m] = Fit(members[m], rows));
+        return new(Spec, fitted) { Recalibration = candidate.Recalibration };
+    }
 
     public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
     {

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Training time and how it grows with data: times the full trainer run (the default command: cross-validate every
-# candidate, select, refit, export ONNX, report) on german.data replicated 1×, 10× and 50×. Replica 0 is the file as
-# is; each further replica jitters the continuous numerics (duration ±10 %, amount ±10 %, age ±2 years, clamped to the
-# contract's ranges) so rows are not exact duplicates. Replicated files and trainer outputs go to a temp dir, never
-# to artifacts/. Prints a table rows vs seconds.
+# Training time and memory as the book grows (issue 31): Lending Club resampled with jitter (benchmarks/resample.py:
+# rows drawn with replacement, every number x U(0.98, 1.02), clamped to the spec's ranges) at each size in SIZES, then
+# the ONE documented command, `trainer --dataset <spec>`, which selects, makes the nested estimate (resampling by the
+# registered rule for n rows), refits, exports and reports. Records the wall time and peak RSS of the whole command,
+# the estimate's own time and interval width (from its output), and the phase table (where the time went).
+# Generated data and outputs go to a temp dir, never into the repository. The machine is shared: the load average
+# before and after each run is printed with the figures.
 #
-# Env: SCALES ("1 10 50")  TRAINER_ARGS (extra trainer options, e.g. "--quick" or "--no-report")  KEEP (1 keeps the temp dir)
+# Env: SIZES ("10000 100000")  TRAINER_ARGS (extra trainer options, e.g. "--no-report")  KEEP (1 keeps the temp dir)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-SCALES=${SCALES:-"1 10 50"}
+SIZES=${SIZES:-"10000 100000"}
 TRAINER_ARGS=${TRAINER_ARGS:-}
 out=$root/benchmarks/results
 mkdir -p "$out"
@@ -19,55 +21,39 @@ work=$(mktemp -d)
 echo "building the trainer (Release)…"
 dotnet build trainer -c Release -v q -nologo >/dev/null
 
-replicate() { # scale file
-  python3 - "$root/data/german-credit/german.data" "$1" "$2" <<'PY'
-import random, sys
-src, scale, dst = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-rows = [l.split() for l in open(src) if l.strip()]
-rng = random.Random(42)
-clamp = lambda v, lo, hi: max(lo, min(hi, v))
-with open(dst, "w") as f:
-    for k in range(scale):
-        for r in rows:
-            r = list(r)
-            if k > 0:
-                r[1] = str(clamp(round(int(r[1]) * rng.uniform(0.9, 1.1)), 1, 120))       # durationMonths
-                r[4] = str(clamp(round(int(r[4]) * rng.uniform(0.9, 1.1)), 1, 1000000))   # creditAmount
-                r[12] = str(clamp(int(r[12]) + rng.randint(-2, 2), 18, 100))              # age
-            f.write(" ".join(r) + "\n")
-PY
-}
-
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 results=()
-for s in $SCALES; do
-  data=$work/german-x$s.data
-  replicate "$s" "$data"
-  n=$(wc -l <"$data")
-  echo "training on $n rows (${s}×)…"
+for n in $SIZES; do
+  python3 benchmarks/resample.py "$n" "$work/lc-$n"
+  load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+  echo "training on $n rows (load average $load_before)…"
+  log=$out/training-$n.log
   start=$(date +%s.%N)
   # Exactly the documented command; --no-build so the (already built) compile is not timed.
-  /usr/bin/time -f '%M' -o "$work/rss-$s" \
-    dotnet run --project trainer -c Release --no-build -- --data "$data" --out "$work/out-x$s" $TRAINER_ARGS >"$out/training-x$s.log" 2>&1 \
-    || { tail -n 30 "$out/training-x$s.log"; exit 1; }
+  /usr/bin/time -f '%M' -o "$work/rss-$n" \
+    dotnet run --project trainer -c Release --no-build -- --dataset "$work/lc-$n/dataset.json" --out "$work/out-$n" $TRAINER_ARGS >"$log" 2>&1 \
+    || { tail -n 30 "$log"; exit 1; }
   end=$(date +%s.%N)
-  secs=$(python3 -c "print(f'{$end - $start:.1f}')")
-  rss=$(python3 -c "print(round(int(open('$work/rss-$s').read().split()[-1]) / 1024))")
-  results+=("$s $n $secs $rss")
-  echo "  ${secs} s, peak RSS ${rss} MiB"
+  load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+  secs=$(python3 -c "print(f'{$end - $start:.0f}')")
+  rss=$(python3 -c "print(round(int(open('$work/rss-$n').read().split()[-1]) / 1024))")
+  # "Estimate: 0.262 per applicant (95 % CI a – b, width w), K-fold × R outer (...), S s."
+  estimate=$(grep -o 'Estimate: .*' "$log" | head -1 || true)
+  est_secs=$(sed -n 's/.*, \([0-9.]*\) s\.$/\1/p' <<<"$estimate")
+  width=$(sed -n 's/.*width \([0-9.]*\)).*/\1/p' <<<"$estimate")
+  outer=$(sed -n 's/.*), \([0-9]*-fold × [0-9]*\) outer.*/\1/p' <<<"$estimate")
+  results+=("$n|$secs|$rss|${est_secs:-–}|${outer:-–}|${width:-–}|$load_before → $load_after")
+  echo "  ${secs} s, peak RSS ${rss} MiB; estimate ${est_secs:-–} s (${outer:-–} outer, CI width ${width:-–})"
+  sed -n '/│ phase/,/└/p' "$log"
 done
-echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 {
 echo
-echo "Trainer: dotnet run --project trainer -c Release --no-build -- --data <file> --out <tmp> ${TRAINER_ARGS}"
+echo "Command: trainer --dataset <Lending Club resampled, n rows> ${TRAINER_ARGS} (one run each, $(nproc) cores)"
 echo
-echo "| data | rows | seconds | seconds / 1000 rows | vs 1× | peak RSS MiB |"
-echo "|---|---:|---:|---:|---:|---:|"
-base=""
+echo "| rows | whole command, s | peak RSS MiB | of which the estimate, s | outer resampling | 95 % CI width (cost / applicant) | load average before → after |"
+echo "|---:|---:|---:|---:|---|---:|---|"
 for r in "${results[@]}"; do
-  read -r s n secs rss <<<"$r"
-  [ -n "$base" ] || base=$secs
-  python3 -c "print(f'| {$s}× | {$n:,} | {$secs:.1f} | {$secs / $n * 1000:.2f} | {$secs / $base:.1f}× | {$rss} |')"
+  IFS='|' read -r n secs rss est outer width load <<<"$r"
+  echo "| $(printf "%'d" "$n") | $secs | $rss | $est | $outer | $width | $load |"
 done
 } | tee "$out/training.md"

@@ -86,7 +86,9 @@ public sealed record DecisionEconomics(string Basis, string? Currency, IReadOnly
         : new(Constant, null, ModelMetadataKeys.Outputs);
 }
 
-/// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.</summary>
+/// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.
+/// <see cref="OuterFolds"/> 0 means the model has no estimate (trained with <c>--no-estimate</c>): the figures are then
+/// the selection CV's, optimistic because they chose the model, and must not be called nested.</summary>
 public sealed record CrossValidatedCost(
     double CostPerApplicant,
     double Ci95Low,

@@ -21,9 +21,10 @@ public static class TrainerCommandLine
     private static readonly Option<string> Dataset = new("--dataset") { Description = "data set spec (JSON; its CSV path is relative to it)", DefaultValueFactory = _ => TrainerOptions.DefaultDataset };
     private static readonly Option<int> Seed = new("--seed") { Description = "random seed", DefaultValueFactory = _ => 42 };
     private static readonly Option<string?> Out = new("--out") { Description = "output directory (default artifacts/<spec name>)" };
-    private static readonly Option<bool> Nested = new("--nested") { Description = "run the nested cross-validation only and write <out>/nested-cv.json (minutes)" };
-    private static readonly Option<int> NestedRepeats = new("--nested-repeats") { Description = "outer repeats of the nested CV", DefaultValueFactory = _ => 10 };
-    private static readonly Option<int> Repeats = new("--repeats") { Description = "repeats of the selection CV", DefaultValueFactory = _ => 2 };
+    private static readonly Option<bool> Nested = new("--nested") { Description = "run only the estimate (nested cross-validation) and write <out>/nested-cv.json; the default run does it too" };
+    private static readonly Option<bool> NoEstimate = new("--no-estimate") { Description = "fast path: skip the estimate; the model card then says it has none (outerFolds 0, the optimistic selection-CV cost)" };
+    private static readonly Option<int> NestedRepeats = new("--nested-repeats") { Description = "outer repeats of the estimate (default: by the number of rows, docs/preregistration.md)" };
+    private static readonly Option<int> Repeats = new("--repeats") { Description = "repeats of the selection CV (default: by the number of rows, docs/preregistration.md)" };
     private static readonly Option<bool> Quick = new("--quick") { Description = "one candidate per learner family, one repeat (tests)" };
     private static readonly Option<LearnerKind?> Family = new("--family") { Description = "only this learner family's candidates (LightGbm, FastTree, FastForest, LogisticRegression): a single-family model, e.g. a challenger" };
     private static readonly Option<double> Smoothing = new("--smoothing") { Description = "cost-curve smoothing for threshold and selection, share of rows each side", DefaultValueFactory = _ => 0.03 };
@@ -42,7 +43,7 @@ public static class TrainerCommandLine
     {
         var root = new RootCommand("CreditRisk trainer: cross-validate, select, refit, export ONNX and report for the data set a spec describes.")
         {
-            Dataset, Seed, Out, Nested, NestedRepeats, Repeats, Quick, Family, Smoothing, MinGroupSize, NoReport,
+            Dataset, Seed, Out, Nested, NoEstimate, NestedRepeats, Repeats, Quick, Family, Smoothing, MinGroupSize, NoReport,
         };
         root.SetAction(result => Guard(step =>
         {
@@ -129,6 +130,7 @@ public static class TrainerCommandLine
             Seed = result.GetValue(Seed),
             OutputRoot = result.GetValue(Out),
             Nested = result.GetValue(Nested),
+            NoEstimate = result.GetValue(NoEstimate),
             Quick = quick,
             Family = result.GetValue(Family),
             // --quick means one repeat unless a count is given.

@@ -26,13 +26,48 @@ public sealed record TrainerOptions
     public IReadOnlyList<Candidate> Grid() =>
         Family is { } family ? [.. Candidate.Grid(Quick).Where(c => c.Kind == family)] : Candidate.Grid(Quick);
 
-    /// <summary>Run the nested cross-validation (its own command) and write <c>nested-cv.json</c>.</summary>
+    /// <summary>Run only the nested cross-validation and write <c>nested-cv.json</c> (the default run does it too, first).</summary>
     public bool Nested { get; init; }
+
+    /// <summary>Skip the estimate (the fast path): the card then says plainly it has none (<c>outerFolds</c> 0).</summary>
+    public bool NoEstimate { get; init; }
 
     public int Folds { get; init; } = 5;
     public double Smoothing { get; init; } = 0.03;
-    public int Repeats { get; init; } = 2;
-    public int NestedRepeats { get; init; } = 10;
+
+    /// <summary>Repeats of the selection CV; 0 = by the book's size (<see cref="Selection.Resampling.For"/>).</summary>
+    public int Repeats { get; init; }
+
+    /// <summary>Outer repeats of the estimate; 0 = by the book's size.</summary>
+    public int NestedRepeats { get; init; }
+
+    /// <summary>The resampling of this run, once <see cref="ResolvedFor"/> has filled it from the row count.</summary>
+    public Resampling Resampling { get; private init; } = Resampling.For(0);
+
+    /// <summary>Says whether the resampling is the registered rule's or the command line's (the report states it).</summary>
+    public string ResamplingSource { get; private init; } = "";
+
+    /// <summary>The options for a book of <paramref name="rows"/> rows: repeats not given on the command line follow
+    /// the registered rule (docs/preregistration.md, issue 31).</summary>
+    public TrainerOptions ResolvedFor(int rows)
+    {
+        var rule = Resampling.For(rows);
+        var resampling = rule with
+        {
+            Folds = Folds,
+            Repeats = Repeats > 0 ? Repeats : rule.Repeats,
+            OuterRepeats = NestedRepeats > 0 ? NestedRepeats : rule.OuterRepeats,
+        };
+        return this with
+        {
+            Repeats = resampling.Repeats,
+            NestedRepeats = resampling.OuterRepeats,
+            Resampling = resampling,
+            ResamplingSource = resampling == rule
+                ? $"the registered rule for {rows:N0} rows"
+                : $"set on the command line; the registered rule for {rows:N0} rows is selection {rule.Folds}-fold × {rule.Repeats}, outer {rule.OuterFolds}-fold × {rule.OuterRepeats}",
+        };
+    }
 
     /// <summary>Fairness report: a protected attribute's group with fewer applicants is suppressed (no figures, not in the verdict).</summary>
     public int MinGroupSize { get; init; } = Report.Fairness.DefaultMinGroupSize;

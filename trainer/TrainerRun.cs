@@ -18,7 +18,11 @@ public sealed record TrainingOutcome(
     FittedModel Model,
     NestedCvResult? Nested,
     double WallSeconds,
-    string OutputDirectory);
+    string OutputDirectory)
+{
+    /// <summary>The reference applicant (partial dependence, found once for the card and the report); null = find it again.</summary>
+    public CreditRecord? Reference { get; init; }
+}
 
 /// <summary>The trainer's two commands, each a list of steps.</summary>
 public static class TrainerRun
@@ -28,22 +32,25 @@ public static class TrainerRun
     {
         var step = onStep ?? (_ => { });
         var clock = Stopwatch.StartNew();
+        var progress = new Progress();
 
         // 1. Load: the spec (schema + rules), then its CSV through it: aliases → values, missing tokens → missing.
+        //    The resampling follows from the row count (docs/preregistration.md, issue 31) unless the command line set it.
         step(LoadStep);
-        var data = CreditData.Load(options.DatasetPath);
+        var data = progress.Time("load the spec and data", () => CreditData.Load(options.DatasetPath));
+        options = options.ResolvedFor(data.Rows.Count);
         var spec = data.Spec;
         var output = options.OutputFor(spec);
         Directory.CreateDirectory(output);
         var costs = CostMatrix.Of(spec);
         var isBad = data.Rows.Select(r => r.IsBad).ToArray();
         var grid = options.Grid();
-        var training = new Training(spec, options.Seed);
+        var training = new Training(spec, options.Seed) { FoldsAtOnce = Training.Cores };
 
         // 2. Cross-validate every candidate on the same stratified, repeated folds.
         step("cross-validate the candidates");
         var folds = CrossValidation.StratifiedFolds(isBad, options.Folds, options.Repeats, options.Seed);
-        var results = WithProgress("Cross-validating candidates", grid.Count * folds.Count, tick =>
+        var results = progress.Run($"Cross-validating {grid.Count} candidates ({options.Folds}-fold × {options.Repeats})", grid.Count * folds.Count, tick =>
             grid.Select((c, i) => CandidateResult.Evaluate(i, c, training.OutOfFold(c, data.Rows, folds, tick), isBad, costs, options.Smoothing)).ToArray());
 
         // 3. Select (docs/preregistration.md): in each learner family the candidate with the lowest pooled out-of-fold
@@ -52,6 +59,7 @@ public static class TrainerRun
         //    With loan-level economics (issue 28) each family's winner is the candidate with the most out-of-fold money
         //    under the per-loan rule instead; the constant-cost threshold below is then the fallback only.
         step("select the members and the threshold");
+        var selectClock = Stopwatch.StartNew();
         var money = Money.Of(spec, data.Rows);
         var scores = money.LoanLevel
             ? results.Select(r => new CandidateScore(r.Index, r.Candidate.Name, -NestedCv.MoneyPerApplicant(r.OutOfFold, isBad, money), double.NaN)).ToArray()
@@ -60,28 +68,37 @@ public static class TrainerRun
         var ensemble = Candidate.MeanOf(members.Select(m => m.Candidate).ToArray());
         var outOfFold = FittedModel.Mean(members.Select(m => m.OutOfFold).ToArray());
 
-        //    Nested CV is its own command (minutes); its cached result is reported when it matches this run.
-        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
-        var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
-
-        //    Recalibrate only if the pre-registered rule says so, judged on the nested CV's outer-fold PDs: Platt on the
-        //    ensemble's out-of-fold PDs, and the threshold then chosen on the recalibrated ones.
-        if (nested is not null && CalibrationReport.Of(nested.Money?.ModelPd ?? nested.ProcedurePd, isBad).Miscalibrated)
+        //    Recalibrate only if the registered rule fires on the ensemble's own out-of-fold PDs (issue 31): decided here,
+        //    never by the estimate, so the estimate below cannot change the model. Platt on the pooled out-of-fold PDs,
+        //    and the threshold then chosen on the recalibrated ones.
+        if (RecalibrationRule.Decide(outOfFold, isBad) is { } platt)
         {
-            var (pooledPd, pooledBad) = CandidateResult.Pool(outOfFold, isBad);
-            var platt = Platt.Fit(pooledPd, pooledBad);
             ensemble = ensemble with { Recalibration = platt };
             outOfFold = [.. outOfFold.Select(platt.Apply)];
         }
 
         var chosen = CandidateResult.Evaluate(grid.Count, ensemble, outOfFold, isBad, costs, options.Smoothing);
+        progress.Add("select the members, recalibration and threshold", selectClock.Elapsed.TotalSeconds);
 
-        // 4. Refit every member on all rows.
+        // 4. The honest estimate, before the model is written (one command, right by construction): nested CV of the
+        //    whole procedure, reused from nested-cv.json when its fingerprint matches; skipped only on --no-estimate.
+        var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
+        var nested = NestedCvResult.TryLoad(Path.Combine(output, NestedFile), fingerprint);
+        if (nested is null && !options.NoEstimate)
+        {
+            step("estimate the cost (nested cross-validation)");
+            nested = RunNested(options, data, grid, fingerprint, progress);
+            File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(nested, NestedCvResult.Json) + "\n");
+        }
+
+        // 5. Refit every member on all rows.
         step("refit on all rows");
-        var model = training.FitModel(chosen.Candidate, data.Rows);
+        var model = progress.Time("refit on all rows", () => training.FitModel(chosen.Candidate, data.Rows));
 
-        // 5. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
+        // 6. Export: one ONNX file with the card in its metadata, proven against ONNX Runtime; golden rows.
         step("export the ONNX file");
+        var cardClock = Stopwatch.StartNew();
+        var reference = ReferenceValues.FindRecord(model, data.Rows);
         var card = new ModelCard
         {
             CardVersion = ModelCard.CurrentVersion,
@@ -91,6 +108,8 @@ public static class TrainerRun
             Threshold = chosen.Best.Threshold,
             CostFalseNegative = costs.FalseNegative,
             CostFalsePositive = costs.FalsePositive,
+            // outerFolds 0 says plainly there is no estimate: the figure is then the optimistic selection CV's, and
+            // every reader (report, page, monitoring) calls it that.
             NestedCv = nested is null
                 ? new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0)
                 : new CrossValidatedCost(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High, nested.ProcedureAuc, nested.OuterFolds, nested.Repeats),
@@ -98,42 +117,49 @@ public static class TrainerRun
             TrainingDataSha256 = data.Sha256,
             Seed = options.Seed,
             ExcludedFeatures = [.. spec.Protected.Select(f => f.Name)],
-            ReferenceApplicant = ReferenceValues.Find(model, data.Rows),
+            ReferenceApplicant = ReferenceValues.Values(spec, reference),
             ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
             ImputedValues = Imputation.Means(spec, data.Rows),
             Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
             Economics = DecisionEconomics.Of(spec),
         };
-        var ml = training.NewContext();
-        var graph = OnnxEconomics.Append(OnnxExport.Convert(ml, model, data.Rows), spec, card.Threshold);
-        var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
-        var goldenRecords = golden.Select(g => g.Record).ToArray();
-        OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
-        var provenance = SourceCommit.ProvenanceOf(output);
-        var onnx = ModelFile.WithMetadata(graph, card, provenance);
-        OnnxExport.Verify(onnx, model, goldenRecords, card.Threshold);
-        File.WriteAllBytes(Path.Combine(output, "model.onnx"), onnx);
-        File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, onnx));
-        File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold, Money.Of(spec, goldenRecords)));
-        ServingConfigs.Write(Path.Combine(output, "model.onnx"));
+        progress.Add("the card: reference applicant, monitoring baseline", cardClock.Elapsed.TotalSeconds);
+        var onnx = progress.Time("export and verify the ONNX file", () =>
+        {
+            var ml = training.NewContext();
+            var graph = OnnxEconomics.Append(OnnxExport.Convert(ml, model, data.Rows), spec, card.Threshold);
+            var golden = Golden.Rows(spec, data.Rows, TreeSplits.Find(model));
+            var goldenRecords = golden.Select(g => g.Record).ToArray();
+            OnnxExport.Verify(graph, model, goldenRecords, card.Threshold);
+            var provenance = SourceCommit.ProvenanceOf(output);
+            var file = ModelFile.WithMetadata(graph, card, provenance);
+            OnnxExport.Verify(file, model, goldenRecords, card.Threshold);
+            File.WriteAllBytes(Path.Combine(output, "model.onnx"), file);
+            File.WriteAllText(Path.Combine(output, "model.json"), ModelFile.SidecarJson(card, provenance, file));
+            File.WriteAllText(Path.Combine(output, "golden.json"), Golden.ToJson(spec, golden, model.Predict(goldenRecords), card.Threshold, Money.Of(spec, goldenRecords)));
+            ServingConfigs.Write(Path.Combine(output, "model.onnx"));
+            return file;
+        });
 
-        // 6. Report.
+        // 7. Report.
         step("write the report");
-        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output);
+        var outcome = new TrainingOutcome(results, members, chosen, card, model, nested, Math.Round(clock.Elapsed.TotalSeconds, 1), output) { Reference = reference };
         if (!options.NoReport)
         {
-            ReportWriter.Write(options, data, outcome, clock.Elapsed);
+            progress.Time("write the report", () => ReportWriter.Write(options, data, outcome, clock.Elapsed));
         }
 
         PrintSummary(outcome, clock.Elapsed);
+        progress.Print();
         if (nested is null)
         {
-            AnsiConsole.MarkupLine($"[yellow]No nested-CV results for this configuration in {Markup.Escape(output)}/{NestedFile}; " +
-                "the card carries the (optimistic) selection-CV cost with outerFolds = 0. Run with --nested first.[/]");
+            AnsiConsole.MarkupLine("[yellow]No estimate (--no-estimate): the card carries the optimistic selection-CV cost with outerFolds = 0, " +
+                "and the report, the page and the monitoring page say so. Run without --no-estimate for the nested estimate.[/]");
         }
 
         // Last, what the run produced: the version the server will report (ModelIdentity: graph and card, not the commit) and the files.
         var written = ModelFiles.Concat(options.NoReport ? [] : ReportFiles)
+            .Concat(nested is null ? [] : [NestedFile])
             .Concat(!options.NoReport && spec.Costs.Loan is not null && nested?.Money is not null ? [Charts.ProfitFile] : [])
             .Select(f => Path.Combine(output, f));
         AnsiConsole.MarkupLine($"Model version [green]{ModelFile.VersionOf(onnx, card)}[/] ({Markup.Escape(spec.Name)}). Wrote:");
@@ -143,6 +169,18 @@ public static class TrainerRun
         }
 
         return outcome with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+    }
+
+    /// <summary>The nested CV of the procedure with the resampling of <paramref name="options"/> (resolved for the book's size).</summary>
+    private static NestedCvResult RunNested(TrainerOptions options, CreditData data, IReadOnlyList<Candidate> grid, string fingerprint, Progress progress)
+    {
+        var resampling = options.Resampling;
+        var result = progress.Run($"Nested CV ({resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer, {NestedCv.InnerFolds}-fold × {resampling.Repeats} inner)",
+            resampling.OuterFolds * resampling.OuterRepeats,
+            tick => NestedCv.Run(data.Rows, grid, new Training(data.Spec, options.Seed), resampling, options.Smoothing, fingerprint, tick));
+        AnsiConsole.MarkupLine($"Estimate: {result.Procedure.Mean:F3} per applicant (95 % CI {result.Procedure.Ci95Low:F3} – {result.Procedure.Ci95High:F3}, width {result.Procedure.Ci95High - result.Procedure.Ci95Low:F3}), " +
+            $"{resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer ({Markup.Escape(options.ResamplingSource)}), {result.WallSeconds:F1} s.");
+        return result;
     }
 
     public const string NestedFile = "nested-cv.json";
@@ -158,14 +196,13 @@ public static class TrainerRun
         var step = onStep ?? (_ => { });
         step(LoadStep);
         var data = CreditData.Load(options.DatasetPath);
+        options = options.ResolvedFor(data.Rows.Count);
         var output = options.OutputFor(data.Spec);
         Directory.CreateDirectory(output);
         var grid = options.Grid();
-        var training = new Training(data.Spec, options.Seed);
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
         step("run the nested cross-validation");
-        var result = WithProgress($"Nested CV ({options.Folds}×{options.NestedRepeats} outer, {NestedCv.InnerFolds}×{options.Repeats} inner)", options.Folds * options.NestedRepeats,
-            tick => NestedCv.Run(data.Rows, grid, training, options.Folds, options.NestedRepeats, options.Repeats, options.Smoothing, fingerprint, tick));
+        var result = RunNested(options, data, grid, fingerprint, new Progress());
         step("write " + NestedFile);
         File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
@@ -214,21 +251,7 @@ public static class TrainerRun
         }
 
         AnsiConsole.MarkupLine($"Nested CV wall time: {result.WallSeconds:F1} s");
-        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, NestedFile))}; the default run reports it.");
-        return result;
-    }
-
-    private static T WithProgress<T>(string title, int steps, Func<Action, T> work)
-    {
-        T result = default!;
-        AnsiConsole.Progress()
-            .AutoClear(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .Start(ctx =>
-            {
-                var task = ctx.AddTask(Markup.Escape(title), maxValue: steps);
-                result = work(() => task.Increment(1));
-            });
+        AnsiConsole.MarkupLine($"Wrote {Markup.Escape(Path.Combine(output, NestedFile))}; the default run reuses it.");
         return result;
     }
 
@@ -247,7 +270,7 @@ public static class TrainerRun
         AnsiConsole.MarkupLine($"Selected [green]{Markup.Escape(outcome.Chosen.Candidate.Name)}[/], threshold {card.Threshold:F4} (Bayes 1/6 = {1 / 6.0:F4}).");
         AnsiConsole.MarkupLine(card.NestedCv.OuterFolds > 0
             ? $"Nested CV ({card.NestedCv.OuterFolds}×{card.NestedCv.Repeats}): {card.NestedCv.CostPerApplicant:F3} per applicant (95 % CI {card.NestedCv.Ci95Low:F3} – {card.NestedCv.Ci95High:F3})."
-            : "Nested CV: not available for this configuration.");
+            : "No nested estimate (--no-estimate): the cost above is the selection CV's, optimistic.");
         AnsiConsole.MarkupLine($"Wall time: {elapsed.TotalSeconds:F1} s");
     }
 }

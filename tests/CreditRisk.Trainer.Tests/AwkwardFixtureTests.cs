@@ -154,7 +154,7 @@ public sealed class AwkwardFixtureTests(AwkwardFixture fixture) : IClassFixture<
     public async Task The_trained_file_is_served_and_scores_a_batch_with_ids_over_http()
     {
         var output = Path.Combine(fixture.Directory, "served");
-        var outcome = TrainerRun.Train(TrainerOptions.Parse(["--quick", "--dataset", fixture.SpecPath, "--out", output, "--no-report"]));
+        var outcome = TrainerRun.Train(TrainerOptions.Parse(["--quick", "--dataset", fixture.SpecPath, "--out", output, "--no-report", "--no-estimate"]));
         var spec = outcome.Card.Dataset;
         var golden = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "golden.json")))!["rows"]!.AsArray();
         var rows = golden.Where(r => (string?)r!["kind"] == "data").Take(30).Concat(golden.Where(r => (string?)r!["kind"] == "missing")).ToArray();

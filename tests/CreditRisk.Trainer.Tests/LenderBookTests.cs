@@ -113,10 +113,20 @@ public sealed class LenderBookTests(LenderBook book) : IClassFixture<LenderBook>
         Assert.Equal(0, TrainerCommandLine.Run(["init", book.CsvPath, "--target", "status", "--bad", "Charged Off", "--out", specPath]));
         var output = Path.Combine(book.Directory, "out");
 
+        // One command (issue 31): the estimate is made before the model is written, and cannot change it: the fast
+        // path (--no-estimate) writes the same graph, and a card that says it has no estimate.
         string[] args = ["--quick", "--family", "LogisticRegression", "--dataset", specPath, "--out", output];
-        TrainerRun.Nested(TrainerOptions.Parse([.. args, "--nested"]));
         var outcome = TrainerRun.Train(TrainerOptions.Parse(args));
         Assert.NotNull(outcome.Nested);
+        Assert.True(File.Exists(Path.Combine(output, TrainerRun.NestedFile)));
+        Assert.Equal((outcome.Nested.Procedure.Mean, outcome.Nested.OuterFolds), (outcome.Card.NestedCv.CostPerApplicant, outcome.Card.NestedCv.OuterFolds));
+        var fast = Path.Combine(book.Directory, "fast");
+        var unestimated = TrainerRun.Train(TrainerOptions.Parse(["--quick", "--family", "LogisticRegression", "--dataset", specPath, "--out", fast, "--no-estimate"]));
+        Assert.Null(unestimated.Nested);
+        Assert.Equal(0, unestimated.Card.NestedCv.OuterFolds);
+        Assert.Equal(File.ReadAllText(Path.Combine(output, "golden.json")), File.ReadAllText(Path.Combine(fast, "golden.json")));
+        Assert.Equal(outcome.Card.Threshold, unestimated.Card.Threshold);
+        Assert.Contains("**no estimate**", File.ReadAllText(Path.Combine(fast, ReportWriter.ReportFile)), StringComparison.Ordinal);
 
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ReportWriter.SummaryFile), Encoding.UTF8));
         var groups = summary.RootElement.GetProperty("fairness").EnumerateArray().Where(g => g.GetProperty("attribute").GetString() == "maritalStatus").ToArray();
@@ -164,7 +174,7 @@ public sealed class LenderBookTests(LenderBook book) : IClassFixture<LenderBook>
         var specPath = Path.Combine(book.Directory, "redirected.json");
         File.WriteAllText(specPath, SpecDraft.ToJson(SpecDraft.FromCsv(book.CsvPath, "Status", ["Charged Off"], [], specPath).Spec));
         var start = new System.Diagnostics.ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "CreditRisk.Trainer"),
-            ["--quick", "--family", "LightGbm", "--no-report", "--dataset", specPath, "--out", Path.Combine(book.Directory, "redirected")])
+            ["--quick", "--family", "LightGbm", "--no-report", "--no-estimate", "--dataset", specPath, "--out", Path.Combine(book.Directory, "redirected")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -182,5 +192,11 @@ public sealed class LenderBookTests(LenderBook book) : IClassFixture<LenderBook>
         Assert.NotEmpty(names);
         Assert.All(names, name => Assert.Contains(lines, l => l.Contains(name, StringComparison.Ordinal)));
         Assert.Contains(lines, l => l.Length > 80);
+
+        // Issue 31: in a log, progress is plain lines with elapsed time and ETA (no bar), ending at the last step, and
+        // the run says where its time went.
+        Assert.DoesNotContain('\u2501', stdout);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^Cross-validating 1 candidates \(5-fold × 1\): 5/5 \(100 %\), elapsed \d+:\d\d, ETA 0:00"));
+        Assert.Contains(lines, l => l.Contains("refit on all rows", StringComparison.Ordinal) && l.Contains('%'));
     }
 }

@@ -144,13 +144,19 @@ public class LoanEconomicsTests
         Assert.Equal(0, MoneyEstimate.ExpectedMaximumProfit(useless, isBad, MoneyEstimate.EmpRoi).Emp, 9);
     }
 
+    /// <summary>Issue 31 changed the procedure (family-mean-v3): the shipped German Credit estimate is the earlier
+    /// procedure's run, so a retrain must estimate afresh rather than reuse it, and the resolved options of its 1,000
+    /// rows are the shipped resampling (selection 5 × 2, outer 5 × 10).</summary>
     [Fact]
-    public void German_credits_nested_fingerprint_is_unchanged_so_its_figures_are_reused_as_they_are()
+    public void German_credits_shipped_estimate_is_not_reused_by_the_new_procedure_whose_resampling_for_1000_rows_is_the_shipped_one()
     {
-        var options = TrainerOptions.Parse([]);
         var data = CreditData.Load(Repo("data", "german-credit", "dataset.json"));
+        var options = TrainerOptions.Parse([]).ResolvedFor(data.Rows.Count);
+        Assert.Equal(new Resampling(5, 2, 5, 10), options.Resampling);
         var shipped = JsonDocument.Parse(File.ReadAllText(Repo("artifacts", "german-credit", "nested-cv.json"))).RootElement;
-        Assert.Equal(shipped.GetProperty("fingerprint").GetString(), NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, options.Grid()));
+        Assert.NotEqual(shipped.GetProperty("fingerprint").GetString(), NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, options.Grid()));
+        Assert.Equal((5, 2, 1), (Resampling.For(49_999).OuterFolds, Resampling.For(49_999).OuterRepeats, Resampling.For(50_000).Repeats));
+        Assert.Equal((2, 1), (Resampling.For(1_000_000).OuterFolds, Resampling.For(1_000_000).OuterRepeats));
     }
 }
 
@@ -314,7 +320,7 @@ public sealed class ConstantRateFixture : IDisposable
         }
 
         File.WriteAllText(Path.Combine(Directory, "loans.csv"), csv.ToString());
-        _trained = new(() => TrainerRun.Train(TrainerOptions.Parse(["--quick", "--no-report", "--dataset", SpecPath, "--out", Output])));
+        _trained = new(() => TrainerRun.Train(TrainerOptions.Parse(["--quick", "--no-report", "--no-estimate", "--dataset", SpecPath, "--out", Output])));
     }
 
     /// <summary>The trainer's output folder; trained once, on first use, for every test of the class.</summary>

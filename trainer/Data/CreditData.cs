@@ -60,8 +60,21 @@ public sealed partial class CreditData
             throw new CreditDataException($"{spec.Source.Path}: data file not found (source.path, relative to the spec)");
         }
 
-        var bytes = File.ReadAllBytes(csv);
-        return new CreditData(spec, Parse(spec, Encoding.UTF8.GetString(bytes), spec.Source.Path), Convert.ToHexStringLower(SHA256.HashData(bytes)), Path.GetFileName(csv));
+        // Streamed: the hash reads the file once, the parser a second time line by line, so a book of a million loans
+        // is never held as bytes and text beside its records (UCI's space-aligned files, small, still go through text).
+        string sha256;
+        using (var stream = File.OpenRead(csv))
+        {
+            sha256 = Convert.ToHexStringLower(SHA256.HashData(stream));
+        }
+
+        if (spec.Source.Delimiter[0] == ' ')
+        {
+            return new CreditData(spec, Parse(spec, File.ReadAllText(csv, Encoding.UTF8), spec.Source.Path), sha256, Path.GetFileName(csv));
+        }
+
+        using var text = new StreamReader(csv, Encoding.UTF8);
+        return new CreditData(spec, Parse(spec, text, spec.Source.Path), sha256, Path.GetFileName(csv));
     }
 
     /// <summary>Parses CSV text through the spec; every problem names the line and the column.</summary>
@@ -75,7 +88,15 @@ public sealed partial class CreditData
             text = string.Join('\n', text.Split('\n').Select(l => MultipleSpaces().Replace(l.Trim(' ', '\r'), " ")));
         }
 
-        using var reader = Sep.New(delimiter).Reader(o => o with { HasHeader = source.Header, Unescape = true, DisableColCountCheck = true }).FromText(text);
+        using var reader = new StringReader(text);
+        return Parse(spec, reader, origin);
+    }
+
+    /// <summary>Parses CSV read from <paramref name="text"/> through the spec, row by row.</summary>
+    public static IReadOnlyList<CreditRecord> Parse(DatasetSpec spec, TextReader text, string origin)
+    {
+        var source = spec.Source;
+        using var reader = Sep.New(source.Delimiter[0]).Reader(o => o with { HasHeader = source.Header, Unescape = true, DisableColCountCheck = true }).From(text);
         var columns = source.Header ? reader.Header.ColNames.ToArray() : source.Columns!.ToArray();
         int Column(string name, string field) => Array.IndexOf(columns, name) is var i and >= 0
             ? i

@@ -63,8 +63,8 @@ public static class ModelCardPage
             md.AppendLine($"| AUC | {F(n.ProcedureAuc)} | | nested CV |");
             if (n.Money is { } m)
             {
-                var shipped = f.Recalibration is null ? m.Model : m.ModelRecalibrated;
-                var difference = f.Recalibration is null ? m.ModelMinusApproveAll : m.RecalibratedMinusApproveAll;
+                var shipped = m.Model;
+                var difference = m.ModelMinusApproveAll;
                 string Money(double v) => v.ToString("N2", System.Globalization.CultureInfo.InvariantCulture);
                 md.AppendLine($"| money per loan, {m.Currency} (the per-loan rule) | {Money(shipped.Mean)} | {Money(shipped.Ci95Low)} to {Money(shipped.Ci95High)} | nested CV {n.OuterFolds}×{n.Repeats}, money procedure |");
                 md.AppendLine($"| money per loan, approve everyone | {Money(m.ApproveAll.Mean)} | {Money(m.ApproveAll.Ci95Low)} to {Money(m.ApproveAll.Ci95High)} | same folds |");

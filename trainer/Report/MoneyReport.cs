@@ -33,9 +33,9 @@ public static class MoneyReport
             return $"| {name} | {mean} | {C(c.Ci95Low)} to {C(c.Ci95High)} | {C(k.Mean)} | {C(k.Ci95Low)} to {C(k.Ci95High)} |";
         }
 
-        // What ships: the recalibrated variant when the pre-registered calibration rule added the Platt step.
-        var recalibrated = f.Recalibration is not null;
-        var shippedDifference = recalibrated ? m.RecalibratedMinusApproveAll : m.ModelMinusApproveAll;
+        // What ships is the money procedure itself: its figures carry each outer fold's own recalibration decision
+        // (issue 31), so the always-recalibrated row is a variant for judgement, never the shipped one.
+        var shippedDifference = m.ModelMinusApproveAll;
         var beats = shippedDifference.Ci95Low > 0;
         md.AppendLine($"Each loan is approved when (1 − PD)·margin > PD·loss (docs/economics.md): {loan.Currency}, loss = funded amount × " +
             $"{loan.LossGivenDefault.ToString(CultureInfo.InvariantCulture)}, margin = the amortising interest at the loan's rate less funding at " +
@@ -44,8 +44,8 @@ public static class MoneyReport
             $"each applicant averaged over the repeats; per 1,000 lent = per loan × 1,000 / mean amount ({C(m.MeanExposure)}).").AppendLine();
         md.AppendLine($"| procedure | {loan.Currency} per loan | 95 % CI | per 1,000 lent | 95 % CI |");
         md.AppendLine("|---|---:|---|---:|---|");
-        md.AppendLine(Row("the model (money procedure)" + (recalibrated ? "" : ", **shipped**"), m.Model, bold: !recalibrated));
-        md.AppendLine(Row("the model, Platt-recalibrated" + (recalibrated ? ", **shipped**" : ""), m.ModelRecalibrated, bold: recalibrated));
+        md.AppendLine(Row("the model (money procedure), **shipped**", m.Model, bold: true));
+        md.AppendLine(Row("the model, always Platt-recalibrated (a variant)", m.ModelRecalibrated, bold: false));
         md.AppendLine(Row("approve everyone", m.ApproveAll));
         md.AppendLine(Row("reject everyone", m.RejectAll));
         md.AppendLine(Row("today's procedure (5:1 threshold)", m.TodaysRule));
@@ -64,7 +64,7 @@ public static class MoneyReport
 
         // Everything below is on the nested outer-fold PDs (each applicant's mean over the repeats): honest, never the refit's.
         var money = Money.Of(f.Spec, f.Data.Rows);
-        var pd = recalibrated ? m.RecalibratedPd : m.ModelPd;
+        var pd = m.ModelPd;
         var n = pd.Count;
         var isBad = f.IsBad;
         double Made(int i) => money.Profit(i, isBad[i], rejected: false);
@@ -98,7 +98,7 @@ public static class MoneyReport
         var approvedShare = (double)(n - rejected.Length) / n;
         var chart = Path.Combine(f.Outcome.OutputDirectory, Charts.ProfitFile);
         Charts.ProfitCurve(chart, [.. curvePd.Select(v => v / n)], [.. curveProfit.Select(v => v / n)], loan.Currency,
-            (approvedShare, ruleTotal / n), m.ApproveAll.Mean, recalibrated ? m.ModelRecalibrated.Mean : m.Model.Mean, m.TodaysRule.Mean);
+            (approvedShare, ruleTotal / n), m.ApproveAll.Mean, m.Model.Mean, m.TodaysRule.Mean);
 
         md.AppendLine("### Profit against the approval rate").AppendLine();
         md.AppendLine("Approving the share of applicants with the lowest nested outer-fold PD (each applicant's mean over the repeats), or with the " +
@@ -114,7 +114,7 @@ public static class MoneyReport
 
         md.AppendLine().AppendLine($"The per-loan rule on those PDs approves {approvedShare.ToString("P1", CultureInfo.InvariantCulture)} " +
             $"and makes {C(ruleTotal / n)} per applicant ({C(ruleTotal / n - approveAllTotal / n)} against approving everyone; on the mean PD, not the " +
-            $"decisions of each repeat, which give the {C((recalibrated ? m.ModelRecalibrated : m.Model).Mean)} above). In hindsight, the best cut-off on this curve " +
+            $"decisions of each repeat, which give the {C(m.Model.Mean)} above). In hindsight, the best cut-off on this curve " +
             $"approves {((double)best / n).ToString("P1", CultureInfo.InvariantCulture)} for {C(curvePd[best] / n)} per applicant " +
             $"({C((curvePd[best] - approveAllTotal) / n)} against approving everyone), and ranked by expected profit at {P((double)bestProfit / n)} for {C(curveProfit[bestProfit] / n)} " +
             $"({C((curveProfit[bestProfit] - approveAllTotal) / n)}): cut-offs chosen on the outcomes they are judged on, so optimistic, and not available to any procedure.").AppendLine();
@@ -198,7 +198,7 @@ public static class MoneyReport
     }
 
     private static double PdOf(ReportFacts f, int i) =>
-        (f.Recalibration is not null ? f.Nested!.Money!.RecalibratedPd : f.Nested!.Money!.ModelPd)[i];
+        f.Nested!.Money!.ModelPd[i];
 
     /// <summary>Where the model's decisions differ from approve-all: by rate band and term, and the loans themselves.</summary>
     private static void Differences(StringBuilder md, ReportFacts f, LoanEconomicsSpec loan, IReadOnlyList<float> pd, Money money, int[] rejected, Func<int, double> made, Func<int, float> threshold)

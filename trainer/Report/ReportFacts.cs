@@ -41,8 +41,9 @@ public sealed record ReportFacts(
     /// <summary>The recalibration step the pre-registered rule added, or null.</summary>
     public Platt? Recalibration => Chosen.Candidate.Recalibration;
 
-    /// <summary>Nested-CV calibration of what ships: the recalibrated variant's when the rule added the step.</summary>
-    public CalibrationReport? ShippedNestedCalibration => Recalibration is null ? NestedCalibration : NestedRecalibrated;
+    /// <summary>Nested-CV calibration of what ships: the procedure's, whose PDs carry the recalibration decision of each
+    /// outer training set (issue 31), so the same whether or not the rule fired on all rows.</summary>
+    public CalibrationReport? ShippedNestedCalibration => NestedCalibration;
 
     public double AcceptAllCost => Costs.FalseNegative * BadRate;
 
@@ -59,7 +60,7 @@ public sealed record ReportFacts(
         var nested = outcome.Nested;
         var fairness = Report.Fairness.Outcomes(spec, data.Rows, chosen.OutOfFold, chosen.Best.Threshold, costs, options.MinGroupSize);
         var training = new Training(spec, options.Seed);
-        var reference = ReferenceValues.FindRecord(outcome.Model, data.Rows);
+        var reference = outcome.Reference ?? ReferenceValues.FindRecord(outcome.Model, data.Rows);
         var reasons = Explanations.ReasonFrequencies(outcome.Model, reference, data.Rows, chosen.Best.Threshold, out var rejects);
         return new ReportFacts(
             options,

@@ -115,17 +115,21 @@ public static class ReportWriter
         md.Append("- **What it will cost:** ");
         if (nested is null)
         {
-            md.AppendLine("nested cross-validation has not been run for this configuration (`--nested`); the figure above is optimistic because it was used for selection.").AppendLine();
+            md.AppendLine("**no estimate**: this model was trained with `--no-estimate`, so the only figure above is the selection CV's, optimistic because it was used for selection. " +
+                "The model card says so (`nestedCv.outerFolds` 0). Train without `--no-estimate` for the honest estimate.").AppendLine();
             return;
         }
 
         md.AppendLine($"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {Ci(nested.Procedure)}) in nested cross-validation " +
             $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, outer seed {nested.OuterSeed}, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): members and threshold are chosen inside each outer " +
             "training set exactly as above, and scored on the outer fold they never saw. This is the honest estimate. " +
+            $"Resampling: {f.Options.ResamplingSource} (registered: {Resampling.Rule}); the 95 % interval is {F(nested.Procedure.Ci95High - nested.Procedure.Ci95Low)} wide; the estimate took {nested.WallSeconds:F0} s. " +
+            $"The registered recalibration rule, judged inside each outer training set on its own out-of-fold PDs, fired in {nested.RecalibratedFolds} of {nested.OuterFolds * nested.Repeats} outer folds" +
+            (nested.MoneyRecalibratedFolds is { } mf ? $" ({mf} for the money procedure)" : "") + "; on all rows it " + (f.Recalibration is null ? "did not fire" : "fired") + ", before and regardless of the estimate. " +
             $"Accepting everyone costs {F(nested.AcceptAll.Mean)} per applicant (at a {P(f.BadRate)} bad rate) and rejecting everyone {F(nested.RejectAll.Mean)}: " +
             ValueOverBaseline(nested) + $" The seed's recipe costs {F(nested.SeedRecipe.Mean)}. " +
             (f.Spec.Name == PreregisteredDataset
-                ? "These outer folds are fresh (outer seed + 15485863): the earlier procedures were developed and confirmed on seed + 7919 and seed + 104729 (docs/preregistration.md). " +
+                ? $"These outer folds are fresh (outer seed + {NestedCv.OuterSeedOffset}): the earlier procedures were developed and confirmed on seed + 7919, seed + 104729 and seed + 15485863 (docs/preregistration.md). " +
                   "Compliance has no cost target: the compliant procedure ships whatever it costs."
                 : "The procedure is the one pre-registered in docs/preregistration.md, applied unchanged; that document's targets are for the data set it was developed on, not this one.")).AppendLine();
     }

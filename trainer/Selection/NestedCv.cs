@@ -33,6 +33,11 @@ public sealed record NestedCvResult(
     /// <summary>The estimate in money (docs/economics.md), for a spec with loan-level economics; null otherwise.</summary>
     public MoneyEstimate? Money { get; init; }
 
+    /// <summary>In how many outer folds the registered recalibration rule fired inside (the procedure; the money procedure).</summary>
+    public int RecalibratedFolds { get; init; }
+
+    public int? MoneyRecalibratedFolds { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static string FingerprintOf(TrainerOptions options, DatasetSpec spec, string dataSha256, IReadOnlyList<Candidate> grid) =>
@@ -68,22 +73,21 @@ public static class NestedCv
 {
     public const int InnerFolds = 5;
 
-    /// <summary>Names the selection procedure in the fingerprint, so results of an earlier procedure are not reused.</summary>
-    public const string ProcedureId = "family-mean-v2";
+    /// <summary>Names the selection procedure in the fingerprint, so results of an earlier procedure are not reused.
+    /// v3 (issue 31): recalibration decided on the selection CV's out-of-fold PDs, resampling fixed from n.</summary>
+    public const string ProcedureId = "family-mean-v3";
 
     /// <summary>
-    /// Outer folds use seed + this: the fresh folds of the compliant procedure's pre-registered run (docs/preregistration.md).
-    /// Spent: seed + 7919 (development of the family ensemble) and seed + 104729 (its confirmatory run).
+    /// Outer folds use seed + this: the fresh folds of issue 31's registered procedure (docs/preregistration.md), with
+    /// or without loan-level economics. Spent: seed + 7919 (development of the family ensemble), seed + 104729 (its
+    /// confirmatory run), seed + 15485863 (the compliant procedure), seed + 32452843 (the money procedure).
     /// </summary>
-    public const int OuterSeedOffset = 15485863;
-
-    /// <summary>Outer folds of the money procedure's registered run (docs/preregistration.md, issue 28): seed + this.</summary>
-    public const int MoneyOuterSeedOffset = 32452843;
+    public const int OuterSeedOffset = 49979687;
 
     /// <summary>Names the money procedure in the fingerprint.</summary>
-    public const string MoneyProcedureId = "money-v1";
+    public const string MoneyProcedureId = "money-v2";
 
-    public static int OuterSeedOffsetFor(DatasetSpec spec) => spec.Costs.Loan is null ? OuterSeedOffset : MoneyOuterSeedOffset;
+    public static int OuterSeedOffsetFor(DatasetSpec spec) => OuterSeedOffset;
 
     /// <summary>The name of the pre-registered recalibrated variant (Platt on the ensemble's inner out-of-fold PDs).</summary>
     public const string RecalibratedVariant = "family ensemble + Platt recalibration";
@@ -92,9 +96,7 @@ public static class NestedCv
         IReadOnlyList<CreditRecord> rows,
         IReadOnlyList<Candidate> grid,
         Training training,
-        int folds,
-        int repeats,
-        int innerRepeats,
+        Resampling resampling,
         double smoothingShare,
         string fingerprint,
         Action? onOuterFold = null)
@@ -103,19 +105,20 @@ public static class NestedCv
         var spec = training.Spec;
         var isBad = rows.Select(r => r.IsBad).ToArray();
         var outerSeed = training.Seed + OuterSeedOffsetFor(spec);
-        var outer = CrossValidation.StratifiedFolds(isBad, folds, repeats, outerSeed);
+        var outer = CrossValidation.StratifiedFolds(isBad, resampling.OuterFolds, resampling.OuterRepeats, outerSeed);
         var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), innerRepeats, smoothingShare);
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare);
 
-        // Each outer fold is independent: two at a time, each result in its own slot, then one aggregation in fold order.
+        // Each outer fold is independent: as many at a time as there are cores (the inner CV then runs its folds one
+        // after the other), each result in its own slot, then one aggregation in fold order.
         var results = new OuterFoldResult[outer.Count];
-        Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = 2 }, o =>
+        Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = Training.Cores }, o =>
         {
             results[o] = OuterFold(setup, outer[o], o);
             onOuterFold?.Invoke();
         });
 
-        var frame = new NestedCvFrame(fingerprint, outerSeed, folds, repeats, InnerFolds, innerRepeats,
+        var frame = new NestedCvFrame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, InnerFolds, resampling.Repeats,
             [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
             isBad, setup.Costs, money.LoanLevel ? money : null, spec.Costs.Loan?.Currency ?? "");
         return NestedCvAggregation.Aggregate(frame, results) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
@@ -174,8 +177,11 @@ public static class NestedCv
             var trainMoney = money.Subset(fold.Train);
             var moneyScores = innerResult.OutOfFold.Select((pd, c) => new CandidateScore(c, grid[c].Name, -MoneyPerApplicant(pd, trainBad, trainMoney), double.NaN)).ToArray();
             int[] members = [.. SelectionRule.PerFamily(moneyScores, sc => grid[sc.Index].Kind).Select(sc => sc.Index)];
-            var modelPd = FittedModel.Mean(members.Select(m => testPd[m]).ToArray());
-            var modelRecalibratedPd = innerResult.Recalibration(members).Apply(modelPd);
+            var plainPd = FittedModel.Mean(members.Select(m => testPd[m]).ToArray());
+            var modelRecalibratedPd = innerResult.Recalibration(members).Apply(plainPd);
+            // The model: recalibrated when the registered rule fires on this fold's inner out-of-fold PDs (issue 31).
+            var decided = innerResult.Decide(members);
+            var modelPd = decided is null ? plainPd : modelRecalibratedPd;
             double[] Profits(float[] pd, Func<int, double> threshold) =>
                 [.. fold.Test.Select((i, j) => money.Profit(i, test[j].IsBad, Decisions.Rejects(pd[j], threshold(i))))];
             foldMoney = new FoldMoney(
@@ -184,7 +190,8 @@ public static class NestedCv
                 modelRecalibratedPd,
                 Profits(modelPd, i => money.Threshold(i, choices[0].Threshold)),
                 Profits(modelRecalibratedPd, i => money.Threshold(i, choices[0].Threshold)),
-                Profits(variantPd[0], _ => choices[0].Threshold));
+                Profits(variantPd[0], _ => choices[0].Threshold))
+            { WasRecalibrated = decided is not null };
         }
 
         // The same procedure (the first variant) with the protected attributes as inputs.
@@ -209,7 +216,7 @@ public static class NestedCv
             [.. grid.Select((_, c) => Costs(fixedPd[c], fixedChoices[c].Threshold))],
             withProtectedPd,
             withProtectedCost)
-        { Money = foldMoney };
+        { Money = foldMoney, Recalibrated = choices[0].Recalibration != Platt.Identity };
     }
 
     /// <summary>Money per applicant of out-of-fold PDs (every repeat pooled) under the per-loan rule: what the money
@@ -242,6 +249,9 @@ public static class NestedCv
             var (pd, bad) = Pooled(members);
             return CandidateResult.Search(recalibration?.Apply(pd) ?? pd, bad, Costs, smoothingShare).Best.Threshold;
         }
+
+        /// <summary>The registered decision on the members' mean inner out-of-fold PDs: Platt when it fires, else null.</summary>
+        public Platt? Decide(int[] members) => RecalibrationRule.Decide(FittedModel.Mean(members.Select(m => OutOfFold[m]).ToArray()), IsBad);
 
         /// <summary>Platt recalibration fitted on the members' pooled mean out-of-fold PDs: inside the CV, never on the test fold.</summary>
         public Platt Recalibration(int[] members)
@@ -279,9 +289,14 @@ public static class NestedCv
             return new Choice([best.Index], best.Threshold);
         }
 
+        // The procedure (issue 31): Platt only when the registered rule fires on this training set's inner out-of-fold PDs.
+        Choice Procedure(InnerResult r, int[] members, double share) =>
+            r.Decide(members) is null ? Ensemble(r, members, share) : Recalibrated(r, members, share);
+
         var all = new List<Variant>
         {
-            new($"family ensemble, threshold smoothing {smoothingShare:R} (the procedure)", r => Ensemble(r, Families(r), smoothingShare)),
+            new($"family ensemble, threshold smoothing {smoothingShare:R}, Platt when the rule fires inside (the procedure)", r => Procedure(r, Families(r), smoothingShare)),
+            new($"family ensemble, threshold smoothing {smoothingShare:R}, never recalibrated", r => Ensemble(r, Families(r), smoothingShare)),
             new("family ensemble, threshold smoothing 0", r => Ensemble(r, Families(r), 0)),
             new("family ensemble, Bayes threshold 1/6", r => new Choice(Families(r), r.Costs.BayesThreshold)),
             new($"{RecalibratedVariant}, threshold smoothing {smoothingShare:R}", r => Recalibrated(r, Families(r), smoothingShare)),

@@ -20,11 +20,18 @@ public sealed record OuterFoldResult(
     double[]? WithProtectedCost)
 {
     public FoldMoney? Money { get; init; }
+
+    /// <summary>Whether the registered recalibration rule fired on this fold's inner out-of-fold PDs.</summary>
+    public bool Recalibrated { get; init; }
 }
 
 /// <summary>The money procedure on one outer fold's test rows: its members, PDs (plain and Platt-recalibrated) and the
 /// money each decision made; <see cref="TodaysRule"/> is the 5:1 procedure's decision counted in money.</summary>
-public sealed record FoldMoney(string[] Picks, float[] ModelPd, float[] RecalibratedPd, double[] Model, double[] Recalibrated, double[] TodaysRule);
+public sealed record FoldMoney(string[] Picks, float[] ModelPd, float[] RecalibratedPd, double[] Model, double[] Recalibrated, double[] TodaysRule)
+{
+    /// <summary>Whether the registered recalibration rule fired for the money procedure's members in this fold (then <see cref="Model"/> is recalibrated).</summary>
+    public bool WasRecalibrated { get; init; }
+}
 
 /// <summary>
 /// What the aggregation needs besides the folds' results: the run's settings, the names of the variants (the
@@ -167,6 +174,10 @@ public static class NestedCvAggregation
             MeanOverRepeats(procedurePd),
             MeanOverRepeats(recalibratedPd),
             WallSeconds: 0)
-        { Money = moneyEstimate };
+        {
+            Money = moneyEstimate,
+            RecalibratedFolds = results.Count(r => r.Recalibrated),
+            MoneyRecalibratedFolds = frame.Money is null ? null : results.Count(r => r.Money?.WasRecalibrated == true),
+        };
     }
 }

@@ -13,14 +13,24 @@ public sealed class Training(DatasetSpec spec, int seed)
 
     public int Seed { get; } = seed;
 
+    /// <summary>Fits that run at once: the cores, at most 4 (each fit holds its own copy of the fold's features).</summary>
+    public static int Cores { get; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    /// <summary>How many folds of one cross-validation run at once: <see cref="Cores"/> for the selection CV, 1 inside
+    /// the nested CV's outer folds (which already run <see cref="Cores"/> at once).</summary>
+    public int FoldsAtOnce { get; init; } = 1;
+
     public MLContext NewContext() => new(seed: Seed);
 
     /// <summary>Fits a candidate, or every member of an ensemble.</summary>
-    public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows) =>
-        new(Spec, candidate.Kind == LearnerKind.Ensemble ? candidate.Members.Select(m => Fit(m, rows)).ToArray() : [Fit(candidate, rows)])
-        {
-            Recalibration = candidate.Recalibration,
-        };
+    public FittedModel FitModel(Candidate candidate, IReadOnlyList<CreditRecord> rows)
+    {
+        // Members at once (up to FoldsAtOnce): each fit has its own seeded context and its own slot.
+        IReadOnlyList<Candidate> members = candidate.Kind == LearnerKind.Ensemble ? candidate.Members : [candidate];
+        var fitted = new ITransformer[members.Count];
+        Parallel.For(0, members.Count, new ParallelOptions { MaxDegreeOfParallelism = FoldsAtOnce }, m => fitted[m] = Fit(members[m], rows));
+        return new(Spec, fitted) { Recalibration = candidate.Recalibration };
+    }
 
     public ITransformer Fit(Candidate candidate, IReadOnlyList<CreditRecord> rows)
     {
@@ -44,7 +54,9 @@ public sealed class Training(DatasetSpec spec, int seed)
 
         var repeats = folds.Max(f => f.Repeat) + 1;
         var pd = Enumerable.Range(0, repeats).Select(_ => new float[rows.Count]).ToArray();
-        foreach (var fold in folds)
+        // Folds may run at once: each fit has its own seeded context and each fold writes only its own test rows, so
+        // the PDs are the same whatever the order (issue 31; docs/preregistration.md).
+        Parallel.ForEach(folds, new ParallelOptions { MaxDegreeOfParallelism = FoldsAtOnce }, fold =>
         {
             var model = Fit(candidate, fold.Train.Select(i => rows[i]).ToArray());
             var scores = Predict(model, Spec, fold.Test.Select(i => rows[i]).ToArray());
@@ -54,7 +66,7 @@ public sealed class Training(DatasetSpec spec, int seed)
             }
 
             onFold?.Invoke();
-        }
+        });
 
         return pd;
     }

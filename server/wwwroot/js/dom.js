@@ -20,3 +20,7 @@ export const titleCase = (word) => (word ? word[0].toUpperCase() + word.slice(1)
 export const formatNumber = (n) => Number(n).toLocaleString('en', { maximumFractionDigits: 10, useGrouping: false });
 export const percent = (p, digits = 1) => `${(p * 100).toFixed(digits)}%`;
 export const cost = (c) => c.toFixed(3);
+
+/** What a model card's cost figure is (issue 31): the nested-CV estimate, or, with outerFolds 0 (trained with
+ * --no-estimate), the selection CV's figure, optimistic because it chose the model: never called nested. */
+export const estimateName = (cv) => (cv?.outerFolds ? 'nested CV' : 'selection CV, optimistic: no nested estimate');

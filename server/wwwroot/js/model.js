@@ -1,7 +1,7 @@
 // The Model tab: the served model's facts, its model card and the training report's charts.
 
 import { state } from './state.js';
-import { $, el, percent, cost } from './dom.js';
+import { $, el, percent, cost, estimateName } from './dom.js';
 import { showAccepted } from './batch.js';
 import { renderMarkdown } from './markdown.js';
 
@@ -13,10 +13,13 @@ export function showModel(model) {
     ['Learner', model.learner],
     ['Decision threshold (PD)', percent(model.threshold)],
     ['Cost weights', `approving a defaulter ${model.costFalseNegative}, rejecting a good payer ${model.costFalsePositive}`],
-    ['Training cost per applicant (nested CV)',
+    // outerFolds 0: the model was trained without its estimate (--no-estimate), and the card's figure is the
+    // selection CV's, optimistic because it chose the model; it is never called nested here.
+    [`Training cost per applicant (${estimateName(cv)})`,
       `${cost(cv.costPerApplicant)} (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})`],
-    ['AUC (nested CV)', cv.auc?.toFixed(3)],
-    ['Cross-validation', cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats` : null],
+    [`AUC (${estimateName(cv)})`, cv.auc?.toFixed(3)],
+    ['Cross-validation', cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats`
+      : 'no nested estimate: this model was trained without one (--no-estimate)'],
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],
     ['Attributes', `${model.features.filter((f) => f.role === 'feature').length} model inputs` +

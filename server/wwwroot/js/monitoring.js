@@ -2,7 +2,7 @@
 // a text summary for screen readers, followed by the same figures as a table.
 
 import { api, state } from './state.js';
-import { $, el, percent, cost } from './dom.js';
+import { $, el, percent, cost, estimateName } from './dom.js';
 import { labelOf } from './features.js';
 import { readProblem } from './http.js';
 import { moneyFacts, moneyCharts } from './monitoring-money.js';
@@ -210,7 +210,7 @@ function showMonitoring(report) {
     ['Outcomes fed back', `${o.matured} of the ${w.decisions} decisions${o.matured ? `, ${o.defaulted} defaulted` : ''}`],
     ['Realised cost per applicant', o.realisedCostPerApplicant === null ? 'not yet: no outcomes'
       : !enough ? tooFew(o.matured, report.minOutcomes)
-        : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in nested CV (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
+        : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in ${estimateName(cv)} (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
           `${o.costAboveNestedCv ? ': above the interval' : ''}`],
     ['AUC on outcomes', o.auc === null ? null : !enough ? tooFew(o.matured, report.minOutcomes) : o.auc.toFixed(3)],
     ...moneyFacts(report.money, report.minOutcomes),
@@ -269,11 +269,11 @@ function showMonitoring(report) {
     charts.push(barChart({
       title: 'Realised cost over time',
       summary: `Cost per applicant of consecutive groups of decisions with an outcome, oldest first${byTime ? ', by the time of the first decision in each' : ', numbered (the decisions were made within the same minutes)'}; ` +
-        `the lines are the nested-CV estimate ${cost(cv.costPerApplicant)} and its upper bound ${cost(cv.ci95High)}.`,
+        `the lines are the ${estimateName(cv)} figure ${cost(cv.costPerApplicant)} and its upper bound ${cost(cv.ci95High)}.`,
       rows, series: [{ name: 'cost per applicant', cls: 'series-live' }],
       max: Math.max(1, cv.ci95High * 1.5, ...o.costOverTime.map((c) => c.costPerApplicant)), format: cost,
       lines: [{ value: cv.costPerApplicant, label: 'CV' }, { value: cv.ci95High, label: 'upper' }],
-      flagged: 'above the nested-CV upper bound',
+      flagged: `above the ${estimateName(cv)} upper bound`,
     }));
   }
   if (enough) charts.push(...moneyCharts(report.money, barChart));

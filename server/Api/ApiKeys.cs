@@ -121,7 +121,7 @@ public static class ApiKeys
     {
         if (options.Reviewers.Count == 0)
         {
-            return "No reviewer key is configured on this server (ApiKey:Reviewers:<name>), so the review endpoints are closed.";
+            return $"No reviewer key is configured on this server (ApiKey:Reviewers:<name>), so the review endpoints, which take a reviewer's key in the {ApiKeyOptions.Header} header, are closed.";
         }
 
         var sent = http.Request.Headers[ApiKeyOptions.Header];

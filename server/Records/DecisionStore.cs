@@ -302,8 +302,10 @@ public abstract partial class DecisionStore : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount " +
-            "FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.model_version = @version" +
+            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, " +
+            "r.decision, r.reviewer FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id " +
+            "LEFT JOIN reviews r ON r.decision_id = d.id AND r.reviewed_at = (SELECT MAX(x.reviewed_at) FROM reviews x WHERE x.decision_id = d.id) " +
+            "WHERE d.model_version = @version" +
             (since is null ? "" : " AND d.decided_at >= @since") + " ORDER BY d.id DESC LIMIT @limit";
         Add(command, "version", modelVersion);
         if (since is { } s)
@@ -324,7 +326,10 @@ public abstract partial class DecisionStore : IDisposable
                 reader.IsDBNull(4) ? null : reader.GetBoolean(4),
                 reader.IsDBNull(5) ? null : new DecisionMoney(reader.GetString(5), null, NullableDouble(reader, 6), NullableDouble(reader, 7), NullableDouble(reader, 8)),
                 NullableDouble(reader, 9),
-                NullableDouble(reader, 10)));
+                NullableDouble(reader, 10),
+                reader.GetString(2),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
 
         return window;

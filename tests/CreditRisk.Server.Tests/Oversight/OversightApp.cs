@@ -29,6 +29,7 @@ public abstract class OversightApp : IAsyncLifetime
         settings["ApiKey:Reviewers:bob"] = Bob;
         settings["Refer:Band"] = Band.ToString(System.Globalization.CultureInfo.InvariantCulture);
         settings["Refer:UnseenCategories"] = "true";
+        settings["Monitoring:RefreshSeconds"] = "1";
         settings["Notice:LenderName"] = "Example Bank";
         settings["Notice:LenderContact"] = "1 Main Street, Springfield; 555-0100";
         Factory = new AppFactory(settings);

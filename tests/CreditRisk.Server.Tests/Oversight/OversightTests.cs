@@ -154,6 +154,42 @@ public abstract class OversightContract<TApp>(TApp app)
         Assert.Equal(review, Assert.Single(record.Reviews!));
     }
 
+    private async Task<OversightFigures> Oversight()
+    {
+        // The report is cached for Monitoring:RefreshSeconds (1 s here).
+        await Task.Delay(1100);
+        using var keyed = app.Client(OversightApp.Key);
+        return (await keyed.GetFromJsonAsync<MonitoringReport>("/api/v1/monitoring", Http.Json))!.Oversight!;
+    }
+
+    [Fact]
+    public async Task Monitoring_counts_refers_and_overrides_and_what_the_overridden_decisions_cost_against_the_models()
+    {
+        await Score(OversightApp.Applicant(0.001, 0.04, skip: 6)); // one more refer, so the window has oversight to report
+        var before = await Oversight();
+        var approved = await Score(OversightApp.Applicant(-1, -0.10, skip: 2));
+        await Review(approved.DecisionId!.Value, Decisions.Reject, "Employer confirmed redundancy.");
+        using (var keyed = app.Client(OversightApp.Key))
+        {
+            var observed = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+            Assert.Equal(HttpStatusCode.OK, (await keyed.PostJson("/api/v1/outcomes", $$"""{"decisionId":"{{approved.DecisionId}}","defaulted":true,"observedAt":"{{observed}}"}""")).StatusCode);
+        }
+
+        var after = await Oversight();
+        Assert.Equal(before.Decisions + 1, after.Decisions);
+        Assert.Equal(before.Automated + 1, after.Automated);
+        Assert.Equal(before.Overridden + 1, after.Overridden);
+        Assert.Equal((double)after.Overridden / after.Automated, after.OverrideRate);
+        Assert.Equal((double)after.Referred / after.Decisions, after.ReferRate);
+        Assert.Equal(after.Decisions, after.Months.Sum(m => m.Decisions));
+        Assert.Equal(after.Overridden, after.Months.Sum(m => m.Overridden));
+        Assert.Contains(after.Groups, g => g.Attribute == "personalStatusSex" && g.Groups.Any(x => x.Group == "femaleSingle"));
+        var overriddenOutcome = Assert.Single(after.Outcomes, o => o.Decision == Decisions.Reject && o.DecidedBy == "reviewer");
+        Assert.True(overriddenOutcome.Defaulted >= 1);
+        // The one matured override: the reviewer's reject cost nothing; the model's approve would have cost a default (5).
+        Assert.Equal(new OverrideCost(1, "cost weights", 0, 5), after.OverrideCost);
+    }
+
     [Fact]
     public async Task Review_endpoints_take_only_a_reviewers_key_and_a_review_names_its_field_when_refused()
     {

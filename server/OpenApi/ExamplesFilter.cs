@@ -16,7 +16,7 @@ namespace CreditRisk.Server.OpenApi;
 /// reasons and validation errors naming its own attributes. The result figures are fixed illustrations, not live
 /// model output.
 /// </summary>
-public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOperationFilter
+public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsoft.Extensions.Options.IOptions<NoticeOptions> noticeOptions) : IOperationFilter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -118,7 +118,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                 break;
             case "GetNotice":
                 var notice = Notice.Of(Referred(reject) with { Reviews = [ReviewExample(reject)], FinalDecision = Decisions.Reject },
-                    new NoticeOptions { LenderName = "Example Bank", LenderContact = "1 Main Street, Springfield; 555-0100" })!;
+                    new NoticeOptions { LenderName = "Example Bank", LenderContact = "1 Main Street, Springfield; 555-0100", EcoaStatement = noticeOptions.Value.EcoaStatement })!;
                 SetResponseExample(operation, "200", notice.ToText(), NoticeModule.Text);
                 SetResponseExample(operation, "200", notice.ToHtml(), NoticeModule.Html);
                 SetResponseExample(operation, "400", Validation(new() { ["format"] = ["must be 'html' or 'text' (or absent: the Accept header decides)"] }, "The query is not valid"));

@@ -256,7 +256,7 @@ public abstract partial class DecisionStore : IDisposable
 
     /// <summary>
     /// Deletes the decisions made before <paramref name="cutoff"/>, their outcomes and reviews; returns how many decisions.
-    /// A referred decision no one has reviewed yet is kept whatever its age (<see cref="Purgeable"/>).
+    /// A referred decision no one has reviewed yet is kept however old it is (<see cref="Purgeable"/>).
     /// </summary>
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {

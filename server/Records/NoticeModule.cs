@@ -48,10 +48,10 @@ public sealed class NoticeModule : ICarterModule
                 title: "The query is not valid");
         }
 
-        if (string.IsNullOrWhiteSpace(notice.Value.LenderName))
+        if (string.IsNullOrWhiteSpace(notice.Value.LenderName) || string.IsNullOrWhiteSpace(notice.Value.EcoaStatement))
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No lender configured",
-                detail: "Set Notice:LenderName (and Notice:LenderContact): a notice names the creditor.");
+                detail: "Set Notice:LenderName (and Notice:LenderContact) and Notice:EcoaStatement: a notice names the creditor and states the ECOA notice.");
         }
 
         if (await store.GetAsync(id, cancellationToken) is not { } record)

@@ -17,13 +17,12 @@ public sealed class NoticeOptions
     /// <summary>The federal agency that administers ECOA compliance for this creditor, with its address.</summary>
     public string Regulator { get; set; } = "Consumer Financial Protection Bureau, 1700 G Street NW, Washington, DC 20552";
 
-    /// <summary>The ECOA statement (§1002.9(b)(1)); <c>{regulator}</c> is replaced by <see cref="Regulator"/>.</summary>
-    public string EcoaStatement { get; set; } =
-        "The federal Equal Credit Opportunity Act prohibits creditors from discriminating against credit applicants on the basis of race, " +
-        "color, religion, national origin, sex, marital status, age (provided the applicant has the capacity to enter into a binding " +
-        "contract); because all or part of the applicant's income derives from any public assistance program; or because the applicant " +
-        "has in good faith exercised any right under the Consumer Credit Protection Act. The federal agency that administers compliance " +
-        "with this law concerning this creditor is the {regulator}.";
+    /// <summary>
+    /// The ECOA statement (§1002.9(b)(1)); <c>{regulator}</c> is replaced by <see cref="Regulator"/>. Its default, the
+    /// regulation's wording, is in appsettings.json (the text names the protected grounds, words this project's code
+    /// never writes: SpecDrivenTests keeps attribute names out of the server's sources). Unset = the notice answers 409.
+    /// </summary>
+    public string? EcoaStatement { get; set; }
 
-    public string Ecoa => EcoaStatement.Replace("{regulator}", Regulator, StringComparison.Ordinal);
+    public string Ecoa => (EcoaStatement ?? "").Replace("{regulator}", Regulator, StringComparison.Ordinal);
 }

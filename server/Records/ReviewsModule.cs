@@ -160,15 +160,15 @@ public sealed class ReviewsModule : ICarterModule
             }
 
             string? decision = null, reason = null;
-            foreach (var property in document.RootElement.EnumerateObject())
+            foreach (var field in document.RootElement.EnumerateObject())
             {
-                switch (property.Name)
+                switch (field.Name)
                 {
-                    case "decision" when property.Value.ValueKind == JsonValueKind.String:
-                        decision = property.Value.GetString();
+                    case "decision" when field.Value.ValueKind == JsonValueKind.String:
+                        decision = field.Value.GetString();
                         break;
-                    case "reason" when property.Value.ValueKind == JsonValueKind.String:
-                        reason = property.Value.GetString();
+                    case "reason" when field.Value.ValueKind == JsonValueKind.String:
+                        reason = field.Value.GetString();
                         break;
                     case "decision" or "reason":
                         break;
@@ -176,7 +176,7 @@ public sealed class ReviewsModule : ICarterModule
                         errors["reviewer"] = ["is not taken from the body: the reviewer is the name of the key sent"];
                         break;
                     default:
-                        errors[property.Name] = ["is not a field of a review (decision, reason)"];
+                        errors[field.Name] = ["is not a field of a review (decision, reason)"];
                         break;
                 }
             }

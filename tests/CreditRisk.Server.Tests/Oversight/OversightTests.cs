@@ -121,7 +121,8 @@ public abstract class OversightContract<TApp>(TApp app)
 
         // No protected attribute: neither its name, label nor the applicant's value, outside the ECOA statement's own words.
         var spec = TestModels.Spec();
-        var ecoa = new CreditRisk.Server.Records.NoticeOptions().Ecoa;
+        var ecoa = app.Factory.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<NoticeOptions>>().Value.Ecoa;
+        Assert.Contains("Equal Credit Opportunity Act", ecoa, StringComparison.Ordinal); // the default, from appsettings.json
         foreach (var notice in new[] { plain.Replace(ecoa, "", StringComparison.Ordinal), System.Net.WebUtility.HtmlDecode(markup).Replace(ecoa, "", StringComparison.Ordinal) })
         {
             Assert.DoesNotContain("Equal Credit Opportunity Act", notice, StringComparison.Ordinal); // the statement was cut out

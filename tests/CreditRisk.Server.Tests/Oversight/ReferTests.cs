@@ -61,6 +61,40 @@ public sealed class ReferBandTests
     }
 }
 
+/// <summary>Refer in money over HTTP: the shipped Lending Club model, whose graph computes each loan's expected profit.</summary>
+public sealed class MoneyReferTests
+{
+    [Fact]
+    public async Task A_batch_of_1000_Lending_Club_loans_refers_those_within_the_band_of_break_even_in_dollars()
+    {
+        const double Band = 200;
+        var golden = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(Paths.RepoRoot, "artifacts", TestModels.LendingClub, "golden.json")))!["rows"]!
+            .AsArray().Where(r => (string)r!["kind"]! == "data").Take(1000).ToList();
+        var profits = golden.Select(r => r!["expectedProfit"] is { } p ? (double?)p : null).ToList();
+        var implied = profits.Count(p => p is { } v && Math.Abs(v) <= Band);
+        // The golden file's amount tolerance is about 1e-4 of the amount: a loan that close to the edge may fall either side.
+        var onEdge = profits.Count(p => p is { } v && Math.Abs(Math.Abs(v) - Band) <= 0.05);
+
+        using var app = new AppFactory(new Dictionary<string, string?>
+        {
+            ["Model:Path"] = TestModels.ShippedModel(TestModels.LendingClub),
+            ["Refer:Band"] = Band.ToString(CultureInfo.InvariantCulture),
+            ["Records:Enabled"] = "false",
+        });
+        using var client = app.CreateClient();
+        using var response = await client.PostJson("/api/v1/score/batch", new JsonObject { ["applicants"] = new JsonArray([.. golden.Select(r => r!["input"]!.DeepClone())]) });
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var results = (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!.Results;
+        var referred = results.Where(r => r.Decision == Decisions.Refer).ToList();
+        Assert.InRange(referred.Count, implied - onEdge, implied + onEdge);
+        Assert.True(implied > 10, $"only {implied} loans within USD {Band} of break-even: the test would prove little");
+        // Each refer is one the money rule picked, and says so in dollars; each other decision is outside the band.
+        Assert.All(referred, r => Assert.True(Math.Abs(r.Money!.ExpectedProfit!.Value) <= Band, $"{r.Money.ExpectedProfit}"));
+        Assert.All(referred, r => Assert.Contains("of break-even", Assert.Single(r.ReferReasons!), StringComparison.Ordinal));
+        Assert.All(results.Where(r => r.Decision != Decisions.Refer), r => Assert.True(r.Money!.ExpectedProfit is not { } p || Math.Abs(p) > Band));
+    }
+}
+
 /// <summary>Refer on every transport, and on a realistic batch, against the oversight server (SQLite).</summary>
 public sealed class ReferTransportTests(SqliteOversightApp app) : IClassFixture<SqliteOversightApp>
 {

@@ -10,6 +10,8 @@ namespace CreditRisk.Contracts;
 /// should say "too few outcomes" instead of showing them. <see cref="MinGroupSize"/> (Monitoring:MinGroupSize): a
 /// group of a protected attribute with fewer decisions is suppressed (<see cref="GroupFigure.Suppressed"/>).
 /// <see cref="Money"/> is there for a model that decides on loan-level economics only (issue 28; absent with constant costs).
+/// <see cref="Oversight"/>: refers, reviews and overrides (issue 30), absent until the window holds a referred or reviewed decision.
+/// The other figures are the model's own decisions (a refer counts as not rejected in the approval rate).
 /// </summary>
 public sealed record MonitoringReport(
     string ModelVersion,
@@ -26,7 +28,8 @@ public sealed record MonitoringReport(
     IReadOnlyList<GroupFigures> Groups,
     int MinOutcomes,
     int MinGroupSize,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MoneyFigures? Money = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MoneyFigures? Money = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OversightFigures? Oversight = null);
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in

@@ -24,6 +24,9 @@ public static class OutcomeAmounts
 /// <c>OutcomeHistory</c>, in GET /api/v1/decisions/{id} only, is every outcome posted, oldest first, corrections included.
 /// <c>Money</c> is the money the model file computed for the decision, as the response carried it (basis, currency,
 /// expected profit, loss, margin; docs/economics.md); absent on decisions recorded before the store kept it (migration 0005).
+/// <c>ReferReasons</c>: why a <c>refer</c> was referred. In GET /api/v1/decisions/{id} (and the review endpoints) only:
+/// <c>Reviews</c>, every review and override, oldest first (the decision itself is never changed), and <c>FinalDecision</c>,
+/// the decision in force: the latest review's, else the automated one.
 /// </summary>
 public sealed record DecisionRecord(
     Guid DecisionId,
@@ -37,7 +40,10 @@ public sealed record DecisionRecord(
     JsonElement Applicant,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? ReferReasons = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReviewRecord>? Reviews = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FinalDecision = null);
 
 /// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes, with the amounts
 /// the outcome carried (absent when it carried none; see <see cref="OutcomeRequest"/>).</summary>

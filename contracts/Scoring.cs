@@ -5,6 +5,10 @@ public static class Decisions
     public const string Approve = "approve";
     public const string Reject = "reject";
 
+    /// <summary>A person decides (issue 30): the model answers with its PD and reasons but neither approves nor rejects.
+    /// Only when a refer rule is configured (server setting <c>Refer</c>, docs/oversight.md).</summary>
+    public const string Refer = "refer";
+
     /// <summary>The decision rule, once for trainer, server and golden files: reject when P(bad) is strictly above the threshold.</summary>
     public static bool Rejects(double probabilityOfDefault, double threshold) => probabilityOfDefault > threshold;
 
@@ -21,7 +25,14 @@ public static class Decisions
     public const double BorderlineBand = 0.01;
 
     public static bool IsBorderline(double probabilityOfDefault, double threshold) =>
-        Math.Abs(probabilityOfDefault - threshold) <= BorderlineBand;
+        IsWithin(probabilityOfDefault - threshold, BorderlineBand);
+
+    /// <summary>
+    /// The one band rule, for the borderline flag and the refer band (issue 30): a distance from the decision boundary
+    /// (PD − threshold in PD, or the expected profit in money, whose boundary is 0) within <paramref name="band"/>, edges
+    /// included. A NaN distance (economics that could not be computed) is never within.
+    /// </summary>
+    public static bool IsWithin(double distance, double band) => Math.Abs(distance) <= band;
 }
 
 /// <summary>The lender's cost of each wrong decision (positive = "bad" = the borrower defaults).</summary>
@@ -84,7 +95,8 @@ public sealed record DecisionMoney(string Basis, string? Currency, double? Expec
 /// <summary>One applicant's score. <c>Ids</c> holds the applicant's id attributes (role <c>id</c> in the data set spec) as
 /// sent, so batch results can be joined back to the loan book; absent when the request carried none. <c>DecisionId</c>
 /// names the committed decision record (absent when recording is off); <c>ApplicationId</c> echoes the client's.
-/// <c>Borderline</c>: the PD is within <see cref="Decisions.BorderlineBand"/> of <c>Threshold</c>.</summary>
+/// <c>Borderline</c>: the PD is within <see cref="Decisions.BorderlineBand"/> of <c>Threshold</c>. <c>ReferReasons</c>: why a
+/// <see cref="Decisions.Refer"/> was referred, in words (present on a refer only).</summary>
 public sealed record ScoreResult(
     double ProbabilityOfDefault,
     string Decision,
@@ -102,7 +114,9 @@ public sealed record ScoreResult(
     DecisionMoney? Money = null,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     double? Points = null,
-    bool Borderline = false);
+    bool Borderline = false,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    IReadOnlyList<string>? ReferReasons = null);
 
 public sealed record BatchScoreResponse(string ModelVersion, IReadOnlyList<ScoreResult> Results);
 

@@ -19,6 +19,13 @@ public sealed class ApiKeyOptions : IValidatableObject
     /// <summary>Scoring (REST, Open Inference REST and gRPC) needs the key too. Off by default: the score endpoints are open, as before.</summary>
     public bool RequiredForScoring { get; set; }
 
+    /// <summary>
+    /// Named reviewer keys (<c>ApiKey:Reviewers:&lt;name&gt;=&lt;key&gt;</c>, each at least 16 characters, none equal to
+    /// <see cref="Key"/> or to another): the review endpoints take only these, and the name is who decided (issue 30).
+    /// None = the review endpoints answer every request 401.
+    /// </summary>
+    public Dictionary<string, string> Reviewers { get; set; } = new(StringComparer.Ordinal);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (Key is not null && Key.Trim().Length < 16)
@@ -29,6 +36,19 @@ public sealed class ApiKeyOptions : IValidatableObject
         if (RequiredForScoring && string.IsNullOrWhiteSpace(Key))
         {
             yield return new ValidationResult("ApiKey:RequiredForScoring is true but ApiKey:Key is not set.", [nameof(RequiredForScoring)]);
+        }
+
+        foreach (var (name, key) in Reviewers)
+        {
+            if (string.IsNullOrWhiteSpace(key) || key.Trim().Length < 16)
+            {
+                yield return new ValidationResult($"ApiKey:Reviewers:{name} must be at least 16 characters.", [nameof(Reviewers)]);
+            }
+            else if (key.Trim() == Key?.Trim() || Reviewers.Count(r => r.Value.Trim() == key.Trim()) > 1)
+            {
+                // One key, one identity: a reviewer key that is also the records key, or another reviewer's, names no one.
+                yield return new ValidationResult($"ApiKey:Reviewers:{name} must differ from ApiKey:Key and from every other reviewer's key.", [nameof(Reviewers)]);
+            }
         }
     }
 }
@@ -52,6 +72,11 @@ public static class ApiKeys
     public static string? Refusal(HttpContext http, ApiAccess access)
     {
         var options = http.RequestServices.GetRequiredService<IOptions<ApiKeyOptions>>().Value;
+        if (access == ApiAccess.Review)
+        {
+            return ReviewerRefusal(http, options);
+        }
+
         var key = options.Key;
         var needed = access switch
         {
@@ -82,6 +107,46 @@ public static class ApiKeys
         return CryptographicOperations.FixedTimeEquals(expected, given)
             ? null
             : $"The {ApiKeyOptions.Header} header does not hold the right key.";
+    }
+
+    /// <summary>The reviewer a request of <see cref="ApiAccess.Review"/> was let in as (the name of its key); set by the key rule before the handler runs.</summary>
+    public static string Reviewer(HttpContext http) =>
+        http.Items[ReviewerItem] as string ?? throw new InvalidOperationException("Not a review endpoint: no reviewer key was checked.");
+
+    private const string ReviewerItem = "CreditRisk.Reviewer";
+
+    /// <summary>A reviewer key in the header, compared with every configured one in constant time (no early exit, so
+    /// timing says nothing about which or how many keys exist); the matching name becomes <see cref="Reviewer"/>.</summary>
+    private static string? ReviewerRefusal(HttpContext http, ApiKeyOptions options)
+    {
+        if (options.Reviewers.Count == 0)
+        {
+            return $"No reviewer key is configured on this server (ApiKey:Reviewers:<name>), so the review endpoints, which take a reviewer's key in the {ApiKeyOptions.Header} header, are closed.";
+        }
+
+        var sent = http.Request.Headers[ApiKeyOptions.Header];
+        if (sent.Count != 1 || string.IsNullOrEmpty(sent[0]))
+        {
+            return $"Send a reviewer's key in the {ApiKeyOptions.Header} header.";
+        }
+
+        var given = SHA256.HashData(Encoding.UTF8.GetBytes(sent[0]!));
+        string? reviewer = null;
+        foreach (var (name, key) in options.Reviewers)
+        {
+            if (CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim())), given))
+            {
+                reviewer = name;
+            }
+        }
+
+        if (reviewer is null)
+        {
+            return $"The {ApiKeyOptions.Header} header does not hold a reviewer's key (the scoring and records key is not one).";
+        }
+
+        http.Items[ReviewerItem] = reviewer;
+        return null;
     }
 
     /// <summary>Endpoint metadata: this endpoint always needs the key (the OpenAPI document states it).</summary>

@@ -15,6 +15,9 @@ public enum ApiAccess
 
     /// <summary>The records themselves, applicant data included: the key always (closed when no key is configured).</summary>
     Records,
+
+    /// <summary>The review queue, reviews and notices: a named reviewer key always (ApiKey:Reviewers), never the records key; its name is who decided.</summary>
+    Review,
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public static class ApiGroups
             return group;
         }
 
-        if (access == ApiAccess.Records)
+        if (access is ApiAccess.Records or ApiAccess.Review)
         {
             // Always needs the key: the OpenAPI document states it (a security requirement and the 401).
             group.WithMetadata(new ApiKeys.Required()).ProducesProblem(StatusCodes.Status401Unauthorized);

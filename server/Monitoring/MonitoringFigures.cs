@@ -48,7 +48,8 @@ public static class MonitoringFigures
             baseline is null ? [] : GroupsOf(card, baseline, window, applicants, options.MinGroupSize, fairnessCuts),
             options.MinOutcomes,
             options.MinGroupSize,
-            RealisedMoney.Figures(card, window, nestedMoney));
+            RealisedMoney.Figures(card, window, nestedMoney),
+            OversightCounts.Of(card, window, applicants, options.MinGroupSize));
     }
 
     /// <summary>PSI of a live sample against the card's baseline: each of <paramref name="inputs"/> in baseline order, then the PD.</summary>

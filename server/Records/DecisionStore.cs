@@ -8,10 +8,10 @@ namespace CreditRisk.Server.Records;
 /// The decision records and their outcomes, on SQLite or PostgreSQL. The SQL is written once for both (times as Unix
 /// milliseconds, ids as UUIDv7 text, JSON as text); a provider supplies connections, its migrations and its bulk insert.
 /// </summary>
-public abstract class DecisionStore : IDisposable
+public abstract partial class DecisionStore : IDisposable
 {
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
-        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount";
+        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, d.refer_reasons";
 
     public abstract string Provider { get; }
 
@@ -64,6 +64,7 @@ public abstract class DecisionStore : IDisposable
             record = Read(reader);
         }
 
+        record = await WithReviewsAsync(connection, record, cancellationToken);
         if (record.Outcome is null)
         {
             return record;
@@ -253,31 +254,40 @@ public abstract class DecisionStore : IDisposable
         return pairs;
     }
 
-    /// <summary>Deletes the decisions made before <paramref name="cutoff"/> and their outcomes; returns how many decisions.</summary>
+    /// <summary>
+    /// Deletes the decisions made before <paramref name="cutoff"/>, their outcomes and reviews; returns how many decisions.
+    /// A referred decision no one has reviewed yet is kept however old it is (<see cref="Purgeable"/>).
+    /// </summary>
     public async Task<int> PurgeAsync(DateTimeOffset cutoff, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var outcomes = connection.CreateCommand();
         outcomes.Transaction = transaction;
-        outcomes.CommandText = "DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        outcomes.CommandText = "DELETE FROM outcomes WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff AND " + Purgeable + ")";
         Add(outcomes, "cutoff", cutoff.ToUnixTimeMilliseconds());
         await outcomes.ExecuteNonQueryAsync(cancellationToken);
         await using var history = connection.CreateCommand();
         history.Transaction = transaction;
-        history.CommandText = "DELETE FROM outcome_history WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        history.CommandText = "DELETE FROM outcome_history WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff AND " + Purgeable + ")";
         Add(history, "cutoff", cutoff.ToUnixTimeMilliseconds());
         await history.ExecuteNonQueryAsync(cancellationToken);
         await using var challenger = connection.CreateCommand();
         challenger.Transaction = transaction;
-        challenger.CommandText = "DELETE FROM challenger_decisions WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff)";
+        challenger.CommandText = "DELETE FROM challenger_decisions WHERE decision_id IN (SELECT id FROM decisions WHERE decided_at < @cutoff AND " + Purgeable + ")";
         Add(challenger, "cutoff", cutoff.ToUnixTimeMilliseconds());
         await challenger.ExecuteNonQueryAsync(cancellationToken);
         await using var decisions = connection.CreateCommand();
         decisions.Transaction = transaction;
-        decisions.CommandText = "DELETE FROM decisions WHERE decided_at < @cutoff";
+        decisions.CommandText = "DELETE FROM decisions WHERE decided_at < @cutoff AND " + Purgeable;
         Add(decisions, "cutoff", cutoff.ToUnixTimeMilliseconds());
         var deleted = await decisions.ExecuteNonQueryAsync(cancellationToken);
+
+        // Reviews last: Purgeable reads them. (PostgreSQL's cascade has already removed them; SQLite enforces no foreign keys.)
+        await using var reviews = connection.CreateCommand();
+        reviews.Transaction = transaction;
+        reviews.CommandText = "DELETE FROM reviews WHERE NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = reviews.decision_id)";
+        await reviews.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return deleted;
     }
@@ -292,8 +302,10 @@ public abstract class DecisionStore : IDisposable
         await using var connection = await OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText =
-            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount " +
-            "FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id WHERE d.model_version = @version" +
+            "SELECT d.decided_at, d.probability_of_default, d.decision, d.applicant, o.defaulted, d.money_basis, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, " +
+            "r.decision, r.reviewer FROM decisions d LEFT JOIN outcomes o ON o.decision_id = d.id " +
+            "LEFT JOIN reviews r ON r.decision_id = d.id AND r.reviewed_at = (SELECT MAX(x.reviewed_at) FROM reviews x WHERE x.decision_id = d.id) " +
+            "WHERE d.model_version = @version" +
             (since is null ? "" : " AND d.decided_at >= @since") + " ORDER BY d.id DESC LIMIT @limit";
         Add(command, "version", modelVersion);
         if (since is { } s)
@@ -314,7 +326,10 @@ public abstract class DecisionStore : IDisposable
                 reader.IsDBNull(4) ? null : reader.GetBoolean(4),
                 reader.IsDBNull(5) ? null : new DecisionMoney(reader.GetString(5), null, NullableDouble(reader, 6), NullableDouble(reader, 7), NullableDouble(reader, 8)),
                 NullableDouble(reader, 9),
-                NullableDouble(reader, 10)));
+                NullableDouble(reader, 10),
+                reader.GetString(2),
+                reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.IsDBNull(12) ? null : reader.GetString(12)));
         }
 
         return window;
@@ -345,7 +360,8 @@ public abstract class DecisionStore : IDisposable
                 NullableDouble(reader, 17), NullableDouble(reader, 18)),
         Money: reader.IsDBNull(12)
             ? null // recorded before migration 0005
-            : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)));
+            : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)),
+        ReferReasons: reader.IsDBNull(19) ? null : JsonSerializer.Deserialize(reader.GetString(19), RecordsJson.Default.StringArray));
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

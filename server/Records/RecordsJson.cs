@@ -8,4 +8,6 @@ namespace CreditRisk.Server.Records;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
 [JsonSerializable(typeof(Reason[]))]
+[JsonSerializable(typeof(IReadOnlyList<string>))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

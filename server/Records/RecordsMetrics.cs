@@ -18,4 +18,7 @@ public static class RecordsMetrics
     public static readonly Histogram RecordsPerCommit = Metrics.CreateHistogram(
         "creditrisk_records_per_commit", "Records one group commit gathered from concurrent requests.",
         new HistogramConfiguration { Buckets = Histogram.ExponentialBuckets(1, 2, 10) });
+
+    public static readonly Counter Reviews = Metrics.CreateCounter(
+        "creditrisk_reviews_total", "Reviewers' decisions recorded, by kind (review: decides a referred application or confirms the decision in force; override: changes an approve or reject in force).", "kind");
 }

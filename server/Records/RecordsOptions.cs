@@ -41,9 +41,17 @@ public sealed class RecordsOptions : IValidatableObject
     [Range(0, 3600)]
     public int UnreadyAfterSeconds { get; set; } = 10;
 
-    /// <summary>Records older than this are deleted by a periodic purge; 0 keeps them forever.</summary>
+    /// <summary>
+    /// Records older than this are deleted by a periodic purge (never one under review: referred, not yet reviewed);
+    /// 0 keeps them forever. The default, 762 days, is 25 months (Regulation B §1002.12(b) keeps an application, its
+    /// data, notice and reasons 25 months); the EU AI Act's minimum for a high-risk system's logs is 6 months (Art. 19).
+    /// Not enforced here (a test or a lender under neither rule may want less): docs/oversight.md says what to keep.
+    /// </summary>
     [Range(0, 36_500)]
-    public int RetentionDays { get; set; }
+    public int RetentionDays { get; set; } = DefaultRetentionDays;
+
+    /// <summary>25 months, rounded up: 2 × 365 + 31 + 1.</summary>
+    public const int DefaultRetentionDays = 762;
 
     /// <summary>How often the retention purge runs.</summary>
     [Range(1, 10_080)]

@@ -10,6 +10,7 @@ public static class RecordsRegistration
     public static IServiceCollection AddRecords(this IServiceCollection services)
     {
         services.AddOptions<RecordsOptions>().BindConfiguration(RecordsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<NoticeOptions>().BindConfiguration(NoticeOptions.Section);
         // Creating a store opens nothing: with recording off it is never used.
         services.AddSingleton<DecisionStore>(provider => provider.GetRequiredService<IOptions<RecordsOptions>>().Value is var options && options.UsesPostgres
             ? new PostgresDecisionStore(options.ConnectionString!)

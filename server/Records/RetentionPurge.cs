@@ -25,17 +25,26 @@ public sealed class RetentionPurge(IOptions<RecordsOptions> options, DecisionSto
         }
 
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(_options.PurgeIntervalMinutes));
-        do
+        try
         {
-            try
+            do
             {
-                await PurgeAsync(DateTimeOffset.UtcNow, stoppingToken);
+                try
+                {
+                    await PurgeAsync(DateTimeOffset.UtcNow, stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.PurgeFailed(logger, e);
+                }
             }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.PurgeFailed(logger, e);
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException)
+        {
+            // Stopping: the next start purges. (A host that failed to start, e.g. on a busy port, is disposed without
+            // stopping first, and that cancels the timer's wait; it is not a failure of the purge.) Retention is on by
+            // default now (762 days), so this runs on every server.
+        }
     }
 }

@@ -93,8 +93,14 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
             _clock.Lap(ScoringMetrics.ReadStage);
             var results = await _pipeline.RecordAsync(applicants, _pipeline.Scorer.Score(applicants, _clock), _clock);
             var rejects = results.Count(r => r.Decision == Decisions.Reject);
+            var refers = results.Count(r => r.Decision == Decisions.Refer);
             ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
-            ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects);
+            ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects - refers);
+            if (refers > 0)
+            {
+                ScoringMetrics.Scores.WithLabels(Decisions.Refer).Inc(refers);
+            }
+
             _count += results.Length;
             _rejects += rejects;
             return results;

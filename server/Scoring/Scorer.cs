@@ -8,9 +8,11 @@ namespace CreditRisk.Server.Scoring;
 /// <summary>
 /// Turns model probabilities into decisions, expected costs and, for rejects, adverse-action reasons
 /// (<see cref="ReferenceSwapReasons"/>): the applicants in one ONNX Runtime run, all rejects' reason variants in a second.
-/// A single request's two runs go through the <see cref="RunCoalescer"/>, so concurrent requests share runs.
+/// A single request's two runs go through the <see cref="RunCoalescer"/>, so concurrent requests share runs. With a
+/// <see cref="ReferRule"/>, an applicant it refers is answered <see cref="Decisions.Refer"/> and carries reasons too (a
+/// reviewer may decline it, and its notice names them).
 /// </summary>
-public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
+public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options, ReferRule? refer = null)
 {
     private readonly ScoringOptions _options = options.Value;
     private readonly ReferenceSwapReasons _reasons = new(model, options.Value.MaxReasons);
@@ -34,8 +36,9 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
         await _coalescer.PredictAsync(new(rows, 0, 1), new(probabilities, 0, 1), decision);
         clock?.Lap(ScoringMetrics.ScoreStage);
         double pd = probabilities[0];
+        var referred = refer?.Why(applicant, pd, decision[0]);
         IReadOnlyList<Reason> why = [];
-        if (_options.Reasons && !decision[0].Approve)
+        if (_options.Reasons && (!decision[0].Approve || referred is not null))
         {
             var count = _reasons.AddVariants(applicant, rows.AsSpan(1));
             await _coalescer.PredictAsync(new(rows, 1, count), new(probabilities, 1, count));
@@ -47,7 +50,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             clock?.Lap(ScoringMetrics.ReasonsStage);
         }
 
-        return Result(applicant, pd, decision[0], why);
+        return Result(applicant, pd, decision[0], why, referred);
     }
 
     /// <summary>A batch in one run (and its rejects' reasons in a second); <paramref name="clock"/> times the two.</summary>
@@ -72,11 +75,20 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
 
             // Row layout after the applicants: the variants of each reject.
             var count = applicants.Count;
+            var referred = refer is { Enabled: true } ? new IReadOnlyList<string>?[applicants.Count] : null;
+            if (referred is not null)
+            {
+                for (var i = 0; i < applicants.Count; i++)
+                {
+                    referred[i] = refer!.Why(applicants[i], probabilities[i], decisions[i]);
+                }
+            }
+
             if (reasons)
             {
                 for (var i = 0; i < applicants.Count; i++)
                 {
-                    variantCounts[i] = !decisions[i].Approve
+                    variantCounts[i] = !decisions[i].Approve || referred?[i] is not null
                         ? _reasons.AddVariants(applicants[i], rows.AsSpan(count))
                         : 0;
                     count += variantCounts[i];
@@ -93,7 +105,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                 IReadOnlyList<Reason> why = [];
                 if (reasons)
                 {
-                    if (!decisions[i].Approve)
+                    if (variantCounts[i] > 0)
                     {
                         why = _reasons.Rank(pd, rows.AsSpan(variant, variantCounts[i]), probabilities.AsSpan(variant, variantCounts[i]));
                     }
@@ -101,7 +113,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
                     variant += variantCounts[i];
                 }
 
-                results[i] = Result(applicants[i], pd, decisions[i], why);
+                results[i] = Result(applicants[i], pd, decisions[i], why, referred?[i]);
             }
 
             if (reasons)
@@ -127,7 +139,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
     /// reject = (1 − PD)·margin, so approve is chosen exactly when it is not dearer; with constant costs, or when this
     /// applicant's economics cannot be computed (the card's threshold decides), they are the card's cost weights.
     /// </summary>
-    private ScoreResult Result(ApplicantRow applicant, double pd, GraphDecision graph, IReadOnlyList<Reason> why)
+    private ScoreResult Result(ApplicantRow applicant, double pd, GraphDecision graph, IReadOnlyList<Reason> why, IReadOnlyList<string>? referred)
     {
         var money = model.Economics is not { } economics ? null
             : float.IsNaN(graph.Loss) || float.IsNaN(graph.Margin) ? new DecisionMoney(DecisionMoney.Fallback, economics.Currency, null, null, null)
@@ -137,7 +149,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             : new ExpectedCost(model.Card.CostFalseNegative * pd, model.Card.CostFalsePositive * (1 - pd));
         return new(
             pd,
-            graph.Approve ? Decisions.Approve : Decisions.Reject,
+            referred is not null ? Decisions.Refer : graph.Approve ? Decisions.Approve : Decisions.Reject,
             graph.Threshold,
             cost,
             model.Version,
@@ -147,6 +159,7 @@ public sealed class Scorer(CreditModel model, IOptions<ScoringOptions> options)
             // The graph's formula on the graph's PD, in C#: ORT's vectorised Log differs from its scalar one in the last
             // bits, so the graph's own points for one applicant could differ by 1e-4 between a single score and a batch.
             Points: model.HasDecisionOutputs ? _points.Points((float)pd) : null,
-            Borderline: Decisions.IsBorderline(pd, graph.Threshold));
+            Borderline: Decisions.IsBorderline(pd, graph.Threshold),
+            ReferReasons: referred);
     }
 }

@@ -7,6 +7,8 @@ public static class ScoringRegistration
     public static IServiceCollection AddScoring(this IServiceCollection services)
     {
         services.AddOptions<ScoringOptions>().BindConfiguration(ScoringOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ReferOptions>().BindConfiguration(ReferOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<ReferRule>();
         services.AddSingleton<Scorer>();
         services.AddSingleton<CsvSpoolBudget>();
         services.AddSingleton<DecisionPipeline>();

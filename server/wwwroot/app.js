@@ -10,14 +10,15 @@ import { buildForm, fillApplicant, submitScore } from './js/form.js';
 import { submitBatch, downloadBatch, downloadTemplate } from './js/batch.js';
 import { showModel, loadModelDocuments, revealModelAnchor } from './js/model.js';
 import { loadMonitoring } from './js/monitoring.js';
+import { startReviews } from './js/reviews.js';
 
 export { renderMarkdown } from './js/markdown.js';
 
 // ---------------------------------------------------------------------------------------------------------------
-// Views: #score, #batch, #model, #monitoring
+// Views: #score, #batch, #model, #monitoring, #reviews
 
 function showView(name, moveFocus) {
-  const views = ['score', 'batch', 'model', 'monitoring'];
+  const views = ['score', 'batch', 'model', 'monitoring', 'reviews'];
   // An anchor within a view (#model-fairness) shows its view and goes there: the Model tab's contents link so.
   const view = views.find((v) => name === v || name.startsWith(`${v}-`)) ?? 'score';
   for (const v of views) $(`#view-${v}`).hidden = v !== view;
@@ -45,6 +46,7 @@ async function start() {
   $('#batch-form').addEventListener('submit', submitBatch);
   $('#batch-download').addEventListener('click', downloadBatch);
   $('#batch-template').addEventListener('click', downloadTemplate);
+  startReviews();
   $('#form-errors').addEventListener('click', (event) => {
     const link = event.target.closest('a[href^="#f-"]');
     if (!link) return;

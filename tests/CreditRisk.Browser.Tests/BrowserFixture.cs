@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 
@@ -41,6 +42,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
     /// <summary>The challenger scored in shadow, relative to the model's folder; none for a data set that ships none.</summary>
     public virtual string? Challenger => "challenger/model.onnx";
 
+    /// <summary>Settings of this fixture's own on top of the shared ones (the Reviews tab's: a reviewer key, referral on).</summary>
+    protected virtual IReadOnlyDictionary<string, string> Settings { get; } = new Dictionary<string, string>();
+
     /// <summary>The served data set's spec (data/&lt;dataset&gt;/dataset.json, the same spec the model card carries).</summary>
     public CreditRisk.Contracts.DatasetSpec Spec => CreditRisk.Contracts.DatasetSpec.Load(Path.Combine(RepositoryRoot, "data", Dataset, "dataset.json"));
 
@@ -67,7 +71,8 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
                 // Its own decision store (deleted after), a key for posting outcomes, monitoring figures fresh each second.
                 .UseSetting("Records:DataFolder", DataFolder).UseSetting("ApiKey:Key", ApiKey).UseSetting("Monitoring:RefreshSeconds", "1")
                 // German Credit's shipped challenger in shadow, for the Monitoring tab's challenger panel.
-                .UseSetting("Model:ChallengerPath", Challenger is null ? "" : Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, Challenger)));
+                .UseSetting("Model:ChallengerPath", Challenger is null ? "" : Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, Challenger))
+                .ConfigureAppConfiguration((_, c) => c.AddInMemoryCollection(Settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value)))));
             _factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));
             _factory.StartServer();
             var addresses = _factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()

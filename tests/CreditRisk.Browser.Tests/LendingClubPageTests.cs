@@ -33,7 +33,7 @@ public sealed class LendingClubPageTests(LendingClubBrowserFixture fixture)
         await browser.GotoScorePageAsync();
 
         var spec = fixture.Spec;
-        Assert.Equal(FormFiller.Legends(spec), await page.Locator("fieldset legend").AllInnerTextsAsync());
+        Assert.Equal(FormFiller.Legends(spec), await page.Locator("#score-form fieldset legend").AllInnerTextsAsync());
         Assert.Equal(spec.Features.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
         var state = spec.Features.First(f => f.IsCategory && f.Values.Count >= 50);
         Assert.Equal(state.Values.Count + 1, await page.Locator($"#f-{state.Name} option").CountAsync());

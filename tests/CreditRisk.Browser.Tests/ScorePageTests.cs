@@ -16,7 +16,7 @@ public sealed class ScorePageTests(BrowserFixture fixture)
         await browser.GotoScorePageAsync();
 
         var spec = fixture.Spec;
-        Assert.Equal(FormFiller.Legends(spec), await page.Locator("fieldset legend").AllInnerTextsAsync());
+        Assert.Equal(FormFiller.Legends(spec), await page.Locator("#score-form fieldset legend").AllInnerTextsAsync());
         Assert.Equal(spec.Features.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
 
         // Fill every attribute as an analyst would: by its label, choosing the values' labels in the dropdowns.

@@ -66,6 +66,10 @@ public sealed class ApiPolicyWalkTests
         ["GET /api/v1/decisions/"] = ApiAccess.Records,
         ["GET /api/v1/decisions/{id:guid}"] = ApiAccess.Records,
         ["POST /api/v1/outcomes"] = ApiAccess.Records,
+        ["GET /api/v1/reviews/"] = ApiAccess.Review,
+        ["GET /api/v1/reviews/{id:guid}"] = ApiAccess.Review,
+        ["POST /api/v1/decisions/{id:guid}/review"] = ApiAccess.Review,
+        ["GET /api/v1/decisions/{id:guid}/notice"] = ApiAccess.Review,
     };
 
     [Fact]

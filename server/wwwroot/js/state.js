@@ -7,6 +7,8 @@ export const api = {
   batch: 'api/v1/score/batch',
   monitoring: 'api/v1/monitoring',
   challenger: 'api/v1/monitoring/challenger',
+  reviews: 'api/v1/reviews',
+  decisions: 'api/v1/decisions',
 };
 
 /** The served model (GET /api/v1/model), its attributes by name, and the input rules as the server states them (GET /api/v1/model/rules). */

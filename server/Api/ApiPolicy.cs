@@ -15,6 +15,9 @@ public enum ApiAccess
 
     /// <summary>The records themselves, applicant data included: the key always (closed when no key is configured).</summary>
     Records,
+
+    /// <summary>Changes what decides: loading, unloading and promoting models. The admin key always (ApiKey:AdminKey; closed without one).</summary>
+    Admin,
 }
 
 /// <summary>
@@ -42,7 +45,7 @@ public static class ApiGroups
             return group;
         }
 
-        if (access == ApiAccess.Records)
+        if (access is ApiAccess.Records or ApiAccess.Admin)
         {
             // Always needs the key: the OpenAPI document states it (a security requirement and the 401).
             group.WithMetadata(new ApiKeys.Required()).ProducesProblem(StatusCodes.Status401Unauthorized);

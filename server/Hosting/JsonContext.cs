@@ -12,6 +12,7 @@ namespace CreditRisk.Server.Hosting;
 [JsonSerializable(typeof(ScoreResult))]
 [JsonSerializable(typeof(BatchScoreResponse))]
 [JsonSerializable(typeof(ModelInfo))]
+[JsonSerializable(typeof(ModelList))]
 [JsonSerializable(typeof(InputRulesInfo))]
 [JsonSerializable(typeof(MonitoringReport))]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]

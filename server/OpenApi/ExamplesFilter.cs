@@ -57,19 +57,26 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
-            case "ScoreApplicant":
+            case "ScoreApplicant" or "ScoreApplicantByName":
                 SetRequestExample(operation, example);
                 SetResponseExample(operation, "200", reject);
                 SetResponseExample(operation, "400", Validation(SampleErrors("")));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
-            case "ScoreBatch":
+            case "ScoreBatch" or "ScoreBatchByName":
                 var ids = spec.Ids.ToList();
                 SetRequestExample(operation, new { applicants = new[] { WithIds(example, ids, 1), WithIds(example, ids, 2) } });
                 SetResponseExample(operation, "200", new BatchScoreResponse("0123456789ab",
                     [reject with { Ids = IdsOf(ids, 1) }, approve with { Ids = IdsOf(ids, 2) }]));
                 SetResponseExample(operation, "400", Validation(SampleErrors("applicants[3].")));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
-            case "GetModel":
+            case "ListModels":
+                SetResponseExample(operation, "200", new ModelList(spec.Name, [new ModelSummary(
+                    spec.Name, "0123456789ab", "1", spec.Title, model.Card.DescribeLearner(), Math.Round(model.Threshold, 4), ExampleTime, IsDefault: true)]));
+                break;
+            case "GetModel" or "GetNamedModel":
+                SetResponseExample(operation, "404", UnknownModel);
                 SetResponseExample(operation, "200", ModelModule.Describe(model) with
                 {
                     // Fixed, so the document does not change with every retraining of the same spec.
@@ -126,6 +133,8 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         SetRetryAfter(operation, "429", "Seconds until the client's rate-limit window resets.");
         SetRetryAfter(operation, "503", "Seconds to wait before retrying: the scoring capacity is full, or the model returned a value that is not a probability.");
     }
+
+    private static object UnknownModel => Problem(404, "Unknown model", "No model named 'no-such-model' is served; GET /api/v1/models lists them (german-credit, lending-club).");
 
     private static void SetRetryAfter(OpenApiOperation operation, string status, string description)
     {

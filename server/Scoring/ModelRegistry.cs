@@ -1,0 +1,322 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Model;
+using CreditRisk.Server.Records;
+using Microsoft.Extensions.Options;
+
+namespace CreditRisk.Server.Scoring;
+
+/// <summary>The outcome of a load: the version now serving, whether it was swapped in, or why the new one was refused.</summary>
+public sealed record LoadOutcome(string Name, string? Version, bool Swapped, string? Refused);
+
+/// <summary>A repository entry as the repository API's index lists it: its state and, when it does not serve, why.</summary>
+public sealed record RepositoryState(string Name, string Version, string State, string Reason);
+
+/// <summary>
+/// The served models by name (docs/model-lifecycle.md). Each name has one serving <see cref="ServedModel"/>; a new
+/// version is loaded beside it, verified (content hash and card when the file is opened, the golden rows here) and
+/// warmed, then swapped in with one reference exchange. Requests lease the version they start on, so they finish on it;
+/// the replaced version's session is disposed when its last lease ends. A version that fails verification never serves:
+/// the old one keeps serving and the reason is logged, counted and returned. Loads are one at a time.
+/// </summary>
+public sealed class ModelRegistry : IDisposable
+{
+    private readonly ModelOptions _options;
+    private readonly IOptions<ScoringOptions> _scoring;
+    private readonly DecisionRecorder _recorder;
+    private readonly ILogger<DecisionPipeline> _pipelineLogger;
+    private readonly ILogger<ModelRegistry> _logger;
+    private readonly ConcurrentDictionary<string, ServedModel> _serving = new(StringComparer.Ordinal);
+
+    // What each name was last asked to load and why it was refused, so poll mode does not retry an unchanged bad file every interval.
+    private readonly ConcurrentDictionary<string, (Fingerprint File, string Reason)> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Fingerprint> _loadedFrom = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private string? _default;
+
+    public ModelRegistry(IOptions<ModelOptions> options, IOptions<ScoringOptions> scoring, DecisionRecorder recorder, ILoggerFactory loggers)
+    {
+        _options = options.Value;
+        _scoring = scoring;
+        _recorder = recorder;
+        _pipelineLogger = loggers.CreateLogger<DecisionPipeline>();
+        _logger = loggers.CreateLogger<ModelRegistry>();
+    }
+
+    /// <summary>The name /api/v1/score and the page use when a request names no model.</summary>
+    public string DefaultName => _default ?? throw new InvalidOperationException("the models are not loaded yet");
+
+    /// <summary>The repository folder, or null when Model:Path is served as a repository of one.</summary>
+    public string? Repository => _options.ResolvedRepository;
+
+    /// <summary>The serving version of every model, by name.</summary>
+    public IReadOnlyList<ServedModel> Serving => [.. _serving.Values.OrderBy(s => s.Name, StringComparer.Ordinal)];
+
+    /// <summary>The serving version of a model (no lease: for descriptions, never for scoring).</summary>
+    public ServedModel? Find(string name) => _serving.TryGetValue(name, out var served) ? served : null;
+
+    /// <summary>
+    /// Loads every model of the repository (or Model:Path) before the server listens; any bad file stops start-up, as
+    /// a single model always did. The default model's first version stays loaded for the process's life: the start-up
+    /// parts that are built once (challenger, monitoring, the OpenAPI document) describe it.
+    /// </summary>
+    public ServedModel LoadAll()
+    {
+        var entries = Repository is { } root
+            ? ModelRepository.Scan(root)
+            : [new RepositoryEntry("", null, _options.ResolvedPath)];
+        if (entries.Count == 0)
+        {
+            throw new ModelLoadException(Repository!, $"holds no model: put each in <name>/<version>/{ModelRepository.FileName}");
+        }
+
+        foreach (var entry in entries)
+        {
+            var served = Open(entry);
+            _serving[served.Name] = served;
+            _loadedFrom[served.Name] = Fingerprint.Of(entry.Path);
+            Announce(served, "loaded");
+        }
+
+        _default = string.IsNullOrWhiteSpace(_options.Default) ? _serving.Keys.Order(StringComparer.Ordinal).First() : _options.Default;
+        if (!_serving.TryGetValue(_default, out var first))
+        {
+            throw new ModelLoadException(Repository ?? _options.ResolvedPath, $"holds no model '{_default}' (Model:Default); it holds {string.Join(", ", _serving.Keys)}");
+        }
+
+        // Pinned: never disposed, however many swaps follow (see the summary).
+        first.TryAcquire();
+        return first;
+    }
+
+    /// <summary>A lease on the serving version of <paramref name="name"/> (the default model when null), or null when no such model serves.</summary>
+    public ModelLease? Acquire(string? name)
+    {
+        name ??= DefaultName;
+        while (_serving.TryGetValue(name, out var served))
+        {
+            if (served.TryAcquire())
+            {
+                return new ModelLease(served);
+            }
+
+            // Retired between the read and the lease: the swap has already put its successor in place.
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Loads the repository's newest version of <paramref name="name"/> beside the serving one, verifies and warms it,
+    /// and swaps it in. An unchanged file is not reloaded. A refusal leaves the serving version as it was.
+    /// </summary>
+    public async Task<LoadOutcome> LoadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            return Load(name);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>Stops serving a model (not the default one, which /api/v1/score needs). Null when done, else why not.</summary>
+    public async Task<string?> UnloadAsync(string name, CancellationToken cancellationToken = default)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (name == DefaultName)
+            {
+                return $"'{name}' is the default model (Model:Default), which /api/v1/score serves; it cannot be unloaded";
+            }
+
+            if (!_serving.TryRemove(name, out var served))
+            {
+                return $"no model '{name}' is loaded";
+            }
+
+            _loadedFrom.TryRemove(name, out _);
+            ModelMetrics.ModelInfo.RemoveLabelled(served.Name, served.Model.Version, served.Model.Card.Learner);
+            Log.ModelStateChanged(_logger, served.Name, served.Model.Version, served.Folder, "unloaded", "");
+            served.Retire();
+            return null;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>Every model the repository holds and every one that serves, with its state (the repository API's index).</summary>
+    public IReadOnlyList<RepositoryState> Index()
+    {
+        var entries = Repository is { } root ? ModelRepository.Scan(root) : [];
+        var states = new List<RepositoryState>();
+        foreach (var served in Serving)
+        {
+            states.Add(new(served.Name, served.Folder, "READY", ""));
+        }
+
+        foreach (var entry in entries.Where(e => !_serving.ContainsKey(e.Name)))
+        {
+            states.Add(new(entry.Name, entry.FolderName, "UNAVAILABLE", _refused.TryGetValue(entry.Name, out var r) ? r.Reason : "unloaded"));
+        }
+
+        return [.. states.OrderBy(s => s.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>Poll mode: each model converges on the repository's content (new versions loaded, removed models unloaded).</summary>
+    public async Task ConvergeAsync(CancellationToken cancellationToken)
+    {
+        if (Repository is not { } root)
+        {
+            foreach (var name in _serving.Keys)
+            {
+                await LoadAsync(name, cancellationToken);
+            }
+
+            return;
+        }
+
+        var entries = ModelRepository.Scan(root);
+        foreach (var entry in entries)
+        {
+            await LoadAsync(entry.Name, cancellationToken);
+        }
+
+        foreach (var gone in _serving.Keys.Except(entries.Select(e => e.Name)).ToList())
+        {
+            await UnloadAsync(gone, cancellationToken);
+        }
+    }
+
+    private LoadOutcome Load(string name)
+    {
+        _serving.TryGetValue(name, out var current);
+        var entry = Repository is { } root
+            ? ModelRepository.Find(root, name)
+            : current is not null ? new RepositoryEntry(name, null, _options.ResolvedPath) : null;
+        if (entry is null)
+        {
+            return Refuse(name, null, current, $"the repository holds no model '{name}'");
+        }
+
+        var fingerprint = Fingerprint.Of(entry.Path);
+        if (current is not null && _loadedFrom.TryGetValue(name, out var loaded) && loaded == fingerprint)
+        {
+            ModelMetrics.Loads.WithLabels(name, "unchanged").Inc();
+            return new LoadOutcome(name, current.Model.Version, false, null);
+        }
+
+        if (_refused.TryGetValue(name, out var refused) && refused.File == fingerprint)
+        {
+            return new LoadOutcome(name, current?.Model.Version, false, refused.Reason);
+        }
+
+        ServedModel next;
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            next = Open(entry with { Name = name });
+        }
+        catch (Exception e) when (e is ModelLoadException or IOException or UnauthorizedAccessException)
+        {
+            // A file removed or replaced while it was read is refused like a bad one; the next poll sees its new fingerprint.
+            _refused[name] = (fingerprint, e.Message);
+            return Refuse(name, entry.FolderName, current, e.Message);
+        }
+
+        ModelMetrics.LoadSeconds.WithLabels(name).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
+        _refused.TryRemove(name, out _);
+        _loadedFrom[name] = fingerprint;
+        if (current is not null && current.Model.Version == next.Model.Version)
+        {
+            // The same model in a new place (a copy): nothing to swap.
+            next.Retire();
+            ModelMetrics.Loads.WithLabels(name, "unchanged").Inc();
+            return new LoadOutcome(name, current.Model.Version, false, null);
+        }
+
+        // The swap: one reference exchange. A request that read the old one either got its lease before the
+        // retirement (and finishes on it) or failed to and reads the new one (ModelRegistry.Acquire).
+        _serving[name] = next;
+        ModelMetrics.Loads.WithLabels(name, "served").Inc();
+        Announce(next, current is null ? "loaded" : "swapped in");
+        if (current is not null)
+        {
+            ModelMetrics.Swaps.WithLabels(name).Inc();
+            ModelMetrics.ModelInfo.RemoveLabelled(current.Name, current.Model.Version, current.Model.Card.Learner);
+            Log.ModelStateChanged(_logger, current.Name, current.Model.Version, current.Folder, "retired", $"{current.InFlight} requests in flight");
+            current.Retire();
+        }
+
+        return new LoadOutcome(name, next.Model.Version, current is not null, null);
+    }
+
+    private LoadOutcome Refuse(string name, string? folder, ServedModel? current, string reason)
+    {
+        ModelMetrics.Loads.WithLabels(name, "refused").Inc();
+        Log.ModelRefused(_logger, name, folder ?? "", current?.Model.Version ?? "(none)", reason);
+        return new LoadOutcome(name, current?.Model.Version, false, reason);
+    }
+
+    /// <summary>Opens, verifies and warms a file (<see cref="CreditModel"/>: hash and card; <see cref="ModelChecks.CheckGolden"/>: golden rows).</summary>
+    private ServedModel Open(RepositoryEntry entry)
+    {
+        var model = new CreditModel(entry.Path, _options.ParallelRunRows);
+        try
+        {
+            var compared = ModelChecks.CheckGolden(model);
+            if (entry.Name.Length > 0 && entry.Name != model.Spec.Name)
+            {
+                throw new ModelLoadException(entry.Path, $"is in the repository as '{entry.Name}' but its card's spec is '{model.Spec.Name}'");
+            }
+
+            if (compared > 0)
+            {
+                Log.GoldenWarmUp(_logger, compared);
+            }
+
+            return new ServedModel(model.Spec.Name, entry.FolderName, model, _scoring, _recorder, _pipelineLogger);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    private void Announce(ServedModel served, string change)
+    {
+        ModelMetrics.ModelInfo.WithLabels(served.Name, served.Model.Version, served.Model.Card.Learner).Set(1);
+        Log.ModelStateChanged(_logger, served.Name, served.Model.Version, served.Folder, change, served.Model.Path);
+    }
+
+    public void Dispose()
+    {
+        foreach (var served in _serving.Values)
+        {
+            served.Retire();
+        }
+
+        _serving.Clear();
+        _loading.Dispose();
+    }
+
+    /// <summary>What a model file and its golden rows look like on disk: a change means a new file to verify.</summary>
+    private readonly record struct Fingerprint(string Path, long Length, DateTime Written, long GoldenLength, DateTime GoldenWritten)
+    {
+        public static Fingerprint Of(string path)
+        {
+            var file = new FileInfo(path);
+            var golden = new FileInfo(System.IO.Path.Combine(file.DirectoryName ?? ".", "golden.json"));
+            return new(path, file.Exists ? file.Length : -1, file.Exists ? file.LastWriteTimeUtc : default,
+                golden.Exists ? golden.Length : -1, golden.Exists ? golden.LastWriteTimeUtc : default);
+        }
+    }
+}

@@ -152,22 +152,21 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    /// <summary>Every model the repository holds and every one that serves, with its state (the repository API's index).</summary>
+    /// <summary>
+    /// Every model that serves (READY, its serving version) and every newest version in the repository that does not
+    /// (UNAVAILABLE, with the reason it was refused, or "not loaded"): the repository API's index.
+    /// </summary>
     public IReadOnlyList<RepositoryState> Index()
     {
         var entries = Repository is { } root ? ModelRepository.Scan(root) : [];
-        var states = new List<RepositoryState>();
-        foreach (var served in Serving)
+        var states = Serving.Select(s => new RepositoryState(s.Name, s.Folder, "READY", "")).ToList();
+        foreach (var entry in entries.Where(e => !_serving.TryGetValue(e.Name, out var served) || served.Folder != e.FolderName))
         {
-            states.Add(new(served.Name, served.Folder, "READY", ""));
+            var refused = _refused.TryGetValue(entry.Name, out var r) && r.File.Path == entry.Path ? r.Reason : null;
+            states.Add(new(entry.Name, entry.FolderName, "UNAVAILABLE", refused ?? "not loaded"));
         }
 
-        foreach (var entry in entries.Where(e => !_serving.ContainsKey(e.Name)))
-        {
-            states.Add(new(entry.Name, entry.FolderName, "UNAVAILABLE", _refused.TryGetValue(entry.Name, out var r) ? r.Reason : "unloaded"));
-        }
-
-        return [.. states.OrderBy(s => s.Name, StringComparer.Ordinal)];
+        return [.. states.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Version, StringComparer.Ordinal)];
     }
 
     /// <summary>Poll mode: each model converges on the repository's content (new versions loaded, removed models unloaded).</summary>

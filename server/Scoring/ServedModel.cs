@@ -89,6 +89,9 @@ public sealed class ServedModel
         Release();
     }
 
+    /// <summary>Retired, every lease ended and the session disposed.</summary>
+    public bool Drained => Volatile.Read(ref _leases) == 0;
+
     /// <summary>Requests holding this version right now (the registry's own lease not counted).</summary>
     public int InFlight => Math.Max(0, Volatile.Read(ref _leases) - 1);
 }

@@ -183,4 +183,223 @@ public sealed class ModelRepositoryTests(RepositoryServer fixture) : IClassFixtu
         var grpc = await Assert.ThrowsAsync<RpcException>(() => fixture.Grpc.ModelMetadataAsync(new V2.ModelMetadataRequest { Name = "no-such-model" }).ResponseAsync);
         Assert.Equal(StatusCode.NotFound, grpc.StatusCode);
     }
+
+    [Fact]
+    public async Task The_repository_api_needs_the_admin_key_and_answers_as_the_extension_says()
+    {
+        await (await _client.PostAsync("/v2/repository/index", null)).AssertProblem(401);
+        var wrongKey = await fixture.Keyed.PostAsync("/v2/repository/index", null);
+        Assert.Contains("admin key", (string?)(await wrongKey.AssertProblem(401))["detail"], StringComparison.Ordinal);
+
+        // The index: an array of {name, version, state, reason}.
+        var index = await Index();
+        Assert.Equal([(TestModels.German, "1", "READY"), (TestModels.LendingClub, "1", "READY")], index.Select(e => ((string)e!["name"]!, (string)e["version"]!, (string)e["state"]!)));
+        Assert.All(index, e => Assert.Equal("", (string)e!["reason"]!));
+
+        // Load of an unchanged model: 200 with an empty body; of one the repository lacks: 400 {"error"}.
+        var unchanged = await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null);
+        Assert.Equal(HttpStatusCode.OK, unchanged.StatusCode);
+        Assert.Equal("", await unchanged.Content.ReadAsStringAsync());
+        Assert.Contains("no-such-model", await Error(await fixture.Admin.PostAsync("/v2/repository/models/no-such-model/load", null)), StringComparison.Ordinal);
+
+        // The default model cannot be unloaded (/api/v1/score needs it); another can, and comes back with a load.
+        Assert.Contains("default model", await Error(await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/unload", null)), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.LendingClub}/unload", null)).StatusCode);
+        try
+        {
+            await (await _client.PostJson($"/api/v1/models/{TestModels.LendingClub}/score", Http.ApplicantJson(TestModels.LendingClub))).AssertProblem(404);
+            Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/v2/models/{TestModels.LendingClub}/ready")).StatusCode);
+            Assert.Contains(await Index(), e => (string)e!["name"]! == TestModels.LendingClub && (string)e["state"]! == "UNAVAILABLE" && (string)e["reason"]! == "not loaded");
+        }
+        finally
+        {
+            Assert.Equal(HttpStatusCode.OK, (await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.LendingClub}/load", null)).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostJson($"/api/v1/models/{TestModels.LendingClub}/score", Http.ApplicantJson(TestModels.LendingClub))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_corrupted_version_is_refused_with_its_reason_and_the_serving_one_keeps_serving_under_load()
+    {
+        var serving = TestModels.SidecarVersion(TestModels.German);
+        var load = ScoringLoad.Start(_client, clients: 4);
+        try
+        {
+            // An edited card (the file's content hash no longer matches), then a real model whose golden rows are another's.
+            var edited = ModelLoadTests.EditedCard(File.ReadAllBytes(Path.Combine(RepositoryServer.Shipped(TestModels.German), "model.onnx")), "\"costFalseNegative\":5", "\"costFalseNegative\":9");
+            fixture.PlaceVersion(TestModels.German, 2, RepositoryServer.Shipped(TestModels.German), edited);
+            await Task.Delay(200);
+            Assert.Contains("the file was edited after export", await Error(await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null)), StringComparison.Ordinal);
+            Assert.Contains(await Index(), e => (string)e!["version"]! == "2" && (string)e["state"]! == "UNAVAILABLE" && ((string)e["reason"]!).Contains("edited after export", StringComparison.Ordinal));
+
+            var wrongGolden = fixture.PlaceVersion(TestModels.German, 3, RepositoryServer.Shipped(TestModels.German, "challenger"));
+            File.Copy(Path.Combine(RepositoryServer.Shipped(TestModels.German), "golden.json"), Path.Combine(wrongGolden, "golden.json"), overwrite: true);
+            await Task.Delay(200);
+            Assert.Contains("golden row", await Error(await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null)), StringComparison.Ordinal);
+        }
+        finally
+        {
+            fixture.RemoveVersion(TestModels.German, 3);
+            fixture.RemoveVersion(TestModels.German, 2);
+        }
+
+        var answers = await load.StopAsync();
+        Assert.True(answers.Count > 20, $"only {answers.Count} answers under load");
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"{a.Path}: {(int)a.Status}"));
+        Assert.All(answers, a => Assert.Equal(serving, a.Version));
+        Assert.Equal(serving, (await _client.GetFromJsonAsync<ModelList>("/api/v1/models", Http.Json))!.Models.Single(m => m.Name == TestModels.German).Version);
+
+        // Counted and logged, one line per refusal, naming the model and why.
+        var metrics = await _client.GetStringAsync("/metrics");
+        Assert.Matches($"creditrisk_model_loads_total{{model=\"{TestModels.German}\",outcome=\"refused\"}} [2-9]", metrics);
+        Assert.Contains("edited after export", fixture.Server.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Swaps_under_load_drop_no_request_and_every_answer_matches_its_record()
+    {
+        var first = TestModels.SidecarVersion(TestModels.German);
+        var second = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryServer.Shipped(TestModels.German, "challenger"), "model.json")))
+            .RootElement.GetProperty("modelVersion").GetString()!;
+        Assert.NotEqual(first, second);
+        var swapsBefore = Metric(await _client.GetStringAsync("/metrics"), $"creditrisk_model_swaps_total{{model=\"{TestModels.German}\"}}");
+        var load = ScoringLoad.Start(_client, clients: 6);
+        const int RoundTrips = 4;
+        try
+        {
+            for (var i = 0; i < RoundTrips; i++)
+            {
+                // Version 2 (the shipped challenger: another German Credit model) in, then out again: back to version 1.
+                fixture.PlaceVersion(TestModels.German, 2, RepositoryServer.Shipped(TestModels.German, "challenger"));
+                Assert.Equal(HttpStatusCode.OK, (await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null)).StatusCode);
+                await Task.Delay(250);
+                fixture.RemoveVersion(TestModels.German, 2);
+                Assert.Equal(HttpStatusCode.OK, (await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null)).StatusCode);
+                await Task.Delay(250);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(Path.Combine(fixture.Repository, TestModels.German, "2")))
+            {
+                fixture.RemoveVersion(TestModels.German, 2);
+                await fixture.Admin.PostAsync($"/v2/repository/models/{TestModels.German}/load", null);
+            }
+        }
+
+        var answers = await load.StopAsync();
+        Assert.All(answers, a => Assert.True(a.Status == HttpStatusCode.OK, $"{a.Path}: {(int)a.Status}"));
+        Assert.All(answers, a => Assert.Contains(a.Version, new[] { first, second }));
+        Assert.Contains(answers, a => a.Version == second);
+        Assert.Equal(first, answers[^1].Version);
+
+        // Every decision's record holds the version of the response it was written for.
+        foreach (var answer in answers.Where(a => a.DecisionId is not null).Take(400))
+        {
+            var record = (await fixture.Keyed.GetFromJsonAsync<DecisionRecord>($"/api/v1/decisions/{answer.DecisionId}", Http.Json))!;
+            Assert.Equal(answer.Version, record.ModelVersion);
+        }
+
+        var metrics = await _client.GetStringAsync("/metrics");
+        Assert.Equal(swapsBefore + (2 * RoundTrips), Metric(metrics, $"creditrisk_model_swaps_total{{model=\"{TestModels.German}\"}}"));
+        Assert.Contains($"creditrisk_model_info{{model=\"{TestModels.German}\",version=\"{first}\"", metrics, StringComparison.Ordinal);
+        Assert.DoesNotContain($"creditrisk_model_info{{model=\"{TestModels.German}\",version=\"{second}\"", metrics, StringComparison.Ordinal);
+        // Every replaced version but the pinned first one drained and had its session disposed.
+        Assert.True(Metric(metrics, $"creditrisk_model_drain_seconds_count{{model=\"{TestModels.German}\"}}") >= (2 * RoundTrips) - 1);
+    }
+
+    private async Task<JsonArray> Index()
+    {
+        var response = await fixture.Admin.PostAsync("/v2/repository/index", Http.JsonContent("{}"));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsArray();
+    }
+
+    /// <summary>The extension's error: a 400 with {"error": …}.</summary>
+    private static async Task<string> Error(HttpResponseMessage response)
+    {
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, $"{(int)response.StatusCode} {text}");
+        return (string)JsonNode.Parse(text)!["error"]!;
+    }
+
+    private static double Metric(string metrics, string series)
+    {
+        var line = metrics.Split('\n').FirstOrDefault(l => l.StartsWith(series + " ", StringComparison.Ordinal));
+        return line is null ? 0 : double.Parse(line[(series.Length + 1)..], CultureInfo.InvariantCulture);
+    }
+}
+
+/// <summary>
+/// Clients scoring German Credit without pause over three routes (the default model's /api/v1/score, the batch by name
+/// and /v2 infer by name), each answer kept with its status, model version and decision id.
+/// </summary>
+internal sealed class ScoringLoad
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly List<Task<List<Answer>>> _clients;
+
+    private ScoringLoad(HttpClient client, int clients)
+    {
+        var applicant = Http.ApplicantJson();
+        _clients = [.. Enumerable.Range(0, clients).Select(c => Task.Run(async () =>
+        {
+            var answers = new List<Answer>();
+            for (var i = 0; !_stop.IsCancellationRequested; i++)
+            {
+                answers.Add(((c + i) % 3) switch
+                {
+                    0 => await One(client, applicant),
+                    1 => await Batch(client, applicant),
+                    _ => await V2(client, applicant),
+                });
+            }
+
+            return answers;
+        }))];
+    }
+
+    public sealed record Answer(string Path, HttpStatusCode Status, string? Version, Guid? DecisionId);
+
+    public static ScoringLoad Start(HttpClient client, int clients) => new(client, clients);
+
+    /// <summary>Stops the clients; every answer, in the order each client got them (the last one's last).</summary>
+    public async Task<List<Answer>> StopAsync()
+    {
+        await _stop.CancelAsync();
+        var all = new List<Answer>();
+        foreach (var answers in await Task.WhenAll(_clients))
+        {
+            all.AddRange(answers);
+        }
+
+        _stop.Dispose();
+        return all;
+    }
+
+    private static async Task<Answer> One(HttpClient client, JsonObject applicant)
+    {
+        using var response = await client.PostJson("/api/v1/score", applicant.DeepClone());
+        var result = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<ScoreResult>(Http.Json) : null;
+        return new("/api/v1/score", response.StatusCode, result?.ModelVersion, result?.DecisionId);
+    }
+
+    private static async Task<Answer> Batch(HttpClient client, JsonObject applicant)
+    {
+        var path = $"/api/v1/models/{TestModels.German}/score/batch";
+        // Long enough (a few hundred rows, their reasons included) that swaps land while batches are in flight.
+        using var response = await client.PostJson(path, new JsonObject { ["applicants"] = new JsonArray([.. Enumerable.Range(0, 300).Select(_ => (JsonNode)applicant.DeepClone())]) });
+        var result = response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json) : null;
+        Assert.True(result is null || result.Results.All(r => r.ModelVersion == result.ModelVersion), "a batch answered by two versions");
+        return new(path, response.StatusCode, result?.ModelVersion, result?.Results[^1].DecisionId);
+    }
+
+    private static async Task<Answer> V2(HttpClient client, JsonObject applicant)
+    {
+        var path = $"/v2/models/{TestModels.German}/infer";
+        using var response = await client.PostJson(path, OpenInferenceTests.InferRequest([applicant]));
+        var version = response.IsSuccessStatusCode ? (string?)JsonNode.Parse(await response.Content.ReadAsStringAsync())!["model_version"] : null;
+        return new(path, response.StatusCode, version, null);
+    }
 }

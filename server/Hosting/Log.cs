@@ -37,6 +37,12 @@ internal static partial class Log
     [LoggerMessage(2902, LogLevel.Warning, "Model {Model} folder '{Folder}' refused, version {ServingVersion} keeps serving: {Reason}")]
     public static partial void ModelRefused(ILogger logger, string model, string folder, string servingVersion, string reason);
 
+    [LoggerMessage(2904, LogLevel.Warning, "Model {Model} now serves {ModelVersion}, but the change was not recorded in the timeline (decision store failed)")]
+    public static partial void ModelEventNotRecorded(ILogger logger, Exception exception, string model, string modelVersion);
+
+    [LoggerMessage(2905, LogLevel.Warning, "Model {Model}: challenger {ToVersion} promoted past failed checks by {RequestedBy}: {Reason}")]
+    public static partial void ForcedPromotion(ILogger logger, string model, string toVersion, string requestedBy, string reason);
+
     [LoggerMessage(2903, LogLevel.Warning, "Model repository poll failed; retrying at the next interval")]
     public static partial void PollFailed(ILogger logger, Exception exception);
 

@@ -8,7 +8,7 @@ namespace CreditRisk.Server.Records;
 /// The decision records and their outcomes, on SQLite or PostgreSQL. The SQL is written once for both (times as Unix
 /// milliseconds, ids as UUIDv7 text, JSON as text); a provider supplies connections, its migrations and its bulk insert.
 /// </summary>
-public abstract class DecisionStore : IDisposable
+public abstract partial class DecisionStore : IDisposable
 {
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
         "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount";

@@ -8,4 +8,5 @@ namespace CreditRisk.Server.Records;
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(IReadOnlyList<Reason>))]
 [JsonSerializable(typeof(Reason[]))]
+[JsonSerializable(typeof(IReadOnlyList<PromotionCheck>))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

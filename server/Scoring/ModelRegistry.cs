@@ -1,17 +1,12 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using CreditRisk.Contracts;
 using CreditRisk.Server.Hosting;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
 using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Scoring;
-
-/// <summary>The outcome of a load: the version now serving, whether it was swapped in, or why the new one was refused.</summary>
-public sealed record LoadOutcome(string Name, string? Version, bool Swapped, string? Refused);
-
-/// <summary>A repository entry as the repository API's index lists it: its state and, when it does not serve, why.</summary>
-public sealed record RepositoryState(string Name, string Version, string State, string Reason);
 
 /// <summary>
 /// The served models by name (docs/model-lifecycle.md). Each name has one serving <see cref="ServedModel"/>; a new
@@ -25,21 +20,29 @@ public sealed class ModelRegistry : IDisposable
     private readonly ModelOptions _options;
     private readonly IOptions<ScoringOptions> _scoring;
     private readonly DecisionRecorder _recorder;
+    private readonly DecisionStore _store;
+    private readonly bool _recording;
     private readonly ILogger<DecisionPipeline> _pipelineLogger;
     private readonly ILogger<ModelRegistry> _logger;
     private readonly ConcurrentDictionary<string, ServedModel> _serving = new(StringComparer.Ordinal);
 
     // What each name was last asked to load and why it was refused, so poll mode does not retry an unchanged bad file every interval.
-    private readonly ConcurrentDictionary<string, (Fingerprint File, string Reason)> _refused = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, Fingerprint> _loadedFrom = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, (ModelFingerprint File, string Reason)> _refused = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ModelFingerprint> _loadedFrom = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _loading = new(1, 1);
+
+    // The files each model served before its current version, newest last: what a rollback restores.
+    private readonly ConcurrentDictionary<string, Stack<(string Path, string Folder, string Version)>> _previous = new(StringComparer.Ordinal);
     private string? _default;
 
-    public ModelRegistry(IOptions<ModelOptions> options, IOptions<ScoringOptions> scoring, DecisionRecorder recorder, ILoggerFactory loggers)
+    public ModelRegistry(
+        IOptions<ModelOptions> options, IOptions<ScoringOptions> scoring, IOptions<RecordsOptions> records, DecisionRecorder recorder, DecisionStore store, ILoggerFactory loggers)
     {
         _options = options.Value;
         _scoring = scoring;
         _recorder = recorder;
+        _store = store;
+        _recording = records.Value.Enabled;
         _pipelineLogger = loggers.CreateLogger<DecisionPipeline>();
         _logger = loggers.CreateLogger<ModelRegistry>();
     }
@@ -75,7 +78,7 @@ public sealed class ModelRegistry : IDisposable
         {
             var served = Open(entry);
             _serving[served.Name] = served;
-            _loadedFrom[served.Name] = Fingerprint.Of(entry.Path);
+            _loadedFrom[served.Name] = ModelFingerprint.Of(entry.Path);
             Announce(served, "loaded");
         }
 
@@ -116,13 +119,61 @@ public sealed class ModelRegistry : IDisposable
         await _loading.WaitAsync(cancellationToken);
         try
         {
-            return Load(name);
+            return await LoadAsync(name);
         }
         finally
         {
             _loading.Release();
         }
     }
+
+    /// <summary>
+    /// Swaps in the file at <paramref name="path"/> as the next version of <paramref name="name"/> (a promotion: the
+    /// challenger's file), verified and warmed like any load; <paramref name="described"/> says what it is in the
+    /// timeline. The version it replaces can be restored with <see cref="RollbackAsync"/>.
+    /// </summary>
+    public async Task<LoadOutcome> SwapInAsync(string name, string path, string folder, ModelEvent? described, CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            _serving.TryGetValue(name, out var current);
+            return await SwapAsync(name, new RepositoryEntry(name, null, path), folder, current, remember: true, described);
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>Restores the version a model served before its current one (this process's memory of it). Null when there is none.</summary>
+    public async Task<LoadOutcome?> RollbackAsync(string name, ModelEvent? described, CancellationToken cancellationToken)
+    {
+        await _loading.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_serving.TryGetValue(name, out var current) || !_previous.TryGetValue(name, out var stack) || !stack.TryPeek(out var previous))
+            {
+                return null;
+            }
+
+            var outcome = await SwapAsync(name, new RepositoryEntry(name, null, previous.Path), previous.Folder, current, remember: false, described);
+            if (outcome.Refused is null)
+            {
+                stack.Pop();
+            }
+
+            return outcome;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    /// <summary>The version a rollback would restore, or null.</summary>
+    public string? PreviousVersion(string name) =>
+        _previous.TryGetValue(name, out var stack) && stack.TryPeek(out var previous) ? previous.Version : null;
 
     /// <summary>Stops serving a model (not the default one, which /api/v1/score needs). Null when done, else why not.</summary>
     public async Task<string?> UnloadAsync(string name, CancellationToken cancellationToken = default)
@@ -194,7 +245,7 @@ public sealed class ModelRegistry : IDisposable
         }
     }
 
-    private LoadOutcome Load(string name)
+    private async Task<LoadOutcome> LoadAsync(string name)
     {
         _serving.TryGetValue(name, out var current);
         var entry = Repository is { } root
@@ -205,7 +256,7 @@ public sealed class ModelRegistry : IDisposable
             return Refuse(name, null, current, $"the repository holds no model '{name}'");
         }
 
-        var fingerprint = Fingerprint.Of(entry.Path);
+        var fingerprint = ModelFingerprint.Of(entry.Path);
         if (current is not null && _loadedFrom.TryGetValue(name, out var loaded) && loaded == fingerprint)
         {
             ModelMetrics.Loads.WithLabels(name, "unchanged").Inc();
@@ -217,17 +268,24 @@ public sealed class ModelRegistry : IDisposable
             return new LoadOutcome(name, current?.Model.Version, false, refused.Reason);
         }
 
+        return await SwapAsync(name, entry, entry.FolderName, current, remember: true, described: null);
+    }
+
+    /// <summary>Opens, verifies and warms <paramref name="entry"/> beside <paramref name="current"/>, then swaps it in; or refuses it.</summary>
+    private async Task<LoadOutcome> SwapAsync(string name, RepositoryEntry entry, string folder, ServedModel? current, bool remember, ModelEvent? described)
+    {
+        var fingerprint = ModelFingerprint.Of(entry.Path);
         ServedModel next;
         var started = Stopwatch.GetTimestamp();
         try
         {
-            next = Open(entry with { Name = name });
+            next = Open(entry with { Name = name }, folder);
         }
         catch (Exception e) when (e is ModelLoadException or IOException or UnauthorizedAccessException)
         {
             // A file removed or replaced while it was read is refused like a bad one; the next poll sees its new fingerprint.
             _refused[name] = (fingerprint, e.Message);
-            return Refuse(name, entry.FolderName, current, e.Message);
+            return Refuse(name, folder, current, e.Message);
         }
 
         ModelMetrics.LoadSeconds.WithLabels(name).Observe(Stopwatch.GetElapsedTime(started).TotalSeconds);
@@ -245,16 +303,46 @@ public sealed class ModelRegistry : IDisposable
         // retirement (and finishes on it) or failed to and reads the new one (ModelRegistry.Acquire).
         _serving[name] = next;
         ModelMetrics.Loads.WithLabels(name, "served").Inc();
-        Announce(next, current is null ? "loaded" : "swapped in");
+        Announce(next, current is null ? "loaded" : described?.Action ?? "swapped in");
         if (current is not null)
         {
+            if (remember)
+            {
+                _previous.GetOrAdd(name, _ => new()).Push((current.Model.Path, current.Folder, current.Model.Version));
+            }
+
             ModelMetrics.Swaps.WithLabels(name).Inc();
             ModelMetrics.ModelInfo.RemoveLabelled(current.Name, current.Model.Version, current.Model.Card.Learner);
             Log.ModelStateChanged(_logger, current.Name, current.Model.Version, current.Folder, "retired", $"{current.InFlight} requests in flight");
             current.Retire();
         }
 
+        await RecordAsync((described ?? new ModelEvent(default, name, "swap", null, "", false, null, null, null)) with
+        {
+            At = DateTimeOffset.UtcNow,
+            Model = name,
+            FromVersion = current?.Model.Version,
+            ToVersion = next.Model.Version,
+        });
         return new LoadOutcome(name, next.Model.Version, current is not null, null);
+    }
+
+    /// <summary>The timeline keeps the change; a store that fails loses the entry (logged), never the swap.</summary>
+    private async Task RecordAsync(ModelEvent change)
+    {
+        if (!_recording)
+        {
+            return;
+        }
+
+        try
+        {
+            await _store.InsertModelEventAsync(change, CancellationToken.None);
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+        {
+            Log.ModelEventNotRecorded(_logger, e, change.Model, change.ToVersion);
+        }
     }
 
     private LoadOutcome Refuse(string name, string? folder, ServedModel? current, string reason)
@@ -265,7 +353,7 @@ public sealed class ModelRegistry : IDisposable
     }
 
     /// <summary>Opens, verifies and warms a file (<see cref="CreditModel"/>: hash and card; <see cref="ModelChecks.CheckGolden"/>: golden rows).</summary>
-    private ServedModel Open(RepositoryEntry entry)
+    private ServedModel Open(RepositoryEntry entry, string? folder = null)
     {
         var model = new CreditModel(entry.Path, _options.ParallelRunRows);
         try
@@ -281,7 +369,7 @@ public sealed class ModelRegistry : IDisposable
                 Log.GoldenWarmUp(_logger, compared);
             }
 
-            return new ServedModel(model.Spec.Name, entry.FolderName, model, _scoring, _recorder, _pipelineLogger);
+            return new ServedModel(model.Spec.Name, folder ?? entry.FolderName, model, _scoring, _recorder, _pipelineLogger);
         }
         catch
         {
@@ -305,17 +393,5 @@ public sealed class ModelRegistry : IDisposable
 
         _serving.Clear();
         _loading.Dispose();
-    }
-
-    /// <summary>What a model file and its golden rows look like on disk: a change means a new file to verify.</summary>
-    private readonly record struct Fingerprint(string Path, long Length, DateTime Written, long GoldenLength, DateTime GoldenWritten)
-    {
-        public static Fingerprint Of(string path)
-        {
-            var file = new FileInfo(path);
-            var golden = new FileInfo(System.IO.Path.Combine(file.DirectoryName ?? ".", "golden.json"));
-            return new(path, file.Exists ? file.Length : -1, file.Exists ? file.LastWriteTimeUtc : default,
-                golden.Exists ? golden.Length : -1, golden.Exists ? golden.LastWriteTimeUtc : default);
-        }
     }
 }

@@ -16,7 +16,8 @@ COPY server/CreditRisk.Server.csproj server/
 RUN dotnet restore server/CreditRisk.Server.csproj -r linux-x64
 COPY contracts/ contracts/
 COPY server/ server/
-# Every shipped model (artifacts/<dataset>/: the model, its sidecar card, the training report and charts); Model__Path picks one.
+# Every shipped model (artifacts/<dataset>/: the model, its sidecar card, the training report and charts), served as a
+# model repository (Model__Repository below); to serve one file instead set Model__Repository= (empty) and Model__Path.
 COPY artifacts/ artifacts/
 # Framework-dependent: the aspnet base image already carries the runtime (see README for the size comparison).
 RUN dotnet publish server/CreditRisk.Server.csproj -c Release -r linux-x64 --self-contained false --no-restore -o /app
@@ -29,6 +30,8 @@ COPY --from=build /app .
 RUN mkdir -p /data && chown "$APP_UID" /data
 VOLUME /data
 ENV ASPNETCORE_HTTP_PORTS=8080 \
+    Model__Repository=artifacts \
+    Model__Default=german-credit \
     Records__DataFolder=/data \
     Limits__HealthPort=8081 \
     Inference__GrpcPort=8082 \

@@ -3,6 +3,7 @@ using CreditRisk.Server.Api;
 using CreditRisk.Server.Challenger;
 using CreditRisk.Server.Health;
 using CreditRisk.Server.Hosting;
+using CreditRisk.Server.Lifecycle;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Monitoring;
 using CreditRisk.Server.OpenApi;
@@ -31,6 +32,9 @@ builder.Services.AddScoring();
 
 // A challenger (Model:ChallengerPath), scored in shadow off the hot path and compared with the served model (docs/monitoring.md).
 builder.Services.AddChallenger();
+
+// Model lifecycle: the challenger promoted in one step after the runbook's checks, and rolled back (docs/model-lifecycle.md).
+builder.Services.AddLifecycle();
 
 // The Open Inference Protocol (KServe V2): REST under /v2, gRPC on its own HTTP/2 port (Inference:GrpcPort).
 builder.AddInference();

@@ -16,6 +16,10 @@ public sealed class ApiKeyOptions : IValidatableObject
     /// <summary>The key (at least 16 characters); unset = the decision endpoints answer every request 401.</summary>
     public string? Key { get; set; }
 
+    /// <summary>The admin key (at least 16 characters, not the key above): loading, unloading and promoting models
+    /// (the repository API, /api/v1/models/{name}/promote). Unset = those endpoints answer every request 401.</summary>
+    public string? AdminKey { get; set; }
+
     /// <summary>Scoring (REST, Open Inference REST and gRPC) needs the key too. Off by default: the score endpoints are open, as before.</summary>
     public bool RequiredForScoring { get; set; }
 
@@ -31,6 +35,17 @@ public sealed class ApiKeyOptions : IValidatableObject
         if (Key is not null && Key.Trim().Length < 16)
         {
             yield return new ValidationResult("ApiKey:Key must be at least 16 characters (or unset).", [nameof(Key)]);
+        }
+
+        if (AdminKey is not null && AdminKey.Trim().Length < 16)
+        {
+            yield return new ValidationResult("ApiKey:AdminKey must be at least 16 characters (or unset).", [nameof(AdminKey)]);
+        }
+
+        // A distinct key: whoever may read the records (a reporting job, say) may not thereby change what decides.
+        if (AdminKey is not null && Key is not null && AdminKey.Trim() == Key.Trim())
+        {
+            yield return new ValidationResult("ApiKey:AdminKey must differ from ApiKey:Key.", [nameof(AdminKey)]);
         }
 
         if (RequiredForScoring && string.IsNullOrWhiteSpace(Key))
@@ -77,9 +92,10 @@ public static class ApiKeys
             return ReviewerRefusal(http, options);
         }
 
-        var key = options.Key;
+        var key = access == ApiAccess.Admin ? options.AdminKey : options.Key;
         var needed = access switch
         {
+            ApiAccess.Admin => true,
             ApiAccess.Records => true,
             // Aggregates only, but of every applicant's decision: closed whenever a key exists to close them with.
             ApiAccess.Aggregates => !string.IsNullOrWhiteSpace(key),
@@ -91,6 +107,11 @@ public static class ApiKeys
             return null;
         }
 
+        if (string.IsNullOrWhiteSpace(key) && access == ApiAccess.Admin)
+        {
+            return $"No admin key is configured on this server (ApiKey:AdminKey), so no {ApiKeyOptions.Header} header opens these endpoints.";
+        }
+
         if (string.IsNullOrWhiteSpace(key))
         {
             return "No API key is configured on this server (ApiKey:Key), so these endpoints are closed.";
@@ -99,14 +120,14 @@ public static class ApiKeys
         var sent = http.Request.Headers[ApiKeyOptions.Header];
         if (sent.Count != 1 || string.IsNullOrEmpty(sent[0]))
         {
-            return $"Send the API key in the {ApiKeyOptions.Header} header.";
+            return access == ApiAccess.Admin ? $"Send the admin key in the {ApiKeyOptions.Header} header." : $"Send the API key in the {ApiKeyOptions.Header} header.";
         }
 
         var expected = SHA256.HashData(Encoding.UTF8.GetBytes(key.Trim()));
         var given = SHA256.HashData(Encoding.UTF8.GetBytes(sent[0]!));
         return CryptographicOperations.FixedTimeEquals(expected, given)
             ? null
-            : $"The {ApiKeyOptions.Header} header does not hold the right key.";
+            : access == ApiAccess.Admin ? $"The {ApiKeyOptions.Header} header does not hold the admin key." : $"The {ApiKeyOptions.Header} header does not hold the right key.";
     }
 
     /// <summary>The reviewer a request of <see cref="ApiAccess.Review"/> was let in as (the name of its key); set by the key rule before the handler runs.</summary>

@@ -18,6 +18,9 @@ public enum ApiAccess
 
     /// <summary>The review queue, reviews and notices: a named reviewer key always (ApiKey:Reviewers), never the records key; its name is who decided.</summary>
     Review,
+
+    /// <summary>Changes what decides: loading, unloading and promoting models. The admin key always (ApiKey:AdminKey; closed without one).</summary>
+    Admin,
 }
 
 /// <summary>
@@ -45,7 +48,7 @@ public static class ApiGroups
             return group;
         }
 
-        if (access is ApiAccess.Records or ApiAccess.Review)
+        if (access is ApiAccess.Records or ApiAccess.Review or ApiAccess.Admin)
         {
             // Always needs the key: the OpenAPI document states it (a security requirement and the 401).
             group.WithMetadata(new ApiKeys.Required()).ProducesProblem(StatusCodes.Status401Unauthorized);

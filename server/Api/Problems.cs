@@ -24,6 +24,11 @@ public static class Problems
         title: "Batch too large",
         detail: $"A batch may hold at most {maxBatchSize} applicants (Scoring:MaxBatchSize); split it into smaller batches.");
 
+    public static ProblemHttpResult UnknownModel(string name, IEnumerable<string> served) => TypedResults.Problem(
+        statusCode: StatusCodes.Status404NotFound,
+        title: "Unknown model",
+        detail: $"No model named '{(name.Length > 64 ? name[..64] + "…" : name)}' is served; GET /api/v1/models lists them ({string.Join(", ", served)}).");
+
     public const string BusyDetail =
         "Scoring capacity and its queue are full (Limits:MaxConcurrentScores/ScoreQueueLimit, MaxConcurrentBatches/BatchQueueLimit); retry shortly.";
 

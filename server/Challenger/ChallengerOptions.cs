@@ -22,4 +22,13 @@ public sealed class ChallengerOptions
     /// <summary>The Prometheus gauges of the comparison are recomputed by the shadow worker at most this often (and on each GET).</summary>
     [Range(1, 86_400)]
     public int GaugeRefreshSeconds { get; set; } = 60;
+
+    /// <summary>Promotion's first check (docs/monitoring.md, runbook): at least this many matured pairs ("a few hundred").</summary>
+    [Range(2, 1_000_000)]
+    public int PromoteMinMatured { get; set; } = 300;
+
+    /// <summary>Promotion's calibration check: on the matured pairs, the challenger's mean PD and the observed default
+    /// rate differ by at most this much (calibration in the large).</summary>
+    [Range(0.0, 1.0)]
+    public double PromoteMaxCalibrationGap { get; set; } = 0.05;
 }

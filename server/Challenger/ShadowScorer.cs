@@ -98,6 +98,12 @@ public sealed partial class ShadowScorer : BackgroundService
             while (rows.Count < _options.MaxRowsPerRun && _queue.TryPeek(out var next) &&
                 (rows.Count == 0 || rows.Count + next.Results.Length <= _options.MaxRowsPerRun) && _queue.TryRead(out var item))
             {
+                // The challenger takes the champion's inputs: another served model's applicants are not its to score.
+                if (item.Model != _champion.Spec.Name)
+                {
+                    continue;
+                }
+
                 items.Add(item);
                 for (var i = 0; i < item.Results.Length; i++)
                 {

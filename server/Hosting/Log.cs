@@ -31,6 +31,21 @@ internal static partial class Log
     [LoggerMessage(10, LogLevel.Information, "Warm-up: the model scores the {Rows} golden rows beside it that the API accepts (kinds data and edge) as the trainer recorded")]
     public static partial void GoldenWarmUp(ILogger logger, int rows);
 
+    [LoggerMessage(2901, LogLevel.Information, "Model {Model} version {ModelVersion} (folder '{Folder}'): {Change} ({Detail})")]
+    public static partial void ModelStateChanged(ILogger logger, string model, string modelVersion, string folder, string change, string detail);
+
+    [LoggerMessage(2902, LogLevel.Warning, "Model {Model} folder '{Folder}' refused, version {ServingVersion} keeps serving: {Reason}")]
+    public static partial void ModelRefused(ILogger logger, string model, string folder, string servingVersion, string reason);
+
+    [LoggerMessage(2904, LogLevel.Warning, "Model {Model} now serves {ModelVersion}, but the change was not recorded in the timeline (decision store failed)")]
+    public static partial void ModelEventNotRecorded(ILogger logger, Exception exception, string model, string modelVersion);
+
+    [LoggerMessage(2905, LogLevel.Warning, "Model {Model}: challenger {ToVersion} promoted past failed checks by {RequestedBy}: {Reason}")]
+    public static partial void ForcedPromotion(ILogger logger, string model, string toVersion, string requestedBy, string reason);
+
+    [LoggerMessage(2903, LogLevel.Warning, "Model repository poll failed; retrying at the next interval")]
+    public static partial void PollFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(9, LogLevel.Warning, "Model card sidecar: {Problem}")]
     public static partial void SidecarMismatch(ILogger logger, string problem);
 

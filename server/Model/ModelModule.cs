@@ -1,28 +1,10 @@
-using Carter;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Model;
 
-/// <summary>GET /api/v1/model.</summary>
-public sealed class ModelModule : ICarterModule
+/// <summary>A model as GET /api/v1/model and /api/v1/models/{name} describe it (the routes are the scoring layer's ModelsModule, which knows the served versions).</summary>
+public static class ModelModule
 {
-    public void AddRoutes(IEndpointRouteBuilder app)
-    {
-        app.MapApiGroup("/api/v1", ApiAccess.Open).MapGet("/model", GetModel)
-            .WithName("GetModel")
-            .WithTags("Model")
-            .WithSummary("Describe the served model")
-            .WithDescription(
-                "The model version (the hash of the ONNX graph and model card, verified at load), learner, decision threshold, " +
-                "cost weights, nested cross-validation results, training data hash, the commit it was trained from and the " +
-                "data set spec it expects (every attribute with its kind, role, values, range, missing rule, label and reason code) and an example applicant.")
-            .ProducesProblem(StatusCodes.Status429TooManyRequests);
-    }
-
-    public static Ok<ModelInfo> GetModel(CreditModel model) => TypedResults.Ok(Describe(model));
-
     public static ModelInfo Describe(CreditModel model)
     {
         var card = model.Card;

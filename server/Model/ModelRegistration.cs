@@ -8,25 +8,7 @@ public static class ModelRegistration
     public static IServiceCollection AddCreditModel(this IServiceCollection services)
     {
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton(provider =>
-        {
-            var model = new CreditModel(provider.GetRequiredService<IOptions<ModelOptions>>());
-            try
-            {
-                if (ModelChecks.CheckGolden(model) is > 0 and var compared)
-                {
-                    Log.GoldenWarmUp(provider.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(CreditModel).FullName!), compared);
-                }
-            }
-            catch
-            {
-                model.Dispose();
-                throw;
-            }
-
-            ModelMetrics.ModelInfo.WithLabels(model.Version, model.Card.Learner).Set(1);
-            return model;
-        });
+        // The models themselves are loaded by the model registry (in the scoring layer), which provides the default one as a CreditModel.
         services.AddSingleton<ModelFaults>();
         services.AddExceptionHandler<ModelOutputHandler>();
         return services;

@@ -16,7 +16,7 @@ public sealed class CsvBatchDocs(CreditModel model) : IOperationFilter
 {
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (operation.OperationId != "ScoreBatch" || operation.RequestBody?.Content is not { } request)
+        if (operation.OperationId is not ("ScoreBatch" or "ScoreBatchByName") || operation.RequestBody?.Content is not { } request)
         {
             return;
         }

@@ -57,19 +57,48 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
         var example = model.Card.ExampleApplicant;
         switch (operation.OperationId)
         {
-            case "ScoreApplicant":
+            case "ScoreApplicant" or "ScoreApplicantByName":
                 SetRequestExample(operation, example);
                 SetResponseExample(operation, "200", reject);
                 SetResponseExample(operation, "400", Validation(SampleErrors("")));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
-            case "ScoreBatch":
+            case "ScoreBatch" or "ScoreBatchByName":
                 var ids = spec.Ids.ToList();
                 SetRequestExample(operation, new { applicants = new[] { WithIds(example, ids, 1), WithIds(example, ids, 2) } });
                 SetResponseExample(operation, "200", new BatchScoreResponse("0123456789ab",
                     [reject with { Ids = IdsOf(ids, 1) }, approve with { Ids = IdsOf(ids, 2) }]));
                 SetResponseExample(operation, "400", Validation(SampleErrors("applicants[3].")));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
-            case "GetModel":
+            case "ListModels":
+                SetResponseExample(operation, "200", new ModelList(spec.Name, [new ModelSummary(
+                    spec.Name, "0123456789ab", "1", spec.Title, model.Card.DescribeLearner(), Math.Round(model.Threshold, 4), ExampleTime, IsDefault: true)]));
+                break;
+            case "PromoteChallenger" or "RollbackModel":
+                var promote = operation.OperationId == "PromoteChallenger";
+                IReadOnlyList<PromotionCheck> checks = promote
+                    ? [new("matured", true, "412 matured pairs of 9870 (at least 300)"),
+                        new("paired cost interval", true, "challenger minus champion -0.0412 per applicant, 95 % interval [-0.0688, -0.0136] (must lie wholly below 0)"),
+                        new("calibration", true, "challenger's mean PD 0.2871 against an observed default rate of 0.3010 (gap 0.0139, at most 0.05)")]
+                    : [];
+                SetRequestExample(operation, promote ? new PromotionRequest() : new PromotionRequest(RequestedBy: "risk officer", Reason: "complaints about the new version"));
+                SetResponseExample(operation, "200", new PromotionResult(spec.Name, promote ? "promote" : "rollback", promote ? "0123456789ab" : "ba9876543210", promote ? "ba9876543210" : "0123456789ab", false, checks));
+                SetResponseExample(operation, "400", Validation(new() { ["reason"] = ["is required with force: why the checks are overridden (at most 2000 characters, no control characters)"] }, "A forced promotion needs who and why"));
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the admin key in the X-API-Key header."));
+                SetResponseExample(operation, "404", UnknownModel);
+                SetResponseExample(operation, "409", Problem(409, "The challenger is not promoted", "The challenger is not promoted: matured: 120 matured pairs of 9870 (at least 300). Send \"force\": true with requestedBy and reason to promote anyway."));
+                break;
+            case "ListModelEvents":
+                SetResponseExample(operation, "200", new[]
+                {
+                    new ModelEvent(ExampleTime.AddDays(30), spec.Name, "promote", "0123456789ab", "ba9876543210", true, "risk officer", "regulator asked for the simpler model", []),
+                    new ModelEvent(ExampleTime, spec.Name, "swap", "00aa11bb22cc", "0123456789ab", false, null, null, null),
+                });
+                SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
+                break;
+            case "GetModel" or "GetNamedModel":
+                SetResponseExample(operation, "404", UnknownModel);
                 SetResponseExample(operation, "200", ModelModule.Describe(model) with
                 {
                     // Fixed, so the document does not change with every retraining of the same spec.
@@ -153,6 +182,8 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
         SetRetryAfter(operation, "429", "Seconds until the client's rate-limit window resets.");
         SetRetryAfter(operation, "503", "Seconds to wait before retrying: the scoring capacity is full, or the model returned a value that is not a probability.");
     }
+
+    private static object UnknownModel => Problem(404, "Unknown model", "No model named 'no-such-model' is served; GET /api/v1/models lists them (german-credit, lending-club).");
 
     private static void SetRetryAfter(OpenApiOperation operation, string status, string description)
     {

@@ -14,7 +14,7 @@ namespace CreditRisk.Server.OpenInference;
 /// The Open Inference Protocol over gRPC (<c>inference.GRPCInferenceService</c>), on its own HTTP/2 port
 /// (Inference:GrpcPort). Same scoring as REST (<see cref="V2Scoring"/>); a bad tensor is INVALID_ARGUMENT naming it.
 /// </summary>
-public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
+public sealed class GrpcInference(V2Scoring v2, V2Models models) : GRPCInferenceServiceBase
 {
     public override Task<V2.ServerLiveResponse> ServerLive(V2.ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new V2.ServerLiveResponse { Live = true });
@@ -24,8 +24,8 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
 
     public override async Task<V2.ModelReadyResponse> ModelReady(V2.ModelReadyRequest request, ServerCallContext context)
     {
-        Known(request.Name, request.Version);
-        return new() { Ready = await v2.ReadyAsync(context.CancellationToken) };
+        var model = Known(request.Name, request.Version, context);
+        return new() { Ready = await model.ReadyAsync(context.CancellationToken) };
     }
 
     public override Task<V2.ServerMetadataResponse> ServerMetadata(V2.ServerMetadataRequest request, ServerCallContext context) =>
@@ -33,8 +33,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
 
     public override Task<V2.ModelMetadataResponse> ModelMetadata(V2.ModelMetadataRequest request, ServerCallContext context)
     {
-        Known(request.Name, request.Version);
-        var metadata = v2.Metadata();
+        var metadata = Known(request.Name, request.Version, context).Metadata();
         var response = new V2.ModelMetadataResponse { Name = metadata.Name, Platform = metadata.Platform };
         response.Versions.AddRange(metadata.Versions);
         response.Inputs.AddRange(metadata.Inputs.Select(Tensor));
@@ -51,7 +50,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
 
     public override async Task<V2.ModelInferResponse> ModelInfer(V2.ModelInferRequest request, ServerCallContext context)
     {
-        Known(request.ModelName, request.ModelVersion);
+        var named = Known(request.ModelName, request.ModelVersion, context);
         if (FreeText.HasControlCharacter(request.Id))
         {
             throw Invalid("id " + FreeText.Rule);
@@ -74,7 +73,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
         InferOutcome outcome;
         try
         {
-            outcome = await v2.InferAsync(inputs, [.. request.Outputs.Select(o => o.Name)], "grpc", context.GetHttpContext().TraceIdentifier);
+            outcome = await named.InferAsync(inputs, [.. request.Outputs.Select(o => o.Name)], "grpc", context.GetHttpContext().TraceIdentifier);
         }
         catch (StoreUnavailableException e)
         {
@@ -87,7 +86,7 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
             throw outcome.BatchTooLarge ? new RpcException(new Status(StatusCode.ResourceExhausted, outcome.Error!)) : Invalid(outcome.Error!);
         }
 
-        var model = v2.Model;
+        var model = named.Model;
         var response = new V2.ModelInferResponse { ModelName = model.Spec.Name, ModelVersion = model.Version, Id = request.Id };
         response.Parameters.Add("threshold", new V2.InferParameter { DoubleParam = model.Threshold });
         foreach (var output in outcome.Outputs)
@@ -110,12 +109,11 @@ public sealed class GrpcInference(V2Scoring v2) : GRPCInferenceServiceBase
         return response;
     }
 
-    private void Known(string name, string version)
+    /// <summary>The named model's serving version, leased for this call, or NOT_FOUND.</summary>
+    private V2Scoring Known(string name, string version, ServerCallContext context)
     {
-        if (v2.UnknownModel(name, version) is { } unknown)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, unknown));
-        }
+        var (model, unknown) = models.Resolve(name, version, context.GetHttpContext());
+        return model ?? throw new RpcException(new Status(StatusCode.NotFound, unknown!));
     }
 
     private static RpcException Invalid(string message) => new(new Status(StatusCode.InvalidArgument, message));

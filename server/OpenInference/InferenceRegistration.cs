@@ -12,6 +12,7 @@ public static class InferenceRegistration
     {
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<V2Scoring>();
+        builder.Services.AddSingleton<V2Models>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, V2JsonContext.Default));
         // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
         // the 405 of POST /health/ready into a 404.

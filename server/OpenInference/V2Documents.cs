@@ -94,3 +94,11 @@ public sealed class TensorDataConverter : JsonConverter<TensorData>
         writer.WriteEndArray();
     }
 }
+
+/// <summary>One entry of the repository extension's index (POST /v2/repository/index): a model, its version, its state
+/// (READY or UNAVAILABLE) and, when it does not serve, why.</summary>
+public sealed record RepositoryIndexEntry(
+    [property: JsonPropertyName("name")] string Name,
+    [property: JsonPropertyName("version")] string Version,
+    [property: JsonPropertyName("state")] string State,
+    [property: JsonPropertyName("reason")] string Reason);

@@ -63,25 +63,30 @@ public sealed class V2Module : ICarterModule
 
     public static Ok<ServerMetadata> GetServerMetadata() => TypedResults.Ok(V2Scoring.Server);
 
-    public static Results<Ok<ModelMetadata>, JsonHttpResult<V2Error>> GetModelMetadata(string name, string? version, V2Scoring v2) =>
-        v2.UnknownModel(name, version) is { } unknown ? Error(StatusCodes.Status404NotFound, unknown) : TypedResults.Ok(v2.Metadata());
-
-    public static async Task<Results<Ok, JsonHttpResult<V2Error>>> ModelReady(string name, string? version, V2Scoring v2, CancellationToken cancellationToken)
+    public static Results<Ok<ModelMetadata>, JsonHttpResult<V2Error>> GetModelMetadata(string name, string? version, V2Models models, HttpContext http)
     {
-        if (v2.UnknownModel(name, version) is { } unknown)
+        var (v2, unknown) = models.Resolve(name, version, http);
+        return v2 is null ? Error(StatusCodes.Status404NotFound, unknown!) : TypedResults.Ok(v2.Metadata());
+    }
+
+    public static async Task<Results<Ok, JsonHttpResult<V2Error>>> ModelReady(string name, string? version, V2Models models, HttpContext http, CancellationToken cancellationToken)
+    {
+        var (v2, unknown) = models.Resolve(name, version, http);
+        if (v2 is null)
         {
-            return Error(StatusCodes.Status404NotFound, unknown);
+            return Error(StatusCodes.Status404NotFound, unknown!);
         }
 
         return await v2.ReadyAsync(cancellationToken) ? TypedResults.Ok() : Error(StatusCodes.Status503ServiceUnavailable, "the model is not ready");
     }
 
     public static async Task<Results<Ok<InferResponse>, JsonHttpResult<V2Error>>> Infer(
-        string name, string? version, HttpRequest request, V2Scoring v2, IOptions<LimitsOptions> limits)
+        string name, string? version, HttpRequest request, V2Models models, IOptions<LimitsOptions> limits)
     {
-        if (v2.UnknownModel(name, version) is { } unknown)
+        var (v2, unknown) = models.Resolve(name, version, request.HttpContext);
+        if (v2 is null)
         {
-            return Error(StatusCodes.Status404NotFound, unknown);
+            return Error(StatusCodes.Status404NotFound, unknown!);
         }
 
         var (parsed, problem) = await JsonBody.ReadAsync(request, limits.Value.MaxRequestBodyBytes, ReadRequest, request.HttpContext.RequestAborted);
@@ -128,7 +133,7 @@ public sealed class V2Module : ICarterModule
         });
     }
 
-    private static JsonHttpResult<V2Error> Error(int? status, string error) =>
+    internal static JsonHttpResult<V2Error> Error(int? status, string error) =>
         TypedResults.Json(new V2Error(error), ErrorJson, statusCode: status ?? StatusCodes.Status400BadRequest);
 
     private readonly record struct InferRequest(string? Id, List<InputTensor> Inputs, List<string> Outputs, string? Error);

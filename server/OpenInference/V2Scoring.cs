@@ -73,8 +73,9 @@ public sealed class V2Scoring(
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>
         (await health.CheckHealthAsync(c => c.Tags.Contains(HealthEndpoints.ReadyTag), cancellationToken)).Status == HealthStatus.Healthy;
 
-    /// <summary>Why the model name and version do not name the served model, or null when they do (an empty version is "any").</summary>
-    public string? UnknownModel(string name, string? version)
+    /// <summary>Why the model name and version do not name the served model, or null when they do (an empty version is
+    /// "any"; <paramref name="folder"/>, the repository's version folder, names it too).</summary>
+    public string? UnknownModel(string name, string? version, string? folder = null)
     {
         if (!string.Equals(name, _model.Spec.Name, StringComparison.Ordinal))
         {
@@ -82,6 +83,7 @@ public sealed class V2Scoring(
         }
 
         return string.IsNullOrEmpty(version) || string.Equals(version, _model.Version, StringComparison.Ordinal)
+            || (!string.IsNullOrEmpty(folder) && string.Equals(version, folder, StringComparison.Ordinal))
             ? null
             : $"unknown version '{Truncate(version)}' of model '{_model.Spec.Name}'; the served version is '{_model.Version}'";
     }
@@ -258,7 +260,7 @@ public sealed class V2Scoring(
         }));
     }
 
-    private static string Truncate(string text) => text.Length > 64 ? text[..64] + "…" : text;
+    internal static string Truncate(string text) => text.Length > 64 ? text[..64] + "…" : text;
 }
 
 /// <summary>What an infer request came to: scored results, or the protocol error to answer with.</summary>

@@ -4,8 +4,9 @@ using CreditRisk.Server.Model;
 
 namespace CreditRisk.Server.Records;
 
-/// <summary>A response's decisions once committed: the applicants in request order and their results, stamped with their decision ids.</summary>
-public sealed record CommittedBatch(ApplicantRow[] Applicants, ScoreResult[] Results);
+/// <summary>A response's decisions once committed: the model that decided (its name), the applicants in request order and
+/// their results, stamped with their decision ids.</summary>
+public sealed record CommittedBatch(string Model, ApplicantRow[] Applicants, ScoreResult[] Results);
 
 /// <summary>
 /// Where <see cref="DecisionRecorder"/> publishes each response's decisions once they are committed, for whoever reads
@@ -35,14 +36,14 @@ public sealed class CommittedDecisions
     /// Hands a response's committed decisions on. The rows are only read afterwards (each request builds its own), so
     /// they are not copied.
     /// </summary>
-    public void Publish(IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results)
+    public void Publish(string model, IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results)
     {
         if (Volatile.Read(ref _channel) is not { } channel || results.Length == 0)
         {
             return;
         }
 
-        if (!channel.Writer.TryWrite(new CommittedBatch([.. applicants], results)))
+        if (!channel.Writer.TryWrite(new CommittedBatch(model, [.. applicants], results)))
         {
             _dropped?.Invoke(results.Length);
         }

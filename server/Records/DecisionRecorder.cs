@@ -20,7 +20,6 @@ public sealed class DecisionRecorder : BackgroundService
 {
     private readonly RecordsOptions _options;
     private readonly DecisionStore _store;
-    private readonly CreditModel _model;
     private readonly CommittedDecisions _committed;
     private readonly ILogger<DecisionRecorder> _logger;
     private readonly Channel<Pending> _queue;
@@ -29,12 +28,11 @@ public sealed class DecisionRecorder : BackgroundService
     // Stopwatch timestamp of the first failure since the last success; 0 while the store works.
     private long _failingSince;
 
-    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CreditModel model, CommittedDecisions committed, ILogger<DecisionRecorder> logger)
+    public DecisionRecorder(IOptions<RecordsOptions> options, DecisionStore store, CommittedDecisions committed, ILogger<DecisionRecorder> logger)
     {
         _committed = committed;
         _options = options.Value;
         _store = store;
-        _model = model;
         _logger = logger;
         _commitTimeout = TimeSpan.FromSeconds(_options.CommitTimeoutSeconds);
         _queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(_options.QueueLimit)
@@ -49,9 +47,10 @@ public sealed class DecisionRecorder : BackgroundService
     /// <summary>
     /// Records the decisions of one response (the applicants in request order, with their results) and returns the
     /// results stamped with their decision ids and the client's application ids. Await it before answering.
+    /// <paramref name="model"/> is the model that decided: its spec lays out the applicant.
     /// </summary>
     /// <exception cref="StoreUnavailableException">Nothing is known to be committed: answer 503.</exception>
-    public async Task<ScoreResult[]> RecordAsync(IReadOnlyList<ApplicantRow> applicants, IReadOnlyList<ScoreResult> results)
+    public async Task<ScoreResult[]> RecordAsync(CreditModel model, IReadOnlyList<ApplicantRow> applicants, IReadOnlyList<ScoreResult> results)
     {
         var stamped = new ScoreResult[results.Count];
         if (!_options.Enabled)
@@ -71,7 +70,7 @@ public sealed class DecisionRecorder : BackgroundService
             var r = results[i];
             var id = Guid.CreateVersion7(now);
             stamped[i] = r with { DecisionId = id, ApplicationId = applicants[i].ApplicationId };
-            records[i] = ToRecord(applicants[i], r, id, now);
+            records[i] = ToRecord(model, applicants[i], r, id, now);
         }
 
         var pending = new Pending(records);
@@ -93,7 +92,7 @@ public sealed class DecisionRecorder : BackgroundService
         }
 
         // Committed: published for whoever reads decisions after the answer (the challenger, in shadow); never waits, never throws.
-        _committed.Publish(applicants, stamped);
+        _committed.Publish(model.Spec.Name, applicants, stamped);
         return stamped;
     }
 
@@ -255,10 +254,10 @@ public sealed class DecisionRecorder : BackgroundService
     }
 
     /// <summary>One decision as the store keeps it: the response's values, the reasons and the applicant as JSON.</summary>
-    public StoredDecision ToRecord(ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
+    private static StoredDecision ToRecord(CreditModel model, ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
         id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
-        ApplicantJson(applicant),
+        ApplicantJson(model.Features, applicant),
         result.Money,
         result.ReferReasons is { } refer ? JsonSerializer.Serialize(refer, RecordsJson.Default.IReadOnlyListString) : null);
 
@@ -266,13 +265,12 @@ public sealed class DecisionRecorder : BackgroundService
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of
     /// record. Missing values (absent or null) are left out; numbers are written as the float the model was fed.
     /// </summary>
-    private string ApplicantJson(ApplicantRow row)
+    private static string ApplicantJson(IReadOnlyList<FeatureSpec> features, ApplicantRow row)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
         using (var json = new Utf8JsonWriter(buffer))
         {
             json.WriteStartObject();
-            var features = _model.Features;
             for (var i = 0; i < features.Count; i++)
             {
                 var f = features[i];

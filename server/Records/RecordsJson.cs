@@ -10,4 +10,5 @@ namespace CreditRisk.Server.Records;
 [JsonSerializable(typeof(Reason[]))]
 [JsonSerializable(typeof(IReadOnlyList<string>))]
 [JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(IReadOnlyList<PromotionCheck>))]
 internal sealed partial class RecordsJson : JsonSerializerContext;

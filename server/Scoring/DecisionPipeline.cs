@@ -60,7 +60,7 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
 
     private async Task<ScoreResult[]> RecordAsync(IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results, StageClock clock)
     {
-        var stamped = await recorder.RecordAsync(applicants, results);
+        var stamped = await recorder.RecordAsync(scorer.Model, applicants, results);
         clock.Lap(ScoringMetrics.RecordStage);
         return stamped;
     }

@@ -3,7 +3,6 @@ using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Api;
 using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -15,49 +14,79 @@ public sealed class ScoringModule : ICarterModule
     public void AddRoutes(IEndpointRouteBuilder app)
     {
         // Group "/api/v1" with route "/score", not group "/api/v1/score" with route "": the latter's pattern (and so the
-        // /metrics route label) is "/api/v1/score/".
-        var score = app.MapApiGroup("/api/v1", ApiAccess.Scoring)
-            .WithTags("Scoring")
-            .ProducesValidationProblem()
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            // Scoring capacity full, an unfit model, or the decision store down or saturated: no decision is returned that is not recorded.
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+        // /metrics route label) is "/api/v1/score/". The default model answers /api/v1/score; every model by name
+        // answers /api/v1/models/{name}/score (docs/model-lifecycle.md). Same handlers, same rules.
+        foreach (var (prefix, suffix, which) in new[] { ("/api/v1", "", "the default model (Model:Default)"), ("/api/v1/models/{name}", "ByName", "the model named in the path") })
+        {
+            var score = app.MapApiGroup(prefix, ApiAccess.Scoring)
+                .WithTags("Scoring")
+                .ProducesValidationProblem()
+                .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+                .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+                .ProducesProblem(StatusCodes.Status429TooManyRequests)
+                // Scoring capacity full, an unfit model, or the decision store down or saturated: no decision is returned that is not recorded.
+                .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
+            if (suffix.Length > 0)
+            {
+                score.ProducesProblem(StatusCodes.Status404NotFound);
+            }
 
-        score.MapPost("/score", ScoreApplicant)
-            .WithName("ScoreApplicant")
-            .WithSummary("Score one applicant")
-            .WithDescription(
-                "Returns the probability of default (PD), the decision at the model's cost-optimal threshold " +
-                "(reject when PD > threshold), the expected cost of each decision (approve: 5·PD, reject: 1·(1−PD)), " +
-                "the model version, the id of its decision record and, for a reject, up to 4 adverse-action reasons. The attributes are the served model's " +
-                "(GET /api/v1/model); those that may be missing can be null or left out. Unknown or repeated fields are " +
-                "rejected with 400, naming each bad field and the rule it breaks.")
-            .Accepts<Applicant>("application/json");
+            score.MapPost("/score", ScoreApplicant)
+                .WithName("ScoreApplicant" + suffix)
+                .WithSummary("Score one applicant" + (suffix.Length > 0 ? " with a named model" : ""))
+                .WithDescription(
+                    $"Scored by {which}. Returns the probability of default (PD), the decision at the model's cost-optimal threshold " +
+                    "(reject when PD > threshold), the expected cost of each decision (approve: 5·PD, reject: 1·(1−PD)), " +
+                    "the model version, the id of its decision record and, for a reject, up to 4 adverse-action reasons. The attributes are the model's " +
+                    "(GET /api/v1/model, or /api/v1/models/{name}); those that may be missing can be null or left out. Unknown or repeated fields are " +
+                    "rejected with 400, naming each bad field and the rule it breaks.")
+                .Accepts<Applicant>("application/json");
 
-        score.MapPost("/score/batch", ScoreBatch)
-            .WithName("ScoreBatch")
-            .WithMetadata(BatchLane.Instance)
-            .WithSummary("Score a batch of applicants")
-            .WithDescription(
-                "Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +
-                "request order. A batch over the limit is refused with 413; any invalid applicant makes the whole " +
-                "batch a 400 naming each bad field as applicants[i].field. The id attributes of each applicant come back in its result's 'ids'.\n\n" +
-                "With Content-Type: text/csv the body is a CSV file and so is the answer: a header row naming the columns " +
-                "(attribute names as in the JSON, any case; separator ',', ';' or tab, detected from the header), one applicant per row. " +
-                "Category cells take the value or one of its codes (e.g. UCI's A11); numbers use '.' (or ',' when the separator is not ','); " +
-                "an empty cell is a missing value. Every other column (e.g. an application id) is carried through. The answer repeats " +
-                "the input columns in order, then probabilityOfDefault, decision, reasonCodes and reasons, with the file's separator. " +
-                "Up to Scoring:MaxCsvRows rows (default 100000) and Scoring:MaxCsvBytes; it is scored in chunks and streamed back. " +
-                "A bad file is one 400 naming each bad cell as 'line N, column' (the header is line 1) and nothing is scored.")
-            .Accepts<BatchScoreRequest>("application/json", CsvBatch.MediaType);
+            score.MapPost("/score/batch", ScoreBatch)
+                .WithName("ScoreBatch" + suffix)
+                .WithMetadata(BatchLane.Instance)
+                .WithSummary("Score a batch of applicants" + (suffix.Length > 0 ? " with a named model" : ""))
+                .WithDescription(
+                    $"Scored by {which}. Scores up to Scoring:MaxBatchSize (default 1000) applicants in one model run; results come in " +
+                    "request order. A batch over the limit is refused with 413; any invalid applicant makes the whole " +
+                    "batch a 400 naming each bad field as applicants[i].field. The id attributes of each applicant come back in its result's 'ids'.\n\n" +
+                    "With Content-Type: text/csv the body is a CSV file and so is the answer: a header row naming the columns " +
+                    "(attribute names as in the JSON, any case; separator ',', ';' or tab, detected from the header), one applicant per row. " +
+                    "Category cells take the value or one of its codes (e.g. UCI's A11); numbers use '.' (or ',' when the separator is not ','); " +
+                    "an empty cell is a missing value. Every other column (e.g. an application id) is carried through. The answer repeats " +
+                    "the input columns in order, then probabilityOfDefault, decision, reasonCodes and reasons, with the file's separator. " +
+                    "Up to Scoring:MaxCsvRows rows (default 100000) and Scoring:MaxCsvBytes; it is scored in chunks and streamed back. " +
+                    "A bad file is one 400 naming each bad cell as 'line N, column' (the header is line 1) and nothing is scored.")
+                .Accepts<BatchScoreRequest>("application/json", CsvBatch.MediaType);
+        }
+    }
+
+    /// <summary>
+    /// The version of the request's model (the default one when the route names none), leased until the response is
+    /// written: a swap meanwhile leaves this request on the version it started on.
+    /// </summary>
+    private static ServedModel? Lease(HttpRequest request, ModelRegistry registry)
+    {
+        var name = request.RouteValues.TryGetValue("name", out var named) ? named as string : null;
+        if (registry.Acquire(name) is not { } lease)
+        {
+            return null;
+        }
+
+        request.HttpContext.Response.RegisterForDispose(lease);
+        return lease.Served;
     }
 
     public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
-        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, IOptions<LimitsOptions> limits)
+        HttpRequest request, ModelRegistry registry, IOptions<LimitsOptions> limits)
     {
         var started = Stopwatch.GetTimestamp();
+        if (Lease(request, registry) is not { } served)
+        {
+            return Problems.UnknownModel(request.RouteValues["name"] as string ?? "", registry.Serving.Select(s => s.Name));
+        }
+
+        var (pipeline, reader) = (served.Pipeline, served.Reader);
         var errors = new ValidationErrors();
         var (applicant, problem) = await JsonBody.ReadAsync(
             request, limits.Value.MaxRequestBodyBytes, body => reader.ReadApplicant(body, errors), request.HttpContext.RequestAborted);
@@ -75,9 +104,15 @@ public sealed class ScoringModule : ICarterModule
     }
 
     public static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, DecisionPipeline pipeline, ApplicantReader reader, InputRules rules, ScoringCapacity capacity, CsvSpoolBudget spool,
+        HttpRequest request, ModelRegistry registry, ScoringCapacity capacity, CsvSpoolBudget spool,
         IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring)
     {
+        if (Lease(request, registry) is not { } served)
+        {
+            return Problems.UnknownModel(request.RouteValues["name"] as string ?? "", registry.Serving.Select(s => s.Name));
+        }
+
+        var (pipeline, reader, rules) = (served.Pipeline, served.Reader, served.Rules);
         if (CsvBatch.IsCsv(request))
         {
             return (await CsvBatch.ReadAsync(request, pipeline, rules, capacity, spool, scoring.Value)).Result switch

@@ -29,7 +29,8 @@ public sealed partial class LayoutTests
         ["OpenInference"] = ["Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
         ["Monitoring"] = ["Records", "Health", "Model", "Api", "Hosting"],
         ["Challenger"] = ["Monitoring", "Records", "Health", "Model", "Api", "Hosting"],
-        ["OpenApi"] = ["Challenger", "Monitoring", "OpenInference", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
+        ["Lifecycle"] = ["Challenger", "Monitoring", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
+        ["OpenApi"] = ["Lifecycle", "Challenger", "Monitoring", "OpenInference", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
     };
 
     private static readonly Assembly Server = typeof(DecisionPipeline).Assembly;
@@ -271,7 +272,7 @@ public sealed partial class LayoutTests
     [GeneratedRegex(@"^using CreditRisk\.Server\.([\w.]+);", RegexOptions.Multiline)]
     private static partial Regex UsingDirective();
 
-    [GeneratedRegex(@"(?<![\w.])(?:CreditRisk\.Server\.)?(Api|Hosting|Health|Model|Scoring|Records|Challenger|Monitoring|OpenInference|OpenApi)\.([A-Z]\w*)")]
+    [GeneratedRegex(@"(?<![\w.])(?:CreditRisk\.Server\.)?(Api|Hosting|Health|Model|Scoring|Records|Challenger|Monitoring|Lifecycle|OpenInference|OpenApi)\.([A-Z]\w*)")]
     private static partial Regex QualifiedName();
 
     [GeneratedRegex(@"//[^\n]*|/\*[\s\S]*?\*/|""(?:[^""\\\n]|\\.)*""")]

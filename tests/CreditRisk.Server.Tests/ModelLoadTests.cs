@@ -40,7 +40,7 @@ public sealed class ModelLoadTests
     }
 
     /// <summary>The file with one string of its card replaced by another of the same length: still valid protobuf.</summary>
-    private static byte[] EditedCard(byte[] onnx, string from, string to)
+    internal static byte[] EditedCard(byte[] onnx, string from, string to)
     {
         var text = System.Text.Encoding.Latin1.GetString(onnx);
         Assert.Equal(from.Length, to.Length);

@@ -333,10 +333,10 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
     }
 
     /// <summary>The same tensors for gRPC, in the typed contents or as Triton's clients send them (raw_input_contents).</summary>
-    internal static V2.ModelInferRequest GrpcRequest(List<JsonObject> rows, bool raw)
+    internal static V2.ModelInferRequest GrpcRequest(List<JsonObject> rows, bool raw, string dataset = Model)
     {
-        var spec = TestModels.Spec(Model);
-        var request = new V2.ModelInferRequest { ModelName = Model };
+        var spec = TestModels.Spec(dataset);
+        var request = new V2.ModelInferRequest { ModelName = dataset };
         foreach (var feature in spec.Inputs)
         {
             var tensor = new V2.ModelInferRequest.Types.InferInputTensor { Name = feature.Name, Datatype = feature.IsCategory ? "BYTES" : "FP32", Shape = { rows.Count, 1 } };

@@ -286,7 +286,8 @@ public abstract class RecordsContract<TApp>(TApp app)
     {
         var poison = await app.PoisonApplicationIdAsync();
         var recorder = app.Factory.Services.GetRequiredService<DecisionRecorder>();
-        var features = app.Factory.Services.GetRequiredService<CreditRisk.Server.Model.CreditModel>().Features.Count;
+        var model = app.Factory.Services.GetRequiredService<CreditRisk.Server.Model.CreditModel>();
+        var features = model.Features.Count;
         var result = new ScoreResult(0.1, Decisions.Approve, 0.5, new ExpectedCost(1, 1), "poison-test", []);
         CreditRisk.Server.Model.ApplicantRow Row(string applicationId) => new(features) { ApplicationId = applicationId };
 
@@ -309,7 +310,7 @@ public abstract class RecordsContract<TApp>(TApp app)
         var good = new List<Guid>();
         for (var round = 0; round < 30; round++)
         {
-            var burst = Enumerable.Range(0, 9).Select(i => Task.Run(() => recorder.RecordAsync([Row(i == 4 ? poison : $"good-{round}-{i}")], [result]))).ToList();
+            var burst = Enumerable.Range(0, 9).Select(i => Task.Run(() => recorder.RecordAsync(model, [Row(i == 4 ? poison : $"good-{round}-{i}")], [result]))).ToList();
             foreach (var (task, i) in burst.Select((t, i) => (t, i)))
             {
                 if (i == 4)

@@ -128,7 +128,7 @@ public sealed class ScoringTests(SharedApp app)
         Assert.Contains("http_requests_received_total", metrics, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
         Assert.Contains("creditrisk_scores_total{decision=", metrics, StringComparison.Ordinal);
-        Assert.Contains("creditrisk_model_info{version=", metrics, StringComparison.Ordinal);
+        Assert.Contains("creditrisk_model_info{model=\"german-credit\",version=", metrics, StringComparison.Ordinal);
         // The route label is the route as documented, without a trailing slash.
         Assert.Contains("endpoint=\"/api/v1/score\"", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("endpoint=\"/api/v1/score/\"", metrics, StringComparison.Ordinal);
@@ -167,16 +167,16 @@ internal sealed record Golden(double Threshold, string Rule, IReadOnlyList<Golde
     /// Every row a REST client can send (training rows, in-contract edges, rows with a missing value; split and unseen
     /// rows are ONNX-only), batch-scored by the server: each PD within 1e-6 of the trainer's, the same decision; and
     /// where the file carries the decision, the same threshold, expected profit, loss and margin as the graph gave the
-    /// trainer (float to float), the points within 1e-3.
+    /// trainer (float to float), the points within 1e-3. <paramref name="path"/>: the batch route (a named model's, say).
     /// </summary>
-    public async Task AssertServedBy(HttpClient client)
+    public async Task AssertServedBy(HttpClient client, string path = "/api/v1/score/batch")
     {
         var rows = Rows.Where(r => r.Kind is "data" or "edge" or "missing").ToList();
         Assert.NotEmpty(rows);
         foreach (var chunk in rows.Chunk(500))
         {
             var body = new JsonObject { ["applicants"] = new JsonArray([.. chunk.Select(r => r.Input.DeepClone())]) };
-            var response = await client.PostJson("/api/v1/score/batch", body);
+            var response = await client.PostJson(path, body);
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             var batch = (await response.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!;
             Assert.Equal(chunk.Length, batch.Results.Count);

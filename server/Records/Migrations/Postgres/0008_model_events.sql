@@ -1,0 +1,16 @@
+-- Model lifecycle (issue 29): each change of the version a model serves (a swap, a promotion, a rollback), with who
+-- asked and why when it was forced past the promotion checks, and the checks as they stood. Decisions keep their own
+-- model_version; this table is the timeline that says which version served when, and why it changed.
+CREATE TABLE model_events (
+    at bigint NOT NULL,
+    model text NOT NULL,
+    action text NOT NULL,
+    from_version text NULL,
+    to_version text NOT NULL,
+    forced integer NOT NULL,
+    requested_by text NULL,
+    reason text NULL,
+    checks text NULL
+);
+
+CREATE INDEX model_events_by_model ON model_events (model, at);

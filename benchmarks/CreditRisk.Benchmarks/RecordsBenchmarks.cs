@@ -2,8 +2,6 @@ using BenchmarkDotNet.Attributes;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Benchmarks;
 
@@ -15,7 +13,6 @@ namespace CreditRisk.Benchmarks;
 public class RecordBuild
 {
     private CreditModel _model = null!;
-    private DecisionRecorder _recorder = null!;
     private ApplicantRow _applicant = null!;
     private ScoreResult _result = null!;
 
@@ -26,23 +23,13 @@ public class RecordBuild
         var scorer = Fixtures.NewScorer(_model, reasons: true);
         _applicant = Fixtures.GoldenApplicants(_model, Fixtures.German).First(a => scorer.Score(a).Decision == Decisions.Reject);
         _result = scorer.Score(_applicant);
-        // Building a record opens no store: the recorder's store is never touched here.
-        _recorder = NewRecorder(new RecordsOptions(), new SqliteDecisionStore(Path.GetTempPath()), _model);
     }
 
     [GlobalCleanup]
     public void Cleanup() => _model.Dispose();
 
-    /// <summary>A recorder without a challenger (nobody reads its committed decisions), as the server builds it by default.</summary>
-    internal static DecisionRecorder NewRecorder(RecordsOptions options, DecisionStore store, CreditModel model) => new(
-        Options.Create(options),
-        store,
-        model,
-        new CommittedDecisions(),
-        NullLogger<DecisionRecorder>.Instance);
-
     [Benchmark(Description = "record: build (UUIDv7 + reasons JSON + applicant JSON)")]
-    public StoredDecision Build() => _recorder.ToRecord(_applicant, _result, Guid.CreateVersion7(), DateTimeOffset.UtcNow);
+    public StoredDecision Build() => DecisionRecorder.ToRecord(_model, _applicant, _result, Guid.CreateVersion7(), DateTimeOffset.UtcNow);
 }
 
 /// <summary>
@@ -75,8 +62,7 @@ public class RecordCommit
         _folder = Directory.CreateTempSubdirectory("creditrisk-bench-records-").FullName;
         _store = new SqliteDecisionStore(_folder, Synchronous);
         _store.Migrate();
-        var recorder = RecordBuild.NewRecorder(new RecordsOptions { DataFolder = _folder }, _store, _model);
-        _records = [.. Enumerable.Range(0, Rows).Select(_ => recorder.ToRecord(applicant, result, Guid.CreateVersion7(), DateTimeOffset.UtcNow))];
+        _records = [.. Enumerable.Range(0, Rows).Select(_ => DecisionRecorder.ToRecord(_model, applicant, result, Guid.CreateVersion7(), DateTimeOffset.UtcNow))];
     }
 
     [GlobalCleanup]

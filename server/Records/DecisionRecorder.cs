@@ -254,7 +254,7 @@ public sealed class DecisionRecorder : BackgroundService
     }
 
     /// <summary>One decision as the store keeps it: the response's values, the reasons and the applicant as JSON.</summary>
-    private static StoredDecision ToRecord(CreditModel model, ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
+    public static StoredDecision ToRecord(CreditModel model, ApplicantRow applicant, ScoreResult result, Guid id, DateTimeOffset now) => new(
         id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
         ApplicantJson(model.Features, applicant),

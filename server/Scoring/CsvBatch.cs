@@ -28,10 +28,10 @@ public static partial class CsvBatch
     /// <summary>
     /// The columns appended to each row (an input column of the same name is replaced): then the money the decision
     /// weighed (docs/economics.md; empty where the model file has no decision outputs or the applicant's economics
-    /// could not be computed) and the points score.
+    /// could not be computed), the points score, and why a refer was referred (empty for approve and reject).
     /// </summary>
     public static readonly string[] ResultColumns =
-        ["probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId", "threshold", "expectedProfit", "loss", "margin", "points"];
+        ["probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId", "threshold", "expectedProfit", "loss", "margin", "points", "referReasons"];
 
     public static bool IsCsv(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
@@ -328,6 +328,7 @@ public static partial class CsvBatch
                     row[ResultColumns[7]].Set(Number(result.Money?.Loss));
                     row[ResultColumns[8]].Set(Number(result.Money?.Margin));
                     row[ResultColumns[9]].Set(Number(result.Points));
+                    row[ResultColumns[10]].Set(SpreadsheetSafe(string.Join(" ", result.ReferReasons ?? []), numeric: false));
                 }
             }
 

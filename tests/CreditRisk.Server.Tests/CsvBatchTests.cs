@@ -46,7 +46,7 @@ public sealed class CsvBatchTests(SharedApp app)
 
         var input = Rows(file, separator);
         var output = Rows(text, separator);
-        Assert.Equal([.. input[0], .. new[] { "probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId", "threshold", "expectedProfit", "loss", "margin", "points" }], output[0]);
+        Assert.Equal([.. input[0], .. new[] { "probabilityOfDefault", "decision", "reasonCodes", "reasons", "decisionId", "threshold", "expectedProfit", "loss", "margin", "points", "referReasons" }], output[0]);
         Assert.Equal(input.Count, output.Count);
 
         // The same applicants through the JSON batch: the CSV answer must be that scorer's answer, row for row.
@@ -55,18 +55,19 @@ public sealed class CsvBatchTests(SharedApp app)
         {
             Assert.Equal(input[i], output[i][..input[i].Length]);
             var result = expected.Results[i - 1];
-            Assert.Equal(result.ProbabilityOfDefault, double.Parse(output[i][^10], CultureInfo.InvariantCulture));
-            Assert.Equal(result.Decision, output[i][^9]);
-            Assert.Equal(string.Join(' ', result.Reasons.Select(r => r.Code)), output[i][^8]);
-            Assert.Equal(string.Join("; ", result.Reasons.Select(r => r.Text)), output[i][^7]);
+            Assert.Equal(result.ProbabilityOfDefault, double.Parse(output[i][^11], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Decision, output[i][^10]);
+            Assert.Equal(string.Join(' ', result.Reasons.Select(r => r.Code)), output[i][^9]);
+            Assert.Equal(string.Join("; ", result.Reasons.Select(r => r.Text)), output[i][^8]);
             // Each row was recorded before it was written: its decision id is a committed record's.
-            Assert.True(Guid.TryParse(output[i][^6], out _), output[i][^6]);
+            Assert.True(Guid.TryParse(output[i][^7], out _), output[i][^7]);
             // Then the money the decision weighed, as the JSON batch gives it (German Credit: constant 5:1 costs), and the points.
-            Assert.Equal(result.Threshold, double.Parse(output[i][^5], CultureInfo.InvariantCulture));
-            Assert.Equal(result.Money!.ExpectedProfit, double.Parse(output[i][^4], CultureInfo.InvariantCulture));
-            Assert.Equal(result.Money.Loss, double.Parse(output[i][^3], CultureInfo.InvariantCulture));
-            Assert.Equal(result.Money.Margin, double.Parse(output[i][^2], CultureInfo.InvariantCulture));
-            Assert.Equal(result.Points, double.Parse(output[i][^1], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Threshold, double.Parse(output[i][^6], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Money!.ExpectedProfit, double.Parse(output[i][^5], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Money.Loss, double.Parse(output[i][^4], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Money.Margin, double.Parse(output[i][^3], CultureInfo.InvariantCulture));
+            Assert.Equal(result.Points, double.Parse(output[i][^2], CultureInfo.InvariantCulture));
+            Assert.Equal("", output[i][^1]); // referReasons: referral is off here
         }
 
         Assert.Contains(expected.Results, r => r.Decision == Decisions.Reject);
@@ -85,7 +86,7 @@ public sealed class CsvBatchTests(SharedApp app)
         Assert.Equal(31, output.Count);
         Assert.Equal(Enumerable.Range(100, 30).Select(i => $"APP-{i:D5}"), output.Skip(1).Select(r => r[0]));
         Assert.Equal((await JsonScoresAsync(Rows(file, ','))).Results.Select(r => r.ProbabilityOfDefault),
-            output.Skip(1).Select(r => double.Parse(r[^10], CultureInfo.InvariantCulture)));
+            output.Skip(1).Select(r => double.Parse(r[^11], CultureInfo.InvariantCulture)));
     }
 
     [Fact]
@@ -102,7 +103,7 @@ public sealed class CsvBatchTests(SharedApp app)
         using var response = await _client.PostAsync("/api/v1/score/batch", Csv(lines[0] + "\n" + string.Join(';', cells) + "\n"));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, text);
-        Assert.Equal(plain, double.Parse(Rows(text, ';')[1][^10], CultureInfo.InvariantCulture));
+        Assert.Equal(plain, double.Parse(Rows(text, ';')[1][^11], CultureInfo.InvariantCulture));
     }
 
     [Fact]
@@ -276,7 +277,7 @@ public sealed class CsvCurlTests(RealServer server) : IClassFixture<RealServer>
             Assert.Equal(13, rows.Count);
             Assert.Equal("applicationId", rows[0][0]);
             Assert.Equal(Enumerable.Range(0, 12).Select(i => $"APP-{i:D5}"), rows.Skip(1).Select(r => r[0]));
-            Assert.All(rows.Skip(1), r => Assert.Contains(r[^9], new[] { Decisions.Approve, Decisions.Reject }));
+            Assert.All(rows.Skip(1), r => Assert.Contains(r[^10], new[] { Decisions.Approve, Decisions.Reject }));
         }
         finally
         {

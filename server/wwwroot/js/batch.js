@@ -8,7 +8,7 @@ import { isId, isOptional, labelOf, askFor, acceptedValues } from './features.js
 import { readProblem } from './http.js';
 
 /** The columns the server appends to each row (CsvBatch.ResultColumns). */
-const resultColumns = ['probabilityOfDefault', 'decision', 'reasonCodes', 'reasons', 'decisionId', 'threshold', 'expectedProfit', 'loss', 'margin', 'points'];
+const resultColumns = ['probabilityOfDefault', 'decision', 'reasonCodes', 'reasons', 'decisionId', 'threshold', 'expectedProfit', 'loss', 'margin', 'points', 'referReasons'];
 
 /** Parses the server's answer with Papa Parse (vendored, wwwroot/vendor); the separator is the uploaded file's own. */
 function parseCsv(text) {

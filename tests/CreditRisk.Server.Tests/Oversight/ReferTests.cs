@@ -140,6 +140,7 @@ public sealed class ReferTransportTests(SqliteOversightApp app) : IClassFixture<
         using var csv = await client.PostAsync("/api/v1/score/batch", new StringContent($"{header}\n{cells}\n", Encoding.UTF8, "text/csv"));
         var rows = CsvBatchTests.Rows(await csv.Content.ReadAsStringAsync(), ',');
         Assert.Equal(Decisions.Refer, rows[1][Array.IndexOf(rows[0], "decision")]);
+        Assert.Equal(string.Join(' ', one.ReferReasons!), rows[1][Array.IndexOf(rows[0], "referReasons")]);
 
         var v2 = JsonNode.Parse(await (await client.PostJson($"/v2/models/{TestModels.German}/infer", OpenInferenceTests.InferRequest([input]))).Content.ReadAsStringAsync())!.AsObject();
         Assert.Equal(Decisions.Refer, (string)OpenInferenceTests.Output(v2, "decision", "BYTES", 1)[0]!);

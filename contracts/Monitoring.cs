@@ -65,8 +65,9 @@ public sealed record BandCalibration(double? Low, double? High, int Matured, int
 public sealed record CostBucket(DateTimeOffset From, DateTimeOffset To, int Matured, double CostPerApplicant);
 
 /// <summary>A protected attribute that requests sent: approval rate and adverse-impact ratio per group (a category's
-/// value, or a number's training decile as "(low, high]").</summary>
-public sealed record GroupFigures(string Attribute, int Decisions, IReadOnlyList<GroupFigure> Groups);
+/// value; a number's group of the training report, "≤ 27", "27–33", "> 42", when the report's cut points are beside the
+/// model, else its training bin as "(low, high]"). <see cref="GroupedBy"/> says which.</summary>
+public sealed record GroupFigures(string Attribute, int Decisions, IReadOnlyList<GroupFigure> Groups, string GroupedBy);
 
 /// <summary>One group: its decisions, approvals, approval rate and adverse-impact ratio (the rate over the best
 /// unsuppressed group's). A group with fewer decisions than the report's <c>minGroupSize</c> is

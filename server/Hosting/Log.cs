@@ -67,4 +67,7 @@ internal static partial class Log
 
     [LoggerMessage(2801, LogLevel.Warning, "Monitoring in money has no nested-CV interval to compare with: {Problem}")]
     public static partial void NoNestedMoney(ILogger logger, string problem);
+
+    [LoggerMessage(2802, LogLevel.Warning, "Monitoring groups protected numbers by training bins, not the report's fairness groups: {Problem}")]
+    public static partial void NoFairnessCuts(ILogger logger, string problem);
 }

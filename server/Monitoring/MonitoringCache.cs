@@ -26,6 +26,18 @@ public sealed class MonitoringCache(
         return interval;
     });
 
+    // Read once, too: the report's fairness-group cut points for protected numbers (age), from the training summary.
+    private readonly Lazy<IReadOnlyDictionary<string, double[]>> _fairnessCuts = new(() =>
+    {
+        var (cuts, missing) = FairnessCuts.Read(model.Path, model.Card);
+        if (missing is not null)
+        {
+            Log.NoFairnessCuts(logger, missing);
+        }
+
+        return cuts;
+    });
+
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly MonitoringOptions _options = options.Value;
     private MonitoringReport? _report;
@@ -60,7 +72,7 @@ public sealed class MonitoringCache(
             var now = TimeProvider.System.GetUtcNow();
             var since = _options.WindowDays == 0 ? (DateTimeOffset?)null : now.AddDays(-_options.WindowDays);
             var window = await store.ReadWindowAsync(model.Version, _options.WindowDecisions, since, cancellationToken);
-            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now, _nestedMoney.Value);
+            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now, _nestedMoney.Value, _fairnessCuts.Value);
             MonitoringMetrics.Publish(report);
             Volatile.Write(ref _json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions));
             _report = report;

@@ -16,7 +16,10 @@ public static class MonitoringFigures
     public const int CostBuckets = 10;
 
     /// <param name="nestedMoney">The nested-CV money per loan of a loan-basis model (<see cref="NestedMoney"/>), when known.</param>
-    public static MonitoringReport Of(ModelCard card, string version, IReadOnlyList<WindowDecision> window, MonitoringOptions options, DateTimeOffset now, MoneyInterval? nestedMoney = null)
+    /// <param name="fairnessCuts">The report's group cut points per protected number (<see cref="FairnessCuts"/>), when known.</param>
+    public static MonitoringReport Of(
+        ModelCard card, string version, IReadOnlyList<WindowDecision> window, MonitoringOptions options, DateTimeOffset now,
+        MoneyInterval? nestedMoney = null, IReadOnlyDictionary<string, double[]>? fairnessCuts = null)
     {
         var baseline = card.Monitoring;
         var applicants = window.Select(d => (IReadOnlyDictionary<string, JsonElement>)ApplicantOf(d.Applicant)).ToArray();
@@ -42,7 +45,7 @@ public static class MonitoringFigures
             features,
             pdFigure,
             OutcomesOf(card, window),
-            baseline is null ? [] : GroupsOf(card, baseline, window, applicants, options.MinGroupSize),
+            baseline is null ? [] : GroupsOf(card, baseline, window, applicants, options.MinGroupSize, fairnessCuts),
             options.MinOutcomes,
             options.MinGroupSize,
             RealisedMoney.Figures(card, window, nestedMoney));
@@ -113,17 +116,29 @@ public static class MonitoringFigures
             .ToArray();
     }
 
-    /// <summary>Per protected attribute of the baseline that at least one request sent: the groups of the decisions that sent it.</summary>
-    private static GroupFigures[] GroupsOf(ModelCard card, MonitoringBaseline baseline, IReadOnlyList<WindowDecision> window, IReadOnlyDictionary<string, JsonElement>[] applicants, int minGroupSize)
+    /// <summary>What a number's groups are when the report's cuts are known, and when they are not.</summary>
+    public const string ReportGroups = "the training report's fairness groups (training quartiles)";
+    public const string TrainingBins = "training bins (the report's fairness groups are not beside the model, so these differ from the report's)";
+    public const string SpecValues = "the spec's values";
+
+    /// <summary>
+    /// Per protected attribute of the baseline that at least one request sent: the groups of the decisions that sent it.
+    /// A category groups by its values; a number by the report's fairness groups when <paramref name="fairnessCuts"/>
+    /// has it (<see cref="FairnessBands"/>, the trainer's own definition), else by its training bins.
+    /// </summary>
+    private static GroupFigures[] GroupsOf(
+        ModelCard card, MonitoringBaseline baseline, IReadOnlyList<WindowDecision> window, IReadOnlyDictionary<string, JsonElement>[] applicants,
+        int minGroupSize, IReadOnlyDictionary<string, double[]>? fairnessCuts)
     {
         var protectedNames = card.Dataset.Protected.Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
         var figures = new List<GroupFigures>();
         foreach (var f in baseline.Features.Where(f => protectedNames.Contains(f.Name)))
         {
+            var cuts = f.Distribution.IsCategory ? null : fairnessCuts?.GetValueOrDefault(f.Name);
             var sent = new List<(string Group, bool Rejected)>();
             for (var i = 0; i < window.Count; i++)
             {
-                if (GroupOf(f.Distribution, applicants[i], f.Name) is { } group)
+                if (GroupOf(f.Distribution, cuts, applicants[i], f.Name) is { } group)
                 {
                     sent.Add((group, window[i].Rejected));
                 }
@@ -131,25 +146,25 @@ public static class MonitoringFigures
 
             if (sent.Count > 0)
             {
-                // A category's groups in spec order, a number's from the lowest bin up.
-                var order = f.Distribution.IsCategory
-                    ? [.. f.Distribution.Levels!]
-                    : Enumerable.Range(0, f.Distribution.Edges!.Count + 1).Select(b => BinLabel(f.Distribution.Edges!, b)).ToList();
+                // A category's groups in spec order, a number's from the lowest band up.
+                List<string> order = f.Distribution.IsCategory ? [.. f.Distribution.Levels!]
+                    : cuts is not null ? [.. FairnessBands.Labels(cuts)]
+                    : [.. Enumerable.Range(0, f.Distribution.Edges!.Count + 1).Select(b => BinLabel(f.Distribution.Edges!, b))];
                 var groups = Outcomes.ApprovalByGroup(sent, minGroupSize)
                     .OrderBy(g => order.IndexOf(g.Group))
                     .Select(g => g.Suppressed
                         ? new GroupFigure(g.Group, g.Decisions, null, null, null, Suppressed: true)
                         : new GroupFigure(g.Group, g.Decisions, g.Approved, g.ApprovalRate, g.AdverseImpactRatio))
                     .ToArray();
-                figures.Add(new GroupFigures(f.Name, sent.Count, groups));
+                figures.Add(new GroupFigures(f.Name, sent.Count, groups, f.Distribution.IsCategory ? SpecValues : cuts is not null ? ReportGroups : TrainingBins));
             }
         }
 
         return [.. figures];
     }
 
-    /// <summary>A category's value, or the number's training bin (<see cref="BinLabel"/>); null when not sent.</summary>
-    private static string? GroupOf(Distribution distribution, IReadOnlyDictionary<string, JsonElement> applicant, string name)
+    /// <summary>A category's value, or the number's group (the report's band, else its training bin); null when not sent.</summary>
+    private static string? GroupOf(Distribution distribution, IReadOnlyList<double>? cuts, IReadOnlyDictionary<string, JsonElement> applicant, string name)
     {
         if (distribution.IsCategory)
         {
@@ -161,7 +176,7 @@ public static class MonitoringFigures
             return null;
         }
 
-        return BinLabel(distribution.Edges!, Distribution.BinOf(distribution.Edges!, x));
+        return cuts is not null ? FairnessBands.Label(cuts, x) : BinLabel(distribution.Edges!, Distribution.BinOf(distribution.Edges!, x));
     }
 
     /// <summary>A number's training bin as "(low, high]", the open ends as "≤ high" and "> low".</summary>

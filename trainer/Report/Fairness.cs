@@ -41,8 +41,6 @@ public static class Fairness
     /// <summary>The four-fifths rule of the US Uniform Guidelines, the usual screen for adverse impact.</summary>
     public const double FourFifths = 0.8;
 
-    private static readonly double[] Quartiles = [0.25, 0.5, 0.75];
-
     /// <summary>The default of <see cref="TrainerOptions.MinGroupSize"/>: below 30 applicants an approval rate's interval spans most of 0–1.</summary>
     public const int DefaultMinGroupSize = 30;
 
@@ -166,7 +164,8 @@ public static class Fairness
     public const string IntervalMethod = "Katz log-ratio 95 % interval; where a count is zero (no approvals or no rejections in either group), " +
         "with the Haldane–Anscombe correction (0.5 added to each count) and widened to contain the observed ratio";
 
-    /// <summary>The group of a row for attribute <paramref name="f"/>: a category's label, or a quartile band of a number.</summary>
+    /// <summary>The group of a row for attribute <paramref name="f"/>: a category's label, or a quartile band of a number
+    /// (<see cref="FairnessBands"/>, the bands monitoring uses too).</summary>
     public static Func<CreditRecord, string> Grouping(DatasetSpec spec, FeatureSpec f, IReadOnlyList<CreditRecord> rows)
     {
         var i = spec.IndexOf(f);
@@ -175,25 +174,15 @@ public static class Fairness
             return r => r.Categories[i] is { } v ? f.Values.FirstOrDefault(c => c.Value == v)?.Text ?? v : "(missing)";
         }
 
-        var sorted = rows.Select(r => r.Numbers[i]).Where(float.IsFinite).Order().ToArray();
-        var cuts = Quartiles.Select(q => sorted[(int)(q * (sorted.Length - 1))]).Distinct().ToArray();
-        string N(float v) => v.ToString("0.##", CultureInfo.InvariantCulture);
-        return r =>
-        {
-            var v = r.Numbers[i];
-            if (!float.IsFinite(v))
-            {
-                return "(missing)";
-            }
+        var cuts = Cuts(spec, f, rows);
+        return r => FairnessBands.Label(cuts, r.Numbers[i]) ?? "(missing)";
+    }
 
-            var band = cuts.Count(c => v > c);
-            return band switch
-            {
-                0 => $"≤ {N(cuts[0])}",
-                _ when band == cuts.Length => $"> {N(cuts[^1])}",
-                _ => $"{N(cuts[band - 1])}–{N(cuts[band])}",
-            };
-        };
+    /// <summary>The quartile cut points of a protected number over <paramref name="rows"/>.</summary>
+    public static double[] Cuts(DatasetSpec spec, FeatureSpec f, IReadOnlyList<CreditRecord> rows)
+    {
+        var i = spec.IndexOf(f);
+        return FairnessBands.Cuts(rows.Select(r => (double)r.Numbers[i]));
     }
 
     private static string F(double v) => v.ToString("F2", CultureInfo.InvariantCulture);

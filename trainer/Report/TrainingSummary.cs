@@ -18,6 +18,7 @@ public sealed record TrainingSummary(
     BusinessView Business,
     IReadOnlyList<GroupOutcome> Fairness,
     IReadOnlyList<FairnessVerdict> FairnessVerdicts,
+    IReadOnlyDictionary<string, double[]> FairnessCuts,
     IReadOnlyList<FeatureImportance> PermutationImportance,
     IReadOnlyList<ReasonFrequency> ReasonFrequencies,
     IReadOnlyList<string> ProtectedAttributes,
@@ -50,6 +51,8 @@ public sealed record TrainingSummary(
             f.BusinessView,
             f.Fairness,
             f.Verdicts,
+            // The protected numbers' group cut points, so monitoring groups live decisions as the report did (FairnessBands).
+            f.Spec.Protected.Where(a => a.IsNumber).ToDictionary(a => a.Name, a => Report.Fairness.Cuts(f.Spec, a, f.Data.Rows)),
             f.Importance,
             f.ReasonCounts,
             [.. f.Spec.Protected.Select(a => a.Name)],

@@ -284,7 +284,7 @@ function showMonitoring(report) {
     const suppressed = g.groups.filter((x) => x.suppressed).length;
     charts.push(barChart({
       title: `Approval rate by ${labels.get(g.attribute) ?? g.attribute}`,
-      summary: `Of the ${g.decisions} decisions that gave it. The adverse-impact ratio (AIR) is a group's approval rate over the best group's; below 0.8 is the usual flag.` +
+      summary: `Of the ${g.decisions} decisions that gave it, grouped by ${g.groupedBy}. The adverse-impact ratio (AIR) is a group's approval rate over the best group's; below 0.8 is the usual flag.` +
         (suppressed ? ` Groups of fewer than ${report.minGroupSize} decisions are suppressed (Monitoring:MinGroupSize): too few to compare.` : ''),
       rows: g.groups.map((x) => ({
         label: `${groupLabel(x)} (${x.decisions})`,

@@ -14,22 +14,27 @@ public static class ReferenceValues
 {
     private const int MaxNumericCandidates = 25;
 
-    /// <summary>Partial dependence is averaged over at most this many rows, evenly spaced through the file: every row
-    /// of a book this size or smaller (German Credit, Lending Club: unchanged), a fixed tenth of 100,000. Over all
-    /// rows it scored inputs × values × n rows through every member, which at 100,000 rows took longer than the
-    /// training (issue 31's profile).</summary>
+    /// <summary>Partial dependence (and the report's permutation importance) use at most this many rows, evenly spaced
+    /// through the file: every row of a book this size or smaller (German Credit, Lending Club: unchanged), a fixed
+    /// tenth of 100,000. Over all rows partial dependence scored inputs × values × n rows through every member, which
+    /// at 100,000 rows took longer than the training (issue 31's profile).</summary>
     public const int MaxRows = 10_000;
 
     /// <summary>The reference applicant's model inputs as request values (what the card carries).</summary>
     public static IReadOnlyDictionary<string, JsonElement> Values(DatasetSpec spec, CreditRecord reference) =>
         RequestValues(spec, reference, spec.Inputs);
 
+    /// <summary>At most <see cref="MaxRows"/> rows, evenly spaced through the file (all of a smaller book): what the
+    /// explanations (reference applicant, permutation importance) are computed on.</summary>
+    public static IReadOnlyList<CreditRecord> Sample(IReadOnlyList<CreditRecord> rows) =>
+        rows.Count <= MaxRows ? rows : [.. Enumerable.Range(0, MaxRows).Select(k => rows[(int)((long)k * rows.Count / MaxRows)])];
+
     /// <summary>The reference applicant as a record (its non-input attributes are the first row's).</summary>
     public static CreditRecord FindRecord(FittedModel model, IReadOnlyList<CreditRecord> rows)
     {
         var spec = model.Spec;
         var reference = rows[0];
-        rows = rows.Count <= MaxRows ? rows : [.. Enumerable.Range(0, MaxRows).Select(k => rows[(int)((long)k * rows.Count / MaxRows)])];
+        rows = Sample(rows);
         // Every (input, value) is scored on the same rows independently of the others, so they run on the free cores
         // at once; each input then takes its lowest mean PD, ties to the earlier value, as before.
         var tries = spec.Inputs.SelectMany(f => Candidates(spec, f, rows).Select(c => (Position: spec.IndexOf(f), Row: c))).ToArray();

@@ -76,7 +76,7 @@ public sealed record ReportFacts(
             BusinessView.Of(chosen.OutOfFold, isBad, chosen.Best.Threshold, costs, chosen.Auc),
             fairness,
             Report.Fairness.Verdicts(fairness),
-            Explanations.PermutationImportance(training, chosen.Candidate, data.Rows, options.Folds, options.Seed),
+            Explanations.PermutationImportance(training, chosen.Candidate, ReferenceValues.Sample(data.Rows), options.Folds, options.Seed),
             reasons,
             rejects);
     }

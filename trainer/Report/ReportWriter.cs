@@ -394,7 +394,8 @@ public static class ReportWriter
     {
         md.AppendLine("## Explanations").AppendLine();
         md.AppendLine($"**Global importance:** permutation importance out of fold: the procedure's model refit on each of {f.Options.Folds} folds (the first repeat of the selection folds), " +
-            "each input's values shuffled within the held-out fold, and the loss of skill measured (increase in log loss, drop in AUC). Larger = the model leans on it more.").AppendLine();
+            "each input's values shuffled within the held-out fold, and the loss of skill measured (increase in log loss, drop in AUC). Larger = the model leans on it more." +
+            (f.Rows > Export.ReferenceValues.MaxRows ? $" Computed on {Export.ReferenceValues.MaxRows:N0} of the {f.Rows:N0} rows, evenly spaced through the file (as the reference applicant)." : "")).AppendLine();
         md.AppendLine("| input | log-loss increase | AUC drop |").AppendLine("|---|---:|---:|");
         foreach (var x in f.Importance)
         {

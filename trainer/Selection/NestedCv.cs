@@ -99,7 +99,7 @@ public static class NestedCv
         Resampling resampling,
         double smoothingShare,
         string fingerprint,
-        Action? onOuterFold = null)
+        Action? onInnerFit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = training.Spec;
@@ -107,7 +107,7 @@ public static class NestedCv
         var outerSeed = training.Seed + OuterSeedOffsetFor(spec);
         var outer = CrossValidation.StratifiedFolds(isBad, resampling.OuterFolds, resampling.OuterRepeats, outerSeed);
         var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare);
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
 
         // Each outer fold is independent: as many at a time as there are cores (the inner CV then runs its folds one
         // after the other), each result in its own slot, then one aggregation in fold order.
@@ -115,7 +115,6 @@ public static class NestedCv
         Parallel.For(0, outer.Count, new ParallelOptions { MaxDegreeOfParallelism = Training.Cores }, o =>
         {
             results[o] = OuterFold(setup, outer[o], o);
-            onOuterFold?.Invoke();
         });
 
         var frame = new NestedCvFrame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, InnerFolds, resampling.Repeats,
@@ -143,7 +142,7 @@ public static class NestedCv
         var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, setup.InnerRepeats, training.Seed + o);
         InnerResult Inner(Training t, out float[][] testPd)
         {
-            var innerPd = grid.Select(c => t.OutOfFold(c, train, inner)).ToArray();
+            var innerPd = grid.Select(c => t.OutOfFold(c, train, inner, setup.OnInnerFit)).ToArray();
             testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
             var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, setup.SmoothingShare).Score).ToArray();
             return new InnerResult(innerPd, trainBad, scores, costs);
@@ -224,9 +223,16 @@ public static class NestedCv
     public static double MoneyPerApplicant(float[][] outOfFold, IReadOnlyList<bool> isBad, Money money) =>
         outOfFold.Average(pd => money.ProfitOfRule(pd, isBad, 0.5).Average());
 
+    /// <summary>The inner fits of a run, one progress step each (the outer refits and the seed's recipe are not counted).</summary>
+    public static int InnerFits(DatasetSpec spec, int candidates, Resampling resampling) =>
+        resampling.OuterFolds * resampling.OuterRepeats * candidates * InnerFolds * resampling.Repeats * (spec.Protected.Any() ? 2 : 1);
+
     /// <summary>What every outer fold reads and none writes: the data, the grid, the procedure's settings and its variants.</summary>
     private sealed record Setup(IReadOnlyList<CreditRecord> Rows, IReadOnlyList<Candidate> Grid, Training Training, CostMatrix Costs, Money Money, List<Variant> Variants, int InnerRepeats, double SmoothingShare)
     {
+        /// <summary>Told after every inner fit (progress).</summary>
+        public Action? OnInnerFit { get; init; }
+
         /// <summary>The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.</summary>
         public string[] ProtectedNames { get; } = [.. Training.Spec.Protected.Select(f => f.Name)];
 

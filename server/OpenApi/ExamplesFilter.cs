@@ -109,8 +109,9 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
                     TrainingTreeDirty = false,
                 });
                 break;
-            case "GetInputRules":
+            case "GetInputRules" or "GetNamedInputRules":
                 SetResponseExample(operation, "200", InputRulesModule.Describe(rules));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
             case "GetDecision":
                 SetResponseExample(operation, "200", Recorded(reject));

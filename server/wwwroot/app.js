@@ -10,6 +10,7 @@ import { buildForm, fillApplicant, submitScore } from './js/form.js';
 import { submitBatch, downloadBatch, downloadTemplate } from './js/batch.js';
 import { showModel, loadModelDocuments, revealModelAnchor } from './js/model.js';
 import { loadMonitoring } from './js/monitoring.js';
+import { loadModelPicker } from './js/models.js';
 
 export { renderMarkdown } from './js/markdown.js';
 
@@ -53,6 +54,7 @@ async function start() {
   });
   window.addEventListener('hashchange', () => showView(location.hash.slice(1), true));
   showView(location.hash.slice(1), false);
+  loadModelPicker();
 
   const status = $('#load-status');
   try {

@@ -113,6 +113,9 @@ public sealed class ModelRepositoryTests(RepositoryServer fixture) : IClassFixtu
             Assert.Equal(model.Name == TestModels.German, model.IsDefault);
             var described = (await _client.GetFromJsonAsync<ModelInfo>($"/api/v1/models/{model.Name}", Http.Json))!;
             Assert.Equal(model.Version, described.Version);
+            Assert.Equal(model.Name, described.Dataset);
+            var rules = (await _client.GetFromJsonAsync<InputRulesInfo>($"/api/v1/models/{model.Name}/rules", Http.Json))!;
+            Assert.Equal(described.Features.Select(f => f.Name), rules.Fields.Select(f => f.Name));
         }
 
         var score = await _client.PostJson("/api/v1/score", Http.ApplicantJson());

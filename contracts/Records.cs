@@ -24,6 +24,8 @@ public static class OutcomeAmounts
 /// <c>OutcomeHistory</c>, in GET /api/v1/decisions/{id} only, is every outcome posted, oldest first, corrections included.
 /// <c>Money</c> is the money the model file computed for the decision, as the response carried it (basis, currency,
 /// expected profit, loss, margin; docs/economics.md); absent on decisions recorded before the store kept it (migration 0005).
+/// <c>Model</c> is the name of the model that decided (docs/model-lifecycle.md); absent on decisions recorded before
+/// migration 0008.
 /// </summary>
 public sealed record DecisionRecord(
     Guid DecisionId,
@@ -37,7 +39,8 @@ public sealed record DecisionRecord(
     JsonElement Applicant,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] RecordedOutcome? Outcome = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<RecordedOutcome>? OutcomeHistory = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
 /// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes, with the amounts
 /// the outcome carried (absent when it carried none; see <see cref="OutcomeRequest"/>).</summary>

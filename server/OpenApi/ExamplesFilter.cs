@@ -179,7 +179,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules) : IOpera
         result.DecisionId!.Value, "A-2026-000123", ExampleTime, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault,
         result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
         new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)),
-        Money: result.Money);
+        Money: result.Money, Model: model.Spec.Name);
 
     /// <summary>The report of a window of two decisions (the examples above, both with an outcome): real arithmetic on
     /// the card's baseline, fixed inputs, so the document changes only with the card.</summary>

@@ -258,7 +258,8 @@ public sealed class DecisionRecorder : BackgroundService
         id, applicant.ApplicationId, now, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault, result.Decision,
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
         ApplicantJson(model.Features, applicant),
-        result.Money);
+        result.Money,
+        model.Spec.Name);
 
     /// <summary>
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of

@@ -11,7 +11,7 @@ namespace CreditRisk.Server.Records;
 public abstract partial class DecisionStore : IDisposable
 {
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
-        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount";
+        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, d.model";
 
     public abstract string Provider { get; }
 
@@ -345,7 +345,8 @@ public abstract partial class DecisionStore : IDisposable
                 NullableDouble(reader, 17), NullableDouble(reader, 18)),
         Money: reader.IsDBNull(12)
             ? null // recorded before migration 0005
-            : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)));
+            : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)),
+        Model: reader.IsDBNull(19) ? null : reader.GetString(19)); // null: recorded before migration 0008
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

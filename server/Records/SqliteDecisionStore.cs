@@ -143,9 +143,9 @@ public sealed class SqliteDecisionStore : DecisionStore
         {
             _writer = (SqliteConnection)await OpenAsync(cancellationToken);
             _insert = _writer.CreateCommand();
-            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin) " +
-                "VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x, $b, $c, $e, $l, $g)";
-            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x", "$b", "$c", "$e", "$l", "$g" })
+            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin, model) " +
+                "VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x, $b, $c, $e, $l, $g, $n)";
+            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x", "$b", "$c", "$e", "$l", "$g", "$n" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
@@ -172,6 +172,7 @@ public sealed class SqliteDecisionStore : DecisionStore
                 p[11].Value = (object?)r.Money?.ExpectedProfit ?? DBNull.Value;
                 p[12].Value = (object?)r.Money?.Loss ?? DBNull.Value;
                 p[13].Value = (object?)r.Money?.Margin ?? DBNull.Value;
+                p[14].Value = (object?)r.Model ?? DBNull.Value;
                 await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
 

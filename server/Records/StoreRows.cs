@@ -35,4 +35,5 @@ public sealed record StoredDecision(
     string Decision,
     string ReasonsJson,
     string ApplicantJson,
-    DecisionMoney? Money = null);
+    DecisionMoney? Money = null,
+    string? Model = null);

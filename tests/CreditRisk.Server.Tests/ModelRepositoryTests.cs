@@ -177,6 +177,32 @@ public sealed class ModelRepositoryTests(RepositoryServer fixture) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_csv_batch_by_name_is_scored_by_that_model_as_its_json_batch_is()
+    {
+        var spec = TestModels.Spec(TestModels.LendingClub);
+        var rows = Golden.Load(TestModels.LendingClub).Rows
+            .Where(r => r.Kind == "data" && spec.Inputs.All(f => r.Input[f.Name] is not null)).Take(20).Select(r => r.Input).ToList();
+        var names = spec.Inputs.Select(f => f.Name).ToList();
+        var csv = string.Join('\n', [string.Join(',', names), .. rows.Select(r => string.Join(',', names.Select(n => r[n]!.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            ? ((double)r[n]!).ToString("R", CultureInfo.InvariantCulture) : (string)r[n]!)))]) + "\n";
+        using var response = await _client.PostAsync($"/api/v1/models/{TestModels.LendingClub}/score/batch", new StringContent(csv, System.Text.Encoding.UTF8, "text/csv"));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        Assert.Equal(TestModels.SidecarVersion(TestModels.LendingClub), response.Headers.GetValues("X-Model-Version").Single());
+
+        var json = await _client.PostJson($"/api/v1/models/{TestModels.LendingClub}/score/batch", new JsonObject { ["applicants"] = new JsonArray([.. rows.Select(r => r.DeepClone())]) });
+        var expected = (await json.Content.ReadFromJsonAsync<BatchScoreResponse>(Http.Json))!.Results;
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(rows.Count + 1, lines.Length);
+        var pd = Array.IndexOf(lines[0].TrimEnd('\r').Split(','), "probabilityOfDefault");
+        Assert.Equal(names.Count, pd);
+        for (var i = 0; i < rows.Count; i++)
+        {
+            Assert.Equal(expected[i].ProbabilityOfDefault, double.Parse(lines[i + 1].Split(',')[pd], CultureInfo.InvariantCulture));
+        }
+    }
+
+    [Fact]
     public async Task An_unknown_model_is_a_404_naming_it_on_every_transport()
     {
         var problem = await (await _client.PostJson("/api/v1/models/no-such-model/score", Http.ApplicantJson())).AssertProblem(404);

@@ -27,6 +27,8 @@ public static class OutcomeAmounts
 /// <c>ReferReasons</c>: why a <c>refer</c> was referred. In GET /api/v1/decisions/{id} (and the review endpoints) only:
 /// <c>Reviews</c>, every review and override, oldest first (the decision itself is never changed), and <c>FinalDecision</c>,
 /// the decision in force: the latest review's, else the automated one.
+/// <c>Model</c> is the name of the model that decided (docs/model-lifecycle.md); absent on decisions recorded before
+/// migration 0008.
 /// </summary>
 public sealed record DecisionRecord(
     Guid DecisionId,
@@ -43,7 +45,8 @@ public sealed record DecisionRecord(
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] DecisionMoney? Money = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<string>? ReferReasons = null,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyList<ReviewRecord>? Reviews = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FinalDecision = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? FinalDecision = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Model = null);
 
 /// <summary>What became of an approved (or rejected) applicant, as fed back by POST /api/v1/outcomes, with the amounts
 /// the outcome carried (absent when it carried none; see <see cref="OutcomeRequest"/>).</summary>

@@ -42,7 +42,7 @@ public sealed class ApiKeyOptions : IValidatableObject
             yield return new ValidationResult("ApiKey:AdminKey must be at least 16 characters (or unset).", [nameof(AdminKey)]);
         }
 
-        // A distinct key: whoever may read the records (a reporting job, say) may not thereby change what decides.
+        // A distinct key: whoever may read the records (a reporting tool, say) may not thereby change what decides.
         if (AdminKey is not null && Key is not null && AdminKey.Trim() == Key.Trim())
         {
             yield return new ValidationResult("ApiKey:AdminKey must differ from ApiKey:Key.", [nameof(AdminKey)]);

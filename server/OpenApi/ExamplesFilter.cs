@@ -109,8 +109,9 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
                     TrainingTreeDirty = false,
                 });
                 break;
-            case "GetInputRules":
+            case "GetInputRules" or "GetNamedInputRules":
                 SetResponseExample(operation, "200", InputRulesModule.Describe(rules));
+                SetResponseExample(operation, "404", UnknownModel);
                 break;
             case "GetDecision":
                 SetResponseExample(operation, "200", Recorded(reject));
@@ -205,7 +206,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
         result.DecisionId!.Value, "A-2026-000123", ExampleTime, result.ModelVersion, result.Threshold, result.ProbabilityOfDefault,
         result.Decision, result.Reasons, JsonSerializer.SerializeToElement(model.Card.ExampleApplicant, Json),
         new RecordedOutcome(true, ExampleTime.AddMonths(9), ExampleTime.AddMonths(9).AddDays(1)),
-        Money: result.Money);
+        Money: result.Money, Model: model.Spec.Name);
 
     private DecisionRecord Referred(ScoreResult result) => Recorded(result) with
     {

@@ -95,10 +95,6 @@ public sealed class TensorDataConverter : JsonConverter<TensorData>
     }
 }
 
-/// <summary>One entry of the repository extension's index (POST /v2/repository/index): a model, its version, its state
-/// (READY or UNAVAILABLE) and, when it does not serve, why.</summary>
-public sealed record RepositoryIndexEntry(
-    [property: JsonPropertyName("name")] string Name,
-    [property: JsonPropertyName("version")] string Version,
-    [property: JsonPropertyName("state")] string State,
-    [property: JsonPropertyName("reason")] string Reason);
+/// <summary>One entry of the repository extension's index (POST /v2/repository/index): a model, its version, whether it
+/// serves (READY or UNAVAILABLE) and, when it does not, why. The protocol's field names are these, camel-cased (V2JsonContext).</summary>
+public sealed record RepositoryIndexEntry(string Name, string Version, string State, string Reason);

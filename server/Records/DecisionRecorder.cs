@@ -259,7 +259,8 @@ public sealed class DecisionRecorder : BackgroundService
         JsonSerializer.Serialize(result.Reasons, RecordsJson.Default.IReadOnlyListReason),
         ApplicantJson(model.Features, applicant),
         result.Money,
-        result.ReferReasons is { } refer ? JsonSerializer.Serialize(refer, RecordsJson.Default.IReadOnlyListString) : null);
+        result.ReferReasons is { } refer ? JsonSerializer.Serialize(refer, RecordsJson.Default.IReadOnlyListString) : null,
+        model.Spec.Name);
 
     /// <summary>
     /// The validated fields the request sent, in spec order, protected attributes and ids included: the system of

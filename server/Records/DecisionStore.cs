@@ -11,7 +11,7 @@ namespace CreditRisk.Server.Records;
 public abstract partial class DecisionStore : IDisposable
 {
     private const string Columns = "d.id, d.application_id, d.decided_at, d.model_version, d.threshold, d.probability_of_default, d.decision, d.reasons, d.applicant, o.defaulted, o.observed_at, o.recorded_at, " +
-        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, d.refer_reasons";
+        "d.money_basis, d.currency, d.expected_profit, d.loss, d.margin, o.interest_received, o.loss_amount, d.refer_reasons, d.model";
 
     public abstract string Provider { get; }
 
@@ -361,7 +361,8 @@ public abstract partial class DecisionStore : IDisposable
         Money: reader.IsDBNull(12)
             ? null // recorded before migration 0005
             : new DecisionMoney(reader.GetString(12), reader.IsDBNull(13) ? null : reader.GetString(13), NullableDouble(reader, 14), NullableDouble(reader, 15), NullableDouble(reader, 16)),
-        ReferReasons: reader.IsDBNull(19) ? null : JsonSerializer.Deserialize(reader.GetString(19), RecordsJson.Default.StringArray));
+        ReferReasons: reader.IsDBNull(19) ? null : JsonSerializer.Deserialize(reader.GetString(19), RecordsJson.Default.StringArray),
+        Model: reader.IsDBNull(20) ? null : reader.GetString(20)); // null: recorded before migration 0008
 
     private static double? NullableDouble(DbDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetDouble(ordinal);
 

@@ -56,7 +56,7 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using (var copy = await connection.BeginBinaryImportAsync(
-            "COPY decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin, refer_reasons) FROM STDIN (FORMAT BINARY)",
+            "COPY decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin, refer_reasons, model) FROM STDIN (FORMAT BINARY)",
             cancellationToken))
         {
             foreach (var r in records)
@@ -85,6 +85,7 @@ public sealed class PostgresDecisionStore(string connectionString) : DecisionSto
                 await WriteAsync(copy, r.Money?.Loss, cancellationToken);
                 await WriteAsync(copy, r.Money?.Margin, cancellationToken);
                 await WriteAsync(copy, r.ReferReasonsJson, cancellationToken);
+                await WriteAsync(copy, r.Model, cancellationToken);
             }
 
             await copy.CompleteAsync(cancellationToken);

@@ -143,9 +143,9 @@ public sealed class SqliteDecisionStore : DecisionStore
         {
             _writer = (SqliteConnection)await OpenAsync(cancellationToken);
             _insert = _writer.CreateCommand();
-            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin, refer_reasons) " +
-                "VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x, $b, $c, $e, $l, $g, $f)";
-            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x", "$b", "$c", "$e", "$l", "$g", "$f" })
+            _insert.CommandText = "INSERT INTO decisions (id, application_id, decided_at, model_version, threshold, probability_of_default, decision, reasons, applicant, money_basis, currency, expected_profit, loss, margin, refer_reasons, model) " +
+                "VALUES ($i, $a, $t, $m, $h, $p, $d, $r, $x, $b, $c, $e, $l, $g, $f, $n)";
+            foreach (var name in new[] { "$i", "$a", "$t", "$m", "$h", "$p", "$d", "$r", "$x", "$b", "$c", "$e", "$l", "$g", "$f", "$n" })
             {
                 _insert.Parameters.Add(new SqliteParameter { ParameterName = name });
             }
@@ -173,6 +173,7 @@ public sealed class SqliteDecisionStore : DecisionStore
                 p[12].Value = (object?)r.Money?.Loss ?? DBNull.Value;
                 p[13].Value = (object?)r.Money?.Margin ?? DBNull.Value;
                 p[14].Value = (object?)r.ReferReasonsJson ?? DBNull.Value;
+                p[15].Value = (object?)r.Model ?? DBNull.Value;
                 await _insert.ExecuteNonQueryAsync(cancellationToken);
             }
 

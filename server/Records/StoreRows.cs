@@ -38,4 +38,5 @@ public sealed record StoredDecision(
     string ReasonsJson,
     string ApplicantJson,
     DecisionMoney? Money = null,
-    string? ReferReasonsJson = null);
+    string? ReferReasonsJson = null,
+    string? Model = null);

@@ -33,6 +33,7 @@ public sealed class ModelRegistry : IDisposable
     private readonly SemaphoreSlim _loading = new(1, 1);
 
     // The files each model served before its current version, newest last: what a rollback restores.
+    private const int MaxRollbacks = 10;
     private readonly ConcurrentDictionary<string, Stack<(string Path, string Folder, string Version)>> _previous = new(StringComparer.Ordinal);
     private string? _default;
 
@@ -223,31 +224,6 @@ public sealed class ModelRegistry : IDisposable
         return [.. states.OrderBy(s => s.Name, StringComparer.Ordinal).ThenBy(s => s.Version, StringComparer.Ordinal)];
     }
 
-    /// <summary>Poll mode: each model converges on the repository's content (new versions loaded, removed models unloaded).</summary>
-    public async Task ConvergeAsync(CancellationToken cancellationToken)
-    {
-        if (Repository is not { } root)
-        {
-            foreach (var name in _serving.Keys)
-            {
-                await LoadAsync(name, cancellationToken);
-            }
-
-            return;
-        }
-
-        var entries = ModelRepository.Scan(root);
-        foreach (var entry in entries)
-        {
-            await LoadAsync(entry.Name, cancellationToken);
-        }
-
-        foreach (var gone in _serving.Keys.Except(entries.Select(e => e.Name)).ToList())
-        {
-            await UnloadAsync(gone, cancellationToken);
-        }
-    }
-
     private async Task<LoadOutcome> LoadAsync(string name)
     {
         _serving.TryGetValue(name, out var current);
@@ -311,7 +287,13 @@ public sealed class ModelRegistry : IDisposable
         {
             if (remember)
             {
-                _previous.GetOrAdd(name, _ => new()).Push((current.Model.Path, current.Folder, current.Model.Version));
+                var previous = _previous.GetOrAdd(name, _ => new());
+                previous.Push((current.Model.Path, current.Folder, current.Model.Version));
+                // Rollback goes back a step or two, not through every swap a long-running poller has seen.
+                if (previous.Count > MaxRollbacks)
+                {
+                    _previous[name] = new(previous.Take(MaxRollbacks).Reverse());
+                }
             }
 
             ModelMetrics.Swaps.WithLabels(name).Inc();

@@ -2,6 +2,7 @@ using Carter;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Api;
 using CreditRisk.Server.Model;
+using CreditRisk.Server.Scoring.Input;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CreditRisk.Server.Scoring;
@@ -31,6 +32,11 @@ public sealed class ModelsModule : ICarterModule
             .WithSummary("Describe a served model by name")
             .WithDescription("As GET /api/v1/model, for the model named in the path (its version serving now).")
             .ProducesProblem(StatusCodes.Status404NotFound);
+        models.MapGet("/models/{name}/rules", GetNamedInputRules)
+            .WithName("GetNamedInputRules")
+            .WithSummary("A served model's input rules, by name")
+            .WithDescription("As GET /api/v1/model/rules, for the model named in the path (its version serving now).")
+            .ProducesProblem(StatusCodes.Status404NotFound);
     }
 
     public static Ok<ModelInfo> GetModel(ModelRegistry registry) => TypedResults.Ok(ModelModule.Describe(registry.Find(registry.DefaultName)!.Model));
@@ -39,6 +45,11 @@ public sealed class ModelsModule : ICarterModule
         registry.DefaultName,
         [.. registry.Serving.Select(s => new ModelSummary(
             s.Name, s.Model.Version, s.Folder, s.Model.Spec.Title, s.Model.Card.Learner, s.Model.Threshold, s.LoadedAt, s.Name == registry.DefaultName))]));
+
+    public static Results<Ok<InputRulesInfo>, ProblemHttpResult> GetNamedInputRules(string name, ModelRegistry registry) =>
+        registry.Find(name) is { } served
+            ? TypedResults.Ok(InputRulesModule.Describe(served.Rules))
+            : Problems.UnknownModel(name, registry.Serving.Select(s => s.Name));
 
     public static Results<Ok<ModelInfo>, ProblemHttpResult> GetNamedModel(string name, ModelRegistry registry) =>
         registry.Find(name) is { } served

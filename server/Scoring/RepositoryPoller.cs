@@ -23,12 +23,38 @@ public sealed class RepositoryPoller(ModelRegistry registry, IOptions<ModelOptio
         {
             try
             {
-                await registry.ConvergeAsync(stoppingToken);
+                await ConvergeAsync(stoppingToken);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or ModelLoadException)
             {
                 Log.PollFailed(logger, e);
             }
+        }
+    }
+
+    /// <summary>Each model converges on the repository's content: new versions loaded, removed models unloaded (not the default).</summary>
+    private async Task ConvergeAsync(CancellationToken cancellationToken)
+    {
+        if (registry.Repository is not { } root)
+        {
+            // Model:Path, a repository of one: a new file at that path is loaded like a new version.
+            foreach (var served in registry.Serving)
+            {
+                await registry.LoadAsync(served.Name, cancellationToken);
+            }
+
+            return;
+        }
+
+        var entries = ModelRepository.Scan(root);
+        foreach (var entry in entries)
+        {
+            await registry.LoadAsync(entry.Name, cancellationToken);
+        }
+
+        foreach (var gone in registry.Serving.Select(s => s.Name).Except(entries.Select(e => e.Name)).ToList())
+        {
+            await registry.UnloadAsync(gone, cancellationToken);
         }
     }
 }

@@ -16,7 +16,11 @@ public sealed class ScoringModule : ICarterModule
         // Group "/api/v1" with route "/score", not group "/api/v1/score" with route "": the latter's pattern (and so the
         // /metrics route label) is "/api/v1/score/". The default model answers /api/v1/score; every model by name
         // answers /api/v1/models/{name}/score (docs/model-lifecycle.md). Same handlers, same rules.
-        foreach (var (prefix, suffix, which) in new[] { ("/api/v1", "", "the default model (Model:Default)"), ("/api/v1/models/{name}", "ByName", "the model named in the path") })
+        foreach (var (prefix, suffix, which, one, batch) in new (string, string, string, Delegate, Delegate)[]
+        {
+            ("/api/v1", "", "the default model (Model:Default)", ScoreApplicant, ScoreBatch),
+            ("/api/v1/models/{name}", "ByName", "the model named in the path", ScoreApplicantByName, ScoreBatchByName),
+        })
         {
             var score = app.MapApiGroup(prefix, ApiAccess.Scoring)
                 .WithTags("Scoring")
@@ -31,7 +35,7 @@ public sealed class ScoringModule : ICarterModule
                 score.ProducesProblem(StatusCodes.Status404NotFound);
             }
 
-            score.MapPost("/score", ScoreApplicant)
+            score.MapPost("/score", one)
                 .WithName("ScoreApplicant" + suffix)
                 .WithSummary("Score one applicant" + (suffix.Length > 0 ? " with a named model" : ""))
                 .WithDescription(
@@ -42,7 +46,7 @@ public sealed class ScoringModule : ICarterModule
                     "rejected with 400, naming each bad field and the rule it breaks.")
                 .Accepts<Applicant>("application/json");
 
-            score.MapPost("/score/batch", ScoreBatch)
+            score.MapPost("/score/batch", batch)
                 .WithName("ScoreBatch" + suffix)
                 .WithMetadata(BatchLane.Instance)
                 .WithSummary("Score a batch of applicants" + (suffix.Length > 0 ? " with a named model" : ""))
@@ -62,12 +66,11 @@ public sealed class ScoringModule : ICarterModule
     }
 
     /// <summary>
-    /// The version of the request's model (the default one when the route names none), leased until the response is
-    /// written: a swap meanwhile leaves this request on the version it started on.
+    /// The version of the request's model (the default one when <paramref name="name"/> is null), leased until the
+    /// response is written: a swap meanwhile leaves this request on the version it started on.
     /// </summary>
-    private static ServedModel? Lease(HttpRequest request, ModelRegistry registry)
+    private static ServedModel? Lease(string? name, HttpRequest request, ModelRegistry registry)
     {
-        var name = request.RouteValues.TryGetValue("name", out var named) ? named as string : null;
         if (registry.Acquire(name) is not { } lease)
         {
             return null;
@@ -77,13 +80,27 @@ public sealed class ScoringModule : ICarterModule
         return lease.Served;
     }
 
-    public static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
-        HttpRequest request, ModelRegistry registry, IOptions<LimitsOptions> limits)
+    public static Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicant(
+        HttpRequest request, ModelRegistry registry, IOptions<LimitsOptions> limits) => ScoreOne(null, request, registry, limits);
+
+    public static Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreApplicantByName(
+        string name, HttpRequest request, ModelRegistry registry, IOptions<LimitsOptions> limits) => ScoreOne(name, request, registry, limits);
+
+    public static Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
+        HttpRequest request, ModelRegistry registry, ScoringCapacity capacity, CsvSpoolBudget spool,
+        IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring) => ScoreMany(null, request, registry, capacity, spool, limits, scoring);
+
+    public static Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatchByName(
+        string name, HttpRequest request, ModelRegistry registry, ScoringCapacity capacity, CsvSpoolBudget spool,
+        IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring) => ScoreMany(name, request, registry, capacity, spool, limits, scoring);
+
+    private static async Task<Results<Ok<ScoreResult>, ValidationProblem, ProblemHttpResult>> ScoreOne(
+        string? name, HttpRequest request, ModelRegistry registry, IOptions<LimitsOptions> limits)
     {
         var started = Stopwatch.GetTimestamp();
-        if (Lease(request, registry) is not { } served)
+        if (Lease(name, request, registry) is not { } served)
         {
-            return Problems.UnknownModel(request.RouteValues["name"] as string ?? "", registry.Serving.Select(s => s.Name));
+            return Problems.UnknownModel(name ?? registry.DefaultName, registry.Serving.Select(s => s.Name));
         }
 
         var (pipeline, reader) = (served.Pipeline, served.Reader);
@@ -103,13 +120,13 @@ public sealed class ScoringModule : ICarterModule
         return TypedResults.Ok(await pipeline.DecideAsync(applicant, DecisionPipeline.One, request.HttpContext.TraceIdentifier, started));
     }
 
-    public static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreBatch(
-        HttpRequest request, ModelRegistry registry, ScoringCapacity capacity, CsvSpoolBudget spool,
+    private static async Task<Results<Ok<BatchScoreResponse>, CsvBatch.Scores, ValidationProblem, ProblemHttpResult>> ScoreMany(
+        string? name, HttpRequest request, ModelRegistry registry, ScoringCapacity capacity, CsvSpoolBudget spool,
         IOptions<LimitsOptions> limits, IOptions<ScoringOptions> scoring)
     {
-        if (Lease(request, registry) is not { } served)
+        if (Lease(name, request, registry) is not { } served)
         {
-            return Problems.UnknownModel(request.RouteValues["name"] as string ?? "", registry.Serving.Select(s => s.Name));
+            return Problems.UnknownModel(name ?? registry.DefaultName, registry.Serving.Select(s => s.Name));
         }
 
         var (pipeline, reader, rules) = (served.Pipeline, served.Reader, served.Rules);

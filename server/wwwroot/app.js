@@ -11,6 +11,7 @@ import { submitBatch, downloadBatch, downloadTemplate } from './js/batch.js';
 import { showModel, loadModelDocuments, revealModelAnchor } from './js/model.js';
 import { loadMonitoring } from './js/monitoring.js';
 import { startReviews } from './js/reviews.js';
+import { loadModelPicker } from './js/models.js';
 
 export { renderMarkdown } from './js/markdown.js';
 
@@ -55,6 +56,7 @@ async function start() {
   });
   window.addEventListener('hashchange', () => showView(location.hash.slice(1), true));
   showView(location.hash.slice(1), false);
+  loadModelPicker();
 
   const status = $('#load-status');
   try {

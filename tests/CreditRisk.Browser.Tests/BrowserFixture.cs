@@ -39,6 +39,9 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
     /// <summary>The shipped data set whose model the server runs (artifacts/&lt;dataset&gt;/model.onnx).</summary>
     public virtual string Dataset => "german-credit";
 
+    /// <summary>A model repository to serve (every shipped model by name, docs/model-lifecycle.md); null = <see cref="Dataset"/>'s file alone.</summary>
+    public virtual string? Repository => null;
+
     /// <summary>The challenger scored in shadow, relative to the model's folder; none for a data set that ships none.</summary>
     public virtual string? Challenger => "challenger/model.onnx";
 
@@ -65,7 +68,7 @@ public class BrowserFixture : IAsyncLifetime, IDisposable
         else
         {
             var model = Path.Combine(AppContext.BaseDirectory, "artifacts", Dataset, "model.onnx");
-            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model)
+            _factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b.UseSetting("Model:Path", model).UseSetting("Model:Repository", Repository ?? "")
                 // The rate limiter is on by default; the page tests are not about it.
                 .UseSetting("Limits:RateLimitPermits", "0").UseSetting("Limits:DrainSeconds", "0")
                 // Its own decision store (deleted after), a key for posting outcomes, monitoring figures fresh each second.
@@ -198,6 +201,18 @@ public sealed class LendingClubBrowserFixture : BrowserFixture
     public override string Dataset => "lending-club";
 
     public override string? Challenger => null;
+}
+
+/// <summary>The page served from a model repository holding both shipped models (German Credit the default, with its challenger).</summary>
+public sealed class RepositoryBrowserFixture : BrowserFixture
+{
+    public override string? Repository => Path.Combine(AppContext.BaseDirectory, "artifacts");
+}
+
+[CollectionDefinition(Name)]
+public sealed class RepositoryBrowserSuite : ICollectionFixture<RepositoryBrowserFixture>
+{
+    public const string Name = "browser-repository";
 }
 
 [CollectionDefinition(Name)]

@@ -58,6 +58,7 @@ public sealed class ApiPolicyWalkTests
         ["GET /v2/models/{name}/versions/{version}/ready"] = ApiAccess.Open,
         ["GET /api/v1/models"] = ApiAccess.Open,
         ["GET /api/v1/models/{name}"] = ApiAccess.Open,
+        ["GET /api/v1/models/{name}/rules"] = ApiAccess.Open,
         ["POST /api/v1/score"] = ApiAccess.Scoring,
         ["POST /api/v1/models/{name}/score"] = ApiAccess.Scoring,
         ["POST /api/v1/models/{name}/score/batch"] = ApiAccess.Scoring,

@@ -1,11 +1,12 @@
 // Monitoring: GET /api/v1/monitoring drawn as inline SVG bar charts (no chart library). Each chart is an image with
 // a text summary for screen readers, followed by the same figures as a table.
 
-import { api, state } from './state.js';
+import { api, state, modelName } from './state.js';
 import { $, el, percent, cost, estimateName } from './dom.js';
 import { labelOf } from './features.js';
 import { readProblem } from './http.js';
 import { moneyFacts, moneyCharts } from './monitoring-money.js';
+import { loadVersions } from './versions.js';
 
 const svgNs = 'http://www.w3.org/2000/svg';
 
@@ -113,17 +114,27 @@ $('#monitoring-key').addEventListener('submit', (event) => {
   loadMonitoring();
 });
 
+function askKey(status) {
+  const asked = sessionStorage.getItem(keyItem) !== null;
+  sessionStorage.removeItem(keyItem);
+  status.textContent = asked ? 'That key was refused: enter the API key again.' : 'Monitoring needs this server\'s API key.';
+  $('#monitoring-key').hidden = false;
+  $('#monitoring-key-input').focus();
+}
+
 export async function loadMonitoring() {
   const status = $('#monitoring-status');
+  if (modelName) {
+    // Monitoring and the challenger are the default model's: the figures would not be this model's.
+    status.textContent = 'Monitoring covers the default model; pick it above to see its figures.';
+    if (state.model && await loadVersions(state.model.dataset, withKey({ Accept: 'application/json' })) === 401) askKey(status);
+    return;
+  }
   let report;
   try {
     const response = await fetch(api.monitoring, { headers: withKey({ Accept: 'application/json' }) });
     if (response.status === 401) {
-      const asked = sessionStorage.getItem(keyItem) !== null;
-      sessionStorage.removeItem(keyItem);
-      status.textContent = asked ? 'That key was refused: enter the API key again.' : 'Monitoring needs this server\'s API key.';
-      $('#monitoring-key').hidden = false;
-      $('#monitoring-key-input').focus();
+      askKey(status);
       return;
     }
     if (!response.ok) {
@@ -137,6 +148,7 @@ export async function loadMonitoring() {
   }
   showMonitoring(report);
   await loadChallenger(report.minOutcomes);
+  if (state.model) await loadVersions(state.model.dataset, withKey({ Accept: 'application/json' }));
 }
 
 /** "too few outcomes (12 of the 30 needed)": what is shown instead of a figure below Monitoring:MinOutcomes. */

@@ -14,3 +14,7 @@ CREATE TABLE model_events (
 );
 
 CREATE INDEX model_events_by_model ON model_events (model, at);
+
+-- The model that decided (its name, as in /api/v1/models/{name}): several models share one store. Null on decisions
+-- recorded before this script, all of them by the one model a process served then.
+ALTER TABLE decisions ADD COLUMN model text NULL;

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using CreditRisk.Contracts;
+using Microsoft.Playwright;
+
+namespace CreditRisk.Browser.Tests;
+
+/// <summary>Several models served by one process (issue 29): the analyst picks the model, and the page is that model's.</summary>
+[Collection(RepositoryBrowserSuite.Name)]
+public sealed class ModelPickerTests(RepositoryBrowserFixture fixture)
+{
+    private static readonly System.Text.Json.JsonSerializerOptions Web = new(System.Text.Json.JsonSerializerDefaults.Web);
+
+    [Fact]
+    public async Task The_analyst_picks_lending_club_and_the_form_scores_it_by_name_and_monitoring_shows_its_versions()
+    {
+        await using var browser = await fixture.OpenAsync();
+        var page = browser.Page;
+        await browser.GotoScorePageAsync();
+        var picker = page.GetByLabel("Scoring model");
+        Assert.Equal(["german-credit", "lending-club"], await picker.Locator("option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)"));
+        Assert.Equal("german-credit", await picker.InputValueAsync());
+
+        await picker.SelectOptionAsync("lending-club");
+        await page.WaitForURLAsync(url => url.EndsWith("/?model=lending-club", StringComparison.Ordinal));
+        await page.Locator("body[data-ready='true']").WaitForAsync();
+        Assert.Equal("lending-club", await picker.InputValueAsync());
+        var spec = CreditRisk.Contracts.DatasetSpec.Load(Path.Combine(BrowserFixture.RepositoryRoot, "data", "lending-club", "dataset.json"));
+        Assert.Equal(spec.Features.Count, await page.Locator("#fieldsets select, #fieldsets input").CountAsync());
+
+        var example = (await fixture.Http.GetFromJsonAsync<ModelInfo>("api/v1/models/lending-club", Web))!.ExampleApplicant;
+        await FormFiller.FillAsync(page, spec, example);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Score applicant" }).ClickAsync();
+        await page.Locator("#result").WaitForAsync();
+        using var byName = await fixture.Http.PostAsJsonAsync("api/v1/models/lending-club/score", example, Web);
+        var expected = (await byName.Content.ReadFromJsonAsync<ScoreResult>(Web))!;
+        Assert.Equal((expected.ProbabilityOfDefault * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", await page.Locator("#pd-value").InnerTextAsync());
+
+        // Monitoring is the default model's: the page says so, and shows this model's timeline of versions.
+        await page.GotoAsync("/?model=lending-club#monitoring");
+        await page.GetByLabel("API key").FillAsync(BrowserFixture.ApiKey);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show the figures" }).ClickAsync();
+        await page.Locator("#versions-heading").WaitForAsync();
+        Assert.Contains("default model", await page.Locator("#monitoring-status").InnerTextAsync(), StringComparison.Ordinal);
+        Assert.Equal("Versions of lending-club", await page.Locator("#versions-heading").InnerTextAsync());
+    }
+}

@@ -26,7 +26,7 @@ public sealed class MonitoringCache(
         return interval;
     });
 
-    // Read once, too: the report's fairness-group cut points for protected numbers (age), from the training summary.
+    // Read once, too: the report's fairness-group cut points for protected numbers (a borrower's years, say), from the training summary.
     private readonly Lazy<IReadOnlyDictionary<string, double[]>> _fairnessCuts = new(() =>
     {
         var (cuts, missing) = FairnessCuts.Read(model.Path, model.Card);

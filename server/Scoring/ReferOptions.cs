@@ -23,4 +23,8 @@ public sealed class ReferOptions
 
     /// <summary>Refer an applicant with a category value no training applicant had (its share in the card's training distribution is 0).</summary>
     public bool UnseenCategories { get; set; }
+
+    /// <summary>Refer an applicant with a numeric input outside the range the training data spanned (the trainer's
+    /// <c>trainingRanges</c> in <c>training-summary.json</c> beside the model; a model without them is refused at load).</summary>
+    public bool OutsideTrainingRange { get; set; }
 }

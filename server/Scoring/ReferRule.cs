@@ -21,11 +21,19 @@ public sealed class ReferRule
     // training distribution (nothing is then known to be unseen).
     private readonly Dictionary<int, HashSet<string>> _unseen = [];
 
+    // Per spec position of a numeric model input, the lowest and highest value the training data held.
+    private readonly Dictionary<int, (double Min, double Max)> _ranges = [];
+
     public ReferRule(CreditModel model, IOptions<ReferOptions> options)
     {
         _model = model;
         _options = options.Value;
         _money = model.Economics?.Basis == DecisionEconomics.Loan;
+        if (_options.OutsideTrainingRange)
+        {
+            ReadRanges(model);
+        }
+
         if (!_options.UnseenCategories || model.Card.Monitoring is not { } baseline)
         {
             return;
@@ -45,7 +53,27 @@ public sealed class ReferRule
         }
     }
 
-    public bool Enabled => _options.Band is not null || _unseen.Count > 0;
+    /// <summary>The training ranges, from the trainer's summary beside the model: a setting that asks for them and a
+    /// model that lacks them is refused at load, in one line, rather than silently never referring.</summary>
+    private void ReadRanges(CreditModel model)
+    {
+        var (root, missing) = TrainingSummaryFile.Read(model.Path, model.Card);
+        var (ranges, unusable) = root is { } summary ? TrainingSummaryFile.NumbersOf(summary, "trainingRanges", "written by an older trainer: retrain") : ([], missing);
+        if (unusable is not null)
+        {
+            throw new ModelLoadException(model.Path, $"Refer:OutsideTrainingRange needs the numeric inputs' training ranges: {unusable}");
+        }
+
+        foreach (var position in model.Inputs)
+        {
+            if (model.Features[position].IsNumber && ranges.TryGetValue(model.Features[position].Name, out var range) && range.Length == 2)
+            {
+                _ranges[position] = (range[0], range[1]);
+            }
+        }
+    }
+
+    public bool Enabled => _options.Band is not null || _unseen.Count > 0 || _ranges.Count > 0;
 
     /// <summary>Why this applicant is referred, in words; null when the model decides it.</summary>
     public IReadOnlyList<string>? Why(ApplicantRow applicant, double pd, GraphDecision graph)
@@ -74,8 +102,20 @@ public sealed class ReferRule
             }
         }
 
+        foreach (var (position, (min, max)) in _ranges)
+        {
+            var value = applicant.Numbers[position];
+            if (float.IsFinite(value) && (value < min || value > max))
+            {
+                var feature = _model.Features[position];
+                (why ??= []).Add($"{feature.Text}: {Number(value)} is outside the training data's range ({Number(min)} to {Number(max)}).");
+            }
+        }
+
         return why;
     }
+
+    private static string Number(double v) => v.ToString("#,0.##", CultureInfo.InvariantCulture);
 
     private static string Percent(double p) => Points(p) + " %";
 

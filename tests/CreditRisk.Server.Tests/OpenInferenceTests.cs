@@ -498,7 +498,7 @@ public sealed class LendingClubOpenInferenceTests(LendingClubApp app)
 public sealed class OpenInferenceCapacityTests(SharedApp app)
 {
     [Fact]
-    public void The_batch_and_rest_and_grpc_infer_and_only_they_take_the_batch_lane()
+    public void The_batches_and_rest_and_grpc_infer_and_only_they_take_the_batch_lane()
     {
         var endpoints = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints
             .OfType<Microsoft.AspNetCore.Routing.RouteEndpoint>()
@@ -509,7 +509,7 @@ public sealed class OpenInferenceCapacityTests(SharedApp app)
             .Order()
             .ToList();
         Assert.Equal(
-            ["/api/v1/score/batch", "/inference.GRPCInferenceService/ModelInfer", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"],
+            ["/api/v1/models/{name}/score/batch", "/api/v1/score/batch", "/inference.GRPCInferenceService/ModelInfer", "/v2/models/{name}/infer", "/v2/models/{name}/versions/{version}/infer"],
             inBatchLane);
         Assert.Contains(endpoints, e => e.RoutePattern.RawText == "/inference.GRPCInferenceService/ServerLive");
     }

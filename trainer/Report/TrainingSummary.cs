@@ -4,7 +4,7 @@ using CreditRisk.Trainer.Selection;
 namespace CreditRisk.Trainer.Report;
 
 /// <summary><c>training-summary.json</c>: the report's numbers for machines (CI, the page, monitoring baselines).</summary>
-public sealed record TrainingSummary(
+public sealed partial record TrainingSummary(
     SelectedModel Selected,
     string Procedure,
     double Threshold,
@@ -19,6 +19,7 @@ public sealed record TrainingSummary(
     IReadOnlyList<GroupOutcome> Fairness,
     IReadOnlyList<FairnessVerdict> FairnessVerdicts,
     IReadOnlyDictionary<string, double[]> FairnessCuts,
+    IReadOnlyDictionary<string, double[]> TrainingRanges,
     IReadOnlyList<FeatureImportance> PermutationImportance,
     IReadOnlyList<ReasonFrequency> ReasonFrequencies,
     IReadOnlyList<string> ProtectedAttributes,
@@ -53,6 +54,8 @@ public sealed record TrainingSummary(
             f.Verdicts,
             // The protected numbers' group cut points, so monitoring groups live decisions as the report did (FairnessBands).
             f.Spec.Protected.Where(a => a.IsNumber).ToDictionary(a => a.Name, a => Report.Fairness.Cuts(f.Spec, a, f.Data.Rows)),
+            // Each numeric input's lowest and highest training value: the server refers an applicant outside them (Refer:OutsideTrainingRange).
+            TrainingRangesOf(f),
             f.Importance,
             f.ReasonCounts,
             [.. f.Spec.Protected.Select(a => a.Name)],
@@ -60,6 +63,25 @@ public sealed record TrainingSummary(
             f.Options.Seed,
             f.Data.Sha256,
             Math.Round(elapsed.TotalSeconds, 1));
+    }
+}
+
+public sealed partial record TrainingSummary
+{
+    private static Dictionary<string, double[]> TrainingRangesOf(ReportFacts f)
+    {
+        var ranges = new Dictionary<string, double[]>(StringComparer.Ordinal);
+        foreach (var input in f.Spec.Inputs.Where(i => i.IsNumber))
+        {
+            var i = f.Spec.IndexOf(input);
+            var values = f.Data.Rows.Select(r => r.Numbers[i]).Where(float.IsFinite).ToArray();
+            if (values.Length > 0)
+            {
+                ranges[input.Name] = [values.Min(), values.Max()];
+            }
+        }
+
+        return ranges;
     }
 }
 

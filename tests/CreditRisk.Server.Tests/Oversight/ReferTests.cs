@@ -53,6 +53,45 @@ public sealed class ReferBandTests
     }
 
     [Fact]
+    public void A_number_outside_the_training_range_is_referred_in_words_and_its_edges_are_not()
+    {
+        using var model = new CreditModel(TestModels.Shipped);
+        var rule = new ReferRule(model, Options.Create(new ReferOptions { OutsideTrainingRange = true }));
+        Assert.True(rule.Enabled);
+        var example = TestModels.ShippedCard(TestModels.German).ExampleApplicant;
+        IReadOnlyList<string>? Why(double duration)
+        {
+            var applicant = new Dictionary<string, System.Text.Json.JsonElement>(example) { ["durationMonths"] = System.Text.Json.JsonSerializer.SerializeToElement(duration) };
+            return rule.Why(model.ReadRow("applicant", applicant), 0.5, new GraphDecision(0.17f, false, 0, 5, 1));
+        }
+
+        // German Credit's durations run from 4 to 72 months (the trainer's trainingRanges): the edges are inside.
+        Assert.Null(Why(4));
+        Assert.Null(Why(72));
+        Assert.Equal("Loan duration: 73 is outside the training data's range (4 to 72).", Assert.Single(Why(73)!));
+        Assert.Equal("Loan duration: 3 is outside the training data's range (4 to 72).", Assert.Single(Why(3)!));
+    }
+
+    [Fact]
+    public void Asking_for_training_ranges_of_a_model_without_them_refuses_the_model_in_one_line()
+    {
+        var folder = Directory.CreateTempSubdirectory("refer-ranges-");
+        try
+        {
+            var copy = Path.Combine(folder.FullName, "model.onnx");
+            File.Copy(TestModels.Shipped, copy);
+            using var model = new CreditModel(copy);
+            var e = Assert.Throws<ModelLoadException>(() => new ReferRule(model, Options.Create(new ReferOptions { OutsideTrainingRange = true })));
+            Assert.Contains("Refer:OutsideTrainingRange needs the numeric inputs' training ranges: training-summary.json is not beside the model", e.Message);
+            Assert.DoesNotContain('\n', e.Message);
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Off_by_default()
     {
         var rule = new ReferRule(new CreditModel(TestModels.Shipped), Options.Create(new ReferOptions()));

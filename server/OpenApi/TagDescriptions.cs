@@ -15,6 +15,7 @@ public sealed class TagDescriptions : IDocumentFilter
             new() { Name = "Monitoring", Description = "The model in production: drift against training, calibration and realised cost on the outcomes fed back; aggregates only." },
             new() { Name = "Decisions", Description = "The record of every decision (inputs, model, reasons) and the outcomes fed back; API key only." },
             new() { Name = "Monitoring", Description = "The model in production: the challenger scored in shadow against the served model, from the decision store." },
+            new() { Name = "Reviews", Description = "Human oversight: referred decisions waiting for a person, reviews and overrides (append-only, the original kept), and the adverse-action notice; a reviewer's key." },
         };
     }
 }

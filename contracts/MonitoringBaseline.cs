@@ -31,9 +31,33 @@ public sealed record MonitoringBaseline(int Rows, double MeanPd, double Approval
         IReadOnlyList<double> pd,
         double threshold,
         int bins = DefaultBins,
+        IReadOnlyList<bool>? isBad = null) =>
+        Fit(
+            features,
+            applicants.Count,
+            f => applicants.Select(a => Distribution.CategoryOf(a, f.Name)).ToArray(),
+            f => applicants.Select(a => Distribution.NumberOf(a, f.Name)).ToArray(),
+            pd,
+            threshold,
+            bins,
+            isBad);
+
+    /// <summary>
+    /// As above, with each attribute's values read one column at a time (<paramref name="categories"/> for a
+    /// category, <paramref name="numbers"/> for a number; null = missing): a book of a million loans never becomes a
+    /// million request-shaped applicants at once (issue 31). The values must be what a request would carry.
+    /// </summary>
+    public static MonitoringBaseline Fit(
+        IEnumerable<FeatureSpec> features,
+        int rows,
+        Func<FeatureSpec, IReadOnlyList<string?>> categories,
+        Func<FeatureSpec, IReadOnlyList<double?>> numbers,
+        IReadOnlyList<double> pd,
+        double threshold,
+        int bins = DefaultBins,
         IReadOnlyList<bool>? isBad = null)
     {
-        ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, applicants.Count, nameof(pd));
+        ArgumentOutOfRangeException.ThrowIfNotEqual(pd.Count, rows, nameof(pd));
         if (isBad is not null)
         {
             ArgumentOutOfRangeException.ThrowIfNotEqual(isBad.Count, pd.Count, nameof(isBad));
@@ -42,12 +66,12 @@ public sealed record MonitoringBaseline(int Rows, double MeanPd, double Approval
         ArgumentOutOfRangeException.ThrowIfZero(pd.Count, nameof(pd));
         var fitted = features
             .Select(f => new FeatureBaseline(f.Name, f.IsCategory
-                ? Distribution.OfCategories(f.Values.Select(v => v.Value).ToArray(), applicants.Select(a => Distribution.CategoryOf(a, f.Name)).ToArray())
-                : Distribution.OfNumbers(applicants.Select(a => Distribution.NumberOf(a, f.Name)).ToArray(), bins)))
+                ? Distribution.OfCategories(f.Values.Select(v => v.Value).ToArray(), categories(f))
+                : Distribution.OfNumbers(numbers(f), bins)))
             .ToArray();
         var pdDistribution = Distribution.OfNumbers(pd.Select(p => (double?)p).ToArray(), bins);
         return new MonitoringBaseline(
-            applicants.Count,
+            rows,
             pd.Average(),
             (double)pd.Count(p => !Decisions.Rejects(p, threshold)) / pd.Count,
             fitted,

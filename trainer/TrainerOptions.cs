@@ -32,7 +32,8 @@ public sealed record TrainerOptions
     /// <summary>Skip the estimate (the fast path): the card then says plainly it has none (<c>outerFolds</c> 0).</summary>
     public bool NoEstimate { get; init; }
 
-    public int Folds { get; init; } = 5;
+    /// <summary>Folds of the selection CV (and the nested CV's inner CV); 0 = by the book's size (<see cref="Selection.Resampling.For"/>).</summary>
+    public int Folds { get; init; }
     public double Smoothing { get; init; } = 0.03;
 
     /// <summary>Repeats of the selection CV; 0 = by the book's size (<see cref="Selection.Resampling.For"/>).</summary>
@@ -54,12 +55,13 @@ public sealed record TrainerOptions
         var rule = Resampling.For(rows);
         var resampling = rule with
         {
-            Folds = Folds,
+            Folds = Folds > 0 ? Folds : rule.Folds,
             Repeats = Repeats > 0 ? Repeats : rule.Repeats,
             OuterRepeats = NestedRepeats > 0 ? NestedRepeats : rule.OuterRepeats,
         };
         return this with
         {
+            Folds = resampling.Folds,
             Repeats = resampling.Repeats,
             NestedRepeats = resampling.OuterRepeats,
             Resampling = resampling,

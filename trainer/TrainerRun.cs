@@ -175,8 +175,8 @@ public static class TrainerRun
     private static NestedCvResult RunNested(TrainerOptions options, CreditData data, IReadOnlyList<Candidate> grid, string fingerprint, Progress progress)
     {
         var resampling = options.Resampling;
-        var result = progress.Run($"Nested CV ({resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer, {NestedCv.InnerFolds}-fold × {resampling.Repeats} inner), inner fits",
-            NestedCv.InnerFits(data.Spec, grid.Count, resampling),
+        var result = progress.Run($"Nested CV ({resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer, {resampling.Folds}-fold × {resampling.Repeats} inner), fits",
+            NestedCv.Fits(data.Spec, grid.Count, resampling),
             tick => NestedCv.Run(data.Rows, grid, new Training(data.Spec, options.Seed), resampling, options.Smoothing, fingerprint, tick));
         AnsiConsole.MarkupLine($"Estimate: {result.Procedure.Mean:F3} per applicant (95 % CI {result.Procedure.Ci95Low:F3} – {result.Procedure.Ci95High:F3}, width {result.Procedure.Ci95High - result.Procedure.Ci95Low:F3}), " +
             $"{resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer ({Markup.Escape(options.ResamplingSource)}), {result.WallSeconds:F1} s.");

@@ -20,9 +20,42 @@ public static class Baseline
     public static MonitoringBaseline Fit(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, float[][] outOfFold, IReadOnlyList<bool> isBad, double threshold)
     {
         var attributes = spec.Features.Where(f => f.Role != FeatureRole.Id).ToArray();
-        var applicants = rows.Select(r => ReferenceValues.RequestValues(spec, r, attributes)).ToArray();
         var (pd, bad) = CandidateResult.Pool(outOfFold, isBad);
-        var repeated = outOfFold.SelectMany(_ => applicants).ToArray();
-        return MonitoringBaseline.Fit(attributes, repeated, [.. pd.Select(p => (double)p)], threshold, isBad: bad) with { Rows = rows.Count };
+        // One column at a time, repeated once per CV repeat like the PDs: the values a request would carry
+        // (RequestValues), without a JSON applicant per row, which cost about 5 KB a row (issue 31).
+        var repeats = outOfFold.Length;
+        IReadOnlyList<T> Column<T>(FeatureSpec f, Func<CreditRecord, int, T> value)
+        {
+            var i = spec.IndexOf(f);
+            var column = new T[rows.Count * repeats];
+            for (var r = 0; r < rows.Count; r++)
+            {
+                column[r] = value(rows[r], i);
+            }
+
+            for (var k = 1; k < repeats; k++)
+            {
+                Array.Copy(column, 0, column, k * rows.Count, rows.Count);
+            }
+
+            return column;
+        }
+
+        var baseline = MonitoringBaseline.Fit(
+            attributes,
+            pd.Length,
+            f => Column(f, (row, i) => row.Categories[i]),
+            f => Column(f, (row, i) => RequestNumber(f, row.Numbers[i])),
+            [.. pd.Select(p => (double)p)],
+            threshold,
+            isBad: bad);
+        return baseline with { Rows = rows.Count };
     }
+
+    /// <summary>A number as a request carries it and JSON reads it back (<see cref="ReferenceValues.RequestValues"/>):
+    /// an integer as a whole number, a real as the float's shortest round-trip text read as a double.</summary>
+    public static double? RequestNumber(FeatureSpec feature, float value) =>
+        float.IsNaN(value) ? null
+            : feature.Kind == FeatureKind.Integer ? (long)value
+            : double.Parse(value.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -10,7 +10,9 @@ namespace CreditRisk.Trainer.Export;
 public sealed record GoldenRow(string Kind, CreditRecord Record);
 
 /// <summary>
-/// The cross-runtime reference: every training row plus generated edge rows, with ML.NET's PD and decision.
+/// The cross-runtime reference: the training rows (every one up to <see cref="ReferenceValues.MaxRows"/>, evenly spaced
+/// above it, so a million-loan book does not write a million golden rows: issue 31) plus generated edge rows, with
+/// ML.NET's PD and decision.
 /// Kinds: <c>data</c> (a training row), <c>edge</c> (values the spec accepts: range ends, or the observed ones
 /// where the spec gives none, and split points that are valid values; valid REST requests), <c>split</c> (a number
 /// exactly at or one float ulp beside a tree split threshold that the spec does not accept, e.g. not whole for an
@@ -25,7 +27,7 @@ public static class Golden
 
     public static IReadOnlyList<GoldenRow> Rows(DatasetSpec spec, IReadOnlyList<CreditRecord> data, IReadOnlyDictionary<string, float[]> splits)
     {
-        var rows = data.Select(r => new GoldenRow("data", r)).ToList();
+        var rows = ReferenceValues.Sample(data).Select(r => new GoldenRow("data", r)).ToList();
         var bases = new[] { data[0], data[1] };
         var numbers = spec.Inputs.Where(f => f.IsNumber).ToArray();
         var categories = spec.Inputs.Where(f => f.IsCategory).ToArray();

@@ -70,19 +70,23 @@ public static class Explanations
         var counts = spec.Inputs.ToDictionary(f => f.Name, _ => 0);
         var inputs = spec.Inputs.Select(f => (Feature: f, Position: spec.IndexOf(f))).ToArray();
 
-        // One variant per reject and input (the reference value substituted), all scored in one call.
-        var variants = rejected.SelectMany(i => inputs.Select(x => rows[i].WithValueOf(x.Position, reference))).ToArray();
-        var variantPd = model.Predict(variants);
-        for (var r = 0; r < rejected.Length; r++)
+        // One variant per reject and input (the reference value substituted), scored a chunk of rejects at a time: the
+        // counts are the same, and a million-loan book never holds a copy of every reject per input at once (issue 31).
+        foreach (var chunk in rejected.Chunk(ReasonChunk))
         {
-            var top = inputs.Select((x, k) => (x.Feature, x.Position, Impact: pd[rejected[r]] - (double)variantPd[r * inputs.Length + k]))
-                .Where(x => x.Impact > 0)
-                .OrderByDescending(x => x.Impact)
-                .ThenBy(x => x.Position)
-                .Take(Reason.MaxPerReject);
-            foreach (var x in top)
+            var variants = chunk.SelectMany(i => inputs.Select(x => rows[i].WithValueOf(x.Position, reference))).ToArray();
+            var variantPd = model.Predict(variants);
+            for (var r = 0; r < chunk.Length; r++)
             {
-                counts[x.Feature.Name]++;
+                var top = inputs.Select((x, k) => (x.Feature, x.Position, Impact: pd[chunk[r]] - (double)variantPd[r * inputs.Length + k]))
+                    .Where(x => x.Impact > 0)
+                    .OrderByDescending(x => x.Impact)
+                    .ThenBy(x => x.Position)
+                    .Take(Reason.MaxPerReject);
+                foreach (var x in top)
+                {
+                    counts[x.Feature.Name]++;
+                }
             }
         }
 
@@ -91,6 +95,9 @@ public static class Explanations
             .Select(x => new ReasonFrequency(spec.ReasonCode(x.Feature), x.Feature.Name, x.Feature.ReasonText, counts[x.Feature.Name], counts[x.Feature.Name] / (double)total))
             .OrderByDescending(x => x.Rejects).ThenBy(x => x.Code, StringComparer.Ordinal)];
     }
+
+    /// <summary>Rejects scored per call in <see cref="ReasonFrequencies"/>.</summary>
+    private const int ReasonChunk = 4096;
 
     public static double LogLoss(IReadOnlyList<float> pd, IReadOnlyList<bool> isBad) =>
         Enumerable.Range(0, pd.Count).Average(i =>

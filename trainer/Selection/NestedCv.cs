@@ -71,8 +71,6 @@ public sealed record ComplianceCost(IReadOnlyList<string> Attributes, CostEstima
 /// </summary>
 public static class NestedCv
 {
-    public const int InnerFolds = 5;
-
     /// <summary>Names the selection procedure in the fingerprint, so results of an earlier procedure are not reused.
     /// v3 (issue 31): recalibration decided on the selection CV's out-of-fold PDs, resampling fixed from n.</summary>
     public const string ProcedureId = "family-mean-v3";
@@ -107,7 +105,7 @@ public static class NestedCv
         var outerSeed = training.Seed + OuterSeedOffsetFor(spec);
         var outer = CrossValidation.StratifiedFolds(isBad, resampling.OuterFolds, resampling.OuterRepeats, outerSeed);
         var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Folds, resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
 
         // Each outer fold is independent: as many at a time as there are cores (the inner CV then runs its folds one
         // after the other), each result in its own slot, then one aggregation in fold order.
@@ -117,7 +115,7 @@ public static class NestedCv
             results[o] = OuterFold(setup, outer[o], o);
         });
 
-        var frame = new NestedCvFrame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, InnerFolds, resampling.Repeats,
+        var frame = new NestedCvFrame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, resampling.Folds, resampling.Repeats,
             [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
             isBad, setup.Costs, money.LoanLevel ? money : null, spec.Costs.Loan?.Currency ?? "");
         return NestedCvAggregation.Aggregate(frame, results) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
@@ -139,11 +137,17 @@ public static class NestedCv
 
         // Inner CV on the outer training set gives every candidate's out-of-fold PDs; each candidate is also
         // refit on the whole outer training set and scores the outer test fold.
-        var inner = CrossValidation.StratifiedFolds(trainBad, InnerFolds, setup.InnerRepeats, training.Seed + o);
+        var inner = CrossValidation.StratifiedFolds(trainBad, setup.InnerFolds, setup.InnerRepeats, training.Seed + o);
+        float[] Tick(float[] pd)
+        {
+            setup.OnInnerFit?.Invoke();
+            return pd;
+        }
+
         InnerResult Inner(Training t, out float[][] testPd)
         {
             var innerPd = grid.Select(c => t.OutOfFold(c, train, inner, setup.OnInnerFit)).ToArray();
-            testPd = grid.Select(c => Training.Predict(t.Fit(c, train), t.Spec, test)).ToArray();
+            testPd = grid.Select(c => Tick(Training.Predict(t.Fit(c, train), t.Spec, test))).ToArray();
             var scores = grid.Select((c, i) => CandidateResult.Evaluate(i, c, innerPd[i], trainBad, costs, setup.SmoothingShare).Score).ToArray();
             return new InnerResult(innerPd, trainBad, scores, costs);
         }
@@ -160,7 +164,7 @@ public static class NestedCv
         var holdRows = holdOut.Select(i => train[i]).ToArray();
         var holdBad = holdRows.Select(r => r.IsBad).ToArray();
         var seedPick = SelectionRule.Select(grid.Select((c, i) => new CandidateScore(i, c.Name,
-                costs.CostPerApplicant(CostMatrix.Confuse(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows), holdBad, 0.5)), 0.5))
+                costs.CostPerApplicant(CostMatrix.Confuse(Tick(Training.Predict(training.Fit(c, fitRows), training.Spec, holdRows)), holdBad, 0.5)), 0.5))
             .ToArray());
 
         var variantPd = choices.Select(c => TestPd(c, testPd)).ToArray();
@@ -223,12 +227,14 @@ public static class NestedCv
     public static double MoneyPerApplicant(float[][] outOfFold, IReadOnlyList<bool> isBad, Money money) =>
         outOfFold.Average(pd => money.ProfitOfRule(pd, isBad, 0.5).Average());
 
-    /// <summary>The inner fits of a run, one progress step each (the outer refits and the seed's recipe are not counted).</summary>
-    public static int InnerFits(DatasetSpec spec, int candidates, Resampling resampling) =>
-        resampling.OuterFolds * resampling.OuterRepeats * candidates * InnerFolds * resampling.Repeats * (spec.Protected.Any() ? 2 : 1);
+    /// <summary>The fits of a run, one progress step each: per outer fold, every candidate's inner fits and its refit on the
+    /// outer training set (twice when the spec has protected attributes: the procedure with them as inputs), and the
+    /// seed recipe's fit of every candidate. At a million rows the refits are a third of the estimate's time.</summary>
+    public static int Fits(DatasetSpec spec, int candidates, Resampling resampling) =>
+        resampling.OuterFolds * resampling.OuterRepeats * candidates * ((resampling.Folds * resampling.Repeats + 1) * (spec.Protected.Any() ? 2 : 1) + 1);
 
     /// <summary>What every outer fold reads and none writes: the data, the grid, the procedure's settings and its variants.</summary>
-    private sealed record Setup(IReadOnlyList<CreditRecord> Rows, IReadOnlyList<Candidate> Grid, Training Training, CostMatrix Costs, Money Money, List<Variant> Variants, int InnerRepeats, double SmoothingShare)
+    private sealed record Setup(IReadOnlyList<CreditRecord> Rows, IReadOnlyList<Candidate> Grid, Training Training, CostMatrix Costs, Money Money, List<Variant> Variants, int InnerFolds, int InnerRepeats, double SmoothingShare)
     {
         /// <summary>Told after every inner fit (progress).</summary>
         public Action? OnInnerFit { get; init; }

@@ -19,7 +19,7 @@ public static class Baseline
     /// </summary>
     public static MonitoringBaseline Fit(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, float[][] outOfFold, IReadOnlyList<bool> isBad, double threshold)
     {
-        var attributes = spec.Features.Where(f => f.Role != FeatureRole.Id).ToArray();
+        var attributes = spec.Features.Where(f => !f.IsCarried).ToArray();
         var applicants = rows.Select(r => ReferenceValues.RequestValues(spec, r, attributes)).ToArray();
         var (pd, bad) = CandidateResult.Pool(outOfFold, isBad);
         var repeated = outOfFold.SelectMany(_ => applicants).ToArray();

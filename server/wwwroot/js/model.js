@@ -23,7 +23,7 @@ export function showModel(model) {
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],
     ['Attributes', `${model.features.filter((f) => f.role === 'feature').length} model inputs` +
-      `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected or id)` : ''}`],
+      `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected, id or date)` : ''}`],
     ['Model card version', model.cardVersion],
     ['Trained from commit', model.trainingCommit
       ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'}` +

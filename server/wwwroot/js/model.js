@@ -18,7 +18,12 @@ export function showModel(model) {
     [`Training cost per applicant (${estimateName(cv)})`,
       `${cost(cv.costPerApplicant)} (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})`],
     [`AUC (${estimateName(cv)})`, cv.auc?.toFixed(3)],
-    ['Cross-validation', cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats`
+    ['Cross-validation', cv.outOfTime
+      ? `out-of-time: the procedure trained on ${cv.outOfTime.trainRows} loans dated ${cv.outOfTime.trainFrom} – ${cv.outOfTime.trainTo}, ` +
+        `tested on the ${cv.outOfTime.testRows} later ones dated ${cv.outOfTime.testFrom} – ${cv.outOfTime.testTo} (${cv.outOfTime.column}); ` +
+        `in-time nested CV (${cv.inTime.outerFolds} outer folds × ${cv.inTime.repeats} repeats): ${cost(cv.inTime.costPerApplicant)} ` +
+        `(95% CI ${cost(cv.inTime.ci95Low)} – ${cost(cv.inTime.ci95High)})`
+      : cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats`
       : 'no nested estimate: this model was trained without one (--no-estimate)'],
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],

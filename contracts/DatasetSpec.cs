@@ -537,7 +537,7 @@ public static partial class DatasetSpecRules
         {
             if (f.Values.Count > 0 || f.Min is not null || f.Max is not null || f.Kind != FeatureKind.Category || f.Missing != MissingPolicy.Refuse)
             {
-                add(at, "is a date: it lists no values, no range, no kind and no missing rule (ISO 8601 text, every row dated)");
+                add(at, "is a date: it lists no values and no range, is never missing, and its kind (if given) is category: ISO 8601 text on every row");
             }
 
             return;

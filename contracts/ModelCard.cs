@@ -110,7 +110,7 @@ public sealed record CrossValidatedCost(
 
 /// <summary>The two windows of the out-of-time estimate: the whole procedure ran on the rows dated
 /// <see cref="TrainFrom"/> to <see cref="TrainTo"/>, and was scored on the later rows dated <see cref="TestFrom"/> to
-/// <see cref="TestTo"/> (dates <c>yyyy-MM-dd</c>, from the spec's <see cref="Column"/>).</summary>
+/// <see cref="TestTo"/> (dates as the data writes them, <c>yyyy-MM-dd</c> or <c>yyyy-MM</c>, from the spec's <see cref="Column"/>).</summary>
 public sealed record OutOfTimeWindows(
     string Column,
     string TrainFrom,

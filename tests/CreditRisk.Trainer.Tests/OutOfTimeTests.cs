@@ -79,7 +79,7 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         Assert.Empty(split.Train.Intersect(split.Test));
         Assert.True(split.Train.Max(i => Date(book.Months[i])) < split.Test.Min(i => Date(book.Months[i])));
         // 25 loans a month: the row at 80 % (480) opens 2016-08 (the 20th month), so the test window is its last 5 months.
-        Assert.Equal(new OutOfTimeWindows("applicationMonth", "2015-01-01", "2016-07-01", 475, "2016-08-01", "2016-12-01", 125), split.Windows);
+        Assert.Equal(new OutOfTimeWindows("applicationMonth", "2015-01", "2016-07", 475, "2016-08", "2016-12", 125), split.Windows);
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         // The card: the headline is out-of-time, with its windows and counts; the in-time nested CV is beside it.
         var cv = outcome.Card.NestedCv;
         var windows = Assert.IsType<OutOfTimeWindows>(cv.OutOfTime);
-        Assert.Equal(("2016-07-01", "2016-08-01", 475, 125), (windows.TrainTo, windows.TestFrom, windows.TrainRows, windows.TestRows));
+        Assert.Equal(("2016-07", "2016-08", 475, 125), (windows.TrainTo, windows.TestFrom, windows.TrainRows, windows.TestRows));
         var oot = outcome.Nested!.OutOfTime!;
         Assert.Equal((oot.Procedure.Mean, oot.Procedure.Ci95Low, oot.Procedure.Ci95High, 1, 1), (cv.CostPerApplicant, cv.Ci95Low, cv.Ci95High, cv.OuterFolds, cv.Repeats));
         Assert.InRange(cv.CostPerApplicant, cv.Ci95Low, cv.Ci95High);
@@ -103,7 +103,7 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
 
         // The same card from the file's metadata (what the server reads), and the date is no ONNX input.
         var sidecar = JsonNode.Parse(File.ReadAllText(Path.Combine(output, "model.json")))!;
-        Assert.Equal("2016-08-01", (string?)sidecar["nestedCv"]?["outOfTime"]?["testFrom"]);
+        Assert.Equal("2016-08", (string?)sidecar["nestedCv"]?["outOfTime"]?["testFrom"]);
         using (var session = new InferenceSession(Path.Combine(output, "model.onnx")))
         {
             Assert.DoesNotContain("applicationMonth", session.InputMetadata.Keys);
@@ -123,7 +123,7 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         // The report states the rule, the windows, the width and the time; the card page names the headline out-of-time.
         var report = File.ReadAllText(Path.Combine(output, ReportWriter.ReportFile));
         Assert.Contains("out-of-time, the model card's headline", report, StringComparison.Ordinal);
-        Assert.Contains("loans dated 2016-08-01 – 2016-12-01", report, StringComparison.Ordinal);
+        Assert.Contains("loans dated 2016-08 – 2016-12", report, StringComparison.Ordinal);
         Assert.Contains(OutOfTimeSplit.Rule, report, StringComparison.Ordinal);
         Assert.Contains($"{oot.Procedure.Ci95High - oot.Procedure.Ci95Low:F3} wide", report, StringComparison.Ordinal);
         using var summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, ReportWriter.SummaryFile)));
@@ -198,6 +198,40 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         {
             directory.Delete(recursive: true);
         }
+    }
+
+    [Fact]
+    public void A_book_whose_earlier_loans_are_too_few_has_no_out_of_time_estimate_and_says_why_in_one_line()
+    {
+        var csv = new StringBuilder("loan_id,application_month,income,debt_ratio,months,status\n");
+        for (var i = 0; i < 40; i++)
+        {
+            csv.Append(CultureInfo.InvariantCulture, $"L{i},{(i < 5 ? "2015-12" : "2016-01")},3000,0.2,12,{(i % 3 == 0 ? "bad" : "good")}\n");
+        }
+
+        var spec = DatasetSpec.Parse(DatedBook.Spec("b.csv"), "b.json");
+        var e = Assert.Throws<CreditDataException>(() => OutOfTimeSplit.Of(spec, CreditData.Parse(spec, csv.ToString(), "b.csv")));
+        Assert.Equal("b.csv: column 'application_month' (role date): no out-of-time estimate: the 5 rows dated before 2016-01-01 hold 2 bad and 3 good; the procedure needs at least 10 of each", e.Message);
+    }
+
+    [Fact]
+    public void Init_drafts_the_first_column_dated_on_every_row_as_the_date_and_a_date_of_birth_as_protected()
+    {
+        var csv = Path.Combine(book.Directory, "init.csv");
+        File.WriteAllText(csv, "id,opened,date_of_birth,closed,amount,status\n" +
+            string.Concat(Enumerable.Range(0, 60).Select(i => $"A{i},2016-{(i % 12) + 1:00}-15,1980-01-{(i % 28) + 1:00},{(i % 2 == 0 ? "" : "2017-01")},{100 + i},{(i % 4 == 0 ? "bad" : "good")}\n")));
+        var specPath = Path.Combine(book.Directory, "init.json");
+        var draft = SpecDraft.FromCsv(csv, "status", ["bad"], [], specPath);
+
+        Assert.Equal(FeatureRole.Date, draft.Spec.Find("opened")!.Role);
+        Assert.Equal("opened", draft.Spec.Date!.Name);
+        Assert.Equal(FeatureRole.Protected, draft.Spec.Find("dateOfBirth")!.Role);
+        Assert.NotEqual(FeatureRole.Date, draft.Spec.Find("closed")!.Role);
+        Assert.Contains(draft.Guesses, g => g.StartsWith("opened → opened: date from 2016-01-15 to 2016-12-15 (role date", StringComparison.Ordinal));
+        // The draft loads its CSV, and the date is no model input.
+        File.WriteAllText(specPath, SpecDraft.ToJson(draft.Spec));
+        var data = CreditData.Load(specPath);
+        Assert.DoesNotContain(data.Spec.Inputs, f => f.Name == "opened");
     }
 
     [Theory]

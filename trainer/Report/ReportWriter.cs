@@ -120,9 +120,9 @@ public static class ReportWriter
             return;
         }
 
-        md.AppendLine($"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {Ci(nested.Procedure)}) in nested cross-validation " +
+        md.AppendLine($"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {Ci(nested.Procedure)}) in {(nested.OutOfTime is null ? "" : "in-time ")}nested cross-validation " +
             $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, outer seed {nested.OuterSeed}, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): members and threshold are chosen inside each outer " +
-            "training set exactly as above, and scored on the outer fold they never saw. This is the honest estimate. " +
+            "training set exactly as above, and scored on the outer fold they never saw. " + (nested.OutOfTime is null ? "This is the honest estimate. " : "The folds mix every period; the out-of-time figure below is the card's headline. ") +
             $"Resampling: {f.Options.ResamplingSource} (registered: {Resampling.Rule}); the 95 % interval is {F(nested.Procedure.Ci95High - nested.Procedure.Ci95Low)} wide; the estimate took {nested.WallSeconds:F0} s. " +
             $"The registered recalibration rule, judged inside each outer training set on its own out-of-fold PDs, fired in {nested.RecalibratedFolds} of {nested.OuterFolds * nested.Repeats} outer folds" +
             (nested.MoneyRecalibratedFolds is { } mf ? $" ({mf} for the money procedure)" : "") + "; on all rows it " + (f.Recalibration is null ? "did not fire" : "fired") + ", before and regardless of the estimate. " +

@@ -46,8 +46,9 @@ public sealed record OutOfTimeSplit(int[] Train, int[] Test, OutOfTimeWindows Wi
             throw new CreditDataException($"{spec.Source.Path}: column '{column.CsvColumn}' (role date): no out-of-time estimate: {problem}");
         }
 
-        string First(int[] side) => DateValue.Format(side.Min(i => dates[i]));
-        string Last(int[] side) => DateValue.Format(side.Max(i => dates[i]));
+        // The first and last dates as the data writes them (a month stays a month: 2016-07 is all of July).
+        string First(int[] side) => rows[side.MinBy(i => dates[i])].Categories[at]!;
+        string Last(int[] side) => rows[side.MaxBy(i => dates[i])].Categories[at]!;
         return new OutOfTimeSplit(train, test, new OutOfTimeWindows(column.Name, First(train), Last(train), train.Length, First(test), Last(test), test.Length));
     }
 }

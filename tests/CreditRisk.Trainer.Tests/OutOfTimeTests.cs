@@ -148,6 +148,21 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         Assert.Equal(400, badStatus);
         Assert.Contains("applicationMonth", problem, StringComparison.Ordinal);
         Assert.Contains(DateValue.Rule, problem, StringComparison.Ordinal);
+
+        // A CSV batch as the lender's file has it, date column included: scored, and the date checked the same way.
+        const string Header = "loanId,applicationMonth,income,debtRatio,months\n";
+        var (csvStatus, csvText) = await PostCsvAsync(server.Client, Header + "L1,2017-02,3000,0.2,12\nL2,,3000,0.2,12\n");
+        Assert.True(csvStatus == 200, csvText);
+        var (badCsvStatus, badCsvText) = await PostCsvAsync(server.Client, Header + "L1,Feb 2017,3000,0.2,12\n");
+        Assert.Equal(400, badCsvStatus);
+        Assert.Contains("applicationMonth", badCsvText, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int Status, string Text)> PostCsvAsync(HttpClient client, string csv)
+    {
+        using var body = new StringContent(csv, Encoding.UTF8, "text/csv");
+        using var response = await client.PostAsync(new Uri("/api/v1/score/batch", UriKind.Relative), body);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }
 
     private static async Task<(int Status, string Text)> PostAsync(HttpClient client, JsonArray applicants)

@@ -46,8 +46,13 @@ public sealed record DatasetSpec
     [JsonIgnore]
     public IEnumerable<FeatureSpec> Protected => Features.Where(f => f.Role == FeatureRole.Protected);
 
+    /// <summary>Attributes carried through batch results and records as sent, never scored: the ids and the date.</summary>
     [JsonIgnore]
-    public IEnumerable<FeatureSpec> Ids => Features.Where(f => f.Role == FeatureRole.Id);
+    public IEnumerable<FeatureSpec> Ids => Features.Where(f => f.IsCarried);
+
+    /// <summary>The application date (role <see cref="FeatureRole.Date"/>, at most one): the out-of-time estimate splits on it.</summary>
+    [JsonIgnore]
+    public FeatureSpec? Date => Features.FirstOrDefault(f => f.Role == FeatureRole.Date);
 
     public FeatureSpec? Find(string name) => Features.FirstOrDefault(f => f.Name == name);
 
@@ -216,6 +221,27 @@ public enum FeatureRole
     /// <summary>An identifier carried through batch results and records: never a feature.</summary>
     [JsonStringEnumMemberName("id")]
     Id,
+
+    /// <summary>The application date (at most one, ISO 8601, <see cref="DateValue"/>): the trainer's out-of-time
+    /// estimate trains on earlier loans and tests on later ones. Never a feature, never a reason; the server carries it
+    /// through like an id.</summary>
+    [JsonStringEnumMemberName("date")]
+    Date,
+}
+
+/// <summary>The one definition of a date in a spec's <c>date</c> column and in requests: ISO 8601, <c>yyyy-MM-dd</c> or
+/// <c>yyyy-MM</c> (a month counts as its first day, so it sorts before the month's days' later ones).</summary>
+public static class DateValue
+{
+    public const string Rule = "must be a date, yyyy-MM-dd or yyyy-MM (ISO 8601)";
+
+    private static readonly string[] Formats = ["yyyy-MM-dd", "yyyy-MM"];
+
+    public static bool TryParse(ReadOnlySpan<char> text, out DateOnly date) =>
+        DateOnly.TryParseExact(text, Formats, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out date);
+
+    /// <summary>How a date is written in cards and reports: <c>yyyy-MM-dd</c>.</summary>
+    public static string Format(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>What a missing value means for an attribute.</summary>
@@ -292,10 +318,14 @@ public sealed record FeatureSpec
     public string CsvColumn => Column ?? Name;
 
     [JsonIgnore]
-    public bool IsCategory => Kind == FeatureKind.Category && Role != FeatureRole.Id;
+    public bool IsCategory => Kind == FeatureKind.Category && !IsCarried;
 
     [JsonIgnore]
-    public bool IsNumber => Kind is FeatureKind.Integer or FeatureKind.Real && Role != FeatureRole.Id;
+    public bool IsNumber => Kind is FeatureKind.Integer or FeatureKind.Real && !IsCarried;
+
+    /// <summary>An id or the date: carried through as sent, never a model input, never in the monitoring baseline.</summary>
+    [JsonIgnore]
+    public bool IsCarried => Role is FeatureRole.Id or FeatureRole.Date;
 
     [JsonIgnore]
     public bool MayBeMissing => Missing != MissingPolicy.Refuse;
@@ -470,6 +500,11 @@ public static partial class DatasetSpecRules
             CheckFeature(f, at, Add);
         }
 
+        if (spec.Features.Count(f => f.Role == FeatureRole.Date) > 1)
+        {
+            Add("features", $"name at most one attribute with role 'date' (got {string.Join(", ", spec.Features.Where(f => f.Role == FeatureRole.Date).Select(f => f.Name))})");
+        }
+
         return problems;
     }
 
@@ -493,6 +528,16 @@ public static partial class DatasetSpecRules
             if (f.Values.Count > 0 || f.Min is not null || f.Max is not null)
             {
                 add(at, "is an id: it lists no values and no range");
+            }
+
+            return;
+        }
+
+        if (f.Role == FeatureRole.Date)
+        {
+            if (f.Values.Count > 0 || f.Min is not null || f.Max is not null || f.Kind != FeatureKind.Category || f.Missing != MissingPolicy.Refuse)
+            {
+                add(at, "is a date: it lists no values and no range, is never missing, and its kind (if given) is category: ISO 8601 text on every row");
             }
 
             return;

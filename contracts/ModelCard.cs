@@ -88,14 +88,37 @@ public sealed record DecisionEconomics(string Basis, string? Currency, IReadOnly
 
 /// <summary>Cost per applicant of the whole procedure (model and threshold selection) from nested cross-validation.
 /// <see cref="OuterFolds"/> 0 means the model has no estimate (trained with <c>--no-estimate</c>): the figures are then
-/// the selection CV's, optimistic because they chose the model, and must not be called nested.</summary>
+/// the selection CV's, optimistic because they chose the model, and must not be called nested. With
+/// <see cref="OutOfTime"/> set (a spec with a <c>date</c> column, docs/preregistration.md) the figures are the
+/// out-of-time estimate (one split by date, <see cref="OuterFolds"/> 1) and <see cref="InTime"/> the nested CV's.</summary>
 public sealed record CrossValidatedCost(
     double CostPerApplicant,
     double Ci95Low,
     double Ci95High,
     double Auc,
     int OuterFolds,
-    int Repeats);
+    int Repeats)
+{
+    /// <summary>The windows of an out-of-time estimate; null (absent from the JSON) for a nested-CV or selection-CV figure.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public OutOfTimeWindows? OutOfTime { get; init; }
+
+    /// <summary>Beside an out-of-time figure, the in-time nested-CV estimate of the same procedure; null otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CrossValidatedCost? InTime { get; init; }
+}
+
+/// <summary>The two windows of the out-of-time estimate: the whole procedure ran on the rows dated
+/// <see cref="TrainFrom"/> to <see cref="TrainTo"/>, and was scored on the later rows dated <see cref="TestFrom"/> to
+/// <see cref="TestTo"/> (dates as the data writes them, <c>yyyy-MM-dd</c> or <c>yyyy-MM</c>, from the spec's <see cref="Column"/>).</summary>
+public sealed record OutOfTimeWindows(
+    string Column,
+    string TrainFrom,
+    string TrainTo,
+    int TrainRows,
+    string TestFrom,
+    string TestTo,
+    int TestRows);
 
 /// <summary>Keys of the ONNX <c>metadata_props</c>; flat ones for tools that read a single value.</summary>
 public static class ModelMetadataKeys

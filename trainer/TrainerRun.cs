@@ -40,6 +40,8 @@ public static class TrainerRun
         var data = progress.Time("load the spec and data", () => CreditData.Load(options.DatasetPath));
         options = options.ResolvedFor(data.Rows.Count);
         var spec = data.Spec;
+        //    A spec with a date column gets the out-of-time estimate too; a split it cannot estimate on stops the run here.
+        var split = spec.Date is null || options.NoEstimate ? null : OutOfTimeSplit.Of(spec, data.Rows);
         var output = options.OutputFor(spec);
         Directory.CreateDirectory(output);
         var costs = CostMatrix.Of(spec);
@@ -87,7 +89,7 @@ public static class TrainerRun
         if (nested is null && !options.NoEstimate)
         {
             step("estimate the cost (nested cross-validation)");
-            nested = RunNested(options, data, grid, fingerprint, progress);
+            nested = RunNested(options, data, grid, fingerprint, progress, split);
             File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(nested, NestedCvResult.Json) + "\n");
         }
 
@@ -110,15 +112,13 @@ public static class TrainerRun
             CostFalsePositive = costs.FalsePositive,
             // outerFolds 0 says plainly there is no estimate: the figure is then the optimistic selection CV's, and
             // every reader (report, page, monitoring) calls it that.
-            NestedCv = nested is null
-                ? new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0)
-                : new CrossValidatedCost(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High, nested.ProcedureAuc, nested.OuterFolds, nested.Repeats),
+            NestedCv = EstimateOf(chosen, nested),
             TrainingRows = data.Rows.Count,
             TrainingDataSha256 = data.Sha256,
             Seed = options.Seed,
             ExcludedFeatures = [.. spec.Protected.Select(f => f.Name)],
             ReferenceApplicant = ReferenceValues.Values(spec, reference),
-            ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => f.Role != FeatureRole.Id)),
+            ExampleApplicant = ReferenceValues.RequestValues(spec, data.Rows[0], spec.Features.Where(f => !f.IsCarried)),
             ImputedValues = Imputation.Means(spec, data.Rows),
             Monitoring = Baseline.Fit(spec, data.Rows, chosen.OutOfFold, isBad, chosen.Best.Threshold),
             Economics = DecisionEconomics.Of(spec),
@@ -171,8 +171,43 @@ public static class TrainerRun
         return outcome with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
     }
 
-    /// <summary>The nested CV of the procedure with the resampling of <paramref name="options"/> (resolved for the book's size).</summary>
-    private static NestedCvResult RunNested(TrainerOptions options, CreditData data, IReadOnlyList<Candidate> grid, string fingerprint, Progress progress)
+    /// <summary>
+    /// The card's estimate: the out-of-time one when the spec has a date column (docs/preregistration.md), with the
+    /// in-time nested CV beside it; the nested CV's otherwise; with no estimate, the selection CV's figure and
+    /// <c>outerFolds</c> 0, which every reader (report, page, monitoring) calls the optimistic selection-CV figure.
+    /// </summary>
+    private static CrossValidatedCost EstimateOf(CandidateResult chosen, NestedCvResult? nested)
+    {
+        static CrossValidatedCost Of(NestedCvResult n) => new(n.Procedure.Mean, n.Procedure.Ci95Low, n.Procedure.Ci95High, n.ProcedureAuc, n.OuterFolds, n.Repeats);
+        return nested switch
+        {
+            null => new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0),
+            { OutOfTime: { } oot } => Of(oot) with { OutOfTime = oot.Windows, InTime = Of(nested) },
+            _ => Of(nested),
+        };
+    }
+
+    /// <summary>The nested CV of the procedure with the resampling of <paramref name="options"/> (resolved for the book's
+    /// size), and, given a <paramref name="split"/>, the out-of-time estimate beside it.</summary>
+    private static NestedCvResult RunNested(TrainerOptions options, CreditData data, IReadOnlyList<Candidate> grid, string fingerprint, Progress progress, OutOfTimeSplit? split)
+    {
+        var inTime = RunInTime(options, data, grid, fingerprint, progress);
+        if (split is null)
+        {
+            return inTime;
+        }
+
+        var resampling = options.Resampling;
+        var w = split.Windows;
+        var oot = progress.Run($"Out-of-time estimate (train {w.TrainFrom} – {w.TrainTo}, {w.TrainRows:N0} rows; test {w.TestFrom} – {w.TestTo}, {w.TestRows:N0} rows), inner fits",
+            NestedCv.InnerFits(data.Spec, grid.Count, resampling with { OuterFolds = 1, OuterRepeats = 1 }),
+            tick => NestedCv.OutOfTime(data.Rows, grid, new Training(data.Spec, options.Seed) { FoldsAtOnce = Training.Cores }, resampling, options.Smoothing, fingerprint, split, tick));
+        AnsiConsole.MarkupLine($"Out-of-time estimate (the card's headline): {oot.Procedure.Mean:F3} per applicant (95 % CI {oot.Procedure.Ci95Low:F3} – {oot.Procedure.Ci95High:F3}, " +
+            $"width {oot.Procedure.Ci95High - oot.Procedure.Ci95Low:F3}) on the {w.TestRows:N0} loans dated {w.TestFrom} – {w.TestTo}, {oot.WallSeconds:F1} s.");
+        return inTime with { OutOfTime = oot };
+    }
+
+    private static NestedCvResult RunInTime(TrainerOptions options, CreditData data, IReadOnlyList<Candidate> grid, string fingerprint, Progress progress)
     {
         var resampling = options.Resampling;
         var result = progress.Run($"Nested CV ({resampling.OuterFolds}-fold × {resampling.OuterRepeats} outer, {resampling.Folds}-fold × {resampling.Repeats} inner), fits",
@@ -201,8 +236,9 @@ public static class TrainerRun
         Directory.CreateDirectory(output);
         var grid = options.Grid();
         var fingerprint = NestedCvResult.FingerprintOf(options, data.Spec, data.Sha256, grid);
+        var split = data.Spec.Date is null ? null : OutOfTimeSplit.Of(data.Spec, data.Rows);
         step("run the nested cross-validation");
-        var result = RunNested(options, data, grid, fingerprint, new Progress());
+        var result = RunNested(options, data, grid, fingerprint, new Progress(), split);
         step("write " + NestedFile);
         File.WriteAllText(Path.Combine(output, NestedFile), JsonSerializer.Serialize(result, NestedCvResult.Json) + "\n");
 
@@ -268,7 +304,10 @@ public static class TrainerRun
         AnsiConsole.Write(table);
         var card = outcome.Card;
         AnsiConsole.MarkupLine($"Selected [green]{Markup.Escape(outcome.Chosen.Candidate.Name)}[/], threshold {card.Threshold:F4} (Bayes 1/6 = {1 / 6.0:F4}).");
-        AnsiConsole.MarkupLine(card.NestedCv.OuterFolds > 0
+        AnsiConsole.MarkupLine(card.NestedCv.OutOfTime is { } w
+            ? $"Out-of-time ({w.Column}: trained on {w.TrainFrom} – {w.TrainTo}, tested on {w.TestFrom} – {w.TestTo}): {card.NestedCv.CostPerApplicant:F3} per applicant (95 % CI {card.NestedCv.Ci95Low:F3} – {card.NestedCv.Ci95High:F3}); " +
+              $"in-time nested CV {card.NestedCv.InTime!.CostPerApplicant:F3} ({card.NestedCv.InTime.Ci95Low:F3} – {card.NestedCv.InTime.Ci95High:F3})."
+            : card.NestedCv.OuterFolds > 0
             ? $"Nested CV ({card.NestedCv.OuterFolds}×{card.NestedCv.Repeats}): {card.NestedCv.CostPerApplicant:F3} per applicant (95 % CI {card.NestedCv.Ci95Low:F3} – {card.NestedCv.Ci95High:F3})."
             : "No nested estimate (--no-estimate): the cost above is the selection CV's, optimistic.");
         AnsiConsole.MarkupLine($"Wall time: {elapsed.TotalSeconds:F1} s");

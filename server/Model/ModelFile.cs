@@ -303,7 +303,7 @@ public sealed class ModelFile
         for (var p = 0; p < Features.Count; p++)
         {
             var feature = Features[p];
-            if (feature.Role == FeatureRole.Id || (inputsOnly && feature.Role != FeatureRole.Feature))
+            if (feature.IsCarried || (inputsOnly && feature.Role != FeatureRole.Feature))
             {
                 continue;
             }

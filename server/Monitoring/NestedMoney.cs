@@ -31,7 +31,8 @@ public static class NestedMoney
         {
             using var stream = File.OpenRead(path);
             using var json = JsonDocument.Parse(stream);
-            var root = json.RootElement;
+            // With a date column the card's headline is the out-of-time estimate, written beside the in-time one.
+            var root = json.RootElement.TryGetProperty("outOfTime", out var outOfTime) && outOfTime.ValueKind == JsonValueKind.Object ? outOfTime : json.RootElement;
             var procedure = root.GetProperty("procedure");
             var sameRun = procedure.GetProperty("mean").GetDouble() == card.NestedCv.CostPerApplicant
                 && procedure.GetProperty("ci95Low").GetDouble() == card.NestedCv.Ci95Low

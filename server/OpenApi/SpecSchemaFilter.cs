@@ -108,10 +108,11 @@ public sealed class SpecSchemaFilter(CreditModel model, IOptions<ScoringOptions>
         {
             FeatureRole.Protected => "Protected: read for monitoring only, never a model input",
             FeatureRole.Id => "Id: carried through to the result, never a model input",
+            FeatureRole.Date => $"Application date: optional, carried through to the result like an id, never a model input; {DateValue.Rule}",
             _ => feature.MayBeMissing ? "May be null or absent when unknown" : "Required",
         });
 
-        if (feature.Role == FeatureRole.Id)
+        if (feature.IsCarried)
         {
             return new OpenApiSchema
             {

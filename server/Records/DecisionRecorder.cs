@@ -275,7 +275,7 @@ public sealed class DecisionRecorder : BackgroundService
             for (var i = 0; i < features.Count; i++)
             {
                 var f = features[i];
-                if (f.Role == FeatureRole.Id)
+                if (f.IsCarried)
                 {
                     if (row.Ids?.TryGetValue(f.Name, out var id) == true)
                     {

@@ -42,7 +42,7 @@ public class LargeBookTests
         var pd = new[] { rows.Select((_, i) => (float)((i * 7919 % 1000) / 1000.0)).ToArray(), rows.Select((_, i) => (float)((i * 104729 % 997) / 997.0)).ToArray() };
         Assert.Contains(spec.Inputs, f => f.Kind == FeatureKind.Real);
 
-        var attributes = spec.Features.Where(f => f.Role != FeatureRole.Id).ToArray();
+        var attributes = spec.Features.Where(f => !f.IsCarried).ToArray();
         var applicants = rows.Select(r => ReferenceValues.RequestValues(spec, r, attributes)).ToArray();
         var (pooled, bad) = CandidateResult.Pool(pd, isBad);
         var expected = MonitoringBaseline.Fit(attributes, [.. pd.SelectMany(_ => applicants)], [.. pooled.Select(p => (double)p)], 0.2, isBad: bad) with { Rows = rows.Count };

@@ -145,6 +145,12 @@ public sealed partial class CreditData
                 {
                     categories[i] = raw;
                 }
+                else if (f.Role == FeatureRole.Date)
+                {
+                    // Kept as written; the out-of-time split reads it through DateValue again (one definition).
+                    categories[i] = DateValue.TryParse(raw, out _) ? raw
+                        : throw new CreditDataException($"{origin} line {line}, column '{f.CsvColumn}': '{raw}' {DateValue.Rule} (features[{i}], {f.Name})");
+                }
                 else if (f.Kind == FeatureKind.Category)
                 {
                     categories[i] = f.Resolve(raw)

@@ -66,7 +66,15 @@ public sealed record SpecDraft(DatasetSpec Spec, IReadOnlyList<string> Guesses)
             var distinct = present.Distinct(StringComparer.Ordinal).ToArray();
             FeatureSpec feature;
             string what;
-            if (present.Length > 0 && numbers.All(n => n is not null))
+            // The first column dated on every row (and not a date of birth, which is age: protected) is the book's date.
+            if (missing == 0 && present.Length > 0 && !features.Any(f => f.Role == FeatureRole.Date)
+                && present.All(v => DateValue.TryParse(v, out _)) && ProtectedGuess.Characteristic(columns[c], distinct) is null)
+            {
+                feature = new FeatureSpec { Name = name, Role = FeatureRole.Date };
+                var dates = present.Select(v => DateValue.TryParse(v, out var d) ? d : default).ToArray();
+                what = $"date from {DateValue.Format(dates.Min())} to {DateValue.Format(dates.Max())} (role date: never a model input; the estimate then also trains on earlier loans and tests on the latest 20 %, out-of-time)";
+            }
+            else if (present.Length > 0 && numbers.All(n => n is not null))
             {
                 var whole = numbers.All(n => n == Math.Floor(n!.Value));
                 feature = new FeatureSpec

@@ -19,7 +19,7 @@ public static class Baseline
     /// </summary>
     public static MonitoringBaseline Fit(DatasetSpec spec, IReadOnlyList<CreditRecord> rows, float[][] outOfFold, IReadOnlyList<bool> isBad, double threshold)
     {
-        var attributes = spec.Features.Where(f => f.Role != FeatureRole.Id).ToArray();
+        var attributes = spec.Features.Where(f => !f.IsCarried).ToArray();
         var (pd, bad) = CandidateResult.Pool(outOfFold, isBad);
         // One column at a time, repeated once per CV repeat like the PDs: the values a request would carry
         // (RequestValues), without a JSON applicant per row, which cost about 5 KB a row (issue 31).

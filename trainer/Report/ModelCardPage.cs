@@ -55,9 +55,15 @@ public static class ModelCardPage
 
         md.AppendLine("## Metrics").AppendLine();
         md.AppendLine("| metric | value | 95 % CI | evaluated by |").AppendLine("|---|---:|---:|---|");
+        if (n?.OutOfTime is { Windows: { } w } oot)
+        {
+            md.AppendLine($"| cost per applicant, later loans (the headline) | {F(oot.Procedure.Mean)} | {Ci(oot.Procedure)} | out-of-time: trained on {w.TrainRows} loans dated {w.TrainFrom} – {w.TrainTo}, tested on {w.TestRows} dated {w.TestFrom} – {w.TestTo} |");
+            md.AppendLine($"| AUC, later loans | {F(oot.ProcedureAuc)} | | out-of-time |");
+        }
+
         if (n is not null)
         {
-            md.AppendLine($"| cost per applicant | {F(n.Procedure.Mean)} | {Ci(n.Procedure)} | nested CV {n.OuterFolds}×{n.Repeats} |");
+            md.AppendLine($"| cost per applicant | {F(n.Procedure.Mean)} | {Ci(n.Procedure)} | nested CV {n.OuterFolds}×{n.Repeats}{(n.OutOfTime is null ? "" : ", in-time")} |");
             md.AppendLine($"| accept everyone | {F(n.AcceptAll.Mean)} | {Ci(n.AcceptAll)} | all rows |");
             md.AppendLine($"| reject everyone | {F(n.RejectAll.Mean)} | {Ci(n.RejectAll)} | all rows |");
             md.AppendLine($"| AUC | {F(n.ProcedureAuc)} | | nested CV |");

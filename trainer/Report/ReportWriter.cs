@@ -120,9 +120,9 @@ public static class ReportWriter
             return;
         }
 
-        md.AppendLine($"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {Ci(nested.Procedure)}) in nested cross-validation " +
+        md.AppendLine($"**{F(nested.Procedure.Mean)} per applicant** (95 % CI {Ci(nested.Procedure)}) in {(nested.OutOfTime is null ? "" : "in-time ")}nested cross-validation " +
             $"({nested.OuterFolds}-fold × {nested.Repeats} repeats outside, outer seed {nested.OuterSeed}, {nested.InnerFolds}-fold × {nested.InnerRepeats} inside, as in the selection above): members and threshold are chosen inside each outer " +
-            "training set exactly as above, and scored on the outer fold they never saw. This is the honest estimate. " +
+            "training set exactly as above, and scored on the outer fold they never saw. " + (nested.OutOfTime is null ? "This is the honest estimate. " : "The folds mix every period; the out-of-time figure below is the card's headline. ") +
             $"Resampling: {f.Options.ResamplingSource} (registered: {Resampling.Rule}); the 95 % interval is {F(nested.Procedure.Ci95High - nested.Procedure.Ci95Low)} wide; the estimate took {nested.WallSeconds:F0} s. " +
             $"The registered recalibration rule, judged inside each outer training set on its own out-of-fold PDs, fired in {nested.RecalibratedFolds} of {nested.OuterFolds * nested.Repeats} outer folds" +
             (nested.MoneyRecalibratedFolds is { } mf ? $" ({mf} for the money procedure)" : "") + "; on all rows it " + (f.Recalibration is null ? "did not fire" : "fired") + ", before and regardless of the estimate. " +
@@ -132,6 +132,27 @@ public static class ReportWriter
                 ? $"These outer folds are fresh (outer seed + {NestedCv.OuterSeedOffset}): the earlier procedures were developed and confirmed on seed + 7919, seed + 104729 and seed + 15485863 (docs/preregistration.md). " +
                   "Compliance has no cost target: the compliant procedure ships whatever it costs."
                 : "The procedure is the one pre-registered in docs/preregistration.md, applied unchanged; that document's targets are for the data set it was developed on, not this one.")).AppendLine();
+        OutOfTime(md, f, nested);
+    }
+
+    /// <summary>The out-of-time estimate (a spec with a date column): the card's headline, stated with its rule, windows, width and time.</summary>
+    private static void OutOfTime(StringBuilder md, ReportFacts f, NestedCvResult nested)
+    {
+        if (nested.OutOfTime is not { Windows: { } w } oot)
+        {
+            return;
+        }
+
+        var rows = f.Data.Rows;
+        var split = OutOfTimeSplit.Of(f.Spec, rows);
+        string BadRate(int[] side) => P(side.Count(i => rows[i].IsBad) / (double)side.Length);
+        md.AppendLine($"- **What it will cost on later loans (out-of-time, the model card's headline):** **{F(oot.Procedure.Mean)} per applicant** (95 % CI {Ci(oot.Procedure)}, " +
+            $"{F(oot.Procedure.Ci95High - oot.Procedure.Ci95Low)} wide; AUC {F(oot.ProcedureAuc)}; {oot.WallSeconds:F0} s). The whole procedure above (selection CV {f.Options.Folds}-fold × {oot.InnerRepeats}, " +
+            $"recalibration rule, threshold{(f.Spec.Costs.Loan is null ? "" : ", money rule")}) ran on the {w.TrainRows:N0} loans dated {w.TrainFrom} – {w.TrainTo} (bad rate {BadRate(split.Train)}) " +
+            $"and was scored once on the {w.TestRows:N0} later loans dated {w.TestFrom} – {w.TestTo} (bad rate {BadRate(split.Test)}), by column `{w.Column}`. " +
+            $"Rule ({OutOfTimeSplit.ProcedureId}, docs/preregistration.md): {OutOfTimeSplit.Rule}. The registered recalibration rule {(oot.RecalibratedFolds > 0 ? "fired" : "did not fire")} on the earlier loans. " +
+            $"Accepting every later applicant costs {F(oot.AcceptAll.Mean)} and rejecting them all {F(oot.RejectAll.Mean)}. " +
+            "The in-time figure above mixes every period into training and test; a gap between the two is drift the in-time figure cannot see.").AppendLine();
     }
 
     private static void Baselines(StringBuilder md, ReportFacts f)

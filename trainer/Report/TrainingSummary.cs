@@ -62,12 +62,21 @@ public sealed partial record TrainingSummary(
             f.Spec.Name,
             f.Options.Seed,
             f.Data.Sha256,
-            Math.Round(elapsed.TotalSeconds, 1));
+            Math.Round(elapsed.TotalSeconds, 1))
+        {
+            OutOfTime = n?.OutOfTime is { Windows: { } w } oot
+                ? new OutOfTimeSummary(OutOfTimeSplit.ProcedureId, OutOfTimeSplit.Rule, w, oot.Procedure, oot.Procedure.Ci95High - oot.Procedure.Ci95Low, oot.ProcedureAuc, oot.AcceptAll, oot.RejectAll, oot.WallSeconds)
+                : null,
+        };
     }
 }
 
 public sealed partial record TrainingSummary
 {
+    /// <summary>The out-of-time estimate (the card's headline) of a spec with a date column; absent otherwise.</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public OutOfTimeSummary? OutOfTime { get; init; }
+
     private static Dictionary<string, double[]> TrainingRangesOf(ReportFacts f)
     {
         var ranges = new Dictionary<string, double[]>(StringComparer.Ordinal);
@@ -106,6 +115,10 @@ public sealed record NestedCvSummary(
     IReadOnlyDictionary<string, CostEstimate> DifferenceFromProcedure,
     ComplianceCost? Compliance,
     double WallSeconds);
+
+/// <summary>The out-of-time estimate as the report states it: the rule, the windows, the cost with its interval and width, the time taken.</summary>
+public sealed record OutOfTimeSummary(string Procedure, string Rule, CreditRisk.Contracts.OutOfTimeWindows Windows, CostEstimate Cost, double Ci95Width, double Auc,
+    CostEstimate AcceptAll, CostEstimate RejectAll, double WallSeconds);
 
 public sealed record CandidateSummary(string Name, double SelectionScore, double CostPerApplicant, double Ci95Low, double Ci95High, double Threshold,
     double FalseNegativesPerRepeat, double FalsePositivesPerRepeat, double CostAtBayes, double Auc, double Ks);

@@ -38,11 +38,20 @@ public sealed record NestedCvResult(
 
     public int? MoneyRecalibratedFolds { get; init; }
 
+    /// <summary>On an out-of-time estimate: its two windows (its figures are over the test window's rows only).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public OutOfTimeWindows? Windows { get; init; }
+
+    /// <summary>On the in-time estimate of a spec with a date column: the out-of-time estimate beside it (the card's headline).</summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    public NestedCvResult? OutOfTime { get; init; }
+
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
     public static string FingerprintOf(TrainerOptions options, DatasetSpec spec, string dataSha256, IReadOnlyList<Candidate> grid) =>
         Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(string.Join("|",
-            [NestedCv.ProcedureId + (spec.Costs.Loan is null ? "" : "+" + NestedCv.MoneyProcedureId + JsonSerializer.Serialize(spec.Costs, DatasetSpec.Json)),
+            [NestedCv.ProcedureId + (spec.Costs.Loan is null ? "" : "+" + NestedCv.MoneyProcedureId + JsonSerializer.Serialize(spec.Costs, DatasetSpec.Json))
+                + (spec.Date is { } date ? "+" + OutOfTimeSplit.ProcedureId + ":" + date.Name : ""),
              NestedCv.OuterSeedOffsetFor(spec).ToString(System.Globalization.CultureInfo.InvariantCulture), dataSha256, options.Seed.ToString(System.Globalization.CultureInfo.InvariantCulture), options.Smoothing.ToString("R", System.Globalization.CultureInfo.InvariantCulture), options.Repeats.ToString(System.Globalization.CultureInfo.InvariantCulture), string.Join(",", spec.Inputs.Select(f => f.Name)), .. grid.Select(c => c.Name)]))))[..16];
 
     public static NestedCvResult? TryLoad(string path, string fingerprint)
@@ -119,6 +128,36 @@ public static class NestedCv
             [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
             isBad, setup.Costs, money.LoanLevel ? money : null, spec.Costs.Loan?.Currency ?? "");
         return NestedCvAggregation.Aggregate(frame, results) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
+    }
+
+    /// <summary>
+    /// The out-of-time estimate (docs/preregistration.md, <c>out-of-time-v1</c>): the whole procedure on the split's
+    /// earlier rows, as in one outer fold (inner seed = the seed), scored once on its test window; every figure is over
+    /// the test window's applicants only, with the same interval as the nested CV's (<see cref="CostEstimate"/>).
+    /// </summary>
+    public static NestedCvResult OutOfTime(
+        IReadOnlyList<CreditRecord> rows,
+        IReadOnlyList<Candidate> grid,
+        Training training,
+        Resampling resampling,
+        double smoothingShare,
+        string fingerprint,
+        OutOfTimeSplit split,
+        Action? onInnerFit = null)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var spec = training.Spec;
+        var money = Money.Of(spec, rows);
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+        var result = OuterFold(setup, new Fold(0, 0, split.Train, split.Test), 0);
+
+        // The aggregation places figures by row and wants every row once: the test window's rows, numbered 0..m−1.
+        var test = split.Test;
+        var frame = new NestedCvFrame(fingerprint, training.Seed, OuterFolds: 1, Repeats: 1, InnerFolds, resampling.Repeats,
+            [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
+            [.. test.Select(i => rows[i].IsBad)], setup.Costs, money.LoanLevel ? money.Subset(test) : null, spec.Costs.Loan?.Currency ?? "");
+        var renumbered = result with { Fold = new Fold(0, 0, [], [.. Enumerable.Range(0, test.Length)]) };
+        return NestedCvAggregation.Aggregate(frame, [renumbered]) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1), Windows = split.Windows };
     }
 
     /// <summary>

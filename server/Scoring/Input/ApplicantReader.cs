@@ -286,6 +286,11 @@ public sealed class ApplicantReader
             return FreeText.Rule;
         }
 
+        if (rule.IsDate && !DateValue.TryParse(reader.GetString(), out _))
+        {
+            return $"{rule.Text} (got a string that is not one)";
+        }
+
         // Ids are rare and small: a copy of the value, echoed as sent.
         (row.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[rule.Name] = JsonElement.ParseValue(ref reader);
         return null;

@@ -127,6 +127,11 @@ public sealed class CsvLayout
                 return FreeText.Rule;
             }
 
+            if (rule.IsDate && !DateValue.TryParse(cell, out _))
+            {
+                return rule.CellText;
+            }
+
             // Carried through in the output as sent; held as the JSON batch holds it, for whatever records results.
             (applicant.Ids ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal))[rule.Name] =
                 JsonSerializer.SerializeToElement(cell.ToString());

@@ -50,14 +50,17 @@ public sealed class InputRule
         Feature = feature;
         Name = feature.Name;
         NameUtf8 = Encoding.UTF8.GetBytes(feature.Name);
-        IsId = feature.Role == FeatureRole.Id;
+        // The date (role date) is carried through like an id: optional, echoed, never scored; its text must be a date.
+        IsId = feature.IsCarried;
+        IsDate = feature.Role == FeatureRole.Date;
         IsCategory = feature.Kind == FeatureKind.Category;
         IsInteger = feature.Kind == FeatureKind.Integer;
         Required = feature.Role == FeatureRole.Feature && !feature.MayBeMissing;
         // The spec's own instances: a parsed applicant holds references, not copies.
         Values = [.. feature.Values.Select(v => v.Value)];
         ValuesUtf8 = [.. Values.Select(Encoding.UTF8.GetBytes)];
-        var values = IsId
+        var values = IsDate ? DateValue.Rule
+            : IsId
             ? (IsCategory ? "must be a string" : feature.NumberRule())
             : IsCategory ? $"must be one of: {string.Join(", ", Values)}" : feature.NumberRule();
         var codes = IsCategory && !IsId
@@ -77,6 +80,9 @@ public sealed class InputRule
     public byte[] NameUtf8 { get; }
 
     public bool IsId { get; }
+
+    /// <summary>The application date: an id whose text must also be a date (<see cref="DateValue"/>).</summary>
+    public bool IsDate { get; }
 
     public bool IsCategory { get; }
 

@@ -21,6 +21,8 @@ export const formatNumber = (n) => Number(n).toLocaleString('en', { maximumFract
 export const percent = (p, digits = 1) => `${(p * 100).toFixed(digits)}%`;
 export const cost = (c) => c.toFixed(3);
 
-/** What a model card's cost figure is (issue 31): the nested-CV estimate, or, with outerFolds 0 (trained with
- * --no-estimate), the selection CV's figure, optimistic because it chose the model: never called nested. */
-export const estimateName = (cv) => (cv?.outerFolds ? 'nested CV' : 'selection CV, optimistic: no nested estimate');
+/** What a model card's cost figure is (issue 31): the out-of-time estimate (a spec with a date column: trained on earlier
+ * loans, tested on later ones), the nested-CV estimate, or, with outerFolds 0 (trained with --no-estimate), the
+ * selection CV's figure, optimistic because it chose the model: never called nested. */
+export const estimateName = (cv) => (cv?.outOfTime ? 'out-of-time'
+  : cv?.outerFolds ? 'nested CV' : 'selection CV, optimistic: no nested estimate');

@@ -3,9 +3,10 @@
 
 import { state } from './state.js';
 
-export const isCategory = (feature) => feature.kind === 'category' && feature.role !== 'id';
-export const isId = (feature) => feature.role === 'id';
-/** Whether a value may be left out: the server's rule, or not a model input at all (protected, id). */
+/** Ids and the application date (role date) are carried through as sent and never scored. */
+export const isId = (feature) => feature.role === 'id' || feature.role === 'date';
+export const isCategory = (feature) => feature.kind === 'category' && !isId(feature);
+/** Whether a value may be left out: the server's rule, or not a model input at all (protected, id, date). */
 export const isOptional = (feature) => feature.role !== 'feature' || !(state.rules.get(feature.name)?.required ?? feature.missing === 'refuse');
 export const labelOf = (feature) => feature.label ?? feature.name;
 
@@ -37,6 +38,7 @@ const article = (phrase) => (/^(a|an|the|some)\b/.test(phrase) || /(s|ing)$/.tes
 
 /** The values a CSV cell may take, in words: "New car (newCar or A40)"; and, where it may be missing, how to say so. */
 export function acceptedValues(feature) {
+  if (feature.role === 'date') return `${ruleOf(feature).charAt(0).toUpperCase()}${ruleOf(feature).slice(1)}; carried through to the results, never scored.`;
   if (isId(feature)) return 'Any text; carried through to the results.';
   const missing = isOptional(feature)
     ? ` Leave the cell empty${state.missingValues.length > 0 ? ` or write ${state.missingValues.join(' or ')}` : ''} when unknown.`

@@ -18,12 +18,17 @@ export function showModel(model) {
     [`Training cost per applicant (${estimateName(cv)})`,
       `${cost(cv.costPerApplicant)} (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})`],
     [`AUC (${estimateName(cv)})`, cv.auc?.toFixed(3)],
-    ['Cross-validation', cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats`
+    ['Cross-validation', cv.outOfTime
+      ? `out-of-time: the procedure trained on ${cv.outOfTime.trainRows} loans dated ${cv.outOfTime.trainFrom} – ${cv.outOfTime.trainTo}, ` +
+        `tested on the ${cv.outOfTime.testRows} later ones dated ${cv.outOfTime.testFrom} – ${cv.outOfTime.testTo} (${cv.outOfTime.column}); ` +
+        `in-time nested CV (${cv.inTime.outerFolds} outer folds × ${cv.inTime.repeats} repeats): ${cost(cv.inTime.costPerApplicant)} ` +
+        `(95% CI ${cost(cv.inTime.ci95Low)} – ${cost(cv.inTime.ci95High)})`
+      : cv.outerFolds ? `${cv.outerFolds} outer folds × ${cv.repeats} repeats`
       : 'no nested estimate: this model was trained without one (--no-estimate)'],
     ['Training rows', model.trainingRows],
     ['Left out of training', model.excludedFeatures?.length ? model.excludedFeatures.join(', ') : 'none'],
     ['Attributes', `${model.features.filter((f) => f.role === 'feature').length} model inputs` +
-      `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected or id)` : ''}`],
+      `${model.features.some((f) => f.role !== 'feature') ? `, ${model.features.filter((f) => f.role !== 'feature').length} not scored (protected, id or date)` : ''}`],
     ['Model card version', model.cardVersion],
     ['Trained from commit', model.trainingCommit
       ? `${model.trainingCommit.slice(0, 12)} (${model.trainingCommitDate?.slice(0, 10) ?? 'date unknown'}` +

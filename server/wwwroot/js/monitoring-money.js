@@ -8,10 +8,11 @@ const format = (v, currency) => new Intl.NumberFormat('en-US', { style: 'currenc
 const bandLabel = (b) => (b.low === null ? `PD ≤ ${percent(b.high)}` : b.high === null ? `PD > ${percent(b.low)}` : `${percent(b.low)} – ${percent(b.high)}`);
 
 /** The facts: realised profit per loan with its interval, against the model's expectation and the nested-CV interval. */
-export function moneyFacts(m, minOutcomes) {
+export function moneyFacts(m, minOutcomes, estimate = 'Nested CV') {
   if (!m) return [];
   const f = (v) => format(v, m.currency);
-  const nested = m.nestedCv ? ` Nested CV: ${f(m.nestedCv.mean)} (95% CI ${f(m.nestedCv.ci95Low)} – ${f(m.nestedCv.ci95High)})` : ' No nested-CV figure in money beside this model.';
+  // estimate: 'Out-of-time' when the card's headline is (a spec with a date column), whose money the server reads then.
+  const nested = m.nestedCv ? ` ${estimate}: ${f(m.nestedCv.mean)} (95% CI ${f(m.nestedCv.ci95Low)} – ${f(m.nestedCv.ci95High)})` : ' No nested-CV figure in money beside this model.';
   // Below the server's minimum (Monitoring:MinOutcomes) the realised profit is noise, not fact, as the cost is.
   const realised = m.realisedProfitPerLoan === null ? 'not yet: no outcomes with amounts'
     : m.matured < minOutcomes ? `too few outcomes (${m.matured} of the ${minOutcomes} needed before a figure means anything)`

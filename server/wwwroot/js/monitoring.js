@@ -225,7 +225,7 @@ function showMonitoring(report) {
         : `${cost(o.realisedCostPerApplicant)} against ${cost(cv.costPerApplicant)} in ${estimateName(cv)} (95% CI ${cost(cv.ci95Low)} – ${cost(cv.ci95High)})` +
           `${o.costAboveNestedCv ? ': above the interval' : ''}`],
     ['AUC on outcomes', o.auc === null ? null : !enough ? tooFew(o.matured, report.minOutcomes) : o.auc.toFixed(3)],
-    ...moneyFacts(report.money, report.minOutcomes),
+    ...moneyFacts(report.money, report.minOutcomes, cv?.outOfTime ? 'Out-of-time' : 'Nested CV'),
   ];
   const list = $('#monitoring-facts');
   list.replaceChildren();

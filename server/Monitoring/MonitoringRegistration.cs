@@ -16,8 +16,9 @@ public static class MonitoringRegistration
     }
 
     /// <summary>
-    /// Brings the monitoring gauges up to date before each /metrics scrape (from the cache, so at most one store read
-    /// per refresh period). A failing store fails no scrape: the last figures stay and a warning is logged.
+    /// Brings the monitoring gauges of every served model up to date before each /metrics scrape (from the cache, so at
+    /// most one store read per model and refresh period). A failing store fails no scrape: the last figures stay and a
+    /// warning is logged.
     /// </summary>
     public static void PublishMonitoringOnScrape(this WebApplication app)
     {
@@ -32,7 +33,7 @@ public static class MonitoringRegistration
         {
             try
             {
-                await cache.GetAsync(cancellationToken);
+                await cache.PublishAllAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

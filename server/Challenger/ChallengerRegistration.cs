@@ -23,7 +23,15 @@ public static class ChallengerRegistration
     public static void ForgetStaleChallengerGaugesOnScrape(this WebApplication app)
     {
         var shadow = app.Services.GetRequiredService<ShadowScorer>();
-        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(shadow.ForgetStaleGauges);
+        var stopping = app.Lifetime.ApplicationStopping;
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            // As the monitoring's: a stopped app's registry serves nothing, and the gauges are the process's.
+            if (!stopping.IsCancellationRequested)
+            {
+                shadow.ForgetStaleGauges();
+            }
+        });
     }
 
     /// <summary>

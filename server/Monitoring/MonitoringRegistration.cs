@@ -29,8 +29,15 @@ public static class MonitoringRegistration
 
         var cache = app.Services.GetRequiredService<MonitoringCache>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MonitoringCache).FullName!);
+        var stopping = app.Lifetime.ApplicationStopping;
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
         {
+            // The registry is the process's: once this app stops (a test host disposed), its models are no one's to publish or remove.
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             try
             {
                 await cache.PublishAllAsync(cancellationToken);

@@ -29,7 +29,16 @@ public sealed record MonitoringReport(
     int MinOutcomes,
     int MinGroupSize,
     [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] MoneyFigures? Money = null,
-    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OversightFigures? Oversight = null);
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] OversightFigures? Oversight = null)
+{
+    /// <summary>
+    /// The served model the report is of (its name, as in /api/v1/models/{name}). Every figure is of the version it
+    /// serves now, <see cref="ModelVersion"/>: the window holds that version's decisions only, and the drift baseline is
+    /// that version's own card. After a swap or a promotion the report moves to the new version; the decisions of an
+    /// earlier version keep its version in their records and are not in the window.
+    /// </summary>
+    public string Model { get; init; } = "";
+}
 
 /// <summary>
 /// Which decisions the figures describe: this model version's most recent <see cref="MaxDecisions"/> decisions made in

@@ -90,6 +90,7 @@ app.MapCarter();
 app.MapInference();
 app.MapHealth();
 app.PublishMonitoringOnScrape();
+app.ForgetStaleChallengerGaugesOnScrape();
 app.MapMetrics("/metrics").ReadOnly();
 
 app.Lifetime.ApplicationStarted.Register(() => Log.Listening(

@@ -8,7 +8,8 @@ namespace CreditRisk.Server.Challenger;
 /// <see cref="MonitoringOptions.RefreshSeconds"/> (the monitoring report's setting) and only when someone asks. Computed
 /// on every call it cost 76–161 ms of store reads, and two clients polling it halved the scoring throughput. One
 /// computation at a time; callers during it wait for its result. The shadow worker's own gauge refreshes do not feed
-/// it, so a report is never older than one refresh period counted from a GET.
+/// it, so a report is never older than one refresh period counted from a GET. A report is of one champion version: once
+/// the default model serves another, the next GET computes the new champion's.
 /// </summary>
 public sealed class ChallengerCache(ShadowScorer shadow, IOptions<MonitoringOptions> options) : IDisposable
 {
@@ -17,7 +18,7 @@ public sealed class ChallengerCache(ShadowScorer shadow, IOptions<MonitoringOpti
     private ChallengerReport? _report;
     private long _computedAt;
 
-    /// <summary>Null when no challenger is configured.</summary>
+    /// <summary>Null when no challenger is configured, or it shadows no one now (<see cref="ShadowScorer.NotShadowing"/>).</summary>
     public async Task<ChallengerReport?> GetAsync(CancellationToken cancellationToken)
     {
         if (shadow.Challenger is null)
@@ -25,7 +26,8 @@ public sealed class ChallengerCache(ShadowScorer shadow, IOptions<MonitoringOpti
             return null;
         }
 
-        if (Fresh() is { } cached)
+        var champion = shadow.Champion.Version;
+        if (Fresh(champion) is { } cached)
         {
             return cached;
         }
@@ -33,13 +35,13 @@ public sealed class ChallengerCache(ShadowScorer shadow, IOptions<MonitoringOpti
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            if (Fresh() is { } computedMeanwhile)
+            if (Fresh(champion) is { } computedMeanwhile)
             {
                 return computedMeanwhile;
             }
 
             var report = await shadow.CompareAsync(cancellationToken);
-            _report = report;
+            Volatile.Write(ref _report, report);
             Volatile.Write(ref _computedAt, Environment.TickCount64);
             return report;
         }
@@ -49,8 +51,8 @@ public sealed class ChallengerCache(ShadowScorer shadow, IOptions<MonitoringOpti
         }
     }
 
-    private ChallengerReport? Fresh() =>
-        Volatile.Read(ref _report) is { } r && Environment.TickCount64 - Volatile.Read(ref _computedAt) < _refreshMilliseconds ? r : null;
+    private ChallengerReport? Fresh(string champion) =>
+        Volatile.Read(ref _report) is { } r && r.ChampionVersion == champion && Environment.TickCount64 - Volatile.Read(ref _computedAt) < _refreshMilliseconds ? r : null;
 
     public void Dispose() => _gate.Dispose();
 }

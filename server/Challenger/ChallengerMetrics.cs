@@ -47,4 +47,19 @@ public static class ChallengerMetrics
         Matured.WithLabels(version, challenger).Set(c.Matured);
         Window.WithLabels(version, challenger).Set(c.Decisions);
     }
+
+    /// <summary>Removes the comparison's series of a champion version that no longer serves (or of a retired shadow).</summary>
+    public static void Remove(string version, string challenger)
+    {
+        DisagreementRate.RemoveLabelled(version, challenger);
+        RealisedCost.RemoveLabelled(version, challenger, "champion");
+        RealisedCost.RemoveLabelled(version, challenger, "challenger");
+        foreach (var stat in new[] { "mean", "ci95_low", "ci95_high" })
+        {
+            CostDifference.RemoveLabelled(version, challenger, stat);
+        }
+
+        Matured.RemoveLabelled(version, challenger);
+        Window.RemoveLabelled(version, challenger);
+    }
 }

@@ -17,6 +17,24 @@ public static class ChallengerRegistration
     }
 
     /// <summary>
+    /// Before each /metrics scrape, removes the comparison's gauges of a champion version that no longer serves (a swap, a
+    /// promotion that retired the shadow): no store read; the next comparison sets those of the champion serving now.
+    /// </summary>
+    public static void ForgetStaleChallengerGaugesOnScrape(this WebApplication app)
+    {
+        var shadow = app.Services.GetRequiredService<ShadowScorer>();
+        var stopping = app.Lifetime.ApplicationStopping;
+        Prometheus.Metrics.DefaultRegistry.AddBeforeCollectCallback(() =>
+        {
+            // As the monitoring's: a stopped app's registry serves nothing, and the gauges are the process's.
+            if (!stopping.IsCancellationRequested)
+            {
+                shadow.ForgetStaleGauges();
+            }
+        });
+    }
+
+    /// <summary>
     /// Loads and checks the challenger before the server listens, like the champion: a bad file, a failed golden check
     /// or inputs other than the champion's are one line on stderr and exit 1.
     /// </summary>

@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using CreditRisk.Contracts;
 using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Challenger;
@@ -15,11 +16,14 @@ namespace CreditRisk.Server.Challenger;
 /// throws or its rows cannot be written, those decisions are dropped and counted
 /// (creditrisk_challenger_dropped_total{reason}) and logged once per burst, without applicant data. The response was
 /// already built from the champion alone, so it cannot depend on the challenger.
+/// The champion is the version the default model serves now (<see cref="ModelRegistry"/>), so the comparison follows
+/// swaps and promotions. While the champion IS the challenger's file (after a promotion) the shadow is retired: there is
+/// nothing to compare, and a rollback brings it back (<see cref="NotShadowing"/>).
 /// </summary>
 public sealed partial class ShadowScorer : BackgroundService
 {
     private readonly ChallengerOptions _options;
-    private readonly CreditModel _champion;
+    private readonly ModelRegistry _registry;
     private readonly DecisionStore _store;
     private readonly CommittedDecisions _committed;
     private readonly ILogger<ShadowScorer> _logger;
@@ -31,11 +35,18 @@ public sealed partial class ShadowScorer : BackgroundService
     private int _dropping;
     private long _gaugesAt;
 
+    // Why the shadow does not score a champion version (null: it does), decided once per version.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> _notShadowing = new(StringComparer.Ordinal);
+
+    // The champion version the comparison's gauges were last set for, so they go when it no longer serves.
+    private string? _gaugesFor;
+    private readonly Lock _gauges = new();
+
     public ShadowScorer(
-        IOptions<ChallengerOptions> options, ChallengerModel challenger, CreditModel champion, DecisionStore store, CommittedDecisions committed, ILogger<ShadowScorer> logger)
+        IOptions<ChallengerOptions> options, ChallengerModel challenger, ModelRegistry registry, DecisionStore store, CommittedDecisions committed, ILogger<ShadowScorer> logger)
     {
         _options = options.Value;
-        _champion = champion;
+        _registry = registry;
         _store = store;
         _committed = committed;
         _logger = logger;
@@ -49,25 +60,83 @@ public sealed partial class ShadowScorer : BackgroundService
     /// <summary>The challenger, loaded and checked like the champion; null when none is configured.</summary>
     public CreditModel? Challenger { get; }
 
+    /// <summary>The champion: the version the default model serves now (its card and version; the session may be retired).</summary>
+    public CreditModel Champion => _registry.Find(_registry.DefaultName)!.Model;
+
     /// <summary>
-    /// Reads the window's pairs and compares them (<see cref="ChampionChallenger.Compare"/>), refreshing the gauges.
-    /// Null when no challenger is configured.
+    /// Null when the challenger shadows <paramref name="champion"/>; else why not: the champion is the challenger's own
+    /// file (promoted: the shadow is retired until a rollback), or a version whose inputs the challenger does not take.
     /// </summary>
-    public async Task<ChallengerReport?> CompareAsync(CancellationToken cancellationToken)
+    public string? NotShadowing(CreditModel champion)
     {
         if (Challenger is not { } challenger)
         {
+            return "no challenger is configured (Model:ChallengerPath)";
+        }
+
+        return _notShadowing.GetOrAdd(champion.Version, _ =>
+            champion.Version == challenger.Version
+                ? $"'{champion.Spec.Name}' serves the challenger's own file ({challenger.Version}) since its promotion, so the shadow is retired: " +
+                  $"there is nothing to compare. POST /api/v1/models/{champion.Spec.Name}/rollback restores the champion before it, and the shadow resumes."
+                : ChallengerModel.SameInputs(champion, challenger) is { } difference
+                    ? $"the challenger does not take the inputs of the version '{champion.Spec.Name}' serves now ({champion.Version}): {difference}. " +
+                      "The shadow resumes when a version with its inputs serves."
+                    : null);
+    }
+
+    /// <summary>
+    /// Reads the window's pairs of the champion serving now and compares them (<see cref="ChampionChallenger.Compare"/>),
+    /// refreshing the gauges. Null when no challenger is configured or it shadows no one now (<see cref="NotShadowing"/>).
+    /// </summary>
+    public async Task<ChallengerReport?> CompareAsync(CancellationToken cancellationToken)
+    {
+        var champion = Champion;
+        if (Challenger is not { } challenger || NotShadowing(champion) is not null)
+        {
+            ForgetStaleGauges();
             return null;
         }
 
-        var pairs = await _store.ReadPairsAsync(_champion.Version, challenger.Version, _options.WindowDecisions, cancellationToken);
-        var comparison = ChampionChallenger.Compare(pairs, _champion.Threshold, _champion.Card.CostFalseNegative, _champion.Card.CostFalsePositive);
-        ChallengerMetrics.Set(_champion.Version, challenger.Version, comparison);
+        var pairs = await _store.ReadPairsAsync(champion.Version, challenger.Version, _options.WindowDecisions, cancellationToken);
+        var comparison = ChampionChallenger.Compare(pairs, champion.Threshold, champion.Card.CostFalseNegative, champion.Card.CostFalsePositive);
+        lock (_gauges)
+        {
+            if (_gaugesFor is { } before && before != champion.Version)
+            {
+                ChallengerMetrics.Remove(before, challenger.Version);
+            }
+
+            ChallengerMetrics.Set(champion.Version, challenger.Version, comparison);
+            _gaugesFor = champion.Version;
+        }
+
         Interlocked.Exchange(ref _gaugesAt, Stopwatch.GetTimestamp());
         return new ChallengerReport(
-            _champion.Version, _champion.Card.DescribeLearner(), _champion.Threshold,
+            champion.Version, champion.Card.DescribeLearner(), champion.Threshold,
             challenger.Version, challenger.Card.DescribeLearner(), challenger.Threshold,
             TimeProvider.System.GetUtcNow(), _options.WindowDecisions, comparison);
+    }
+
+    /// <summary>
+    /// Removes the comparison's gauges once their champion version no longer serves, or the shadow is retired: no store
+    /// read, so a /metrics scrape can call it. The next comparison sets those of the champion serving now.
+    /// </summary>
+    public void ForgetStaleGauges()
+    {
+        if (Challenger is not { } challenger)
+        {
+            return;
+        }
+
+        var champion = Champion;
+        lock (_gauges)
+        {
+            if (_gaugesFor is { } before && (before != champion.Version || NotShadowing(champion) is not null))
+            {
+                ChallengerMetrics.Remove(before, challenger.Version);
+                _gaugesFor = null;
+            }
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -98,8 +167,9 @@ public sealed partial class ShadowScorer : BackgroundService
             while (rows.Count < _options.MaxRowsPerRun && _queue.TryPeek(out var next) &&
                 (rows.Count == 0 || rows.Count + next.Results.Length <= _options.MaxRowsPerRun) && _queue.TryRead(out var item))
             {
-                // The challenger takes the champion's inputs: another served model's applicants are not its to score.
-                if (item.Model != _champion.Spec.Name)
+                // Only the default model's decisions, and only of a version the challenger shadows: another served model's
+                // applicants are not its to score, and the decisions of its own promoted file are not a comparison.
+                if (item.Model.Spec.Name != _registry.DefaultName || NotShadowing(item.Model) is not null)
                 {
                     continue;
                 }

@@ -1,92 +1,87 @@
+using System.Collections.Concurrent;
 using CreditRisk.Contracts;
-using CreditRisk.Server.Hosting;
-using CreditRisk.Server.Model;
 using CreditRisk.Server.Records;
+using CreditRisk.Server.Scoring;
 using Microsoft.Extensions.Options;
 
 namespace CreditRisk.Server.Monitoring;
 
 /// <summary>
-/// The latest monitoring report, recomputed from the store at most once per <see cref="MonitoringOptions.RefreshSeconds"/>
-/// and only when someone asks (GET /api/v1/monitoring or a /metrics scrape): never on the scoring path. One computation
-/// at a time; callers during it wait for its result instead of starting their own.
+/// The monitoring of every served model, each following the version its model serves now (<see cref="ModelRegistry"/>):
+/// one <see cref="VersionMonitoring"/> per model, replaced when a swap, a promotion or a rollback changes the version
+/// (the replaced version's gauges are removed). Reports are computed only when someone asks (GET
+/// /api/v1/models/{name}/monitoring, GET /api/v1/monitoring, a /metrics scrape): never on the scoring path.
 /// </summary>
 public sealed class MonitoringCache(
-    CreditModel model, DecisionStore store, IOptions<MonitoringOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<MonitoringCache> logger) : IDisposable
+    ModelRegistry registry, DecisionStore store, IOptions<MonitoringOptions> options, IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions> json, ILogger<MonitoringCache> logger) : IDisposable
 {
-    // Read once, at the first report: the nested-CV money per loan of a loan-basis model (a file beside the model).
-    private readonly Lazy<MoneyInterval?> _nestedMoney = new(() =>
+    private readonly ConcurrentDictionary<string, VersionMonitoring> _models = new(StringComparer.Ordinal);
+    private readonly Lock _replacing = new();
+
+    /// <summary>The named model's latest report as UTF-8 JSON; null when no model of that name serves.</summary>
+    public async Task<byte[]?> GetJsonAsync(string name, CancellationToken cancellationToken) =>
+        For(name) is { } monitoring ? await monitoring.GetJsonAsync(cancellationToken) : null;
+
+    /// <summary>The named model's latest report; null when no model of that name serves.</summary>
+    public async Task<MonitoringReport?> GetAsync(string name, CancellationToken cancellationToken) =>
+        For(name) is { } monitoring ? await monitoring.GetAsync(cancellationToken) : null;
+
+    /// <summary>Brings every served model's gauges up to date (a scrape), and removes those of models no longer served.</summary>
+    public async Task PublishAllAsync(CancellationToken cancellationToken)
     {
-        var (interval, missing) = NestedMoney.Read(model.Path, model.Card);
-        if (missing is not null)
+        var serving = registry.Serving.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var name in serving)
         {
-            Log.NoNestedMoney(logger, missing);
+            if (For(name) is { } monitoring)
+            {
+                await monitoring.GetAsync(cancellationToken);
+            }
         }
 
-        return interval;
-    });
-
-    // Read once, too: the report's fairness-group cut points for protected numbers (a borrower's years, say), from the training summary.
-    private readonly Lazy<IReadOnlyDictionary<string, double[]>> _fairnessCuts = new(() =>
-    {
-        var (cuts, missing) = FairnessCuts.Read(model.Path, model.Card);
-        if (missing is not null)
+        foreach (var gone in _models.Keys.Where(n => !serving.Contains(n)))
         {
-            Log.NoFairnessCuts(logger, missing);
+            lock (_replacing)
+            {
+                if (registry.Find(gone) is null && _models.TryRemove(gone, out var unloaded))
+                {
+                    unloaded.Retire();
+                }
+            }
         }
-
-        return cuts;
-    });
-
-    private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly MonitoringOptions _options = options.Value;
-    private MonitoringReport? _report;
-
-    // The report as the response body, serialised once per computation with the app's own JSON settings: a client
-    // polling the endpoint then costs a copy, not a serialisation of every figure (issue 26: polling moved scoring).
-    private byte[] _json = [];
-    private long _computedAt;
-
-    /// <summary>The latest report as UTF-8 JSON, exactly as <c>TypedResults.Ok(report)</c> would write it.</summary>
-    public async Task<byte[]> GetJsonAsync(CancellationToken cancellationToken)
-    {
-        await GetAsync(cancellationToken);
-        return Volatile.Read(ref _json);
     }
 
-    public async Task<MonitoringReport> GetAsync(CancellationToken cancellationToken)
+    /// <summary>The monitoring of the version <paramref name="name"/> serves now: a new one after a swap, the old one retired.</summary>
+    private VersionMonitoring? For(string name)
     {
-        if (Fresh() is { } cached)
+        if (registry.Find(name) is not { } served)
         {
-            return cached;
+            return null;
         }
 
-        await _gate.WaitAsync(cancellationToken);
-        try
+        if (_models.TryGetValue(name, out var current) && current.Model.Version == served.Model.Version)
         {
-            if (Fresh() is { } computedMeanwhile)
+            return current;
+        }
+
+        lock (_replacing)
+        {
+            if (_models.TryGetValue(name, out current) && current.Model.Version == served.Model.Version)
             {
-                return computedMeanwhile;
+                return current;
             }
 
-            var now = TimeProvider.System.GetUtcNow();
-            var since = _options.WindowDays == 0 ? (DateTimeOffset?)null : now.AddDays(-_options.WindowDays);
-            var window = await store.ReadWindowAsync(model.Version, _options.WindowDecisions, since, cancellationToken);
-            var report = MonitoringFigures.Of(model.Card, model.Version, window, _options, now, _nestedMoney.Value, _fairnessCuts.Value);
-            MonitoringMetrics.Publish(report);
-            Volatile.Write(ref _json, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(report, json.Value.SerializerOptions));
-            _report = report;
-            _computedAt = Environment.TickCount64;
-            return report;
-        }
-        finally
-        {
-            _gate.Release();
+            var next = new VersionMonitoring(name, served.Model, store, options.Value, json.Value.SerializerOptions, logger);
+            _models[name] = next;
+            current?.Retire();
+            return next;
         }
     }
 
-    private MonitoringReport? Fresh() =>
-        _report is { } r && Environment.TickCount64 - Volatile.Read(ref _computedAt) < _options.RefreshSeconds * 1000L ? r : null;
-
-    public void Dispose() => _gate.Dispose();
+    public void Dispose()
+    {
+        foreach (var monitoring in _models.Values)
+        {
+            monitoring.Dispose();
+        }
+    }
 }

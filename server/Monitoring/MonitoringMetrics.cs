@@ -35,69 +35,76 @@ public static class MonitoringMetrics
     private static readonly Gauge NestedCvProfit = Metrics.CreateGauge("creditrisk_nested_cv_profit_per_loan", "The nested-CV estimate of the money per loan (nested-cv.json beside the model).", "version");
     private static readonly Gauge NestedCvProfitLow = Metrics.CreateGauge("creditrisk_nested_cv_profit_per_loan_ci95_low", "Lower end of the nested-CV 95 % interval of the money per loan.", "version");
 
+    /// <summary>Sets every gauge of the report's version; a figure the report cannot give is removed.</summary>
     public static void Publish(MonitoringReport report)
     {
+        foreach (var (gauge, labels, value) in Series(report))
+        {
+            if (value is { } x)
+            {
+                gauge.WithLabels(labels).Set(x);
+            }
+            else
+            {
+                gauge.RemoveLabelled(labels);
+            }
+        }
+    }
+
+    /// <summary>Removes every series a report published: its version no longer serves (a swap, a promotion, an unload),
+    /// so no alert keeps reading the figures of a version that decides nothing any more.</summary>
+    public static void Remove(MonitoringReport report)
+    {
+        foreach (var (gauge, labels, _) in Series(report))
+        {
+            gauge.RemoveLabelled(labels);
+        }
+    }
+
+    /// <summary>Each series of a report: the one list both <see cref="Publish"/> and <see cref="Remove"/> read.</summary>
+    private static IEnumerable<(Gauge Gauge, string[] Labels, double? Value)> Series(MonitoringReport report)
+    {
         var v = report.ModelVersion;
-        WindowDecisions.WithLabels(v).Set(report.Window.Decisions);
-        NestedCvCost.WithLabels(v).Set(report.Outcomes.NestedCv.CostPerApplicant);
-        NestedCvHigh.WithLabels(v).Set(report.Outcomes.NestedCv.Ci95High);
-        Matured.WithLabels(v).Set(report.Outcomes.Matured);
+        yield return (WindowDecisions, [v], report.Window.Decisions);
+        yield return (NestedCvCost, [v], report.Outcomes.NestedCv.CostPerApplicant);
+        yield return (NestedCvHigh, [v], report.Outcomes.NestedCv.Ci95High);
+        yield return (Matured, [v], report.Outcomes.Matured);
         foreach (var f in report.Features)
         {
-            FeaturePsi.WithLabels(v, f.Name).Set(f.Psi);
+            yield return (FeaturePsi, [v, f.Name], f.Psi);
         }
 
-        Set(PdPsi, report.Pd?.Psi, v);
-        Set(ApprovalRate, report.ApprovalRate, v);
-        Set(TrainingApprovalRate, report.TrainingApprovalRate, v);
-        Set(MeanPd, report.MeanPd, v);
-        Set(TrainingMeanPd, report.TrainingMeanPd, v);
-        Set(RealisedCost, report.Outcomes.RealisedCostPerApplicant, v);
-        Set(RealisedAuc, report.Outcomes.Auc, v);
+        yield return (PdPsi, [v], report.Pd?.Psi);
+        yield return (ApprovalRate, [v], report.ApprovalRate);
+        yield return (TrainingApprovalRate, [v], report.TrainingApprovalRate);
+        yield return (MeanPd, [v], report.MeanPd);
+        yield return (TrainingMeanPd, [v], report.TrainingMeanPd);
+        yield return (RealisedCost, [v], report.Outcomes.RealisedCostPerApplicant);
+        yield return (RealisedAuc, [v], report.Outcomes.Auc);
         for (var b = 0; b < report.Outcomes.Bands.Count; b++)
         {
             var band = report.Outcomes.Bands[b];
             var label = b.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            Set(RealisedBadRate, band.RealisedBadRate, v, label);
-            Set(PredictedBadRate, band.MeanPd, v, label);
+            yield return (RealisedBadRate, [v, label], band.RealisedBadRate);
+            yield return (PredictedBadRate, [v, label], band.MeanPd);
         }
 
         var money = report.Money;
-        if (money is null)
-        {
-            MoneyMatured.RemoveLabelled(v);
-        }
-        else
-        {
-            MoneyMatured.WithLabels(v).Set(money.Matured);
-        }
-
-        Set(RealisedProfit, money?.RealisedProfitPerLoan, v);
-        Set(RealisedProfitHigh, money?.Ci95High, v);
-        Set(ExpectedProfit, money?.ExpectedProfitPerLoan, v);
-        Set(NestedCvProfit, money?.NestedCv?.Mean, v);
-        Set(NestedCvProfitLow, money?.NestedCv?.Ci95Low, v);
+        yield return (MoneyMatured, [v], money?.Matured);
+        yield return (RealisedProfit, [v], money?.RealisedProfitPerLoan);
+        yield return (RealisedProfitHigh, [v], money?.Ci95High);
+        yield return (ExpectedProfit, [v], money?.ExpectedProfitPerLoan);
+        yield return (NestedCvProfit, [v], money?.NestedCv?.Mean);
+        yield return (NestedCvProfitLow, [v], money?.NestedCv?.Ci95Low);
 
         foreach (var attribute in report.Groups)
         {
             foreach (var g in attribute.Groups)
             {
                 // A suppressed group (below Monitoring:MinGroupSize) is not exported either.
-                Set(GroupApprovalRate, g.ApprovalRate, v, attribute.Attribute, g.Group);
-                Set(AdverseImpactRatio, g.AdverseImpactRatio, v, attribute.Attribute, g.Group);
+                yield return (GroupApprovalRate, [v, attribute.Attribute, g.Group], g.ApprovalRate);
+                yield return (AdverseImpactRatio, [v, attribute.Attribute, g.Group], g.AdverseImpactRatio);
             }
-        }
-    }
-
-    private static void Set(Gauge gauge, double? value, params string[] labels)
-    {
-        if (value is { } x)
-        {
-            gauge.WithLabels(labels).Set(x);
-        }
-        else
-        {
-            gauge.RemoveLabelled(labels);
         }
     }
 }

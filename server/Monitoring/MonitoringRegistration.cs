@@ -16,8 +16,9 @@ public static class MonitoringRegistration
     }
 
     /// <summary>
-    /// Brings the monitoring gauges up to date before each /metrics scrape (from the cache, so at most one store read
-    /// per refresh period). A failing store fails no scrape: the last figures stay and a warning is logged.
+    /// Brings the monitoring gauges of every served model up to date before each /metrics scrape (from the cache, so at
+    /// most one store read per model and refresh period). A failing store fails no scrape: the last figures stay and a
+    /// warning is logged.
     /// </summary>
     public static void PublishMonitoringOnScrape(this WebApplication app)
     {
@@ -28,11 +29,18 @@ public static class MonitoringRegistration
 
         var cache = app.Services.GetRequiredService<MonitoringCache>();
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(MonitoringCache).FullName!);
+        var stopping = app.Lifetime.ApplicationStopping;
         Metrics.DefaultRegistry.AddBeforeCollectCallback(async cancellationToken =>
         {
+            // The registry is the process's: once this app stops (a test host disposed), its models are no one's to publish or remove.
+            if (stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
             try
             {
-                await cache.GetAsync(cancellationToken);
+                await cache.PublishAllAsync(cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -165,10 +165,12 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
                 SetResponseExample(operation, "404", Problem(404, "No challenger configured",
                     "This server scores no challenger in shadow; set Model:ChallengerPath to the ONNX file of one with the served model's inputs."));
                 break;
-            case "GetMonitoring":
+            case "GetMonitoring" or "GetModelMonitoring":
                 SetResponseExample(operation, "200", MonitoringExample(reject, approve));
                 SetResponseExample(operation, "401", Problem(401, "Unauthorized", "Send the API key in the X-API-Key header."));
-                SetResponseExample(operation, "404", Problem(404, "Recording is off", "This server records no decisions (Records:Enabled=false)."));
+                SetResponseExample(operation, "404", operation.OperationId == "GetModelMonitoring"
+                    ? UnknownModel
+                    : Problem(404, "Recording is off", "This server records no decisions (Records:Enabled=false)."));
                 break;
             default:
                 return;
@@ -230,7 +232,7 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
             new(ExampleTime, approve.ProbabilityOfDefault, false, applicant, false, approve.Money),
             new(ExampleTime.AddMinutes(5), reject.ProbabilityOfDefault, true, applicant, true, reject.Money),
         ];
-        return MonitoringFigures.Of(model.Card, "0123456789ab", window, new MonitoringOptions(), ExampleTime.AddMonths(9));
+        return MonitoringFigures.Of(model.Card, "0123456789ab", window, new MonitoringOptions(), ExampleTime.AddMonths(9)) with { Model = model.Spec.Name };
     }
 
     /// <summary>The errors a client would see for a bad number, a bad category and a missing attribute of this spec (the readers' own rule texts).</summary>

@@ -4,9 +4,9 @@ using CreditRisk.Server.Model;
 
 namespace CreditRisk.Server.Records;
 
-/// <summary>A response's decisions once committed: the model that decided (its name), the applicants in request order and
-/// their results, stamped with their decision ids.</summary>
-public sealed record CommittedBatch(string Model, ApplicantRow[] Applicants, ScoreResult[] Results);
+/// <summary>A response's decisions once committed: the model version that decided (its card and version; its session may be
+/// retired by a swap meanwhile), the applicants in request order and their results, stamped with their decision ids.</summary>
+public sealed record CommittedBatch(CreditModel Model, ApplicantRow[] Applicants, ScoreResult[] Results);
 
 /// <summary>
 /// Where <see cref="DecisionRecorder"/> publishes each response's decisions once they are committed, for whoever reads
@@ -36,7 +36,7 @@ public sealed class CommittedDecisions
     /// Hands a response's committed decisions on. The rows are only read afterwards (each request builds its own), so
     /// they are not copied.
     /// </summary>
-    public void Publish(string model, IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results)
+    public void Publish(CreditModel model, IReadOnlyList<ApplicantRow> applicants, ScoreResult[] results)
     {
         if (Volatile.Read(ref _channel) is not { } channel || results.Length == 0)
         {

@@ -92,7 +92,7 @@ public sealed class DecisionRecorder : BackgroundService
         }
 
         // Committed: published for whoever reads decisions after the answer (the challenger, in shadow); never waits, never throws.
-        _committed.Publish(model.Spec.Name, applicants, stamped);
+        _committed.Publish(model, applicants, stamped);
         return stamped;
     }
 

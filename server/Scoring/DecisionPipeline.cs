@@ -10,7 +10,7 @@ namespace CreditRisk.Server.Scoring;
 /// The one path from validated applicants to answered decisions, for every transport (JSON single and batch, CSV and
 /// so the page, Open Inference REST and gRPC): score → reasons → record (committed before anything is answered; the
 /// recorder then publishes the decisions for the challenger in shadow) → count → log. Each stage's latency goes to
-/// <see cref="ScoringMetrics.StageSeconds"/> by transport, as KServe's <c>Model.__call__</c> times preprocess, predict
+/// <see cref="ScoringMetrics.StageSeconds"/> by model and transport, as KServe's <c>Model.__call__</c> times preprocess, predict
 /// and postprocess; "read" is the transport's own reading and validation, from the request's start to the pipeline.
 /// The decision a transport answers with is the <see cref="ScoreResult"/> the scorer builds (one place) and the
 /// recorder stamps; a transport only chooses how to write it.
@@ -26,6 +26,9 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
 
     public CreditModel Model => scorer.Model;
 
+    // The served model's name, the "model" label of every scoring metric: two models' traffic is told apart.
+    private readonly string _name = scorer.Model.Spec.Name;
+
     /// <summary>
     /// One applicant (POST /api/v1/score): its model runs are shared with concurrent requests (<see cref="RunCoalescer"/>).
     /// <paramref name="started"/> is the request's start (a <see cref="Stopwatch"/> timestamp).
@@ -33,13 +36,13 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
     /// <exception cref="StoreUnavailableException">Nothing is known to be recorded: answer 503, never a decision.</exception>
     public async Task<ScoreResult> DecideAsync(ApplicantRow applicant, string transport, string requestId, long started)
     {
-        var clock = new StageClock(transport, started);
+        var clock = new StageClock(_name, transport, started);
         clock.Lap(ScoringMetrics.ReadStage);
         var result = await scorer.ScoreAsync(applicant, clock);
         var stamped = (await RecordAsync([applicant], [result], clock))[0];
-        ScoringMetrics.Scores.WithLabels(stamped.Decision).Inc();
+        ScoringMetrics.Scores.WithLabels(_name, stamped.Decision).Inc();
         var elapsed = Stopwatch.GetElapsedTime(started);
-        ScoringMetrics.ScoringSeconds.WithLabels(transport).Observe(elapsed.TotalSeconds);
+        ScoringMetrics.ScoringSeconds.WithLabels(_name, transport).Observe(elapsed.TotalSeconds);
         // Never log applicant attributes: only the outcome, coarsely.
         Log.Scored(logger, requestId, stamped.Decision, Logging.Bucket(stamped.ProbabilityOfDefault), elapsed.TotalMilliseconds);
         return stamped;
@@ -82,7 +85,7 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
             _transport = transport;
             _requestId = requestId;
             _started = started;
-            _clock = new StageClock(transport, started);
+            _clock = new StageClock(pipeline._name, transport, started);
         }
 
         /// <summary>Decides a chunk: scored, with reasons, recorded and counted; the results come back once committed.</summary>
@@ -94,11 +97,12 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
             var results = await _pipeline.RecordAsync(applicants, _pipeline.Scorer.Score(applicants, _clock), _clock);
             var rejects = results.Count(r => r.Decision == Decisions.Reject);
             var refers = results.Count(r => r.Decision == Decisions.Refer);
-            ScoringMetrics.Scores.WithLabels(Decisions.Reject).Inc(rejects);
-            ScoringMetrics.Scores.WithLabels(Decisions.Approve).Inc(results.Length - rejects - refers);
+            var model = _pipeline._name;
+            ScoringMetrics.Scores.WithLabels(model, Decisions.Reject).Inc(rejects);
+            ScoringMetrics.Scores.WithLabels(model, Decisions.Approve).Inc(results.Length - rejects - refers);
             if (refers > 0)
             {
-                ScoringMetrics.Scores.WithLabels(Decisions.Refer).Inc(refers);
+                ScoringMetrics.Scores.WithLabels(model, Decisions.Refer).Inc(refers);
             }
 
             _count += results.Length;
@@ -110,7 +114,7 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
         public void Finish()
         {
             var elapsed = Stopwatch.GetElapsedTime(_started);
-            ScoringMetrics.ScoringSeconds.WithLabels(_transport).Observe(elapsed.TotalSeconds);
+            ScoringMetrics.ScoringSeconds.WithLabels(_pipeline._name, _transport).Observe(elapsed.TotalSeconds);
             Log.ScoredBatch(_pipeline.Logger, _requestId, _count, _rejects, elapsed.TotalMilliseconds);
         }
     }
@@ -124,14 +128,14 @@ public sealed class DecisionPipeline(Scorer scorer, DecisionRecorder recorder, I
 /// Times the stages of one request into <see cref="ScoringMetrics.StageSeconds"/>: each lap is the time since the one
 /// before, the first since the request's start.
 /// </summary>
-public sealed class StageClock(string transport, long started)
+public sealed class StageClock(string model, string transport, long started)
 {
     private long _last = started;
 
     public void Lap(string stage)
     {
         var now = Stopwatch.GetTimestamp();
-        ScoringMetrics.StageSeconds.WithLabels(transport, stage).Observe(Stopwatch.GetElapsedTime(_last, now).TotalSeconds);
+        ScoringMetrics.StageSeconds.WithLabels(model, transport, stage).Observe(Stopwatch.GetElapsedTime(_last, now).TotalSeconds);
         _last = now;
     }
 }

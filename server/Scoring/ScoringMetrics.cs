@@ -6,13 +6,13 @@ namespace CreditRisk.Server.Scoring;
 public static class ScoringMetrics
 {
     public static readonly Counter Scores = Metrics.CreateCounter(
-        "creditrisk_scores_total", "Applicants scored, by decision.", "decision");
+        "creditrisk_scores_total", "Applicants scored, by model (its name, as in /api/v1/models/{name}) and decision.", "model", "decision");
 
     public static readonly Histogram ScoringSeconds = Metrics.CreateHistogram(
-        "creditrisk_scoring_duration_seconds", "Time to validate, score and record one request, by endpoint.",
+        "creditrisk_scoring_duration_seconds", "Time to validate, score and record one request, by model and endpoint.",
         new HistogramConfiguration
         {
-            LabelNames = ["endpoint"],
+            LabelNames = ["model", "endpoint"],
             Buckets = Histogram.ExponentialBuckets(0.00001, 2, 16),
         });
 
@@ -24,10 +24,10 @@ public static class ScoringMetrics
 
     public static readonly Histogram StageSeconds = Metrics.CreateHistogram(
         "creditrisk_pipeline_stage_duration_seconds",
-        "Time in each stage of the decision pipeline (read: the transport's reading and validation; score; reasons; record: the commit), by transport.",
+        "Time in each stage of the decision pipeline (read: the transport's reading and validation; score; reasons; record: the commit), by model and transport.",
         new HistogramConfiguration
         {
-            LabelNames = ["transport", "stage"],
+            LabelNames = ["model", "transport", "stage"],
             Buckets = Histogram.ExponentialBuckets(0.00001, 2, 16),
         });
 }

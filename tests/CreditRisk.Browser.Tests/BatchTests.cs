@@ -153,7 +153,7 @@ public sealed class BatchTests(BrowserFixture fixture)
     private async Task<double> ScoredAsync()
     {
         var metrics = await fixture.Http.GetStringAsync(new Uri("metrics", UriKind.Relative));
-        return System.Text.RegularExpressions.Regex.Matches(metrics, @"^creditrisk_scores_total\{decision=""\w+""\} (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline)
+        return System.Text.RegularExpressions.Regex.Matches(metrics, @"^creditrisk_scores_total\{model=""[^""]+"",decision=""\w+""\} (\S+)$", System.Text.RegularExpressions.RegexOptions.Multiline)
             .Sum(m => double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using CreditRisk.Contracts;
+using Deque.AxeCore.Playwright;
 using Microsoft.Playwright;
 
 namespace CreditRisk.Browser.Tests;
@@ -38,12 +39,26 @@ public sealed class ModelPickerTests(RepositoryBrowserFixture fixture)
         var expected = (await byName.Content.ReadFromJsonAsync<ScoreResult>(Web))!;
         Assert.Equal((expected.ProbabilityOfDefault * 100).ToString("F1", CultureInfo.InvariantCulture) + "%", await page.Locator("#pd-value").InnerTextAsync());
 
-        // Monitoring is the default model's: the page says so, and shows this model's timeline of versions.
+        // Monitoring is the picked model's: its own report (GET /api/v1/models/lending-club/monitoring), named by model and
+        // version, its timeline of versions, and no challenger panel of the default model's.
         await page.GotoAsync("/?model=lending-club#monitoring");
         await page.GetByLabel("API key").FillAsync(BrowserFixture.ApiKey);
         await page.GetByRole(AriaRole.Button, new() { Name = "Show the figures" }).ClickAsync();
         await page.Locator("#versions-heading").WaitForAsync();
-        Assert.Contains("default model", await page.Locator("#monitoring-status").InnerTextAsync(), StringComparison.Ordinal);
+        var version = (await fixture.Http.GetFromJsonAsync<ModelInfo>("api/v1/models/lending-club", Web))!.Version;
+        var status = await page.Locator("#monitoring-status").InnerTextAsync();
+        Assert.Matches($@"^\d+ decisions of model {version} \(lending-club, version {version}, the version it serves now;", status);
         Assert.Equal("Versions of lending-club", await page.Locator("#versions-heading").InnerTextAsync());
+        Assert.Contains("No challenger shadows lending-club", await page.Locator("#monitoring-challenger").InnerTextAsync(), StringComparison.Ordinal);
+        // Lending Club's own figures: its money, which German Credit's report has none of.
+        await page.GetByText("Realised profit per loan", new() { Exact = false }).First.WaitForAsync();
+        Assert.Equal("none", await page.Locator("body").GetAttributeAsync("data-challenger"));
+
+        // Tab, not the mouse, reaches the picker from the Monitoring tab; axe finds nothing serious on it.
+        await page.Locator("#model-picker").FocusAsync();
+        Assert.Equal("model-picker", await page.EvaluateAsync<string>("() => document.activeElement.id"));
+        var axe = await page.RunAxe();
+        var bad = axe.Violations.Where(v => v.Impact is "serious" or "critical").Select(v => $"{v.Impact} {v.Id}: {v.Help}").ToList();
+        Assert.True(bad.Count == 0, string.Join("\n", bad));
     }
 }

@@ -73,6 +73,7 @@ public sealed class ApiPolicyWalkTests
         ["POST /v2/models/{name}/versions/{version}/infer"] = ApiAccess.Scoring,
         ["POST " + Grpc + "ModelInfer"] = ApiAccess.Scoring,
         ["GET /api/v1/monitoring"] = ApiAccess.Aggregates,
+        ["GET /api/v1/models/{name}/monitoring"] = ApiAccess.Aggregates,
         ["GET /api/v1/monitoring/challenger"] = ApiAccess.Aggregates,
         ["GET /api/v1/decisions/"] = ApiAccess.Records,
         ["GET /api/v1/decisions/{id:guid}"] = ApiAccess.Records,
@@ -337,9 +338,9 @@ public sealed class InferencePolicyTests(KeyedInferenceServer fixture) : IClassF
         });
         server.Client.DefaultRequestHeaders.Add("X-API-Key", KeyedInferenceServer.Key);
 
-        // One report a minute per client, for the monitoring report and the challenger's together...
+        // One report a minute per client, for the monitoring reports (the default model's and by name) and the challenger's together...
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync(new Uri("/api/v1/monitoring", UriKind.Relative))).StatusCode);
-        foreach (var path in new[] { "/api/v1/monitoring", "/api/v1/monitoring/challenger" })
+        foreach (var path in new[] { "/api/v1/monitoring", "/api/v1/monitoring/challenger", $"/api/v1/models/{TestModels.German}/monitoring" })
         {
             using var limited = await server.Client.GetAsync(new Uri(path, UriKind.Relative));
             await limited.AssertProblem(429);

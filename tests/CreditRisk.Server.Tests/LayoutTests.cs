@@ -27,8 +27,9 @@ public sealed partial class LayoutTests
         ["Scoring.Input"] = ["Model", "Api", "Hosting"],
         ["Scoring"] = ["Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
         ["OpenInference"] = ["Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
-        ["Monitoring"] = ["Records", "Health", "Model", "Api", "Hosting"],
-        ["Challenger"] = ["Monitoring", "Records", "Health", "Model", "Api", "Hosting"],
+        // Monitoring and the challenger follow the version each model serves now, which the Scoring layer's registry knows.
+        ["Monitoring"] = ["Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
+        ["Challenger"] = ["Monitoring", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
         ["Lifecycle"] = ["Challenger", "Monitoring", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
         ["OpenApi"] = ["Lifecycle", "Challenger", "Monitoring", "OpenInference", "Scoring", "Scoring.Input", "Records", "Health", "Model", "Api", "Hosting"],
     };

@@ -14,7 +14,7 @@ namespace CreditRisk.Server.Tests;
 /// that holds both shipped models, its gRPC port open, with the records key and the admin key. The repository is a
 /// folder of the fixture's own: the lifecycle tests add versions to it and take them away again.
 /// </summary>
-public sealed class RepositoryServer : IAsyncLifetime
+public class RepositoryServer : IAsyncLifetime
 {
     public const string Key = "repository-test-key-0123456789";
     public const string AdminKey = "repository-admin-key-0123456789";
@@ -38,20 +38,27 @@ public sealed class RepositoryServer : IAsyncLifetime
         PlaceVersion(TestModels.German, 1, Shipped(TestModels.German));
         PlaceVersion(TestModels.LendingClub, 1, Shipped(TestModels.LendingClub));
         var grpcPort = ServerProcess.FreePort();
-        Server = await ServerProcess.StartAsync(Paths.ServerDll, new Dictionary<string, string>
+        var settings = new Dictionary<string, string>
         {
             ["Model__Repository"] = Repository,
             ["Model__Default"] = TestModels.German,
             ["Inference__GrpcPort"] = grpcPort.ToString(CultureInfo.InvariantCulture),
             ["ApiKey__Key"] = Key,
             ["ApiKey__AdminKey"] = AdminKey,
-        });
+        };
+        Configure(settings);
+        Server = await ServerProcess.StartAsync(Paths.ServerDll, settings);
         _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
         Grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(_channel);
         Keyed = new HttpClient { BaseAddress = Server.BaseAddress };
         Keyed.DefaultRequestHeaders.Add("X-API-Key", Key);
         Admin = new HttpClient { BaseAddress = Server.BaseAddress };
         Admin.DefaultRequestHeaders.Add("X-API-Key", AdminKey);
+    }
+
+    /// <summary>Settings a derived fixture adds to the server's (environment variables).</summary>
+    protected virtual void Configure(Dictionary<string, string> settings)
+    {
     }
 
     /// <summary>The folder of a shipped model as the build copied it (model.onnx, golden.json, model.json).</summary>

@@ -37,9 +37,9 @@ public sealed class OpenApiTests(SharedApp app)
             .SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!)))
             .ToList();
         // Scoring (2, and 2 by model name), the model and its input rules, the models and one by name with its rules, a
-        // model's events, promotion and rollback, decision records (2), outcomes, monitoring and the challenger comparison;
+        // model's events, promotion and rollback, decision records (2), outcomes, monitoring (and by model name) and the challenger comparison;
         // the review queue, one application for review, a review, the notice.
-        Assert.Equal(21, operations.Count);
+        Assert.Equal(22, operations.Count);
         var batch = doc["paths"]!["/api/v1/score/batch"]!["post"]!;
         Assert.Equal("string", (string)batch["requestBody"]!["content"]!["text/csv"]!["schema"]!["type"]!);
         Assert.Equal("string", (string)batch["responses"]!["200"]!["content"]!["text/csv"]!["schema"]!["type"]!);

@@ -270,9 +270,9 @@ public sealed class OpenInferenceTests(OpenInferenceServer fixture) : IClassFixt
             double Sum(string pattern) => System.Text.RegularExpressions.Regex.Matches(metrics, pattern, System.Text.RegularExpressions.RegexOptions.Multiline)
                 .Sum(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
             return (
-                Sum(@"^creditrisk_scoring_duration_seconds_count\{endpoint=""v2""\} (\S+)$"),
-                Sum(@"^creditrisk_scoring_duration_seconds_count\{endpoint=""grpc""\} (\S+)$"),
-                Sum(@"^creditrisk_scores_total\{decision=""\w+""\} (\S+)$"));
+                Sum(@"^creditrisk_scoring_duration_seconds_count\{model=""[^""]+"",endpoint=""v2""\} (\S+)$"),
+                Sum(@"^creditrisk_scoring_duration_seconds_count\{model=""[^""]+"",endpoint=""grpc""\} (\S+)$"),
+                Sum(@"^creditrisk_scores_total\{model=""[^""]+"",decision=""\w+""\} (\S+)$"));
         }
     }
 

@@ -172,17 +172,17 @@ public sealed class PipelineTests : IAsyncLifetime
     {
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
         var counters = new Dictionary<string, double>();
-        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_scores_total\{decision=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
+        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_scores_total\{model=""german-credit"",decision=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
         {
             counters[$"scores|{m.Groups[1].Value}"] = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
-        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_scoring_duration_seconds_count\{endpoint=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
+        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_scoring_duration_seconds_count\{model=""german-credit"",endpoint=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
         {
             counters[$"seconds|{m.Groups[1].Value}"] = double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
         }
 
-        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_pipeline_stage_duration_seconds_count\{transport=""(\w+)"",stage=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
+        foreach (Match m in Regex.Matches(metrics, @"^creditrisk_pipeline_stage_duration_seconds_count\{model=""german-credit"",transport=""(\w+)"",stage=""(\w+)""\} (\S+)$", RegexOptions.Multiline))
         {
             counters[$"stage|{m.Groups[1].Value}|{m.Groups[2].Value}"] = double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture);
         }

@@ -127,7 +127,7 @@ public sealed class ScoringTests(SharedApp app)
         var metrics = await _client.GetStringAsync("/metrics");
         Assert.Contains("http_requests_received_total", metrics, StringComparison.Ordinal);
         Assert.Contains("http_request_duration_seconds", metrics, StringComparison.Ordinal);
-        Assert.Contains("creditrisk_scores_total{decision=", metrics, StringComparison.Ordinal);
+        Assert.Contains("creditrisk_scores_total{model=\"german-credit\",decision=", metrics, StringComparison.Ordinal);
         Assert.Contains("creditrisk_model_info{model=\"german-credit\",version=", metrics, StringComparison.Ordinal);
         // The route label is the route as documented, without a trailing slash.
         Assert.Contains("endpoint=\"/api/v1/score\"", metrics, StringComparison.Ordinal);

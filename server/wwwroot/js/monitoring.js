@@ -1,5 +1,6 @@
-// Monitoring: GET /api/v1/monitoring drawn as inline SVG bar charts (no chart library). Each chart is an image with
-// a text summary for screen readers, followed by the same figures as a table.
+// Monitoring: the picked model's GET /api/v1/models/{name}/monitoring (the default model's /api/v1/monitoring) drawn as
+// inline SVG bar charts (no chart library). Each chart is an image with a text summary for screen readers, followed by
+// the same figures as a table.
 
 import { api, state, modelName } from './state.js';
 import { $, el, percent, cost, estimateName } from './dom.js';
@@ -124,12 +125,6 @@ function askKey(status) {
 
 export async function loadMonitoring() {
   const status = $('#monitoring-status');
-  if (modelName) {
-    // Monitoring and the challenger are the default model's: the figures would not be this model's.
-    status.textContent = 'Monitoring covers the default model; pick it above to see its figures.';
-    if (state.model && await loadVersions(state.model.dataset, withKey({ Accept: 'application/json' })) === 401) askKey(status);
-    return;
-  }
   let report;
   try {
     const response = await fetch(api.monitoring, { headers: withKey({ Accept: 'application/json' }) });
@@ -154,23 +149,35 @@ export async function loadMonitoring() {
 /** "too few outcomes (12 of the 30 needed)": what is shown instead of a figure below Monitoring:MinOutcomes. */
 const tooFew = (matured, minimum) => `too few outcomes (${matured} of the ${minimum} needed before a figure means anything)`;
 
-// The challenger in shadow (GET /api/v1/monitoring/challenger): a 404 means none is configured, which is normal.
+// The challenger in shadow (GET /api/v1/monitoring/challenger) shadows the default model only. A 404 means none is
+// configured, which is normal, or that it is retired (the default model serves its file since a promotion): the
+// problem's detail says which.
 async function loadChallenger(minOutcomes) {
   const section = $('#monitoring-challenger');
-  let report = null;
+  if (modelName) {
+    section.replaceChildren(el('p', { class: 'muted small' }, `No challenger shadows ${modelName}: a challenger in shadow shadows the default model only.`));
+    section.hidden = false;
+    document.body.dataset.challenger = 'none';
+    return;
+  }
+  let report = null, absent = null;
   try {
     const response = await fetch(api.challenger, { headers: withKey({ Accept: 'application/json' }) });
     if (response.ok) report = await response.json();
-    else if (response.status !== 404) throw new Error((await readProblem(response)).detail ?? `answered ${response.status}`);
+    else if (response.status === 404) absent = await readProblem(response);
+    else throw new Error((await readProblem(response)).detail ?? `answered ${response.status}`);
   } catch (error) {
     section.replaceChildren(el('p', { class: 'status' }, `The challenger figures could not be loaded: ${error.message}.`));
     section.hidden = false;
     return;
   }
   if (report === null) {
-    section.replaceChildren(el('p', { class: 'muted small' }, 'No challenger is scored in shadow (Model:ChallengerPath is not set).'));
+    const retired = absent?.title === 'The challenger is not in shadow';
+    section.replaceChildren(el('p', { class: 'muted small' }, retired
+      ? `The challenger is not in shadow: ${absent.detail}`
+      : 'No challenger is scored in shadow (Model:ChallengerPath is not set).'));
     section.hidden = false;
-    document.body.dataset.challenger = 'none';
+    document.body.dataset.challenger = retired ? 'retired' : 'none';
     return;
   }
   const c = report.comparison;
@@ -211,9 +218,11 @@ function showMonitoring(report) {
   // Below the server's minimum (Monitoring:MinOutcomes, stated in the report) no outcome figure is shown as fact.
   const enough = o.matured >= report.minOutcomes;
   const labels = new Map(state.features.map((f) => [f.name, labelOf(f)]));
+  // The figures are of the version the model serves now only (a swap or promotion starts a new window).
+  const serving = `${report.model}, version ${report.modelVersion}, the version it serves now`;
   $('#monitoring-status').textContent = w.decisions === 0
-    ? 'No decisions of this model in the window yet: score some applicants first.'
-    : `${w.decisions} decisions of model ${report.modelVersion} (the latest ${w.maxDecisions}${w.days ? ` of the last ${w.days} days` : ''}), ` +
+    ? `No decisions of model ${report.modelVersion} in the window yet (${serving}): score some applicants first.`
+    : `${w.decisions} decisions of model ${report.modelVersion} (${serving}; the latest ${w.maxDecisions}${w.days ? ` of the last ${w.days} days` : ''}), ` +
       `${w.from.slice(0, 16).replace('T', ' ')} to ${w.to.slice(0, 16).replace('T', ' ')} UTC; computed ${report.computedAt.slice(11, 19)} UTC.`;
   const facts = [
     ['Approval rate', report.approvalRate === null ? null : `${percent(report.approvalRate)} (training ${percent(report.trainingApprovalRate)})`],

@@ -31,7 +31,8 @@ public sealed class RepositoryServer : IAsyncLifetime
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Admin { get; private set; } = null!;
 
-    private GrpcChannel _channel = null!;
+    /// <summary>The channel of <see cref="Grpc"/>, for calls built by hand.</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -46,8 +47,8 @@ public sealed class RepositoryServer : IAsyncLifetime
             ["ApiKey__Key"] = Key,
             ["ApiKey__AdminKey"] = AdminKey,
         });
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        Grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(Channel);
         Keyed = new HttpClient { BaseAddress = Server.BaseAddress };
         Keyed.DefaultRequestHeaders.Add("X-API-Key", Key);
         Admin = new HttpClient { BaseAddress = Server.BaseAddress };
@@ -87,7 +88,7 @@ public sealed class RepositoryServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _channel.Dispose();
+        Channel.Dispose();
         Keyed.Dispose();
         Admin.Dispose();
         await Server.DisposeAsync();
@@ -96,7 +97,7 @@ public sealed class RepositoryServer : IAsyncLifetime
 }
 
 /// <summary>Several models in one process, each served by name on every transport (issue 29 §1).</summary>
-public sealed class ModelRepositoryTests(RepositoryServer fixture) : IClassFixture<RepositoryServer>
+public sealed partial class ModelRepositoryTests(RepositoryServer fixture) : IClassFixture<RepositoryServer>
 {
     private readonly HttpClient _client = fixture.Server.Client;
 

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
-using CreditRisk.Testing;
 using Google.Protobuf;
 using Grpc.Core;
 using V2 = global::Inference;
@@ -140,7 +139,7 @@ public sealed partial class ModelRepositoryTests
             var parameters = new V2.RepositoryModelUnloadRequest { ModelName = TestModels.LendingClub };
             parameters.Parameters["unload_dependents"] = new V2.ModelRepositoryParameter { BoolParam = false };
             await fixture.Grpc.RepositoryModelUnloadAsync(parameters, AdminKey);
-            Assert.False((await fixture.Grpc.RepositoryIndexAsync(new V2.RepositoryIndexRequest { Ready = true }, AdminKey)).Models.Any(m => m.Name == TestModels.LendingClub));
+            Assert.DoesNotContain((await fixture.Grpc.RepositoryIndexAsync(new V2.RepositoryIndexRequest { Ready = true }, AdminKey)).Models, m => m.Name == TestModels.LendingClub);
             var notLoaded = await Assert.ThrowsAsync<RpcException>(() => fixture.Grpc.ModelReadyAsync(new V2.ModelReadyRequest { Name = TestModels.LendingClub }).ResponseAsync);
             Assert.Equal(StatusCode.NotFound, notLoaded.StatusCode);
             await fixture.Grpc.RepositoryModelLoadAsync(new V2.RepositoryModelLoadRequest { ModelName = TestModels.LendingClub }, AdminKey);

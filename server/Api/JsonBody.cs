@@ -20,6 +20,16 @@ public static class JsonBody
             return (default, Problems.UnsupportedMediaType());
         }
 
+        return await ReadAnyTypeAsync(request, maxBytes, read, cancellationToken);
+    }
+
+    /// <summary>
+    /// As <see cref="ReadAsync{T}"/> whatever the Content-Type says: for a protocol whose servers read the body as
+    /// JSON without looking at the header (Triton's repository extension, which <c>curl -d</c> calls form-encoded).
+    /// </summary>
+    public static async ValueTask<(T? Value, ProblemHttpResult? Problem)> ReadAnyTypeAsync<T>(
+        HttpRequest request, long maxBytes, Reader<T> read, CancellationToken cancellationToken)
+    {
         if (request.ContentLength > maxBytes)
         {
             return (default, Problems.TooLarge(maxBytes));

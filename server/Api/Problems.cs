@@ -115,5 +115,11 @@ public static class Problems
         context.ProblemDetails.Instance ??= context.HttpContext.Request.Path;
         context.ProblemDetails.Extensions.Remove("exception");
         context.ProblemDetails.Extensions["requestId"] = context.HttpContext.TraceIdentifier;
+        // The Open Inference Protocol's error responses are {"error": …}; Triton's clients read that member from any
+        // answer that is not 200. A refusal before a /v2 handler runs (the key rule, the rate limit) carries it too.
+        if (context.HttpContext.Request.Path.StartsWithSegments("/v2"))
+        {
+            context.ProblemDetails.Extensions["error"] = context.ProblemDetails.Detail ?? context.ProblemDetails.Title;
+        }
     }
 }

@@ -13,8 +13,9 @@ namespace CreditRisk.Server.OpenInference;
 /// <summary>
 /// The Open Inference Protocol over gRPC (<c>inference.GRPCInferenceService</c>), on its own HTTP/2 port
 /// (Inference:GrpcPort). Same scoring as REST (<see cref="V2Scoring"/>); a bad tensor is INVALID_ARGUMENT naming it.
+/// The Model Repository extension's methods are REST's (<see cref="RepositoryExtension"/>), with the admin key.
 /// </summary>
-public sealed class GrpcInference(V2Scoring v2, V2Models models) : GRPCInferenceServiceBase
+public sealed class GrpcInference(V2Scoring v2, V2Models models, RepositoryExtension repository) : GRPCInferenceServiceBase
 {
     public override Task<V2.ServerLiveResponse> ServerLive(V2.ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new V2.ServerLiveResponse { Live = true });
@@ -29,7 +30,7 @@ public sealed class GrpcInference(V2Scoring v2, V2Models models) : GRPCInference
     }
 
     public override Task<V2.ServerMetadataResponse> ServerMetadata(V2.ServerMetadataRequest request, ServerCallContext context) =>
-        Task.FromResult(new V2.ServerMetadataResponse { Name = V2Scoring.Server.Name, Version = V2Scoring.Server.Version });
+        Task.FromResult(new V2.ServerMetadataResponse { Name = V2Scoring.Server.Name, Version = V2Scoring.Server.Version, Extensions = { V2Scoring.Server.Extensions } });
 
     public override Task<V2.ModelMetadataResponse> ModelMetadata(V2.ModelMetadataRequest request, ServerCallContext context)
     {
@@ -108,6 +109,56 @@ public sealed class GrpcInference(V2Scoring v2, V2Models models) : GRPCInference
 
         return response;
     }
+
+    public override Task<V2.RepositoryIndexResponse> RepositoryIndex(V2.RepositoryIndexRequest request, ServerCallContext context)
+    {
+        KnownRepository(request.RepositoryName);
+        var response = new V2.RepositoryIndexResponse();
+        response.Models.AddRange(repository.Index(request.Ready).Select(e =>
+            new V2.RepositoryIndexResponse.Types.ModelIndex { Name = e.Name, Version = e.Version, State = e.State, Reason = e.Reason }));
+        return Task.FromResult(response);
+    }
+
+    public override async Task<V2.RepositoryModelLoadResponse> RepositoryModelLoad(V2.RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        KnownRepository(request.RepositoryName);
+        Answer(await repository.LoadAsync(request.ModelName, Parameters(request.Parameters), context.CancellationToken));
+        return new();
+    }
+
+    public override async Task<V2.RepositoryModelUnloadResponse> RepositoryModelUnload(V2.RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        KnownRepository(request.RepositoryName);
+        Answer(await repository.UnloadAsync(request.ModelName, Parameters(request.Parameters), context.CancellationToken));
+        return new();
+    }
+
+    private void KnownRepository(string name)
+    {
+        if (repository.UnknownRepository(name) is { } unknown)
+        {
+            throw new RpcException(new Status(StatusCode.NotFound, unknown));
+        }
+    }
+
+    /// <summary>A refusal as its status: the request's fault is INVALID_ARGUMENT, the repository's FAILED_PRECONDITION (both REST's 400).</summary>
+    private static void Answer(RepositoryRefusal? refusal)
+    {
+        if (refusal is not null)
+        {
+            throw new RpcException(new Status(refusal.BadRequest ? StatusCode.InvalidArgument : StatusCode.FailedPrecondition, refusal.Error));
+        }
+    }
+
+    /// <summary>The parameters as REST reads them: a bool, a long or a string; null for a value of no type the extension defines.</summary>
+    private static Dictionary<string, object?> Parameters(IDictionary<string, V2.ModelRepositoryParameter> parameters) =>
+        parameters.ToDictionary(p => p.Key, p => p.Value.ParameterChoiceCase switch
+        {
+            V2.ModelRepositoryParameter.ParameterChoiceOneofCase.BoolParam => (object?)p.Value.BoolParam,
+            V2.ModelRepositoryParameter.ParameterChoiceOneofCase.Int64Param => p.Value.Int64Param,
+            V2.ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam => p.Value.StringParam,
+            _ => null,
+        }, StringComparer.Ordinal);
 
     /// <summary>The named model's serving version, leased for this call, or NOT_FOUND.</summary>
     private V2Scoring Known(string name, string version, ServerCallContext context)

@@ -13,6 +13,7 @@ public static class InferenceRegistration
         builder.Services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<V2Scoring>();
         builder.Services.AddSingleton<V2Models>();
+        builder.Services.AddSingleton<RepositoryExtension>();
         builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, V2JsonContext.Default));
         // Unknown services and methods are left to routing: otherwise gRPC's catch-all POST {service}/{method} turns
         // the 405 of POST /health/ready into a 404.
@@ -46,8 +47,9 @@ public static class InferenceRegistration
     {
         // Each method's API policy, as MapApiGroup gives REST endpoints: rate-limited per client like /api (a refusal is
         // HTTP 429, which gRPC clients see as UNAVAILABLE); the key rule and the batch lane in GrpcPolicy. ModelInfer
-        // scores and records like /api/v1/score/batch; health and metadata are open. A method added to the service
-        // must be classified here: the server refuses to start otherwise.
+        // scores and records like /api/v1/score/batch; health and metadata are open; the Model Repository extension's
+        // methods change what serves, with the admin key as on REST. A method added to the service must be classified
+        // here: the server refuses to start otherwise.
         app.MapGrpcService<GrpcInference>()
             .RequireRateLimiting(ApiPolicies.RateLimit)
             .Add(endpoint =>
@@ -58,6 +60,8 @@ public static class InferenceRegistration
                     nameof(GrpcInference.ModelInfer) => ApiAccess.Scoring,
                     nameof(GrpcInference.ServerLive) or nameof(GrpcInference.ServerReady) or nameof(GrpcInference.ModelReady)
                         or nameof(GrpcInference.ServerMetadata) or nameof(GrpcInference.ModelMetadata) => ApiAccess.Open,
+                    nameof(GrpcInference.RepositoryIndex) or nameof(GrpcInference.RepositoryModelLoad)
+                        or nameof(GrpcInference.RepositoryModelUnload) => ApiAccess.Admin,
                     _ => throw new InvalidOperationException($"The gRPC method {method} has no API policy; classify it in MapInference."),
                 }));
                 if (method == nameof(GrpcInference.ModelInfer))

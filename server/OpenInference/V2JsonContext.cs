@@ -11,5 +11,5 @@ namespace CreditRisk.Server.OpenInference;
 [JsonSerializable(typeof(ModelMetadata))]
 [JsonSerializable(typeof(InferResponse))]
 [JsonSerializable(typeof(V2Error))]
-[JsonSerializable(typeof(RepositoryIndexEntry[]))]
+[JsonSerializable(typeof(IReadOnlyList<RepositoryIndexEntry>))]
 internal sealed partial class V2JsonContext : JsonSerializerContext;

@@ -276,5 +276,5 @@ public sealed class V2Module : ICarterModule
         }
     }
 
-    private static string Echo(string name) => name.Length > 64 ? name[..64] + "…" : name;
+    internal static string Echo(string name) => name.Length > 64 ? name[..64] + "…" : name;
 }

@@ -67,7 +67,7 @@ public sealed class V2Scoring(
     public CreditModel Model => _model;
 
     public static ServerMetadata Server { get; } = new(
-        "creditrisk", typeof(V2Scoring).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", []);
+        "creditrisk", typeof(V2Scoring).Assembly.GetName().Version?.ToString(3) ?? "0.0.0", RepositoryExtension.Extensions);
 
     /// <summary>Ready: the server's own readiness checks (model loaded and healthy, not draining), one definition.</summary>
     public async Task<bool> ReadyAsync(CancellationToken cancellationToken) =>

@@ -31,7 +31,8 @@ public class RepositoryServer : IAsyncLifetime
     /// <summary>A client that sends the admin key.</summary>
     public HttpClient Admin { get; private set; } = null!;
 
-    private GrpcChannel _channel = null!;
+    /// <summary>The channel of <see cref="Grpc"/>, for calls built by hand.</summary>
+    public GrpcChannel Channel { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -48,8 +49,8 @@ public class RepositoryServer : IAsyncLifetime
         };
         Configure(settings);
         Server = await ServerProcess.StartAsync(Paths.ServerDll, settings);
-        _channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
-        Grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(_channel);
+        Channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpcPort}");
+        Grpc = new V2.GRPCInferenceService.GRPCInferenceServiceClient(Channel);
         Keyed = new HttpClient { BaseAddress = Server.BaseAddress };
         Keyed.DefaultRequestHeaders.Add("X-API-Key", Key);
         Admin = new HttpClient { BaseAddress = Server.BaseAddress };
@@ -94,7 +95,7 @@ public class RepositoryServer : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        _channel.Dispose();
+        Channel.Dispose();
         Keyed.Dispose();
         Admin.Dispose();
         await Server.DisposeAsync();
@@ -103,7 +104,7 @@ public class RepositoryServer : IAsyncLifetime
 }
 
 /// <summary>Several models in one process, each served by name on every transport (issue 29 §1).</summary>
-public sealed class ModelRepositoryTests(RepositoryServer fixture) : IClassFixture<RepositoryServer>
+public sealed partial class ModelRepositoryTests(RepositoryServer fixture) : IClassFixture<RepositoryServer>
 {
     private readonly HttpClient _client = fixture.Server.Client;
 

@@ -199,8 +199,8 @@ public static class TrainerRun
 
         var resampling = options.Resampling;
         var w = split.Windows;
-        var oot = progress.Run($"Out-of-time estimate (train {w.TrainFrom} – {w.TrainTo}, {w.TrainRows:N0} rows; test {w.TestFrom} – {w.TestTo}, {w.TestRows:N0} rows), inner fits",
-            NestedCv.InnerFits(data.Spec, grid.Count, resampling with { OuterFolds = 1, OuterRepeats = 1 }),
+        var oot = progress.Run($"Out-of-time estimate (train {w.TrainFrom} – {w.TrainTo}, {w.TrainRows:N0} rows; test {w.TestFrom} – {w.TestTo}, {w.TestRows:N0} rows), fits",
+            NestedCv.Fits(data.Spec, grid.Count, resampling with { OuterFolds = 1, OuterRepeats = 1 }),
             tick => NestedCv.OutOfTime(data.Rows, grid, new Training(data.Spec, options.Seed) { FoldsAtOnce = Training.Cores }, resampling, options.Smoothing, fingerprint, split, tick));
         AnsiConsole.MarkupLine($"Out-of-time estimate (the card's headline): {oot.Procedure.Mean:F3} per applicant (95 % CI {oot.Procedure.Ci95Low:F3} – {oot.Procedure.Ci95High:F3}, " +
             $"width {oot.Procedure.Ci95High - oot.Procedure.Ci95Low:F3}) on the {w.TestRows:N0} loans dated {w.TestFrom} – {w.TestTo}, {oot.WallSeconds:F1} s.");

@@ -148,12 +148,12 @@ public static class NestedCv
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var spec = training.Spec;
         var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Folds, resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
         var result = OuterFold(setup, new Fold(0, 0, split.Train, split.Test), 0);
 
         // The aggregation places figures by row and wants every row once: the test window's rows, numbered 0..m−1.
         var test = split.Test;
-        var frame = new NestedCvFrame(fingerprint, training.Seed, OuterFolds: 1, Repeats: 1, InnerFolds, resampling.Repeats,
+        var frame = new NestedCvFrame(fingerprint, training.Seed, OuterFolds: 1, Repeats: 1, resampling.Folds, resampling.Repeats,
             [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
             [.. test.Select(i => rows[i].IsBad)], setup.Costs, money.LoanLevel ? money.Subset(test) : null, spec.Costs.Loan?.Currency ?? "");
         var renumbered = result with { Fold = new Fold(0, 0, [], [.. Enumerable.Range(0, test.Length)]) };

@@ -272,7 +272,9 @@ public sealed class ExamplesFilter(CreditModel model, InputRules rules, Microsof
 
     private static Dictionary<string, JsonElement>? IdsOf(List<FeatureSpec> ids, int n) => ids.Count == 0
         ? null
-        : ids.ToDictionary(f => f.Name, f => f.Kind == FeatureKind.Category
+        : ids.ToDictionary(f => f.Name, f => f.Role == FeatureRole.Date
+            ? JsonSerializer.SerializeToElement($"2024-{n:00}-15") // the application date: an example must be a date
+            : f.Kind == FeatureKind.Category
             ? JsonSerializer.SerializeToElement($"{f.Name}-{n}")
             : JsonSerializer.SerializeToElement(1000 + n));
 

@@ -156,6 +156,15 @@ public sealed class OutOfTimeTests(DatedBook book) : IClassFixture<DatedBook>
         var (badCsvStatus, badCsvText) = await PostCsvAsync(server.Client, Header + "L1,Feb 2017,3000,0.2,12\n");
         Assert.Equal(400, badCsvStatus);
         Assert.Contains("applicationMonth", badCsvText, StringComparison.Ordinal);
+
+        // The model's OpenAPI document describes the date and gives dates in its examples, and the model says out-of-time.
+        var document = await server.Client.GetStringAsync(new Uri("/swagger/v1/swagger.yaml", UriKind.Relative));
+        Assert.Contains("Application date: optional", document, StringComparison.Ordinal);
+        Assert.Contains("2024-01-15", document, StringComparison.Ordinal);
+        Assert.DoesNotContain("applicationMonth-1", document, StringComparison.Ordinal);
+        var model = JsonNode.Parse(await server.Client.GetStringAsync(new Uri("/api/v1/model", UriKind.Relative)))!;
+        Assert.Equal(125, (int)model["nestedCv"]!["outOfTime"]!["testRows"]!);
+        Assert.Equal(5, (int)model["nestedCv"]!["inTime"]!["outerFolds"]!);
     }
 
     private static async Task<(int Status, string Text)> PostCsvAsync(HttpClient client, string csv)

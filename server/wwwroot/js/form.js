@@ -32,7 +32,9 @@ function buildField(feature) {
     hint = describe(feature) ?? '';
   } else if (isId(feature)) {
     control = el('input', { id, name: feature.name, type: 'text', autocomplete: 'off', 'aria-describedby': `${hintId} ${errorId}` });
-    hint = 'An id of yours, returned with the result; never scored.';
+    hint = feature.role === 'date'
+      ? 'The application date (yyyy-MM-dd or yyyy-MM), returned with the result; never scored.'
+      : 'An id of yours, returned with the result; never scored.';
   } else {
     control = el('input', {
       id, name: feature.name, type: 'number', inputmode: feature.kind === 'integer' ? 'numeric' : 'decimal',

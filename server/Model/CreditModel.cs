@@ -259,13 +259,22 @@ public sealed class CreditModel : IDisposable
 
             var fromGraph = !decisions.IsEmpty && HasDecisionOutputs;
             using var outputs = _session.Run(_runOptions, _inputNames, inputs, fromGraph ? _decisionOutputNames : _outputNames);
-            ModelChecks.CheckScores(outputs[0].GetTensorTypeAndShape().Shape, outputs[0].GetTensorDataAsSpan<float>(), count);
-            outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
-            if (fromGraph)
+            try
             {
-                ReadDecisions(outputs, count, decisions);
+                ModelChecks.CheckScores(outputs[0].GetTensorTypeAndShape().Shape, outputs[0].GetTensorDataAsSpan<float>(), count);
+                outputs[0].GetTensorDataAsSpan<float>()[..count].CopyTo(probabilities);
+                if (fromGraph)
+                {
+                    ReadDecisions(outputs, count, decisions);
+                }
             }
-            else if (!decisions.IsEmpty)
+            catch (ModelOutputException e) when (e.Model.Length == 0)
+            {
+                // Named, so the bad outputs are counted by model (creditrisk_model_bad_outputs_total{model}).
+                throw new ModelOutputException(e.Message, Spec.Name, e);
+            }
+
+            if (!fromGraph && !decisions.IsEmpty)
             {
                 var threshold = (float)Threshold;
                 for (var r = 0; r < count; r++)

@@ -273,4 +273,8 @@ public static class ModelChecks
 public sealed record EconomicsProbe(float[] Pd, float[] Threshold, bool[] Approve, float[] Loss, float[] Margin, float[] ExpectedProfit);
 
 /// <summary>A model run produced something that is not one probability per row: the request cannot be answered (503).</summary>
-public sealed class ModelOutputException(string message) : Exception(message);
+public sealed class ModelOutputException(string message, string model = "", Exception? inner = null) : Exception(message, inner)
+{
+    /// <summary>The served model whose run it was (its name), once the model has named it; "" before.</summary>
+    public string Model { get; } = model;
+}

@@ -11,7 +11,7 @@ namespace CreditRisk.Server.Model;
 public sealed partial class ModelFaults(IOptions<ModelOptions> options, ILogger<ModelFaults> logger)
 {
     private static readonly Counter BadOutputs = Metrics.CreateCounter(
-        "creditrisk_model_bad_outputs_total", "Model runs whose output was not one probability in [0, 1] per row (answered 503).");
+        "creditrisk_model_bad_outputs_total", "Model runs whose output was not one probability in [0, 1] per row (answered 503), by model.", "model");
 
     private long _count;
 
@@ -22,7 +22,7 @@ public sealed partial class ModelFaults(IOptions<ModelOptions> options, ILogger<
     public void Record(ModelOutputException exception, string path)
     {
         var count = Interlocked.Increment(ref _count);
-        BadOutputs.Inc();
+        BadOutputs.WithLabels(exception.Model).Inc();
         BadOutput(logger, exception.Message, path, count, options.Value.MaxBadOutputs);
     }
 

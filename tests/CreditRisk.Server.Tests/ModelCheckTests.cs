@@ -211,7 +211,7 @@ public sealed class ModelCheckTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, (await server.Client.GetAsync("/health/ready")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await server.Client.GetAsync("/health/live")).StatusCode);
         var metrics = await server.Client.GetStringAsync("/metrics");
-        Assert.Contains("creditrisk_model_bad_outputs_total 2", metrics, StringComparison.Ordinal);
+        Assert.Contains("creditrisk_model_bad_outputs_total{model=\"german-credit\"} 2", metrics, StringComparison.Ordinal);
         // The bad score is not counted as a decision: only the one good applicant (twice: alone and in the batch is not served).
         Assert.Contains("creditrisk_scores_total{model=\"german-credit\",decision=\"approve\"} 1", metrics, StringComparison.Ordinal);
         Assert.DoesNotContain("decision=\"reject\"} 1", metrics, StringComparison.Ordinal);

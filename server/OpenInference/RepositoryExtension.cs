@@ -22,7 +22,7 @@ public sealed class RepositoryExtension(ModelRegistry registry)
     /// <summary>What Server Metadata reports: the extension, and its optional component, whose parameter unload accepts.</summary>
     public static IReadOnlyList<string> Extensions { get; } = [Name, $"{Name}({UnloadDependents})"];
 
-    /// <summary>Every model of the repository with its state (READY or UNAVAILABLE) and reason; only the READY ones when <paramref name="ready"/>.</summary>
+    /// <summary>Every model of the repository with whether it serves (READY or UNAVAILABLE) and reason; only the READY ones when <paramref name="ready"/>.</summary>
     public IReadOnlyList<RepositoryIndexEntry> Index(bool ready) =>
         [.. registry.Index().Where(s => !ready || s.State == "READY").Select(s => new RepositoryIndexEntry(s.Name, s.Version, s.State, s.Reason))];
 

@@ -105,8 +105,19 @@ public sealed record CrossValidatedCost(
 
     /// <summary>Beside an out-of-time figure, the in-time nested-CV estimate of the same procedure; null otherwise.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
-    public CrossValidatedCost? InTime { get; init; }
+    public InTimeCost? InTime { get; init; }
 }
+
+/// <summary>The in-time nested-CV estimate beside an out-of-time headline (<see cref="CrossValidatedCost.InTime"/>): the
+/// same figures as <see cref="CrossValidatedCost"/>, its own type so the contract's schema is not recursive (generated
+/// clients and diff tools refuse a schema that contains itself).</summary>
+public sealed record InTimeCost(
+    double CostPerApplicant,
+    double Ci95Low,
+    double Ci95High,
+    double Auc,
+    int OuterFolds,
+    int Repeats);
 
 /// <summary>The two windows of the out-of-time estimate: the whole procedure ran on the rows dated
 /// <see cref="TrainFrom"/> to <see cref="TrainTo"/>, and was scored on the later rows dated <see cref="TestFrom"/> to

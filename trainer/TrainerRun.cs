@@ -182,7 +182,11 @@ public static class TrainerRun
         return nested switch
         {
             null => new CrossValidatedCost(chosen.Cost.Mean, chosen.Cost.Ci95Low, chosen.Cost.Ci95High, chosen.Auc, OuterFolds: 0, Repeats: 0),
-            { OutOfTime: { } oot } => Of(oot) with { OutOfTime = oot.Windows, InTime = Of(nested) },
+            { OutOfTime: { } oot } => Of(oot) with
+            {
+                OutOfTime = oot.Windows,
+                InTime = new InTimeCost(nested.Procedure.Mean, nested.Procedure.Ci95Low, nested.Procedure.Ci95High, nested.ProcedureAuc, nested.OuterFolds, nested.Repeats),
+            },
             _ => Of(nested),
         };
     }

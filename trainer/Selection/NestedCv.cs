@@ -113,8 +113,7 @@ public static class NestedCv
         var isBad = rows.Select(r => r.IsBad).ToArray();
         var outerSeed = training.Seed + OuterSeedOffsetFor(spec);
         var outer = CrossValidation.StratifiedFolds(isBad, resampling.OuterFolds, resampling.OuterRepeats, outerSeed);
-        var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Folds, resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+        var setup = Setup.For(rows, grid, training, resampling, smoothingShare, onInnerFit);
 
         // Each outer fold is independent: as many at a time as there are cores (the inner CV then runs its folds one
         // after the other), each result in its own slot, then one aggregation in fold order.
@@ -124,9 +123,7 @@ public static class NestedCv
             results[o] = OuterFold(setup, outer[o], o);
         });
 
-        var frame = new NestedCvFrame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, resampling.Folds, resampling.Repeats,
-            [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
-            isBad, setup.Costs, money.LoanLevel ? money : null, spec.Costs.Loan?.Currency ?? "");
+        var frame = setup.Frame(fingerprint, outerSeed, resampling.OuterFolds, resampling.OuterRepeats, isBad, setup.Money.LoanLevel ? setup.Money : null);
         return NestedCvAggregation.Aggregate(frame, results) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1) };
     }
 
@@ -146,16 +143,12 @@ public static class NestedCv
         Action? onInnerFit = null)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var spec = training.Spec;
-        var money = Money.Of(spec, rows);
-        var setup = new Setup(rows, grid, training, CostMatrix.Of(spec), money, Variants(grid, smoothingShare), resampling.Folds, resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+        var setup = Setup.For(rows, grid, training, resampling, smoothingShare, onInnerFit);
         var result = OuterFold(setup, new Fold(0, 0, split.Train, split.Test), 0);
 
         // The aggregation places figures by row and wants every row once: the test window's rows, numbered 0..m−1.
         var test = split.Test;
-        var frame = new NestedCvFrame(fingerprint, training.Seed, OuterFolds: 1, Repeats: 1, resampling.Folds, resampling.Repeats,
-            [.. setup.Variants.Select(v => v.Name)], [.. grid.Select(c => c.Name)], setup.ProtectedNames,
-            [.. test.Select(i => rows[i].IsBad)], setup.Costs, money.LoanLevel ? money.Subset(test) : null, spec.Costs.Loan?.Currency ?? "");
+        var frame = setup.Frame(fingerprint, training.Seed, outerFolds: 1, outerRepeats: 1, [.. test.Select(i => rows[i].IsBad)], setup.Money.LoanLevel ? setup.Money.Subset(test) : null);
         var renumbered = result with { Fold = new Fold(0, 0, [], [.. Enumerable.Range(0, test.Length)]) };
         return NestedCvAggregation.Aggregate(frame, [renumbered]) with { WallSeconds = Math.Round(clock.Elapsed.TotalSeconds, 1), Windows = split.Windows };
     }
@@ -277,6 +270,15 @@ public static class NestedCv
     {
         /// <summary>Told after every inner fit (progress).</summary>
         public Action? OnInnerFit { get; init; }
+
+        /// <summary>The setup of a nested or out-of-time run: the inner CV's folds × repeats are the registered ones for the book.</summary>
+        public static Setup For(IReadOnlyList<CreditRecord> rows, IReadOnlyList<Candidate> grid, Training training, Resampling resampling, double smoothingShare, Action? onInnerFit) =>
+            new(rows, grid, training, CostMatrix.Of(training.Spec), Money.Of(training.Spec, rows), NestedCv.Variants(grid, smoothingShare), resampling.Folds, resampling.Repeats, smoothingShare) { OnInnerFit = onInnerFit };
+
+        /// <summary>What the aggregation reads of this run, for the rows whose outcomes are <paramref name="isBad"/>.</summary>
+        public NestedCvFrame Frame(string fingerprint, int outerSeed, int outerFolds, int outerRepeats, bool[] isBad, Money? money) =>
+            new(fingerprint, outerSeed, outerFolds, outerRepeats, InnerFolds, InnerRepeats, [.. Variants.Select(v => v.Name)], [.. Grid.Select(c => c.Name)],
+                ProtectedNames, isBad, Costs, money, Training.Spec.Costs.Loan?.Currency ?? "");
 
         /// <summary>The cost of compliance: the same procedure with the protected attributes as inputs, on the same folds.</summary>
         public string[] ProtectedNames { get; } = [.. Training.Spec.Protected.Select(f => f.Name)];
